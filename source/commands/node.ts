@@ -1,0 +1,41 @@
+// `node`: one HA node with no screen, its progress as NDJSON on stdout.
+import process from 'node:process';
+import {LockFileInputError, resolveLockPath} from '../lock-file/index.js';
+import {FileLockNodeManager, HaNode, type NodeRole} from '../node-manager/index.js';
+import {EXIT, type Io} from './output.js';
+
+export type NodeCommandOptions = {
+	role: NodeRole;
+	allowFailback: boolean;
+	failoverOnShutdown: boolean;
+	createDirectory: boolean;
+};
+
+export async function node(target: string, options: NodeCommandOptions, io: Io): Promise<number> {
+	const file = resolveLockPath(target);
+	const haNode = new HaNode(new FileLockNodeManager(file, {createDirectory: options.createDirectory}), {
+		role: options.role,
+		allowFailback: options.allowFailback,
+		failoverOnShutdown: options.failoverOnShutdown,
+	});
+	haNode.on('event', event => io.out(JSON.stringify({...event, time: new Date(event.time).toISOString()})));
+	try {
+		haNode.start();
+	} catch (error) {
+		if (!(error instanceof LockFileInputError)) throw error;
+		io.err(`ha-tui: ${error.message}`);
+		return EXIT.unknown;
+	}
+
+	const finished = await new Promise<'signal' | 'lost-lock' | 'error'>(resolve => {
+		process.once('SIGINT', () => resolve('signal'));
+		process.once('SIGTERM', () => resolve('signal'));
+		haNode.on('event', event => {
+			if (event.event === 'lost-lock') resolve('lost-lock');
+			if (event.event === 'error') resolve('error');
+		});
+	});
+	await haNode.stop();
+	if (finished === 'lost-lock') return EXIT.critical;
+	return finished === 'error' ? EXIT.unknown : EXIT.ok;
+}

@@ -1,0 +1,14 @@
+// Where commands write, so tests can capture it and the CLI can exit with a code.
+import process from 'node:process';
+
+export type Io = {
+	out: (line: string) => void;
+	err: (line: string) => void;
+};
+
+export const processIo: Io = {
+	out: line => process.stdout.write(`${line}\n`),
+	err: line => process.stderr.write(`${line}\n`),
+};
+
+export const EXIT = {ok: 0, warning: 1, critical: 2, unknown: 3} as const;

@@ -1,0 +1,38 @@
+// `watch`: one line (or one NDJSON object) per change, until SIGINT/SIGTERM.
+import process from 'node:process';
+import {resolveLockPath} from '../lock-file/index.js';
+import {LockFileWatcher, type WatchUpdate} from '../watch/index.js';
+import {statusJson} from './status-report.js';
+import {EXIT, type Io} from './output.js';
+
+export async function watch(target: string, options: {json: boolean; intervalMs: number; signal?: AbortSignal}, io: Io): Promise<number> {
+	const file = resolveLockPath(target);
+	const watcher = new LockFileWatcher(file, {intervalMs: options.intervalMs});
+	const print = ({snapshot, changes}: WatchUpdate) => {
+		const time = new Date(snapshot.takenAt).toISOString();
+		if (options.json) {
+			io.out(JSON.stringify({
+				time,
+				changes: changes.map(change => ({kind: change.kind, ...(change.segment ? {segment: change.segment} : {}), message: change.message})),
+				status: snapshot.status,
+				...(snapshot.error ? {error: snapshot.error} : {}),
+				replaced: snapshot.replaced,
+				polling: watcher.polling,
+				...(snapshot.probe ? statusJson(snapshot.probe, snapshot.assessment) : {verdict: snapshot.assessment.verdict, exitCode: snapshot.assessment.exitCode}),
+			}));
+		} else {
+			for (const change of changes) io.out(`${time} ${change.message}`);
+		}
+	};
+
+	watcher.on('update', print);
+	print({snapshot: watcher.start(), changes: [{kind: 'appeared', message: `watching ${file} on ${watcher.fsKind.name}${watcher.polling ? ' (polling: inotify cannot see other hosts)' : ''}`}]});
+	await new Promise<void>(resolve => {
+		const done = () => resolve();
+		process.once('SIGINT', done);
+		process.once('SIGTERM', done);
+		options.signal?.addEventListener('abort', done, {once: true});
+	});
+	await watcher.stop();
+	return EXIT.ok;
+}

@@ -1,0 +1,186 @@
+// Byte-range fcntl locks through koffi (prebuilt FFI, no compiler at install).
+// Linux: open-file-description (OFD) locks, owned by the open file rather than the process,
+// so two nodes in one process contend exactly like two processes, and they still conflict
+// with the POSIX locks a JVM takes with FileChannel.tryLock(pos, 1, false).
+// Elsewhere: classic POSIX locks, which cannot separate two nodes of one process.
+import process from 'node:process';
+import koffi from 'koffi';
+import {LockError} from './errors.js';
+
+export type LockKind = 'OFD' | 'POSIX';
+export type LockType = 'read' | 'write';
+
+type Layout = {
+	size: number;
+	type: number;
+	whence: number;
+	start: number;
+	len: number;
+	pid: number;
+};
+
+type Platform = {
+	libc: string;
+	layout: Layout;
+	rdlck: number;
+	wrlck: number;
+	unlck: number;
+	getlk: number;
+	setlk: number;
+	setlkw: number;
+	kind: LockKind;
+	/** fcntl's syscall number, to find a pool thread blocked in it (Linux only). */
+	fcntlSyscall?: number;
+};
+
+const linuxLayout: Layout = {size: 32, type: 0, whence: 2, start: 8, len: 16, pid: 24};
+
+function detectPlatform(): Platform {
+	if (process.platform === 'linux') {
+		return {
+			libc: 'libc.so.6',
+			layout: linuxLayout,
+			rdlck: 0,
+			wrlck: 1,
+			unlck: 2,
+			getlk: 36, // F_OFD_GETLK
+			setlk: 37, // F_OFD_SETLK
+			setlkw: 38, // F_OFD_SETLKW
+			kind: 'OFD',
+			fcntlSyscall: process.arch === 'x64' ? 72 : process.arch === 'arm64' ? 25 : undefined,
+		};
+	}
+
+	if (process.platform === 'darwin' || process.platform === 'freebsd') {
+		// struct flock { off_t l_start; off_t l_len; pid_t l_pid; short l_type; short l_whence; (+ l_sysid on FreeBSD) }
+		return {
+			libc: process.platform === 'darwin' ? 'libSystem.B.dylib' : 'libc.so.7',
+			layout: {size: process.platform === 'darwin' ? 24 : 32, start: 0, len: 8, pid: 16, type: 20, whence: 22},
+			rdlck: 1,
+			wrlck: 3,
+			unlck: 2,
+			getlk: process.platform === 'darwin' ? 7 : 11,
+			setlk: process.platform === 'darwin' ? 8 : 12,
+			setlkw: process.platform === 'darwin' ? 9 : 13,
+			kind: 'POSIX',
+		};
+	}
+
+	throw new LockError(`byte-range locks are not supported on ${process.platform}`);
+}
+
+type Binding = {
+	platform: Platform;
+	fcntl: (fd: number, cmd: number, arg: Buffer) => number;
+	fcntlAsync: (fd: number, cmd: number, arg: Buffer, callback: (error: unknown, result: number) => void) => void;
+};
+
+let binding: Binding | undefined;
+
+function load(): Binding {
+	if (binding) return binding;
+	const platform = detectPlatform();
+	const libc = koffi.load(platform.libc);
+	// Declared with a fixed third argument: on x86-64 and Linux arm64 a variadic callee reads
+	// it from the same register, and koffi cannot run variadic functions on a worker thread.
+	// On Apple arm64 variadic arguments go on the stack, so there we use the variadic form.
+	const variadic = process.platform === 'darwin' && process.arch === 'arm64';
+	const fixed = libc.func('int fcntl(int fd, int cmd, _Inout_ uint8_t *arg)');
+	const fcntl = variadic
+		? (() => {
+			const varFcntl = libc.func('int fcntl(int fd, int cmd, ...)');
+			return (fd: number, cmd: number, arg: Buffer) => varFcntl(fd, cmd, '_Inout_ uint8_t *', arg) as number;
+		})()
+		: (fd: number, cmd: number, arg: Buffer) => fixed(fd, cmd, arg) as number;
+	binding = {platform, fcntl, fcntlAsync: fixed.async};
+	return binding;
+}
+
+export function lockKind(): LockKind {
+	return load().platform.kind;
+}
+
+/** True where one process can run several contending nodes (OFD locks). */
+export function supportsSeveralNodesPerProcess(): boolean {
+	return lockKind() === 'OFD';
+}
+
+function encode(b: Binding, buffer: Buffer, type: number, start: number): Buffer {
+	const {layout} = b.platform;
+	buffer.fill(0);
+	buffer.writeInt16LE(type, layout.type);
+	buffer.writeInt16LE(0, layout.whence); // SEEK_SET
+	buffer.writeBigInt64LE(BigInt(start), layout.start);
+	buffer.writeBigInt64LE(1n, layout.len);
+	// l_pid stays 0: OFD requests must pass 0.
+	return buffer;
+}
+
+const EAGAIN = new Set([koffi.os.errno.EAGAIN, koffi.os.errno.EACCES].filter(n => n !== undefined));
+
+// One scratch struct for all synchronous calls: JS is single-threaded, and allocating per
+// call is what made naive polling expensive.
+let scratch: Buffer | undefined;
+function scratchBuffer(b: Binding): Buffer {
+	scratch ??= Buffer.alloc(b.platform.layout.size);
+	return scratch;
+}
+
+function typeCode(b: Binding, type: LockType): number {
+	return type === 'write' ? b.platform.wrlck : b.platform.rdlck;
+}
+
+/** Non-blocking lock of one byte. true = taken, false = someone else holds a conflicting lock. */
+export function tryLockByte(fd: number, offset: number, type: LockType = 'write'): boolean {
+	const b = load();
+	const result = b.fcntl(fd, b.platform.setlk, encode(b, scratchBuffer(b), typeCode(b, type), offset));
+	if (result === 0) return true;
+	const errno = koffi.errno();
+	if (EAGAIN.has(errno)) return false;
+	throw LockError.fromErrno('lock', errno);
+}
+
+export function unlockByte(fd: number, offset: number): void {
+	const b = load();
+	const result = b.fcntl(fd, b.platform.setlk, encode(b, scratchBuffer(b), b.platform.unlck, offset));
+	if (result !== 0) throw LockError.fromErrno('unlock', koffi.errno());
+}
+
+export type ConflictingLock = {
+	type: LockType;
+	/** POSIX holders report their pid; OFD holders report -1 (the kernel cannot name one process). */
+	pid: number | undefined;
+	kind: LockKind | 'unknown';
+};
+
+/**
+ * Asks the kernel who would block a write lock on one byte, without taking anything.
+ * On Linux F_OFD_GETLK also reports POSIX holders (with their pid).
+ */
+export function getLockOnByte(fd: number, offset: number): ConflictingLock | undefined {
+	const b = load();
+	const buffer = encode(b, scratchBuffer(b), b.platform.wrlck, offset);
+	if (b.fcntl(fd, b.platform.getlk, buffer) !== 0) throw LockError.fromErrno('probe', koffi.errno());
+	const {layout} = b.platform;
+	const type = buffer.readInt16LE(layout.type);
+	if (type === b.platform.unlck) return undefined;
+	const pid = buffer.readInt32LE(layout.pid);
+	return {
+		type: type === b.platform.wrlck ? 'write' : 'read',
+		pid: pid > 0 ? pid : undefined,
+		kind: pid > 0 ? 'POSIX' : pid === -1 ? 'OFD' : 'unknown',
+	};
+}
+
+export {waitForByteLock, canWaitInKernel} from './kernel-wait.js';
+
+/** @internal for kernel-wait.ts */
+export function bindingForWait(): Binding {
+	return load();
+}
+
+/** @internal for kernel-wait.ts */
+export function encodeRequest(buffer: Buffer, type: LockType, offset: number): Buffer {
+	const b = load();
+	return encode(b, buffer, typeCode(b, type), offset);
+}

@@ -1,0 +1,167 @@
+// Opening, reading and creating server.lock. Read-only paths never create or change a file;
+// only a starting node (openForNode) may create one, atomically, with a fresh node id.
+import fs from 'node:fs';
+import path from 'node:path';
+import process from 'node:process';
+import {randomBytes} from 'node:crypto';
+import {describeFsError} from './errors.js';
+import {FILE_SIZE, NODE_ID_LENGTH, NODE_ID_OFFSET, STATE, STATE_OFFSET, encodeNewLockFile, newNodeId} from './format.js';
+
+export const LOCK_FILE_NAME = 'server.lock';
+
+/** Bad input: the message is one line, naming the file and the cause. */
+export class LockFileInputError extends Error {
+	constructor(readonly path: string, readonly cause_: string) {
+		super(`${path}: ${cause_}`);
+		this.name = 'LockFileInputError';
+	}
+}
+
+function kindOf(stat: fs.Stats): string {
+	if (stat.isDirectory()) return 'a directory';
+	if (stat.isFIFO()) return 'a FIFO (named pipe), not a lock file';
+	if (stat.isCharacterDevice()) return 'a character device, not a lock file';
+	if (stat.isBlockDevice()) return 'a block device, not a lock file';
+	if (stat.isSocket()) return 'a socket, not a lock file';
+	return 'not a regular file';
+}
+
+/** A directory argument means DIR/server.lock, as in Artemis' journal directory. */
+export function resolveLockPath(argument: string): string {
+	const absolute = path.resolve(argument);
+	try {
+		if (fs.statSync(absolute).isDirectory()) return path.join(absolute, LOCK_FILE_NAME);
+	} catch {}
+
+	return absolute;
+}
+
+export type OpenedLockFile = {
+	readonly path: string;
+	readonly fd: number;
+	readonly device: number;
+	readonly inode: number;
+};
+
+function checkRegular(file: string, stat: fs.Stats, wasDirectoryArgument = false): void {
+	if (stat.isFile()) return;
+	if (stat.isDirectory() && !wasDirectoryArgument) throw new LockFileInputError(file, `is a directory without ${LOCK_FILE_NAME}`);
+	throw new LockFileInputError(file, `is ${kindOf(stat)}`);
+}
+
+/** Opens an existing lock file read-only, for probing. Never creates or modifies anything. */
+export function openForReading(file: string): OpenedLockFile {
+	let stat: fs.Stats;
+	try {
+		stat = fs.statSync(file);
+	} catch (error) {
+		throw new LockFileInputError(file, describeFsError(error));
+	}
+
+	checkRegular(file, stat);
+	let fd: number;
+	try {
+		// O_NONBLOCK: if the path is swapped for a FIFO between stat and open, open must not hang.
+		fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK | fs.constants.O_NOCTTY);
+	} catch (error) {
+		throw new LockFileInputError(file, describeFsError(error));
+	}
+
+	const opened = fs.fstatSync(fd);
+	if (!opened.isFile()) {
+		fs.closeSync(fd);
+		checkRegular(file, opened);
+	}
+
+	return {path: file, fd, device: opened.dev, inode: opened.ino};
+}
+
+export function readBytes(fd: number, length = FILE_SIZE): Uint8Array {
+	const buffer = Buffer.alloc(length);
+	const read = fs.readSync(fd, buffer, 0, length, 0);
+	return new Uint8Array(buffer.subarray(0, read));
+}
+
+export function readStateByte(fd: number): number | undefined {
+	const buffer = Buffer.alloc(1);
+	return fs.readSync(fd, buffer, 0, 1, STATE_OFFSET) === 1 ? buffer[0] : undefined;
+}
+
+/** pwrite of the one state byte, then fdatasync: the state must survive a power loss. */
+export function writeStateByte(fd: number, state: number): void {
+	fs.writeSync(fd, Buffer.of(state), 0, 1, STATE_OFFSET);
+	fs.fdatasyncSync(fd);
+}
+
+function createAtomically(file: string): boolean {
+	// Write a complete file aside, then link() it into place: link fails if the name exists,
+	// so of two starters exactly one creates it, and nobody ever sees a half-written file.
+	const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+	const fd = fs.openSync(temporary, fs.constants.O_RDWR | fs.constants.O_CREAT | fs.constants.O_EXCL, 0o644);
+	try {
+		fs.writeSync(fd, encodeNewLockFile());
+		fs.fsyncSync(fd);
+	} finally {
+		fs.closeSync(fd);
+	}
+
+	try {
+		fs.linkSync(temporary, file);
+		return true;
+	} catch (error) {
+		if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+		throw error;
+	} finally {
+		fs.rmSync(temporary, {force: true});
+	}
+}
+
+/** Fills in what a short file lacks (a state byte, a node id) but never replaces a node id. */
+function completeShortFile(fd: number): void {
+	const bytes = readBytes(fd);
+	if (bytes.length >= FILE_SIZE) return;
+	if (bytes.length === 0) {
+		fs.writeSync(fd, Buffer.from([STATE.firstStart, STATE.firstStart, STATE.firstStart]), 0, 3, 0);
+	} else if (bytes.length < NODE_ID_OFFSET) {
+		fs.writeSync(fd, Buffer.alloc(NODE_ID_OFFSET - bytes.length, STATE.firstStart), 0, NODE_ID_OFFSET - bytes.length, bytes.length);
+	}
+
+	// A partial node id is no node id: nobody can have used it.
+	fs.writeSync(fd, newNodeId(), 0, NODE_ID_LENGTH, NODE_ID_OFFSET);
+	fs.fsyncSync(fd);
+}
+
+/**
+ * Opens (creating if needed) the lock file for a node: read-write, with a complete
+ * 19-byte layout. createDirectory: also create the parent directory.
+ */
+export function openForNode(file: string, options: {createDirectory?: boolean} = {}): OpenedLockFile {
+	try {
+		if (options.createDirectory) fs.mkdirSync(path.dirname(file), {recursive: true});
+		const stat = fs.statSync(file, {throwIfNoEntry: false});
+		if (stat) checkRegular(file, stat);
+		else createAtomically(file);
+		const fd = fs.openSync(file, fs.constants.O_RDWR | fs.constants.O_NOCTTY | fs.constants.O_NONBLOCK);
+		const opened = fs.fstatSync(fd);
+		if (!opened.isFile()) {
+			fs.closeSync(fd);
+			checkRegular(file, opened);
+		}
+
+		if (opened.size < FILE_SIZE) completeShortFile(fd);
+		return {path: file, fd, device: opened.dev, inode: opened.ino};
+	} catch (error) {
+		if (error instanceof LockFileInputError) throw error;
+		throw new LockFileInputError(file, describeFsError(error));
+	}
+}
+
+/** Same file as when we opened it? false once it is deleted or replaced at that path. */
+export function isSameFile(opened: OpenedLockFile): boolean {
+	try {
+		const stat = fs.statSync(opened.path);
+		return stat.ino === opened.inode && stat.dev === opened.device;
+	} catch {
+		return false;
+	}
+}

@@ -1,0 +1,130 @@
+// Who holds a lock, as far as Linux will tell: /proc/locks names the lock (kind, pid for
+// POSIX, -1 for OFD), /proc/PID/fdinfo/FD `lock:` lines name the process behind an OFD lock.
+import fs from 'node:fs';
+import process from 'node:process';
+
+export type ProcLock = {
+	kind: 'OFD' | 'POSIX' | 'FLOCK' | 'unknown';
+	type: 'read' | 'write';
+	pid: number | undefined;
+	device: string;
+	inode: number;
+	start: number;
+	/** undefined = to end of file */
+	end: number | undefined;
+	line: string;
+};
+
+/** Linux dev_t → the "maj:min" hex pair /proc/locks prints. */
+export function deviceToProc(device: number): string {
+	const dev = BigInt(device);
+	const major = ((dev >> 8n) & 0xfffn) | ((dev >> 32n) & ~0xfffn);
+	const minor = (dev & 0xffn) | ((dev >> 12n) & ~0xffn);
+	return `${major.toString(16).padStart(2, '0')}:${minor.toString(16).padStart(2, '0')}`;
+}
+
+const kinds: Record<string, ProcLock['kind']> = {POSIX: 'POSIX', OFDLCK: 'OFD', FLOCK: 'FLOCK'};
+
+/** Parses one /proc/locks line (also the text after `lock:\t` in fdinfo). */
+export function parseProcLockLine(line: string): ProcLock | undefined {
+	// "2: OFDLCK ADVISORY  WRITE -1 fe:00:2146446 1 1", blocked waiters start with "2: ->"
+	const match = /^\s*\d+:\s+(\w+)\s+\w+\s+(READ|WRITE)\s+(-?\d+)\s+([\da-f]+:[\da-f]+):(\d+)\s+(\d+)\s+(\d+|EOF)\s*$/i.exec(line);
+	if (!match) return undefined;
+	const [, kind, type, pid, device, inode, start, end] = match;
+	return {
+		kind: kinds[kind] ?? 'unknown',
+		type: type === 'WRITE' ? 'write' : 'read',
+		pid: Number(pid) > 0 ? Number(pid) : undefined,
+		device,
+		inode: Number(inode),
+		start: Number(start),
+		end: end === 'EOF' ? undefined : Number(end),
+		line: line.trim(),
+	};
+}
+
+function covers(lock: ProcLock, offset: number): boolean {
+	return lock.start <= offset && (lock.end === undefined || offset <= lock.end);
+}
+
+export function readProcLocks(device: number, inode: number): ProcLock[] {
+	let text: string;
+	try {
+		text = fs.readFileSync('/proc/locks', 'utf8');
+	} catch {
+		return [];
+	}
+
+	const dev = deviceToProc(device);
+	const locks: ProcLock[] = [];
+	for (const line of text.split('\n')) {
+		const lock = parseProcLockLine(line);
+		if (lock && lock.inode === inode && lock.device === dev) locks.push(lock);
+	}
+
+	return locks;
+}
+
+export function locksCovering(locks: readonly ProcLock[], offset: number): ProcLock[] {
+	return locks.filter(lock => covers(lock, offset));
+}
+
+export function commandLine(pid: number): string | undefined {
+	try {
+		const raw = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+		const command = raw.split('\0').filter(Boolean).join(' ');
+		return command || undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+/**
+ * Finds which processes hold OFD locks on this inode by reading every process's fdinfo.
+ * Costly on a busy box, so callers cache the answer while /proc/locks stays the same.
+ * Returns "start-end" → pids.
+ */
+export function findOfdOwners(device: number, inode: number): Map<string, number[]> {
+	const owners = new Map<string, number[]>();
+	const dev = deviceToProc(device);
+	let pids: string[];
+	try {
+		pids = fs.readdirSync('/proc').filter(name => /^\d+$/.test(name));
+	} catch {
+		return owners;
+	}
+
+	// Our own process first: it is the likeliest owner and always readable.
+	pids.sort((a, b) => (Number(a) === process.pid ? -1 : Number(b) === process.pid ? 1 : 0));
+	for (const pid of pids) {
+		let fds: string[];
+		try {
+			fds = fs.readdirSync(`/proc/${pid}/fdinfo`);
+		} catch {
+			continue;
+		}
+
+		for (const fd of fds) {
+			let info: string;
+			try {
+				// Cheap filter before reading: the fd must point at this inode.
+				if (fs.statSync(`/proc/${pid}/fd/${fd}`).ino !== inode) continue;
+				info = fs.readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'utf8');
+			} catch {
+				continue;
+			}
+
+			for (const line of info.split('\n')) {
+				if (!line.startsWith('lock:')) continue;
+				const lock = parseProcLockLine(line.slice(5));
+				if (!lock || lock.kind !== 'OFD' || lock.inode !== inode || lock.device !== dev) continue;
+				const key = `${lock.start}-${lock.end ?? 'EOF'}`;
+				const list = owners.get(key) ?? [];
+				if (!list.includes(Number(pid))) list.push(Number(pid));
+				owners.set(key, list);
+			}
+		}
+	}
+
+	return owners;
+}

@@ -1,0 +1,102 @@
+// NodeManager on an in-memory store: the same contract without a file, for fast tests of
+// the activation logic. Locks are handed to waiters in arrival order when released.
+import {STATE, nodeIdToUuid, newNodeId} from '../lock-file/format.js';
+import type {LockSegment, NodeManager} from './node-manager.js';
+
+type Waiter = {owner: InMemoryNodeManager; resolve: () => void};
+
+/** One "file": a state byte, a node id and the two locks. */
+export class InMemoryStore {
+	state: number | undefined;
+	nodeId: string | undefined;
+	readonly owners = new Map<LockSegment, InMemoryNodeManager>();
+	readonly waiters: Record<LockSegment, Waiter[]> = {live: [], backup: []};
+	/** Bumped by replace(): a node that opened an older generation has lost its file. */
+	generation = 0;
+
+	/** Simulates `rm server.lock` + a new file: new id, no locks. */
+	replace(): void {
+		this.generation++;
+		this.state = undefined;
+		this.nodeId = undefined;
+		this.owners.clear();
+	}
+
+	release(segment: LockSegment, owner: InMemoryNodeManager): void {
+		if (this.owners.get(segment) !== owner) return;
+		this.owners.delete(segment);
+		const next = this.waiters[segment].shift();
+		if (next) {
+			this.owners.set(segment, next.owner);
+			next.resolve();
+		}
+	}
+}
+
+export class InMemoryNodeManager implements NodeManager {
+	readonly description = 'in-memory locks';
+	private generation = -1;
+
+	constructor(readonly store: InMemoryStore) {}
+
+	get nodeId(): string | undefined {
+		return this.store.nodeId;
+	}
+
+	open(): void {
+		this.generation = this.store.generation;
+		if (this.store.state === undefined) this.store.state = STATE.firstStart;
+		this.store.nodeId ??= nodeIdToUuid(newNodeId());
+	}
+
+	readState(): number | undefined {
+		return this.store.state;
+	}
+
+	writeState(state: number): void {
+		// A node whose file was replaced writes into the old (now unlinked) file: not the store.
+		if (this.generation === this.store.generation) this.store.state = state;
+	}
+
+	tryLock(segment: LockSegment): boolean {
+		if (this.store.owners.has(segment) && this.store.owners.get(segment) !== this) return false;
+		this.store.owners.set(segment, this);
+		return true;
+	}
+
+	async waitLock(segment: LockSegment, signal: AbortSignal): Promise<void> {
+		signal.throwIfAborted();
+		if (this.tryLock(segment)) return;
+		await new Promise<void>((resolve, reject) => {
+			const waiter: Waiter = {
+				owner: this,
+				resolve: () => {
+					signal.removeEventListener('abort', onAbort);
+					resolve();
+				},
+			};
+			const onAbort = () => {
+				const queue = this.store.waiters[segment];
+				const index = queue.indexOf(waiter);
+				if (index !== -1) queue.splice(index, 1);
+				reject(signal.reason);
+			};
+
+			this.store.waiters[segment].push(waiter);
+			signal.addEventListener('abort', onAbort, {once: true});
+		});
+	}
+
+	unlock(segment: LockSegment): void {
+		this.store.release(segment, this);
+	}
+
+	stillOwns(segment: LockSegment): boolean {
+		return this.generation === this.store.generation && this.store.owners.get(segment) === this;
+	}
+
+	close(): void {
+		this.store.release('live', this);
+		this.store.release('backup', this);
+	}
+}

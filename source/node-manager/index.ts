@@ -1,0 +1,4 @@
+export * from './node-manager.js';
+export * from './file-lock-node-manager.js';
+export * from './in-memory-node-manager.js';
+export * from './ha-node.js';

@@ -1,0 +1,22 @@
+// The primitives a node needs from the shared store, after Artemis' NodeManager: a state
+// byte, a node id, and two exclusive one-byte locks. Activation logic (ha-node.ts) only
+// talks to this interface, so it runs unchanged on the real file and on the in-memory store.
+export type LockSegment = 'live' | 'backup';
+
+export interface NodeManager {
+	/** How locks are taken, for display: "OFD byte-range locks", "in memory", … */
+	readonly description: string;
+	/** Creates the store if needed and reads (or creates once) the node id. */
+	open(): void;
+	readonly nodeId: string | undefined;
+	readState(): number | undefined;
+	writeState(state: number): void;
+	tryLock(segment: LockSegment): boolean;
+	/** Resolves holding the lock; rejects (holding nothing) when the signal aborts. */
+	waitLock(segment: LockSegment, signal: AbortSignal): Promise<void>;
+	unlock(segment: LockSegment): void;
+	/** Still holding it, on the same file the path names? false means split-brain danger. */
+	stillOwns(segment: LockSegment): boolean;
+	/** Releases every lock without writing anything, like a process that dies. */
+	close(): void;
+}

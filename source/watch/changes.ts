@@ -1,0 +1,58 @@
+// What changed between two snapshots, as lines a person (or a script) can follow.
+import {describeStateByte, type Segment} from '../lock-file/index.js';
+import {holdersKey, type Snapshot} from './snapshot.js';
+
+export type ChangeKind = 'appeared' | 'missing' | 'error' | 'identity' | 'state' | 'node-id' | 'locks' | 'verdict';
+
+export type Change = {
+	readonly kind: ChangeKind;
+	readonly segment?: Segment;
+	readonly message: string;
+};
+
+function holderText(snapshot: Snapshot, segment: Segment): string {
+	const lock = snapshot.probe?.locks[segment];
+	if (!lock?.locked) return 'free';
+	if (lock.holders.length === 0) return 'locked (holder unknown)';
+	return lock.holders.map(holder => `pid ${holder.pid ?? '?'} (${holder.kind}${holder.sameProcess ? ', this process' : ''})`).join(', ');
+}
+
+export function diffSnapshots(before: Snapshot | undefined, after: Snapshot): Change[] {
+	const changes: Change[] = [];
+	if (!before || before.status !== after.status) {
+		if (after.status === 'missing') changes.push({kind: 'missing', message: before ? `${after.path} is gone (deleted or renamed)` : `waiting for ${after.path}`});
+		else if (after.status === 'error') changes.push({kind: 'error', message: after.error ?? 'unreadable'});
+		else changes.push({kind: 'appeared', message: before ? `${after.path} appeared` : `watching ${after.path}`});
+	} else if (before.status === 'error' && after.error !== before.error) {
+		changes.push({kind: 'error', message: after.error ?? 'unreadable'});
+	}
+
+	const a = before?.probe;
+	const b = after.probe;
+	if (!b) return changes;
+	if (a && (a.inode !== b.inode || a.device !== b.device)) {
+		changes.push({kind: 'identity', message: `the file was REPLACED: inode ${a.inode} → ${b.inode} (locks on the old file no longer count)`});
+	}
+
+	if (a && a.state !== b.state) {
+		changes.push({kind: 'state', message: `state ${describeStateByte(a.state)} ${a.stateName} → ${describeStateByte(b.state)} ${b.stateName}`});
+	}
+
+	if (a && a.nodeId !== b.nodeId) {
+		changes.push({kind: 'node-id', message: `node id ${a.nodeId ?? 'none'} → ${b.nodeId ?? 'none'}`});
+	}
+
+	for (const segment of ['live', 'backup', 'state'] as const) {
+		const was = a ? holdersKey(a, segment) : '';
+		const now = holdersKey(b, segment);
+		if (a && was === now) continue;
+		if (!a && !now) continue;
+		changes.push({kind: 'locks', segment, message: `${segment} lock: ${a ? `${holderText(before!, segment)} → ` : ''}${holderText(after, segment)}`});
+	}
+
+	if (before?.assessment.verdict !== after.assessment.verdict) {
+		changes.push({kind: 'verdict', message: after.assessment.summary});
+	}
+
+	return changes;
+}

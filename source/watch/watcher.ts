@@ -1,0 +1,88 @@
+// Turns file events and periodic probes into snapshots and changes. Taking or dropping a
+// lock changes no byte and fires no file event, so a probe runs every interval as well;
+// chokidar brings byte changes (and deletion/creation) without waiting for the next probe.
+import {EventEmitter} from 'node:events';
+import path from 'node:path';
+import chokidar, {type FSWatcher} from 'chokidar';
+import {HolderCache} from '../lock-file/index.js';
+import {diffSnapshots, type Change} from './changes.js';
+import {fileSystemKind, type FsKind} from './fs-kind.js';
+import {takeSnapshot, type Snapshot} from './snapshot.js';
+
+export type WatcherOptions = {
+	/** Probe period in ms (locks come and go without file events). */
+	intervalMs?: number;
+	/** Force chokidar polling; automatic on network file systems. */
+	polling?: boolean;
+	/** Only probe; no chokidar (used by one-shot tools and tests). */
+	fileEvents?: boolean;
+};
+
+export type WatchUpdate = {snapshot: Snapshot; changes: Change[]};
+
+export class LockFileWatcher extends EventEmitter<{update: [WatchUpdate]}> {
+	readonly fsKind: FsKind;
+	readonly polling: boolean;
+	current: Snapshot | undefined;
+	private readonly cache = new HolderCache();
+	private readonly intervalMs: number;
+	private timer: NodeJS.Timeout | undefined;
+	private chokidar: FSWatcher | undefined;
+	private firstIdentity: {device: number; inode: number} | undefined;
+	private pending = false;
+
+	constructor(readonly path: string, private readonly options: WatcherOptions = {}) {
+		super();
+		this.intervalMs = options.intervalMs ?? 250;
+		this.fsKind = fileSystemKind(path);
+		this.polling = options.polling ?? this.fsKind.network;
+	}
+
+	start(): Snapshot {
+		this.refresh();
+		this.timer = setInterval(() => this.refresh(), this.intervalMs);
+		if (this.options.fileEvents !== false) {
+			// Watch the directory, filtered to our name: that sees the file being created,
+			// deleted and replaced, which a watch on the file itself would lose.
+			const base = path.basename(this.path);
+			this.chokidar = chokidar.watch(path.dirname(this.path), {
+				depth: 0,
+				ignoreInitial: true,
+				usePolling: this.polling,
+				interval: this.intervalMs,
+				ignored: (file: string) => file !== path.dirname(this.path) && path.basename(file) !== base,
+			});
+			this.chokidar.on('all', () => this.refreshSoon());
+			this.chokidar.on('error', () => {});
+		}
+
+		return this.current!;
+	}
+
+	/** Coalesces bursts of file events into one probe. */
+	private refreshSoon(): void {
+		if (this.pending) return;
+		this.pending = true;
+		setImmediate(() => {
+			this.pending = false;
+			this.refresh();
+		});
+	}
+
+	/** Probes now; emits 'update' when anything changed. */
+	refresh(): Snapshot {
+		const snapshot = takeSnapshot(this.path, this.current, this.cache, this.firstIdentity);
+		if (snapshot.probe && !this.firstIdentity) this.firstIdentity = {device: snapshot.probe.device, inode: snapshot.probe.inode};
+		const changes = diffSnapshots(this.current, snapshot);
+		this.current = snapshot;
+		if (changes.length > 0) this.emit('update', {snapshot, changes});
+		return snapshot;
+	}
+
+	async stop(): Promise<void> {
+		clearInterval(this.timer);
+		this.timer = undefined;
+		await this.chokidar?.close();
+		this.chokidar = undefined;
+	}
+}
