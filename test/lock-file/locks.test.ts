@@ -1,0 +1,165 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import process from 'node:process';
+import {after, before, test} from 'node:test';
+import {
+	LockFileInputError,
+	encodeNewLockFile,
+	getLockOnByte,
+	lockKind,
+	openForNode,
+	probeLockFile,
+	tryLockByte,
+	unlockByte,
+	waitForByteLock,
+} from '../../source/lock-file/index.js';
+import {hasPython, ofdHolder, posixHolder, release} from '../helpers/holders.js';
+import {tempDir} from '../helpers/temp.js';
+
+const linux = process.platform === 'linux';
+let temp: ReturnType<typeof tempDir>;
+before(() => {
+	temp = tempDir();
+	fs.writeFileSync(temp.file, encodeNewLockFile());
+});
+after(() => temp.cleanup());
+
+test('two descriptors in one process contend like two processes (OFD)', {skip: !linux && 'OFD locks are Linux-only'}, () => {
+	assert.equal(lockKind(), 'OFD');
+	const a = fs.openSync(temp.file, 'r+');
+	const b = fs.openSync(temp.file, 'r+');
+	try {
+		assert.equal(tryLockByte(a, 1), true);
+		assert.equal(tryLockByte(b, 1), false, 'second fd must not get the byte');
+		assert.equal(tryLockByte(b, 2), true, 'other bytes are independent');
+		assert.deepEqual(getLockOnByte(b, 1), {type: 'write', pid: undefined, kind: 'OFD'});
+		unlockByte(a, 1);
+		assert.equal(getLockOnByte(b, 1), undefined);
+		assert.equal(tryLockByte(b, 1), true);
+	} finally {
+		fs.closeSync(a);
+		fs.closeSync(b);
+	}
+});
+
+test('probe names a POSIX holder in another process (pid, command, kind)', {skip: !hasPython && 'python3 not found'}, async () => {
+	const child = await posixHolder(temp.file, 1);
+	try {
+		const probe = probeLockFile(temp.file);
+		assert.equal(probe.locks.live.locked, true);
+		assert.equal(probe.locks.backup.locked, false);
+		assert.equal(probe.locks.state.locked, false);
+		const [holder] = probe.locks.live.holders;
+		assert.equal(holder.pid, child.pid);
+		assert.equal(holder.kind, 'POSIX');
+		assert.equal(holder.sameProcess, false);
+		assert.match(holder.command!, /python3/);
+	} finally {
+		await release(child);
+	}
+
+	assert.equal(probeLockFile(temp.file).locks.live.locked, false, 'a dead holder leaves no lock');
+});
+
+test('probe names an OFD holder in another process through /proc fdinfo', {skip: !linux && 'Linux only'}, async () => {
+	const child = await ofdHolder(temp.file, 2);
+	try {
+		const probe = probeLockFile(temp.file);
+		assert.equal(probe.locks.backup.locked, true);
+		assert.deepEqual(probe.locks.backup.holders.map(holder => [holder.pid, holder.kind, holder.sameProcess]), [[child.pid, 'OFD', false]]);
+	} finally {
+		await release(child);
+	}
+});
+
+test('probe marks our own OFD lock as this process', {skip: !linux && 'Linux only'}, () => {
+	const fd = fs.openSync(temp.file, 'r+');
+	try {
+		assert.ok(tryLockByte(fd, 1));
+		const [holder] = probeLockFile(temp.file).locks.live.holders;
+		assert.equal(holder.pid, process.pid);
+		assert.equal(holder.sameProcess, true);
+	} finally {
+		fs.closeSync(fd);
+	}
+});
+
+test('a probe never takes a lock and never changes the file', () => {
+	const before = fs.readFileSync(temp.file);
+	const {mtimeMs} = fs.statSync(temp.file);
+	const probe = probeLockFile(temp.file);
+	assert.equal(probe.inode, fs.statSync(temp.file).ino);
+	assert.equal(probe.device, fs.statSync(temp.file).dev);
+	const fd = fs.openSync(temp.file, 'r+');
+	try {
+		for (const offset of [0, 1, 2]) assert.ok(tryLockByte(fd, offset), `byte ${offset} free after probe`);
+	} finally {
+		fs.closeSync(fd);
+	}
+
+	assert.deepEqual(fs.readFileSync(temp.file), before);
+	assert.equal(fs.statSync(temp.file).mtimeMs, mtimeMs);
+	if (linux) assert.doesNotMatch(fs.readFileSync('/proc/locks', 'utf8'), new RegExp(`:${probe.inode} `));
+});
+
+test('bad files are refused with one line naming the file and the cause', () => {
+	const empty = `${temp.dir}/empty.lock`;
+	fs.writeFileSync(empty, '');
+	assert.throws(() => probeLockFile(empty), (error: unknown) => error instanceof LockFileInputError && error.message === `${empty}: is empty (0 bytes); a lock file has 19`);
+	const short = `${temp.dir}/short.lock`;
+	fs.writeFileSync(short, 'L00');
+	assert.throws(() => probeLockFile(short), /too short \(3 bytes\)/);
+	assert.throws(() => probeLockFile(`${temp.dir}/missing.lock`), /missing\.lock: no such file or directory$/);
+	assert.throws(() => probeLockFile(temp.dir), /is a directory without server\.lock/);
+	assert.equal(fs.readFileSync(short, 'utf8'), 'L00', 'never modified');
+	assert.equal(fs.statSync(empty).size, 0);
+});
+
+test('kernel wait: wakes when the holder lets go, and cancels without leaving a lock or a blocked thread', {skip: !linux && 'Linux only'}, async () => {
+	const holder = fs.openSync(temp.file, 'r+');
+	const waiter = fs.openSync(temp.file, 'r+');
+	try {
+		assert.ok(tryLockByte(holder, 1));
+		const controller = new AbortController();
+		const cancelled = waitForByteLock(waiter, 1, {signal: controller.signal});
+		await new Promise(resolve => setTimeout(resolve, 50));
+		controller.abort();
+		await assert.rejects(cancelled, {name: 'AbortError'});
+		const blocked = fs.readdirSync('/proc/self/task').filter(tid => {
+			try {
+				return /^(72|25) /.test(fs.readFileSync(`/proc/self/task/${tid}/syscall`, 'utf8'));
+			} catch {
+				return false;
+			}
+		});
+		assert.deepEqual(blocked, [], 'no thread left blocked in fcntl');
+
+		const modes: string[] = [];
+		const granted = waitForByteLock(waiter, 1, {onMode: mode => modes.push(mode)});
+		await new Promise(resolve => setTimeout(resolve, 50));
+		unlockByte(holder, 1);
+		await granted;
+		assert.deepEqual(modes, ['kernel']);
+		assert.equal(tryLockByte(holder, 1), false, 'the waiter holds it now');
+	} finally {
+		fs.closeSync(holder);
+		fs.closeSync(waiter);
+	}
+});
+
+test('a node creates a missing file once, atomically, and never replaces a node id', () => {
+	const {file, cleanup} = tempDir();
+	try {
+		const first = openForNode(file);
+		const id = fs.readFileSync(file).subarray(3);
+		const second = openForNode(file);
+		assert.deepEqual(fs.readFileSync(file).subarray(3), id);
+		assert.equal(fs.readFileSync(file).length, 19);
+		assert.deepEqual([...fs.readFileSync(file).subarray(0, 3)], [0x30, 0x30, 0x30]);
+		fs.closeSync(first.fd);
+		fs.closeSync(second.fd);
+		assert.deepEqual(fs.readdirSync(temp.dir).filter(name => name.endsWith('.tmp')), [], 'no temp files left');
+	} finally {
+		cleanup();
+	}
+});

@@ -1,0 +1,75 @@
+// The same scenarios run on the real file and on the in-memory store; a harness hides which.
+import fs from 'node:fs';
+import {STATE, decodeLockFile, encodeNewLockFile, probeLockFile} from '../../source/lock-file/index.js';
+import {FileLockNodeManager, HaNode, InMemoryNodeManager, InMemoryStore, type HaNodeOptions, type NodeEvent} from '../../source/node-manager/index.js';
+import {tempDir} from '../helpers/temp.js';
+
+export type Harness = {
+	readonly name: string;
+	node(role: HaNodeOptions['role'], options?: Partial<HaNodeOptions>): HaNode;
+	state(): number | undefined;
+	nodeId(): string | undefined;
+	liveLocked(): boolean;
+	backupLocked(): boolean;
+	/** rm + a new file at the path, with another node id. */
+	replaceFile(): void;
+	cleanup(): Promise<void>;
+};
+
+export const fast = {lostLockCheckMs: 20, failbackCheckMs: 20, backoffMs: 20};
+
+export type Recorded = {node: HaNode; events: NodeEvent[]};
+
+function track(nodes: HaNode[], node: HaNode): HaNode {
+	nodes.push(node);
+	return node;
+}
+
+async function stopAll(nodes: HaNode[]): Promise<void> {
+	await Promise.all(nodes.map(async node => node.stop({failover: true})));
+}
+
+export function fileHarness(): Harness {
+	const temp = tempDir();
+	const nodes: HaNode[] = [];
+	return {
+		name: 'FileLockNodeManager',
+		node: (role, options) => track(nodes, new HaNode(new FileLockNodeManager(temp.file), {role, ...fast, ...options})),
+		state: () => decodeLockFile(fs.readFileSync(temp.file)).state,
+		nodeId: () => decodeLockFile(fs.readFileSync(temp.file)).nodeId,
+		liveLocked: () => probeLockFile(temp.file).locks.live.locked,
+		backupLocked: () => probeLockFile(temp.file).locks.backup.locked,
+		replaceFile() {
+			const next = `${temp.file}.new`;
+			const bytes = encodeNewLockFile();
+			bytes[0] = STATE.paused;
+			fs.writeFileSync(next, bytes);
+			fs.renameSync(next, temp.file);
+		},
+		async cleanup() {
+			await stopAll(nodes);
+			temp.cleanup();
+		},
+	};
+}
+
+export function memoryHarness(): Harness {
+	const store = new InMemoryStore();
+	const nodes: HaNode[] = [];
+	return {
+		name: 'InMemoryNodeManager',
+		node: (role, options) => track(nodes, new HaNode(new InMemoryNodeManager(store), {role, ...fast, ...options})),
+		state: () => store.state,
+		nodeId: () => store.nodeId,
+		liveLocked: () => store.owners.has('live'),
+		backupLocked: () => store.owners.has('backup'),
+		replaceFile() {
+			store.replace();
+			store.state = STATE.paused;
+			store.nodeId = '11111111-2222-4333-8444-555555555555';
+		},
+		async cleanup() {
+			await stopAll(nodes);
+		},
+	};
+}

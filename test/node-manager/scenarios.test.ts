@@ -1,0 +1,177 @@
+// Activation scenarios of PROTOCOL.md, run against both NodeManager implementations.
+import assert from 'node:assert/strict';
+import process from 'node:process';
+import {afterEach, describe, test} from 'node:test';
+import {STATE} from '../../source/lock-file/format.js';
+import type {HaNode, NodePhase} from '../../source/node-manager/index.js';
+import {waitFor} from '../helpers/temp.js';
+import {fileHarness, memoryHarness, type Harness} from './harness.js';
+
+const phaseIs = (node: HaNode, phase: NodePhase) => () => node.phase === phase;
+const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
+const livesOf = (nodes: HaNode[]) => nodes.filter(node => node.phase === 'live');
+
+for (const make of [memoryHarness, fileHarness]) {
+	describe(make().name, () => {
+		let h: Harness;
+		afterEach(async () => h.cleanup());
+
+		test('live start: creates the file, holds the live lock, state L', async () => {
+			h = make();
+			const live = h.node('live');
+			live.start();
+			await waitFor('live', phaseIs(live, 'live'));
+			assert.equal(h.state(), STATE.live);
+			assert.ok(h.liveLocked());
+			assert.match(h.nodeId()!, /^[\da-f-]{36}$/);
+			assert.equal(live.nodeId, h.nodeId());
+		});
+
+		test('backup queue of three: one holds the backup lock, the others wait behind it', async () => {
+			h = make();
+			const live = h.node('live');
+			live.start();
+			await waitFor('live', phaseIs(live, 'live'));
+			const backups = [h.node('backup'), h.node('backup'), h.node('backup')];
+			for (const backup of backups) backup.start();
+			await waitFor('queue', () => backups.filter(b => b.phase === 'waiting-live-lock').length === 1 && backups.filter(b => b.phase === 'waiting-backup-lock').length === 2);
+			assert.ok(h.backupLocked());
+			const first = backups.find(b => b.phase === 'waiting-live-lock')!;
+			live.crash();
+			await waitFor('first backup live', phaseIs(first, 'live'));
+			await waitFor('next backup queued on the live lock', () => backups.filter(b => b.phase === 'waiting-live-lock').length === 1);
+			assert.equal(livesOf(backups).length, 1);
+			assert.equal(h.state(), STATE.live);
+		});
+
+		test('crash failover: a backup becomes live, state stays L, node id unchanged', async () => {
+			h = make();
+			const live = h.node('live');
+			live.start();
+			await waitFor('live', phaseIs(live, 'live'));
+			const id = h.nodeId();
+			const backup = h.node('backup');
+			backup.start();
+			await waitFor('backup waiting', phaseIs(backup, 'waiting-live-lock'));
+			live.crash();
+			await waitFor('backup live', phaseIs(backup, 'live'));
+			assert.equal(backup.activated, true);
+			assert.equal(h.state(), STATE.live);
+			assert.equal(h.nodeId(), id);
+			assert.equal(h.backupLocked(), false, 'the activated backup released the backup lock');
+		});
+
+		test('pause: P is written and no backup takes over', async () => {
+			h = make();
+			const live = h.node('live');
+			live.start();
+			await waitFor('live', phaseIs(live, 'live'));
+			const backup = h.node('backup');
+			backup.start();
+			await waitFor('backup waiting', phaseIs(backup, 'waiting-live-lock'));
+			await live.pause();
+			assert.equal(live.phase, 'paused');
+			assert.equal(h.state(), STATE.paused);
+			await sleep(300); // 15 back-off rounds
+			assert.notEqual(backup.phase, 'live');
+			assert.equal(h.state(), STATE.paused);
+		});
+
+		test('force failover: L is left and a backup takes over', async () => {
+			h = make();
+			const live = h.node('live');
+			live.start();
+			await waitFor('live', phaseIs(live, 'live'));
+			const backup = h.node('backup');
+			backup.start();
+			await waitFor('backup waiting', phaseIs(backup, 'waiting-live-lock'));
+			await live.forceFailover();
+			assert.equal(live.phase, 'stopped');
+			await waitFor('backup live', phaseIs(backup, 'live'));
+			assert.equal(h.state(), STATE.live);
+		});
+
+		test('failback: the ex-live gets its role back, a second waiting backup never wins', async () => {
+			h = make();
+			const live = h.node('live');
+			live.start();
+			await waitFor('live', phaseIs(live, 'live'));
+			const b1 = h.node('backup');
+			b1.start();
+			await waitFor('b1 waiting', phaseIs(b1, 'waiting-live-lock'));
+			const b2 = h.node('backup');
+			b2.start();
+			await waitFor('b2 queued', phaseIs(b2, 'waiting-backup-lock'));
+			live.crash();
+			await waitFor('b1 live', phaseIs(b1, 'live'));
+			await waitFor('b2 waiting on the live lock', phaseIs(b2, 'waiting-live-lock'));
+			const b2Phases: string[] = [];
+			b2.on('event', event => b2Phases.push(event.event));
+			const exLive = h.node('live');
+			exLive.start();
+			await waitFor('ex-live back', phaseIs(exLive, 'live'));
+			assert.equal(h.state(), STATE.live);
+			assert.ok(!b2Phases.includes('live'), `b2 must not win: ${b2Phases.join(',')}`);
+			await waitFor('b1 queued again as a backup', () => b1.phase === 'waiting-backup-lock' || b1.phase === 'waiting-live-lock');
+			assert.equal(livesOf([exLive, b1, b2]).length, 1);
+		});
+
+		test('failback is ignored with allowFailback off', async () => {
+			h = make();
+			const live = h.node('live');
+			live.start();
+			await waitFor('live', phaseIs(live, 'live'));
+			const backup = h.node('backup', {allowFailback: false});
+			backup.start();
+			await waitFor('waiting', phaseIs(backup, 'waiting-live-lock'));
+			live.crash();
+			await waitFor('backup live', phaseIs(backup, 'live'));
+			const exLive = h.node('live');
+			exLive.start();
+			await waitFor('ex-live failing back', phaseIs(exLive, 'failing-back'));
+			await sleep(200);
+			assert.equal(backup.phase, 'live');
+			assert.equal(h.state(), STATE.failingBack);
+		});
+
+		test('lost lock: a replaced file makes the live stop, and it never writes the new file', async () => {
+			h = make();
+			const live = h.node('live');
+			const phases: string[] = [];
+			live.on('event', event => phases.push(event.event));
+			live.start();
+			await waitFor('live', phaseIs(live, 'live'));
+			h.replaceFile();
+			const newId = h.nodeId();
+			await waitFor('lost-lock', phaseIs(live, 'lost-lock'), 1000);
+			await live.stop();
+			assert.equal(h.nodeId(), newId);
+			assert.equal(h.state(), STATE.paused, 'the new file keeps its own state');
+			assert.deepEqual(phases, ['live', 'lost-lock']);
+		});
+
+		test('cancellation: stopping waiting nodes ends every wait and leaves no timer or lock', async () => {
+			h = make();
+			const resources = () => process.getActiveResourcesInfo().filter(name => name === 'Timeout').length;
+			const baseline = resources();
+			const live = h.node('live');
+			live.start();
+			await waitFor('live', phaseIs(live, 'live'));
+			const b1 = h.node('backup');
+			const b2 = h.node('backup');
+			b1.start();
+			b2.start();
+			await waitFor('both waiting', () => [b1.phase, b2.phase].sort().join() === 'waiting-backup-lock,waiting-live-lock');
+			const started = Date.now();
+			await Promise.all([b1.stop(), b2.stop()]);
+			assert.ok(Date.now() - started < 1000);
+			assert.equal(b1.phase, 'stopped');
+			assert.equal(b2.phase, 'stopped');
+			assert.equal(h.backupLocked(), false);
+			await live.pause();
+			assert.equal(h.liveLocked(), false);
+			await sleep(10);
+			assert.equal(resources(), baseline, 'no timer left behind');
+		});
+	});
+}
