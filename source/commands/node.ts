@@ -19,6 +19,16 @@ export async function node(target: string, options: NodeCommandOptions, io: Io):
 		failoverOnShutdown: options.failoverOnShutdown,
 	});
 	haNode.on('event', event => io.out(JSON.stringify({...event, time: new Date(event.time).toISOString()})));
+	// Listen for signals before the node starts: a SIGTERM that arrives while it is still
+	// setting up must stop it cleanly too, not kill it with the default action.
+	const finished = new Promise<'signal' | 'lost-lock' | 'error'>(resolve => {
+		process.once('SIGINT', () => resolve('signal'));
+		process.once('SIGTERM', () => resolve('signal'));
+		haNode.on('event', event => {
+			if (event.event === 'lost-lock') resolve('lost-lock');
+			if (event.event === 'error') resolve('error');
+		});
+	});
 	try {
 		haNode.start();
 	} catch (error) {
@@ -27,15 +37,8 @@ export async function node(target: string, options: NodeCommandOptions, io: Io):
 		return EXIT.unknown;
 	}
 
-	const finished = await new Promise<'signal' | 'lost-lock' | 'error'>(resolve => {
-		process.once('SIGINT', () => resolve('signal'));
-		process.once('SIGTERM', () => resolve('signal'));
-		haNode.on('event', event => {
-			if (event.event === 'lost-lock') resolve('lost-lock');
-			if (event.event === 'error') resolve('error');
-		});
-	});
+	const reason = await finished;
 	await haNode.stop();
-	if (finished === 'lost-lock') return EXIT.critical;
-	return finished === 'error' ? EXIT.unknown : EXIT.ok;
+	if (reason === 'lost-lock') return EXIT.critical;
+	return reason === 'error' ? EXIT.unknown : EXIT.ok;
 }

@@ -26,7 +26,15 @@ export async function watch(target: string, options: {json: boolean; intervalMs:
 	};
 
 	watcher.on('update', print);
-	print({snapshot: watcher.start(), changes: [{kind: 'appeared', message: `watching ${file} on ${watcher.fsKind.name}${watcher.polling ? ' (polling: inotify cannot see other hosts)' : ''}`}]});
+	const first = watcher.start();
+	if (first.status !== 'ok') {
+		// Bad input at start is an error (exit 3); a file that goes away later is reported.
+		await watcher.stop();
+		io.err(`ha-tui: ${first.error ?? first.assessment.summary}`);
+		return EXIT.unknown;
+	}
+
+	print({snapshot: first, changes: [{kind: 'appeared', message: `watching ${file} on ${watcher.fsKind.name}${watcher.polling ? ' (polling: inotify cannot see other hosts)' : ''}`}]});
 	await new Promise<void>(resolve => {
 		const done = () => resolve();
 		process.once('SIGINT', done);

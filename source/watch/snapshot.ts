@@ -47,7 +47,7 @@ export function takeSnapshot(path: string, previous: Snapshot | undefined, cache
 			path,
 			takenAt,
 			status: missing ? 'missing' : 'error',
-			error: missing ? `waiting for ${path} (no such file)` : message,
+			error: message,
 			assessment: unknown(missing ? 'the lock file does not exist (yet)' : message),
 			heldSince: none,
 			replaced: firstIdentity !== undefined,

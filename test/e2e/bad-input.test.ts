@@ -1,0 +1,113 @@
+// Every bad input: exit 3, one line on stderr naming the file and the cause, no stack trace,
+// and the file untouched (nothing created, truncated or changed).
+import assert from 'node:assert/strict';
+import {execFileSync} from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import process from 'node:process';
+import {after, before, test} from 'node:test';
+import {runCli} from '../helpers/cli.js';
+import {tempDir} from '../helpers/temp.js';
+
+let temp: ReturnType<typeof tempDir>;
+before(() => {
+	temp = tempDir();
+});
+after(() => temp.cleanup());
+
+function snapshotOf(file: string): string {
+	try {
+		const stat = fs.lstatSync(file);
+		return `${stat.mode}:${stat.size}:${stat.mtimeMs}:${stat.isFile() ? fs.readFileSync(file).toString('hex') : ''}`;
+	} catch {
+		return 'absent';
+	}
+}
+
+async function expectRefused(args: string[], file: string, cause: RegExp, options: {uid?: number; gid?: number} = {}) {
+	const before = snapshotOf(file);
+	const result = await runCli(args, options);
+	assert.equal(result.code, 3, `exit code for ${args.join(' ')}: ${result.stderr}`);
+	const lines = result.stderr.trim().split('\n');
+	assert.equal(lines.length, 1, `one line, got: ${result.stderr}`);
+	assert.ok(lines[0].includes(file), `names ${file}: ${lines[0]}`);
+	assert.match(lines[0], cause);
+	assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
+	assert.equal(snapshotOf(file), before, 'file untouched');
+	return result;
+}
+
+const cases: Array<[string, () => string, RegExp]> = [
+	['missing file', () => path.join(temp.dir, 'missing.lock'), /no such file or directory/],
+	['empty file', () => {
+		const file = path.join(temp.dir, 'empty.lock');
+		fs.writeFileSync(file, '');
+		return file;
+	}, /is empty \(0 bytes\)/],
+	['short file', () => {
+		const file = path.join(temp.dir, 'short.lock');
+		fs.writeFileSync(file, 'L0');
+		return file;
+	}, /too short \(2 bytes\)/],
+	['directory without server.lock', () => {
+		const dir = path.join(temp.dir, 'journal');
+		fs.mkdirSync(dir);
+		return path.join(dir, 'server.lock');
+	}, /no such file or directory/],
+	['symlink loop', () => {
+		const a = path.join(temp.dir, 'loop-a');
+		fs.symlinkSync(path.join(temp.dir, 'loop-b'), a);
+		fs.symlinkSync(a, path.join(temp.dir, 'loop-b'));
+		return a;
+	}, /symbolic links/],
+	['FIFO', () => {
+		const fifo = path.join(temp.dir, 'fifo.lock');
+		execFileSync('mkfifo', [fifo]);
+		return fifo;
+	}, /FIFO/],
+	['character device', () => '/dev/null', /character device/],
+];
+
+for (const [name, make, cause] of cases) {
+	test(`status and watch refuse a ${name}`, async () => {
+		const file = make();
+		await expectRefused(['status', file], file, cause);
+		const json = await expectRefused(['status', file, '--json'], file, cause);
+		const report = JSON.parse(json.stdout);
+		assert.equal(report.exitCode, 3);
+		assert.equal(report.verdict, 'unknown');
+		await expectRefused(['watch', file], file, cause);
+	});
+}
+
+test('node refuses a FIFO, a symlink loop and a missing directory (without --create-dir)', async () => {
+	const fifo = path.join(temp.dir, 'node-fifo.lock');
+	execFileSync('mkfifo', [fifo]);
+	await expectRefused(['node', fifo, '--role', 'live'], fifo, /FIFO/);
+	const loop = path.join(temp.dir, 'node-loop-a');
+	fs.symlinkSync(path.join(temp.dir, 'node-loop-b'), loop);
+	fs.symlinkSync(loop, path.join(temp.dir, 'node-loop-b'));
+
+	await expectRefused(['node', loop, '--role', 'backup'], loop, /symbolic links/);
+	const deep = path.join(temp.dir, 'no', 'such', 'dir', 'server.lock');
+	await expectRefused(['node', deep, '--role', 'live'], deep, /no such file or directory/);
+	assert.equal(fs.existsSync(path.join(temp.dir, 'no')), false, 'no directory created');
+});
+
+test('no permission: refused with one line', {skip: process.getuid?.() !== 0 && 'needs root to drop to nobody'}, async () => {
+	const dir = path.join(temp.dir, 'private');
+	fs.mkdirSync(dir, {mode: 0o700});
+	const file = path.join(dir, 'server.lock');
+	fs.writeFileSync(file, Buffer.alloc(19, 0x30), {mode: 0o600});
+	fs.chmodSync(temp.dir, 0o755);
+	await expectRefused(['status', file], file, /permission denied/, {uid: 65_534, gid: 65_534});
+});
+
+test('usage errors exit 3 with one line', async () => {
+	const result = await runCli(['node', path.join(temp.dir, 'x.lock')]);
+	assert.equal(result.code, 3);
+	assert.match(result.stderr, /--role live or --role backup/);
+	const help = await runCli(['--help']);
+	assert.equal(help.code, 0);
+	assert.match(help.stdout, /ha-tui status <file\|dir>/);
+});

@@ -1,0 +1,80 @@
+// Runs the compiled CLI as a real process.
+import {spawn, type ChildProcess} from 'node:child_process';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+
+export const cliPath = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../cli.js');
+
+export type Result = {code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string};
+
+export function runCli(args: string[], options: {timeoutMs?: number; uid?: number; gid?: number} = {}): Promise<Result> {
+	return new Promise((resolve, reject) => {
+		const child = spawn(process.execPath, [cliPath, ...args], {stdio: ['ignore', 'pipe', 'pipe'], uid: options.uid, gid: options.gid});
+		let stdout = '';
+		let stderr = '';
+		child.stdout.on('data', chunk => stdout += chunk);
+		child.stderr.on('data', chunk => stderr += chunk);
+		const timer = setTimeout(() => {
+			child.kill('SIGKILL');
+			reject(new Error(`ha-tui ${args.join(' ')} did not exit within ${options.timeoutMs ?? 10_000} ms`));
+		}, options.timeoutMs ?? 10_000);
+		child.on('close', (code, signal) => {
+			clearTimeout(timer);
+			resolve({code, signal, stdout, stderr});
+		});
+	});
+}
+
+export type NodeProcess = {
+	child: ChildProcess;
+	events: Array<Record<string, unknown> & {event: string; mono: number; pid: number}>;
+	/** Resolves with the first event of that name (or already seen). */
+	next(event: string, timeoutMs?: number): Promise<Record<string, unknown> & {mono: number}>;
+	exited: Promise<{code: number | null; signal: NodeJS.Signals | null}>;
+};
+
+/** `ha-tui node`, with its NDJSON events parsed as they come. */
+export function startNode(file: string, role: 'live' | 'backup', extra: string[] = []): NodeProcess {
+	const child = spawn(process.execPath, [cliPath, 'node', file, '--role', role, ...extra], {stdio: ['ignore', 'pipe', 'inherit']});
+	const events: NodeProcess['events'] = [];
+	const listeners = new Set<() => void>();
+	let buffer = '';
+	child.stdout!.setEncoding('utf8');
+	child.stdout!.on('data', (chunk: string) => {
+		buffer += chunk;
+		let newline;
+		while ((newline = buffer.indexOf('\n')) !== -1) {
+			const line = buffer.slice(0, newline);
+			buffer = buffer.slice(newline + 1);
+			if (line.trim()) events.push(JSON.parse(line));
+		}
+
+		for (const listener of listeners) listener();
+	});
+	const exited = new Promise<{code: number | null; signal: NodeJS.Signals | null}>(resolve => {
+		child.on('exit', (code, signal) => resolve({code, signal}));
+	});
+	return {
+		child,
+		events,
+		exited,
+		next(event, timeoutMs = 5000) {
+			return new Promise((resolve, reject) => {
+				const check = () => {
+					const found = events.find(e => e.event === event);
+					if (!found) return;
+					listeners.delete(check);
+					clearTimeout(timer);
+					resolve(found);
+				};
+
+				const timer = setTimeout(() => {
+					listeners.delete(check);
+					reject(new Error(`no "${event}" event from ${role} within ${timeoutMs} ms; saw: ${events.map(e => e.event).join(', ')}`));
+				}, timeoutMs);
+				listeners.add(check);
+				check();
+			});
+		},
+	};
+}
