@@ -1,0 +1,175 @@
+// Engine figures (issue 3): failover latency against a kernel-blocked waiter in the same run,
+// CPU of a waiting backup, failback time. Real processes on a real temp file.
+import {spawn, spawnSync, type ChildProcess} from 'node:child_process';
+import {once} from 'node:events';
+import readline from 'node:readline';
+import {startNode, type NodeProcess} from '../helpers/cli.js';
+import {tempDir} from '../helpers/temp.js';
+import {cpuMs, monotonicMs, percentile, sleep} from './stats.js';
+
+export type EngineFigures = {
+	haTui: number[];
+	kernel: number[];
+	waitingBackupCpuPercent: number;
+	liveCpuPercent: number;
+	failback: number[];
+};
+
+async function kill(child: ChildProcess): Promise<void> {
+	if (child.exitCode !== null || child.signalCode !== null) return;
+	const exited = once(child, 'exit');
+	child.kill('SIGKILL');
+	await exited;
+}
+
+/** ha-tui: kill the live, time until the waiting backup says live (it holds the lock and L is there). */
+async function haTuiFailovers(file: string, count: number): Promise<number[]> {
+	const latencies: number[] = [];
+	let live = startNode(file, 'live');
+	await live.next('live');
+	const all: NodeProcess[] = [live];
+	try {
+		for (let i = 0; i < count; i++) {
+			const backup = startNode(file, 'backup');
+			all.push(backup);
+			await backup.next('waiting-live-lock');
+			await sleep(20); // let it settle into the blocking wait
+			const killedAt = monotonicMs();
+			live.child.kill('SIGKILL');
+			const event = await backup.next('live');
+			latencies.push(event.mono - killedAt);
+			await live.exited;
+			live = backup;
+		}
+	} finally {
+		await Promise.all(all.map(async node => kill(node.child)));
+	}
+
+	return latencies;
+}
+
+const pythonWaiter = `
+import fcntl, os, sys, time
+f = open(sys.argv[1], 'r+b')
+mode = sys.argv[2]
+if mode == 'hold':
+    fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, 1, 0)
+    print('held', flush=True)
+else:
+    print('waiting', flush=True)
+    fcntl.lockf(f, fcntl.LOCK_EX, 1, 1, 0)   # F_SETLKW: the kernel wakes us
+    print('acquired %.6f' % (time.clock_gettime(time.CLOCK_MONOTONIC) * 1000), flush=True)
+sys.stdin.read()
+`;
+
+function python(file: string, mode: 'hold' | 'wait'): {child: ChildProcess; line: () => Promise<string>} {
+	const child = spawn('python3', ['-c', pythonWaiter, file, mode], {stdio: ['pipe', 'pipe', 'inherit']});
+	const lines = readline.createInterface({input: child.stdout!});
+	const queue: string[] = [];
+	const waiters: Array<(line: string) => void> = [];
+	lines.on('line', line => {
+		const waiter = waiters.shift();
+		if (waiter) waiter(line);
+		else queue.push(line);
+	});
+	return {child, line: async () => queue.shift() ?? new Promise<string>(resolve => waiters.push(resolve))};
+}
+
+/** The floor: a python process blocked in F_SETLKW on the same byte, same kill. */
+async function kernelFailovers(file: string, count: number): Promise<number[]> {
+	const latencies: number[] = [];
+	let holder = python(file, 'hold');
+	await holder.line();
+	const all = [holder.child];
+	try {
+		for (let i = 0; i < count; i++) {
+			const waiter = python(file, 'wait');
+			all.push(waiter.child);
+			await waiter.line();
+			await sleep(20);
+			const killedAt = monotonicMs();
+			holder.child.kill('SIGKILL');
+			const acquired = await waiter.line();
+			latencies.push(Number(acquired.split(' ')[1]) - killedAt);
+			holder = waiter;
+		}
+	} finally {
+		await Promise.all(all.map(kill));
+	}
+
+	return latencies;
+}
+
+async function waitingCpu(file: string, seconds: number): Promise<{backup: number; live: number}> {
+	const live = startNode(file, 'live');
+	await live.next('live');
+	const backup = startNode(file, 'backup');
+	await backup.next('waiting-live-lock');
+	await sleep(500); // past start-up
+	try {
+		const before = {backup: cpuMs(backup.child.pid!), live: cpuMs(live.child.pid!)};
+		await sleep(seconds * 1000);
+		return {
+			backup: ((cpuMs(backup.child.pid!) - before.backup) / (seconds * 1000)) * 100,
+			live: ((cpuMs(live.child.pid!) - before.live) / (seconds * 1000)) * 100,
+		};
+	} finally {
+		await kill(live.child);
+		await kill(backup.child);
+	}
+}
+
+/** F written (the ex-live's failing-back event) → the ex-live holds the live lock. */
+async function failbacks(file: string, count: number): Promise<number[]> {
+	const times: number[] = [];
+	const all: NodeProcess[] = [];
+	try {
+		let live = startNode(file, 'live');
+		all.push(live);
+		await live.next('live');
+		for (let i = 0; i < count; i++) {
+			const backup = startNode(file, 'backup');
+			all.push(backup);
+			await backup.next('waiting-live-lock');
+			live.child.kill('SIGKILL');
+			await backup.next('live');
+			const exLive = startNode(file, 'live');
+			all.push(exLive);
+			const failing = await exLive.next('failing-back');
+			const back = await exLive.next('live', 5000);
+			times.push(back.mono - failing.mono);
+			await kill(backup.child);
+			live = exLive;
+		}
+	} finally {
+		await Promise.all(all.map(async node => kill(node.child)));
+	}
+
+	return times;
+}
+
+export async function measureEngine(options: {failovers: number; cpuSeconds: number; failbacks: number}): Promise<EngineFigures> {
+	const hasPython = spawnSync('python3', ['--version']).status === 0;
+	const temp = tempDir('ha-tui-bench-');
+	try {
+		// Interleave the two kinds in rounds so machine noise hits both alike.
+		const haTui: number[] = [];
+		const kernel: number[] = [];
+		const rounds = 3;
+		for (let round = 0; round < rounds; round++) {
+			const n = Math.ceil(options.failovers / rounds);
+			haTui.push(...await haTuiFailovers(temp.file, n));
+			if (hasPython) kernel.push(...await kernelFailovers(temp.file, n));
+		}
+
+		const cpu = await waitingCpu(temp.file, options.cpuSeconds);
+		const failback = await failbacks(temp.file, options.failbacks);
+		return {haTui, kernel, waitingBackupCpuPercent: cpu.backup, liveCpuPercent: cpu.live, failback};
+	} finally {
+		temp.cleanup();
+	}
+}
+
+export function summarize(values: number[]): {p50: number; p99: number; max: number} {
+	return {p50: percentile(values, 50), p99: percentile(values, 99), max: Math.max(...values)};
+}
