@@ -26,9 +26,13 @@ function kindOf(stat: fs.Stats): string {
 	return 'not a regular file';
 }
 
-/** A directory argument means DIR/server.lock, as in Artemis' journal directory. */
+/**
+ * A directory argument means DIR/server.lock, as in Artemis' journal directory; so does a
+ * path ending in a slash that does not exist yet (a node may create it with --create-dir).
+ */
 export function resolveLockPath(argument: string): string {
 	const absolute = path.resolve(argument);
+	if (/[/\\]$/.test(argument)) return path.join(absolute, LOCK_FILE_NAME);
 	try {
 		if (fs.statSync(absolute).isDirectory()) return path.join(absolute, LOCK_FILE_NAME);
 	} catch {}
@@ -135,12 +139,12 @@ function completeShortFile(fd: number): void {
  * Opens (creating if needed) the lock file for a node: read-write, with a complete
  * 19-byte layout. createDirectory: also create the parent directory.
  */
-export function openForNode(file: string, options: {createDirectory?: boolean} = {}): OpenedLockFile {
+export function openForNode(file: string, options: {createDirectory?: boolean; create?: boolean} = {}): OpenedLockFile {
 	try {
 		if (options.createDirectory) fs.mkdirSync(path.dirname(file), {recursive: true});
 		const stat = fs.statSync(file, {throwIfNoEntry: false});
 		if (stat) checkRegular(file, stat);
-		else createAtomically(file);
+		else if (options.create !== false) createAtomically(file);
 		const fd = fs.openSync(file, fs.constants.O_RDWR | fs.constants.O_NOCTTY | fs.constants.O_NONBLOCK);
 		const opened = fs.fstatSync(fd);
 		if (!opened.isFile()) {

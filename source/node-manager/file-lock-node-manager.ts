@@ -36,9 +36,9 @@ export class FileLockNodeManager implements NodeManager {
 
 	constructor(readonly path: string, private readonly options: FileLockNodeManagerOptions = {}) {}
 
-	open(): void {
+	open(options: {create?: boolean} = {}): void {
 		if (this.file) return;
-		this.file = openForNode(this.path, {createDirectory: this.options.createDirectory});
+		this.file = openForNode(this.path, {createDirectory: this.options.createDirectory, create: options.create});
 		this.probeFd = fs.openSync(this.path, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
 		this.nodeId = decodeLockFile(readBytes(this.file.fd)).nodeId;
 	}
@@ -73,9 +73,13 @@ export class FileLockNodeManager implements NodeManager {
 		this.held.delete(segment);
 	}
 
+	sameFile(): boolean {
+		return this.file !== undefined && isSameFile(this.file);
+	}
+
 	stillOwns(segment: LockSegment): boolean {
 		if (!this.file || this.probeFd === undefined || !this.held.has(segment)) return false;
-		if (!isSameFile(this.file)) return false;
+		if (!this.sameFile()) return false;
 		return getLockOnByte(this.probeFd, offsets[segment]) !== undefined;
 	}
 

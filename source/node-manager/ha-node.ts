@@ -52,6 +52,11 @@ export const monotonicMs = (): number => Number(process.hrtime.bigint()) / 1e6;
 
 const isAbort = (error: unknown) => error instanceof Error && error.name === 'AbortError';
 
+/** Abort reason of a backup's wait when the path stops naming the file it queued on. */
+class FileReplaced extends Error {
+	override name = 'AbortError';
+}
+
 export class HaNode extends EventEmitter<{event: [NodeEvent]}> {
 	readonly role: NodeRole;
 	phase: NodePhase = 'idle';
@@ -156,8 +161,7 @@ export class HaNode extends EventEmitter<{event: [NodeEvent]}> {
 		this.emitEvent(phase, extra);
 	}
 
-	private sleep(ms: number): Promise<void> {
-		const {signal} = this.controller;
+	private sleep(ms: number, signal = this.controller.signal): Promise<void> {
 		return new Promise((resolve, reject) => {
 			if (signal.aborted) {
 				reject(signal.reason);
@@ -197,16 +201,50 @@ export class HaNode extends EventEmitter<{event: [NodeEvent]}> {
 
 	private async runBackup(): Promise<void> {
 		for (;;) {
-			await this.joinBackupsAndAwaitLive();
+			// A backup queues on one inode. If the file is deleted or replaced (an operator's rm,
+			// a bad NFS remount) its locks there mean nothing: watch for it and rejoin on the new file.
+			const attempt = new AbortController();
+			const stop = () => attempt.abort(this.controller.signal.reason);
+			this.controller.signal.addEventListener('abort', stop, {once: true});
+			const watchdog = setInterval(() => {
+				if (!this.manager.sameFile()) attempt.abort(new FileReplaced('the lock file was deleted or replaced'));
+			}, this.options.lostLockCheckMs);
+			this.timers.add(watchdog);
+			try {
+				await this.joinBackupsAndAwaitLive(attempt.signal);
+			} catch (error) {
+				if (!(attempt.signal.reason instanceof FileReplaced) || this.controller.signal.aborted) throw error;
+				await this.rejoinOnNewFile();
+				continue;
+			} finally {
+				clearInterval(watchdog);
+				this.timers.delete(watchdog);
+				this.controller.signal.removeEventListener('abort', stop);
+			}
+
 			this.activated = true;
 			await this.monitorWhileLive();
+			// monitorWhileLive returns only after stepping down or losing the lock.
 			if (this.stopping) return;
-			// monitorWhileLive returns only after stepping down: queue again as a backup.
 		}
 	}
 
-	private async joinBackupsAndAwaitLive(): Promise<void> {
-		const {signal} = this.controller;
+	private async rejoinOnNewFile(): Promise<void> {
+		this.manager.close();
+		this.setPhase('waiting-backup-lock', {detail: 'the lock file was deleted or replaced: rejoining on the file at the path'});
+		for (;;) {
+			try {
+				// Never create it: whoever removed it may mean it. Wait for it to come back.
+				this.manager.open({create: false});
+				return;
+			} catch (error) {
+				if (isAbort(error)) throw error;
+				await this.sleep(this.options.lostLockCheckMs);
+			}
+		}
+	}
+
+	private async joinBackupsAndAwaitLive(signal: AbortSignal): Promise<void> {
 		if (!this.manager.tryLock('backup')) {
 			this.setPhase('waiting-backup-lock');
 			await this.manager.waitLock('backup', signal);
@@ -217,7 +255,7 @@ export class HaNode extends EventEmitter<{event: [NodeEvent]}> {
 			const before = this.manager.readState();
 			if (before === undefined || before === STATE.firstStart || before === STATE.notStarted) {
 				// No live has ever run: nothing to take over yet.
-				await this.sleep(this.options.backoffMs);
+				await this.sleep(this.options.backoffMs, signal);
 				continue;
 			}
 
@@ -238,7 +276,7 @@ export class HaNode extends EventEmitter<{event: [NodeEvent]}> {
 
 			// P (clean stop) or F (failback in progress) or a fresh file: do not take over.
 			this.manager.unlock('live');
-			await this.sleep(this.options.backoffMs);
+			await this.sleep(this.options.backoffMs, signal);
 		}
 	}
 

@@ -10,16 +10,28 @@ export class InMemoryStore {
 	state: number | undefined;
 	nodeId: string | undefined;
 	readonly owners = new Map<LockSegment, InMemoryNodeManager>();
-	readonly waiters: Record<LockSegment, Waiter[]> = {live: [], backup: []};
+	waiters: Record<LockSegment, Waiter[]> = {live: [], backup: []};
 	/** Bumped by replace(): a node that opened an older generation has lost its file. */
 	generation = 0;
+	/** False after remove(): like an rm with no new file yet. */
+	exists = true;
+
+	/** Simulates `rm server.lock`. */
+	remove(): void {
+		this.replace();
+		this.exists = false;
+	}
 
 	/** Simulates `rm server.lock` + a new file: new id, no locks. */
 	replace(): void {
 		this.generation++;
+		this.exists = true;
 		this.state = undefined;
 		this.nodeId = undefined;
 		this.owners.clear();
+		// Waiters stay blocked, as a kernel wait on the old inode would: forever, unless aborted.
+		this.waiters.live = [];
+		this.waiters.backup = [];
 	}
 
 	release(segment: LockSegment, owner: InMemoryNodeManager): void {
@@ -43,7 +55,12 @@ export class InMemoryNodeManager implements NodeManager {
 		return this.store.nodeId;
 	}
 
-	open(): void {
+	open(options: {create?: boolean} = {}): void {
+		if (!this.store.exists) {
+			if (options.create === false) throw new Error('the store does not exist');
+			this.store.exists = true;
+		}
+
 		this.generation = this.store.generation;
 		if (this.store.state === undefined) this.store.state = STATE.firstStart;
 		this.store.nodeId ??= nodeIdToUuid(newNodeId());
@@ -91,8 +108,12 @@ export class InMemoryNodeManager implements NodeManager {
 		this.store.release(segment, this);
 	}
 
+	sameFile(): boolean {
+		return this.generation === this.store.generation;
+	}
+
 	stillOwns(segment: LockSegment): boolean {
-		return this.generation === this.store.generation && this.store.owners.get(segment) === this;
+		return this.sameFile() && this.store.owners.get(segment) === this;
 	}
 
 	close(): void {

@@ -6,8 +6,13 @@ export type LockSegment = 'live' | 'backup';
 export interface NodeManager {
 	/** How locks are taken, for display: "OFD byte-range locks", "in memory", … */
 	readonly description: string;
-	/** Creates the store if needed and reads (or creates once) the node id. */
-	open(): void;
+	/**
+	 * Opens the store, creating it unless create is false (then a missing store throws), and
+	 * reads (or creates once) the node id.
+	 */
+	open(options?: {create?: boolean}): void;
+	/** Does the path still name the file we opened? false once it is deleted or replaced. */
+	sameFile(): boolean;
 	readonly nodeId: string | undefined;
 	readState(): number | undefined;
 	writeState(state: number): void;

@@ -49,7 +49,7 @@ export class LockFileWatcher extends EventEmitter<{update: [WatchUpdate]}> {
 				depth: 0,
 				ignoreInitial: true,
 				usePolling: this.polling,
-				interval: this.intervalMs,
+				interval: Math.max(this.intervalMs, 250),
 				ignored: (file: string) => file !== path.dirname(this.path) && path.basename(file) !== base,
 			});
 			this.chokidar.on('all', () => this.refreshSoon());

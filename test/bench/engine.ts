@@ -10,6 +10,7 @@ import {cpuMs, monotonicMs, percentile, sleep} from './stats.js';
 export type EngineFigures = {
 	haTui: number[];
 	kernel: number[];
+	pythonOnly: number[];
 	waitingBackupCpuPercent: number;
 	liveCpuPercent: number;
 	failback: number[];
@@ -51,19 +52,18 @@ async function haTuiFailovers(file: string, count: number): Promise<number[]> {
 const pythonWaiter = `
 import fcntl, os, sys, time
 f = open(sys.argv[1], 'r+b')
-mode = sys.argv[2]
-if mode == 'hold':
+if len(sys.argv) > 2:   # hold: take the byte at once
     fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, 1, 0)
     print('held', flush=True)
-else:
-    print('waiting', flush=True)
-    fcntl.lockf(f, fcntl.LOCK_EX, 1, 1, 0)   # F_SETLKW: the kernel wakes us
-    print('acquired %.6f' % (time.clock_gettime(time.CLOCK_MONOTONIC) * 1000), flush=True)
+    sys.stdin.read()
+print('waiting', flush=True)
+fcntl.lockf(f, fcntl.LOCK_EX, 1, 1, 0)   # F_SETLKW: the kernel wakes us
+print('acquired %.6f' % (time.clock_gettime(time.CLOCK_MONOTONIC) * 1000), flush=True)
 sys.stdin.read()
 `;
 
-function python(file: string, mode: 'hold' | 'wait'): {child: ChildProcess; line: () => Promise<string>} {
-	const child = spawn('python3', ['-c', pythonWaiter, file, mode], {stdio: ['pipe', 'pipe', 'inherit']});
+function python(file: string, hold = false): {child: ChildProcess; line: () => Promise<string>} {
+	const child = spawn('python3', ['-c', pythonWaiter, file, ...(hold ? ['hold'] : [])], {stdio: ['pipe', 'pipe', 'inherit']});
 	const lines = readline.createInterface({input: child.stdout!});
 	const queue: string[] = [];
 	const waiters: Array<(line: string) => void> = [];
@@ -75,15 +75,42 @@ function python(file: string, mode: 'hold' | 'wait'): {child: ChildProcess; line
 	return {child, line: async () => queue.shift() ?? new Promise<string>(resolve => waiters.push(resolve))};
 }
 
-/** The floor: a python process blocked in F_SETLKW on the same byte, same kill. */
+/**
+ * The floor: a python process blocked in F_SETLKW on the same byte, and the same kill of the
+ * same kind of holder (an ha-tui live: the kernel frees locks only after tearing down the
+ * dying process's memory, so the holder's size is part of every failover).
+ */
 async function kernelFailovers(file: string, count: number): Promise<number[]> {
 	const latencies: number[] = [];
-	let holder = python(file, 'hold');
+	for (let i = 0; i < count; i++) {
+		const live = startNode(file, 'live');
+		await live.next('live');
+		const waiter = python(file);
+		try {
+			await waiter.line();
+			await sleep(20);
+			const killedAt = monotonicMs();
+			live.child.kill('SIGKILL');
+			const acquired = await waiter.line();
+			latencies.push(Number(acquired.split(' ')[1]) - killedAt);
+		} finally {
+			await kill(live.child);
+			await kill(waiter.child);
+		}
+	}
+
+	return latencies;
+}
+
+/** The pure kernel figure: python holder, python waiter, nothing of ours involved. */
+async function pythonFailovers(file: string, count: number): Promise<number[]> {
+	const latencies: number[] = [];
+	let holder = python(file, true);
 	await holder.line();
 	const all = [holder.child];
 	try {
 		for (let i = 0; i < count; i++) {
-			const waiter = python(file, 'wait');
+			const waiter = python(file);
 			all.push(waiter.child);
 			await waiter.line();
 			await sleep(20);
@@ -155,16 +182,18 @@ export async function measureEngine(options: {failovers: number; cpuSeconds: num
 		// Interleave the two kinds in rounds so machine noise hits both alike.
 		const haTui: number[] = [];
 		const kernel: number[] = [];
+		const pythonOnly: number[] = [];
 		const rounds = 3;
 		for (let round = 0; round < rounds; round++) {
 			const n = Math.ceil(options.failovers / rounds);
 			haTui.push(...await haTuiFailovers(temp.file, n));
 			if (hasPython) kernel.push(...await kernelFailovers(temp.file, n));
+			if (hasPython) pythonOnly.push(...await pythonFailovers(temp.file, n));
 		}
 
 		const cpu = await waitingCpu(temp.file, options.cpuSeconds);
 		const failback = await failbacks(temp.file, options.failbacks);
-		return {haTui, kernel, waitingBackupCpuPercent: cpu.backup, liveCpuPercent: cpu.live, failback};
+		return {haTui, kernel, pythonOnly, waitingBackupCpuPercent: cpu.backup, liveCpuPercent: cpu.live, failback};
 	} finally {
 		temp.cleanup();
 	}

@@ -13,6 +13,8 @@ export type Harness = {
 	backupLocked(): boolean;
 	/** rm + a new file at the path, with another node id. */
 	replaceFile(): void;
+	/** rm, and no new file. */
+	removeFile(): void;
 	cleanup(): Promise<void>;
 };
 
@@ -46,6 +48,7 @@ export function fileHarness(): Harness {
 			fs.writeFileSync(next, bytes);
 			fs.renameSync(next, temp.file);
 		},
+		removeFile: () => fs.rmSync(temp.file),
 		async cleanup() {
 			await stopAll(nodes);
 			temp.cleanup();
@@ -68,6 +71,7 @@ export function memoryHarness(): Harness {
 			store.state = STATE.paused;
 			store.nodeId = '11111111-2222-4333-8444-555555555555';
 		},
+		removeFile: () => store.remove(),
 		async cleanup() {
 			await stopAll(nodes);
 		},

@@ -150,6 +150,31 @@ for (const make of [memoryHarness, fileHarness]) {
 			assert.deepEqual(phases, ['live', 'lost-lock']);
 		});
 
+		test('backups rejoin on the file now at the path after an rm, and take over there', async () => {
+			h = make();
+			const live = h.node('live');
+			live.start();
+			await waitFor('live', phaseIs(live, 'live'));
+			const backup = h.node('backup');
+			const details: string[] = [];
+			backup.on('event', event => details.push(`${event.event}:${event.detail ?? ''}`));
+			backup.start();
+			await waitFor('backup waiting', phaseIs(backup, 'waiting-live-lock'));
+			h.removeFile();
+			await waitFor('live lost its lock', phaseIs(live, 'lost-lock'), 1000);
+			await waitFor('backup noticed', () => details.some(d => d.includes('deleted or replaced')), 1000);
+			await sleep(100);
+			assert.equal(backup.phase, 'waiting-backup-lock', 'waits for the file to come back, never creates it');
+			const newLive = h.node('live');
+			newLive.start();
+			await waitFor('new live', phaseIs(newLive, 'live'));
+			await waitFor('backup queued on the new file', phaseIs(backup, 'waiting-live-lock'));
+			assert.ok(h.backupLocked());
+			newLive.crash();
+			await waitFor('backup live on the new file', phaseIs(backup, 'live'));
+			assert.equal(h.state(), STATE.live);
+		});
+
 		test('cancellation: stopping waiting nodes ends every wait and leaves no timer or lock', async () => {
 			h = make();
 			const resources = () => process.getActiveResourcesInfo().filter(name => name === 'Timeout').length;
