@@ -55,6 +55,40 @@ function kernelWaitBudget(): number {
 
 let kernelWaits = 0;
 
+/** fds with a blocking fcntl in flight: process.exit() must not find a pool thread stuck in one. */
+const inFlight = new Set<number>();
+let exitHookInstalled = false;
+
+function interruptAll(): void {
+	const binding = bindingForWait();
+	const interrupt = setUpInterrupter();
+	if (!interrupt) return;
+	// Exiting joins the libuv pool; a thread blocked in fcntl would hang the exit forever.
+	// 'exit' handlers are synchronous, so knock (bounded) until none is left in fcntl.
+	const deadline = Date.now() + 200;
+	for (;;) {
+		let blocked = 0;
+		for (const fd of inFlight) {
+			for (const tid of findBlockedThreads(fd, binding.platform.setlkw, binding.platform.fcntlSyscall!)) {
+				blocked++;
+				interrupt.tgkill(process.pid, tid, interrupt.signal);
+			}
+		}
+
+		if (blocked === 0 || Date.now() > deadline) return;
+		const until = Date.now() + 1;
+		while (Date.now() < until) {} // eslint-disable-line no-empty
+	}
+}
+
+function trackInFlight(fd: number): void {
+	inFlight.add(fd);
+	if (!exitHookInstalled) {
+		exitHookInstalled = true;
+		process.on('exit', interruptAll);
+	}
+}
+
 export function canWaitInKernel(): boolean {
 	return setUpInterrupter() !== undefined;
 }
@@ -88,6 +122,7 @@ function blockingWait(fd: number, offset: number, type: LockType, signal: AbortS
 	const interrupt = setUpInterrupter()!;
 	const request = encodeRequest(Buffer.alloc(binding.platform.layout.size), type, offset);
 	kernelWaits++;
+	trackInFlight(fd);
 	return new Promise<void>((resolve, reject) => {
 		let settled = false;
 		let cancelling = false;
@@ -146,6 +181,7 @@ function blockingWait(fd: number, offset: number, type: LockType, signal: AbortS
 		const finish = () => {
 			settled = true;
 			kernelWaits--;
+			inFlight.delete(fd);
 			clearTimeout(kickTimer);
 			signal?.removeEventListener('abort', onAbort);
 		};

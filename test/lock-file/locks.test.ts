@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import {spawnSync} from 'node:child_process';
 import fs from 'node:fs';
 import process from 'node:process';
 import {after, before, test} from 'node:test';
@@ -145,6 +146,23 @@ test('kernel wait: wakes when the holder lets go, and cancels without leaving a 
 		fs.closeSync(holder);
 		fs.closeSync(waiter);
 	}
+});
+
+test('process.exit() with kernel waits in flight does not hang on the blocked pool threads', {skip: !linux && 'Linux only'}, () => {
+	const kernelWait = new URL('../../source/lock-file/index.js', import.meta.url).href;
+	const started = Date.now();
+	const result = spawnSync(process.execPath, ['--input-type=module', '-e', `
+import fs from 'node:fs';
+import {tryLockByte, waitForByteLock} from ${JSON.stringify(kernelWait)};
+const [a, b, c] = [0, 1, 2].map(() => fs.openSync(process.argv[1], 'r+'));
+tryLockByte(a, 1);
+waitForByteLock(b, 1, {onMode: mode => console.log(mode)});
+waitForByteLock(c, 1);
+setTimeout(() => process.exit(7), 100);
+`, temp.file], {encoding: 'utf8', timeout: 5000});
+	assert.equal(result.status, 7, `exit status (signal ${result.signal}): ${result.stderr}`);
+	assert.equal(result.stdout.trim(), 'kernel');
+	assert.ok(Date.now() - started < 5000);
 });
 
 test('a node creates a missing file once, atomically, and never replaces a node id', () => {
