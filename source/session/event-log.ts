@@ -1,0 +1,111 @@
+// The bounded event log and the sentences in it.
+import type {NodeEvent} from '../node-manager/ha-node.js';
+import type {Change} from '../watch/changes.js';
+import type {Snapshot} from '../watch/snapshot.js';
+import {nodeName} from './labels.js';
+import type {LogEntry, LogLevel, NodeView} from './types.js';
+
+export const LOG_LIMIT = 200;
+
+export function appendLog(log: readonly LogEntry[], entry: LogEntry, limit = LOG_LIMIT): readonly LogEntry[] {
+	const next = log.length >= limit ? log.slice(log.length - limit + 1) : log.slice();
+	next.push(entry);
+	return next;
+}
+
+/** 0.4 ms, 3.1 ms, 250 ms, 12.3 s, 4m05s */
+export function formatMs(ms: number): string {
+	if (ms < 10) return `${ms.toFixed(1)} ms`;
+	if (ms < 1000) return `${Math.round(ms)} ms`;
+	if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+	const minutes = Math.floor(ms / 60_000);
+	return `${minutes}m${String(Math.floor((ms % 60_000) / 1000)).padStart(2, '0')}s`;
+}
+
+export function changeLevel(change: Change, snapshot: Snapshot): LogLevel {
+	switch (change.kind) {
+		case 'identity':
+		case 'error': {
+			return 'error';
+		}
+
+		case 'missing': {
+			return snapshot.replaced ? 'error' : 'warn';
+		}
+
+		case 'verdict': {
+			return (['ok', 'warn', 'error', 'warn'] as const)[snapshot.assessment.exitCode];
+		}
+
+		default: {
+			return 'info';
+		}
+	}
+}
+
+/** The release of the live lock by one of our nodes, to measure how fast another took it. */
+export type Release = {readonly mono: number; readonly name: string};
+
+/**
+ * lastRelease: one of our nodes let go of the live lock (measurable to the µs);
+ * outsideHolder: another process held it when last probed (its release time is unknown, but
+ * a waiting node takes the lock ~0.2 ms after it is let go).
+ */
+export function nodeEventLine(node: Pick<NodeView, 'label' | 'role'>, event: NodeEvent, lastRelease: Release | undefined, outsideHolder?: string): {level: LogLevel; text: string} {
+	const name = nodeName(node);
+	const detail = event.detail ? ` — ${event.detail}` : '';
+	switch (event.event) {
+		case 'waiting-backup-lock': {
+			return {level: 'info', text: `${name}: waiting for the backup lock (another backup is next in line)`};
+		}
+
+		case 'backup': {
+			return {level: 'ok', text: `${name}: holds the backup lock, next in line`};
+		}
+
+		case 'waiting-live-lock': {
+			return {level: 'info', text: `${name}: waiting for the live lock`};
+		}
+
+		case 'failing-back': {
+			return {level: 'warn', text: `${name}: wrote F (failing back), waiting for the live lock`};
+		}
+
+		case 'live': {
+			const waited = event.waitedMs ?? 0;
+			const startedWaiting = event.mono - waited;
+			let how: string;
+			if (lastRelease && lastRelease.mono >= startedWaiting - 1 && lastRelease.mono <= event.mono) {
+				how = `${formatMs(event.mono - lastRelease.mono)} after ${lastRelease.name} released the live lock`;
+			} else if (outsideHolder && waited >= 1) {
+				how = `as soon as ${outsideHolder} let go of the live lock (waited ${formatMs(waited)})`;
+			} else if (waited >= 1) {
+				how = `after waiting ${formatMs(waited)} for the live lock`;
+			} else {
+				how = 'at once: the live lock was free';
+			}
+
+			return {level: 'ok', text: node.role === 'backup' ? `${name} became LIVE ${how}` : `${name}: LIVE ${how}`};
+		}
+
+		case 'stepping-down': {
+			return {level: 'warn', text: `${name}: stepping down${detail}`};
+		}
+
+		case 'paused': {
+			return {level: 'warn', text: `${name}: paused${detail}`};
+		}
+
+		case 'stopped': {
+			return {level: 'info', text: `${name}: stopped${detail}`};
+		}
+
+		case 'lost-lock': {
+			return {level: 'error', text: `${name}: LOST THE LIVE LOCK${detail}. Another live may exist (split brain)`};
+		}
+
+		case 'error': {
+			return {level: 'error', text: `${name}: error${detail}`};
+		}
+	}
+}

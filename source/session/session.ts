@@ -1,0 +1,252 @@
+// The engine behind the TUI: one watcher on the lock file plus the nodes started from the
+// screen, folded into one immutable SessionView that changes on every watcher update and
+// node event. Each node has its own FileLockNodeManager (its own open file description), so
+// on Linux their OFD locks contend exactly as separate processes would.
+import {LockFileInputError} from '../lock-file/index.js';
+import {FileLockNodeManager, HaNode, type HaNodeOptions, type NodeEvent, type NodeManager, type NodeRole} from '../node-manager/index.js';
+import {LockFileWatcher, type WatchUpdate, type WatcherOptions} from '../watch/index.js';
+import {LockPulse} from './lock-pulse.js';
+import {appendLog, changeLevel, formatMs, nodeEventLine, type Release} from './event-log.js';
+import {isRunning, nodeName} from './labels.js';
+import {planFailback, planForceFailover, planPause, planStartLive} from './policy.js';
+import type {ActionResult, LogEntry, LogLevel, NodeView, SessionLike, SessionView} from './types.js';
+
+export type SessionOptions = {
+	intervalMs?: number;
+	banner?: string;
+	/** Passed to every in-process node (tests shorten the timings). */
+	nodeOptions?: Omit<HaNodeOptions, 'role'>;
+	/** Defaults to a FileLockNodeManager on the session's path. */
+	createManager?: (path: string) => NodeManager;
+	watcher?: Omit<WatcherOptions, 'intervalMs'>;
+	/** Finished nodes beyond this many are dropped from the list, oldest first. */
+	maxNodes?: number;
+	/** How often to ask the kernel whether a lock changed (see lock-pulse.ts); 0: never. */
+	pulseMs?: number;
+};
+
+type NodeRecord = {
+	readonly id: string;
+	readonly label: string;
+	readonly node: HaNode;
+	lastPhase: NodeView['phase'];
+	detail?: string;
+};
+
+const nodeView = (record: NodeRecord): NodeView => ({
+	id: record.id,
+	label: record.label,
+	role: record.node.role,
+	phase: record.node.phase,
+	since: record.node.phaseSince,
+	// HaNode sets `activated` just after its 'live' event: a backup that is live is activated.
+	activated: record.node.activated || (record.node.role === 'backup' && record.node.phase === 'live'),
+	detail: record.detail,
+});
+
+export class Session implements SessionLike {
+	private readonly watcher: LockFileWatcher;
+	private readonly pulse: LockPulse | undefined;
+	private readonly records: NodeRecord[] = [];
+	private readonly listeners = new Set<() => void>();
+	private view: SessionView;
+	private seq = 0;
+	private counter = 0;
+	private lastRelease: Release | undefined;
+	/** When the watcher first saw the live lock free, to say how long the group had no live. */
+	private liveFreeSince: number | undefined;
+	private refreshQueued = false;
+	private closed = false;
+
+	constructor(readonly path: string, private readonly options: SessionOptions = {}) {
+		this.watcher = new LockFileWatcher(path, {...options.watcher, intervalMs: options.intervalMs ?? 250});
+		this.watcher.on('update', update => this.onWatch(update));
+		const pulseMs = options.pulseMs ?? Math.min(30, options.intervalMs ?? 250);
+		if (pulseMs > 0) this.pulse = new LockPulse(path, pulseMs, () => this.refreshSoon(0));
+		this.view = {
+			path,
+			fsKind: this.watcher.fsKind.name,
+			polling: this.watcher.polling,
+			intervalMs: options.intervalMs ?? 250,
+			snapshot: {path, takenAt: Date.now(), status: 'missing', error: `waiting for ${path}`, assessment: {verdict: 'unknown', exitCode: 3, summary: 'not probed yet'}, heldSince: {state: undefined, live: undefined, backup: undefined}, replaced: false},
+			nodes: [],
+			log: [],
+			banner: options.banner,
+		};
+	}
+
+	/** Takes the first snapshot (synchronously: the first frame has data) and starts watching. */
+	start(): this {
+		this.watcher.start();
+		this.pulse?.follow(this.watcher.current?.probe?.inode);
+		this.pulse?.start();
+		if (this.view.polling) this.log('watch', 'warn', `${this.view.fsKind} is a network file system: polling every ${this.view.intervalMs} ms (inotify cannot see other hosts)`);
+		return this;
+	}
+
+	getView(): SessionView {
+		return this.view;
+	}
+
+	subscribe(listener: () => void): () => void {
+		this.listeners.add(listener);
+		return () => this.listeners.delete(listener);
+	}
+
+	startLive(): ActionResult {
+		const plan = planStartLive(this.view);
+		return plan.ok ? this.startNode('live') : plan;
+	}
+
+	startBackup(): ActionResult {
+		return this.startNode('backup');
+	}
+
+	requestFailback(): ActionResult {
+		const plan = planFailback(this.view);
+		if (!plan.ok) {
+			this.log('action', 'warn', `failback refused: ${plan.message.replace(/^no failback: /, '')}`);
+			return plan;
+		}
+
+		this.log('action', 'info', 'failback requested');
+		return this.startNode('live');
+	}
+
+	async pause(nodeId: string): Promise<ActionResult> {
+		const plan = planPause(this.view, nodeId);
+		if (!plan.ok) return plan;
+		const record = this.records.find(candidate => candidate.id === nodeId)!;
+		this.log('action', 'info', `${record.node.phase === 'live' ? 'pause' : 'stop'} ${nodeName(nodeView(record))} requested`);
+		await record.node.pause();
+		return {ok: true, message: `${nodeName(nodeView(record))} is ${record.node.phase}`};
+	}
+
+	async forceFailover(nodeId: string): Promise<ActionResult> {
+		const plan = planForceFailover(this.view, nodeId);
+		if (!plan.ok) return plan;
+		const record = this.records.find(candidate => candidate.id === nodeId)!;
+		this.log('action', 'warn', `force failover on ${nodeName(nodeView(record))} requested`);
+		await record.node.forceFailover();
+		return {ok: true, message: `${nodeName(nodeView(record))} released the live lock leaving L`};
+	}
+
+	async stopAll(options: {failover: boolean}): Promise<void> {
+		const running = this.records.filter(record => isRunning(nodeView(record)));
+		if (running.length === 0) return;
+		this.log('action', 'info', `stopping ${running.length} in-process node${running.length === 1 ? '' : 's'}${options.failover ? ' with failover (a live leaves L)' : ' (a live pauses: P)'}`);
+		// Backups first, so none of ours takes over from a live we are about to stop.
+		const lives = running.filter(record => record.node.phase === 'live');
+		await Promise.all(running.filter(record => !lives.includes(record)).map(async record => record.node.stop()));
+		await Promise.all(lives.map(async record => record.node.stop({failover: options.failover})));
+	}
+
+	/** Stops watching. Nodes still running keep running: call stopAll first. */
+	async close(): Promise<void> {
+		this.closed = true;
+		this.listeners.clear();
+		this.pulse?.stop();
+		await this.watcher.stop();
+	}
+
+	private startNode(role: NodeRole): ActionResult {
+		const number = ++this.counter;
+		const manager = this.options.createManager?.(this.path) ?? new FileLockNodeManager(this.path);
+		const node = new HaNode(manager, {...this.options.nodeOptions, role});
+		const record: NodeRecord = {id: `n${number}`, label: `#${number}`, node, lastPhase: 'idle'};
+		// Registered before start(): a live that finds the lock free is live before start() returns.
+		this.records.push(record);
+		node.on('event', event => this.onNodeEvent(record, event));
+		this.log('action', 'info', `starting ${nodeName(nodeView(record))}`);
+		try {
+			node.start();
+		} catch (error) {
+			this.records.splice(this.records.indexOf(record), 1);
+			this.counter--;
+			const why = error instanceof LockFileInputError ? error.message : error instanceof Error ? error.message.split('\n')[0] : String(error);
+			const message = `cannot start a ${role}: ${why}`;
+			this.log('action', 'error', message);
+			return {ok: false, message};
+		}
+
+		this.prune();
+		this.view = {...this.view, nodes: this.records.map(nodeView)};
+		this.emitChange();
+		this.refreshSoon();
+		return {ok: true, message: `started ${nodeName(nodeView(record))}`};
+	}
+
+	private prune(): void {
+		const max = this.options.maxNodes ?? 6;
+		while (this.records.length > max) {
+			const index = this.records.findIndex(record => !isRunning(nodeView(record)));
+			if (index === -1) return;
+			this.records.splice(index, 1);
+		}
+	}
+
+	private onNodeEvent(record: NodeRecord, event: NodeEvent): void {
+		const view = nodeView(record);
+		const line = nodeEventLine(view, event, this.lastRelease, this.outsideLiveHolder());
+		if (record.lastPhase === 'live' && event.event !== 'live') this.lastRelease = {mono: event.mono, name: nodeName(view)};
+		if (event.event !== 'error') record.lastPhase = event.event;
+		if (event.detail) record.detail = event.detail;
+		this.view = {...this.view, nodes: this.records.map(nodeView)};
+		this.log('node', line.level, line.text, event.time);
+		// A node changed the locks: look now rather than at the next probe.
+		this.refreshSoon();
+	}
+
+	/**
+	 * `pid 4264`: the last other process the watcher saw holding the live lock. Kept after the
+	 * lock changes hands: the probe that shows our node holding it can run before the node's
+	 * own 'live' event is handled (both wait their turn on this thread).
+	 */
+	private outsideLiveHolder(): string | undefined {
+		return this.lastOutsideHolder;
+	}
+
+	private lastOutsideHolder: string | undefined;
+
+	private onWatch({snapshot, changes}: WatchUpdate): void {
+		let log = this.view.log;
+		const add = (level: LogLevel, text: string) => {
+			log = appendLog(log, {seq: ++this.seq, time: snapshot.takenAt, source: 'watch', level, text});
+		};
+
+		for (const change of changes) add(changeLevel(change, snapshot), change.message);
+		const outside = snapshot.probe?.locks.live.holders.find(holder => !holder.sameProcess && holder.pid !== undefined);
+		if (outside) this.lastOutsideHolder = `pid ${outside.pid}`;
+		const liveHeld = snapshot.probe?.locks.live.locked ?? false;
+		if (!liveHeld && this.liveFreeSince === undefined && snapshot.probe) {
+			this.liveFreeSince = snapshot.takenAt;
+		} else if (liveHeld && this.liveFreeSince !== undefined) {
+			add('ok', `live lock held again after ≈${formatMs(snapshot.takenAt - this.liveFreeSince)} free (as seen by probes every ${this.view.intervalMs} ms)`);
+			this.liveFreeSince = undefined;
+		}
+
+		this.view = {...this.view, snapshot, log, nodes: this.records.map(nodeView)};
+		this.pulse?.follow(snapshot.probe?.inode);
+		this.emitChange();
+	}
+
+	private refreshSoon(delayMs = 3): void {
+		if (this.refreshQueued || this.closed) return;
+		this.refreshQueued = true;
+		// A few ms later, not at once: a lock hand-over between our nodes completes first, and
+		// the probe (up to ~10 ms when holders change) does not delay the node taking over.
+		setTimeout(() => {
+			this.refreshQueued = false;
+			if (!this.closed) this.watcher.refresh();
+		}, delayMs);
+	}
+
+	private log(source: LogEntry['source'], level: LogLevel, text: string, time = Date.now()): void {
+		this.view = {...this.view, log: appendLog(this.view.log, {seq: ++this.seq, time, source, level, text})};
+		this.emitChange();
+	}
+
+	private emitChange(): void {
+		for (const listener of this.listeners) listener();
+	}
+}

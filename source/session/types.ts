@@ -1,0 +1,60 @@
+// What the TUI sees of a session, and what it may ask of it. Components depend on these
+// types only, so tests can drive the screen with a fake session and no lock file.
+import type {NodePhase, NodeRole} from '../node-manager/ha-node.js';
+import type {Snapshot} from '../watch/snapshot.js';
+
+export type NodeView = {
+	/** Stable and short, never a pid: all in-process nodes share one. */
+	readonly id: string;
+	/** `#1`, `#2`, … in start order. */
+	readonly label: string;
+	readonly role: NodeRole;
+	readonly phase: NodePhase;
+	/** ms epoch of the last phase change. */
+	readonly since: number;
+	/** A backup that took over as live. */
+	readonly activated: boolean;
+	readonly detail?: string;
+};
+
+export type LogLevel = 'info' | 'ok' | 'warn' | 'error';
+
+export type LogEntry = {
+	readonly seq: number;
+	/** ms epoch */
+	readonly time: number;
+	/** watch: seen on the file; node: an in-process node; action: a key the user pressed. */
+	readonly source: 'watch' | 'node' | 'action';
+	readonly level: LogLevel;
+	readonly text: string;
+};
+
+export type SessionView = {
+	readonly path: string;
+	readonly fsKind: string;
+	/** inotify cannot see other hosts' writes on this file system: changes arrive by polling. */
+	readonly polling: boolean;
+	readonly intervalMs: number;
+	readonly snapshot: Snapshot;
+	readonly nodes: readonly NodeView[];
+	/** Oldest first, bounded. */
+	readonly log: readonly LogEntry[];
+	/** Shown above the panels, e.g. the demo's "press k on the live" hint. */
+	readonly banner?: string;
+};
+
+export type ActionResult = {readonly ok: boolean; readonly message: string};
+
+export interface SessionLike {
+	getView(): SessionView;
+	/** Called after every change of the view; returns the unsubscribe function. */
+	subscribe(listener: () => void): () => void;
+	startLive(): ActionResult;
+	startBackup(): ActionResult;
+	/** Like startLive, refused unless a backup is live. */
+	requestFailback(): ActionResult;
+	pause(nodeId: string): Promise<ActionResult>;
+	forceFailover(nodeId: string): Promise<ActionResult>;
+	/** Stops every running in-process node; a live pauses (P) unless failover is asked for. */
+	stopAll(options: {failover: boolean}): Promise<void>;
+}

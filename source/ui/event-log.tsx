@@ -1,0 +1,24 @@
+// The latest events, oldest at the top, one line each.
+import React from 'react';
+import {Box, Text} from 'ink';
+import type {LogEntry} from '../session/types.js';
+import {clockMs} from './format.js';
+import {SectionTitle} from './section.js';
+import {Tone, levelSymbol} from './theme.js';
+
+const sourceLabel: Readonly<Record<LogEntry['source'], string>> = {watch: 'file', node: 'node', action: 'you '};
+
+export function EventLog({log, lines, width}: {readonly log: readonly LogEntry[]; readonly lines: number; readonly width: number}) {
+	const shown = lines > 0 ? log.slice(-lines) : [];
+	return (
+		<Box flexDirection="column" flexGrow={1} overflow="hidden">
+			<SectionTitle title="Events" width={width}/>
+			{shown.map(entry => (
+				<Box key={entry.seq} flexShrink={0} height={1}>
+					<Box flexShrink={0}><Tone tone="muted">{clockMs(entry.time)} {sourceLabel[entry.source]} </Tone></Box>
+					<Box flexShrink={1}><Tone bold={entry.level === 'error'} tone={entry.level} wrap="truncate-end">{levelSymbol[entry.level]} {entry.text}</Tone></Box>
+				</Box>
+			))}
+		</Box>
+	);
+}

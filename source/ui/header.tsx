@@ -1,0 +1,51 @@
+// Top lines: which file, which file system, what time; and, loudly, a deleted or replaced file.
+import React from 'react';
+import {Box, Text} from 'ink';
+import type {SessionView} from '../session/types.js';
+import {clock, truncateMiddle} from './format.js';
+import {Tone} from './theme.js';
+
+export type Alarm = {readonly tone: 'warn' | 'error'; readonly text: string};
+
+/** The one line that must not be missed, if any. */
+export function alarmFor(view: SessionView): Alarm | undefined {
+	const {snapshot} = view;
+	if (snapshot.status === 'missing') {
+		return snapshot.replaced
+			? {tone: 'error', text: `‼ FILE DELETED: ${view.path} is gone. Nodes holding locks on it no longer protect anything.`}
+			: {tone: 'warn', text: `… waiting for ${view.path} (press l: a live creates it)`};
+	}
+
+	if (snapshot.status === 'error') return {tone: 'error', text: `✖ ${snapshot.error ?? 'the lock file cannot be read'}`};
+	if (snapshot.replaced) {
+		return {tone: 'error', text: `‼ FILE REPLACED: ${view.path} is now inode ${snapshot.probe?.inode ?? '?'}. Locks held on the old file no longer count.`};
+	}
+
+	return undefined;
+}
+
+export function Header({view, now, width}: {readonly view: SessionView; readonly now: number; readonly width: number}) {
+	const {probe} = view.snapshot;
+	const time = clock(now);
+	const watching = view.polling ? 'polling' : 'inotify';
+	const identity = probe
+		? `dev:inode ${probe.device}:${probe.inode} · ${probe.size} bytes · ${view.fsKind} (${watching})`
+		: `no file · ${view.fsKind} (${watching})`;
+	const alarm = alarmFor(view);
+	return (
+		<Box flexDirection="column" flexShrink={0}>
+			<Box>
+				<Box flexShrink={0}><Text bold>ha-tui </Text></Box>
+				<Box flexGrow={1} flexShrink={1}><Text wrap="truncate-end">{truncateMiddle(view.path, Math.max(10, width - 8 - time.length))}</Text></Box>
+				<Box flexShrink={0}><Text> {time}</Text></Box>
+			</Box>
+			<Tone tone="muted" wrap="truncate-end">{identity}</Tone>
+			{alarm ? <Tone bold inverse={alarm.tone === 'error'} tone={alarm.tone} wrap="truncate-end">{alarm.text}</Tone> : null}
+			{view.banner ? <Tone tone="accent" wrap="truncate-end">{view.banner}</Tone> : null}
+		</Box>
+	);
+}
+
+export function headerHeight(view: SessionView): number {
+	return 2 + (alarmFor(view) ? 1 : 0) + (view.banner ? 1 : 0);
+}

@@ -1,0 +1,98 @@
+// Who holds each segment, for how long, and the verdict in `status`' own words.
+import React from 'react';
+import {Box, Text} from 'ink';
+import {SEGMENTS, type Segment} from '../lock-file/format.js';
+import {verdictLabel, type Verdict} from '../lock-file/verdict.js';
+import {holderName, nodeName} from '../session/labels.js';
+import type {NodeView, SessionView} from '../session/types.js';
+import {age, lineCount} from './format.js';
+import {SectionTitle} from './section.js';
+import {Tone, levelSymbol, type ToneName} from './theme.js';
+
+export const verdictTone: Readonly<Record<Verdict, ToneName>> = {
+	healthy: 'ok',
+	'no-backup': 'warn',
+	'failing-back': 'warn',
+	transition: 'warn',
+	'no-live': 'error',
+	unknown: 'muted',
+};
+
+const verdictSymbol: Readonly<Record<Verdict, string>> = {
+	healthy: levelSymbol.ok,
+	'no-backup': levelSymbol.warn,
+	'failing-back': levelSymbol.warn,
+	transition: levelSymbol.warn,
+	'no-live': levelSymbol.error,
+	unknown: '?',
+};
+
+/** Which of our nodes a "this process" lock belongs to, judging by their phases. */
+function ourNode(segment: Segment, nodes: readonly NodeView[]): NodeView | undefined {
+	if (segment === 'live') return nodes.find(node => node.phase === 'live');
+	if (segment === 'backup') return nodes.find(node => node.phase === 'backup' || node.phase === 'waiting-live-lock');
+	return undefined;
+}
+
+export function holderText(view: SessionView, segment: Segment): string {
+	const lock = view.snapshot.probe?.locks[segment];
+	if (!lock?.locked) return 'free';
+	if (lock.holders.length === 0) return 'held (holder not visible from this host)';
+	return lock.holders.map(holder => {
+		if (holder.sameProcess) {
+			const node = ourNode(segment, view.nodes);
+			return `${holderName(holder)}${node ? ` — ${nodeName(node)}` : ''}`;
+		}
+
+		return `${holderName(holder)}${holder.command ? ` — ${holder.command}` : ''}`;
+	}).join('; ');
+}
+
+/**
+ * Since when the holder has held it. All our nodes share one pid, so the watcher cannot see
+ * the lock pass between them: then the node's own phase start is the better answer.
+ */
+function heldSince(view: SessionView, segment: Segment): number | undefined {
+	const seen = view.snapshot.heldSince[segment];
+	const holder = view.snapshot.probe?.locks[segment].holders[0];
+	const node = holder?.sameProcess ? ourNode(segment, view.nodes) : undefined;
+	if (seen === undefined || !node) return seen;
+	return Math.max(seen, node.since);
+}
+
+/** The verdict line wraps: its cause ("paused: backups will not take over") must not be cut. */
+export function locksPanelHeight(view: SessionView, width: number): number {
+	const {verdict, summary} = view.snapshot.assessment;
+	return 4 + lineCount(` ${verdictSymbol[verdict]} ${verdictLabel[verdict]} — ${summary}`, width);
+}
+
+export function LocksPanel({view, now, width}: {readonly view: SessionView; readonly now: number; readonly width: number}) {
+	const {snapshot} = view;
+	const {verdict, summary} = snapshot.assessment;
+	return (
+		<Box flexDirection="column" flexShrink={0}>
+			<SectionTitle title="Locks" width={width}/>
+			<Text>
+				{' '}<Tone bold tone={verdictTone[verdict]}>{verdictSymbol[verdict]} {verdictLabel[verdict]}</Tone>
+				<Text> — {summary}</Text>
+			</Text>
+			{SEGMENTS.map(segment => {
+				const lock = snapshot.probe?.locks[segment];
+				const held = lock?.locked ?? false;
+				const since = heldSince(view, segment);
+				return (
+					<Box key={segment}>
+						<Box flexShrink={0}>
+							<Text>{` ${segment.padEnd(7)}`}</Text>
+							<Tone bold={held} tone={held ? (segment === 'live' ? 'ok' : 'accent') : 'muted'}>{held ? '● held ' : '○ free '}</Tone>
+						</Box>
+						<Box flexGrow={1} flexShrink={1}>
+							<Text wrap="truncate-end">{held ? holderText(view, segment) : snapshot.probe ? '' : '(no file)'}</Text>
+						</Box>
+						{held && since !== undefined ? <Box flexShrink={0}><Tone tone="muted"> for {age(now - since)}</Tone></Box> : null}
+					</Box>
+				);
+			})}
+		</Box>
+	);
+}

@@ -1,0 +1,47 @@
+// The nodes started from this screen: role, phase, since when; one of them selected.
+import React from 'react';
+import {Box, Text} from 'ink';
+import type {NodePhase} from '../node-manager/ha-node.js';
+import {phaseLabel} from '../session/labels.js';
+import type {NodeView} from '../session/types.js';
+import {age, clockSeconds} from './format.js';
+import {SectionTitle} from './section.js';
+import {Tone, type ToneName} from './theme.js';
+
+const phaseTone: Readonly<Record<NodePhase, ToneName>> = {
+	idle: 'muted',
+	'waiting-backup-lock': 'info',
+	backup: 'accent',
+	'waiting-live-lock': 'accent',
+	'failing-back': 'warn',
+	live: 'ok',
+	'stepping-down': 'warn',
+	paused: 'warn',
+	stopped: 'muted',
+	'lost-lock': 'error',
+};
+
+export function nodesPanelHeight(nodes: readonly NodeView[]): number {
+	return 1 + Math.max(1, nodes.length);
+}
+
+export function NodesPanel({nodes, selectedId, now, width}: {readonly nodes: readonly NodeView[]; readonly selectedId: string | undefined; readonly now: number; readonly width: number}) {
+	return (
+		<Box flexDirection="column" flexShrink={0}>
+			<SectionTitle title="In-process nodes" width={width} hint={nodes.length > 1 ? '↑↓ select' : undefined}/>
+			{nodes.length === 0
+				? <Tone tone="muted" wrap="truncate-end"> none: read-only. Press l to start a live, b a backup.</Tone>
+				: nodes.map(node => {
+					const selected = node.id === selectedId;
+					const phase = node.phase === 'live' && node.activated ? 'live (activated backup)' : phaseLabel[node.phase];
+					return (
+						<Box key={node.id}>
+							<Box flexShrink={0}><Text bold={selected} inverse={selected}>{selected ? '▶' : ' '} {node.label.padEnd(3)} {node.role.padEnd(7)}</Text></Box>
+							<Box width={26} flexShrink={0}><Tone bold={node.phase === 'live' || node.phase === 'lost-lock'} tone={phaseTone[node.phase]} wrap="truncate-end"> {phase}</Tone></Box>
+							<Box flexShrink={1}><Tone tone="muted" wrap="truncate-end">since {clockSeconds(node.since)} ({age(now - node.since)})</Tone></Box>
+						</Box>
+					);
+				})}
+		</Box>
+	);
+}

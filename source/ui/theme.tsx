@@ -1,0 +1,48 @@
+// Colour, switchable off (NO_COLOR, https://no-color.org). Ink's chalk does not read NO_COLOR
+// itself, so every colour on screen goes through a Tone. Meaning never rests on colour alone:
+// each tone comes with a word or a symbol in the text.
+import process from 'node:process';
+import React, {createContext, useContext, type ReactNode} from 'react';
+import {Text, type TextProps} from 'ink';
+
+export type ToneName = 'ok' | 'warn' | 'error' | 'info' | 'accent' | 'muted';
+
+const palette: Readonly<Record<ToneName, string | undefined>> = {
+	ok: 'green',
+	warn: 'yellow',
+	error: 'red',
+	info: undefined,
+	accent: 'cyan',
+	muted: 'gray',
+};
+
+/** NO_COLOR counts when present and not empty. */
+export function colorsWanted(env: NodeJS.ProcessEnv = process.env): boolean {
+	return !env.NO_COLOR;
+}
+
+export const ColorContext = createContext<boolean>(colorsWanted());
+
+export function toneColor(tone: ToneName | undefined, colors: boolean): string | undefined {
+	return colors && tone ? palette[tone] : undefined;
+}
+
+export function useToneColor(): (tone: ToneName | undefined) => string | undefined {
+	const colors = useContext(ColorContext);
+	return tone => toneColor(tone, colors);
+}
+
+type ToneProps = Omit<TextProps, 'color'> & {readonly tone?: ToneName; readonly children?: ReactNode};
+
+export function Tone({tone, dimColor, ...props}: ToneProps) {
+	const colors = useContext(ColorContext);
+	// Without colour, "muted" is still dim: that is a style, not a colour.
+	return <Text {...props} color={toneColor(tone, colors)} dimColor={dimColor ?? (tone === 'muted' && !colors)}/>;
+}
+
+export const levelSymbol: Readonly<Record<'ok' | 'warn' | 'error' | 'info', string>> = {
+	ok: '✔',
+	warn: '▲',
+	error: '✖',
+	info: '·',
+};

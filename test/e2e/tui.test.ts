@@ -1,0 +1,84 @@
+// The real TUI in tmux on a real temp file, driven by keys, read through capture-pane.
+// Skipped where tmux is missing. Every wait is a poll with a deadline, never a fixed sleep.
+import assert from 'node:assert/strict';
+import {execFileSync, spawnSync} from 'node:child_process';
+import fs from 'node:fs';
+import process from 'node:process';
+import {after, before, test} from 'node:test';
+import {cliPath, startNode, type NodeProcess} from '../helpers/cli.js';
+import {tempDir, waitFor} from '../helpers/temp.js';
+
+const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+// A private tmux server: nobody else's sessions, and killing ours touches nothing else.
+const socket = `ha-tui-e2e-${process.pid}`;
+const session = `tui-${process.pid}-${Date.now().toString(36)}`;
+const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], {encoding: 'utf8'});
+const screen = () => tmux('capture-pane', '-p', '-t', session);
+// Box borders and wrapping out of the way.
+const flat = () => screen().replaceAll(/[│╭╮╰╯]/g, ' ').replaceAll(/\s+/g, ' ');
+const keys = (...names: string[]) => tmux('send-keys', '-t', session, ...names);
+const see = (what: string, pattern: RegExp, timeoutMs = 5000) => waitFor(`${what} (${pattern})`, () => pattern.test(flat()), timeoutMs, 20)
+	.catch((error: Error) => {
+		throw new Error(`${error.message}\n--- screen:\n${screen()}`);
+	});
+
+let temp: ReturnType<typeof tempDir>;
+let live: NodeProcess | undefined;
+
+before(() => {
+	temp = tempDir('ha-tui-tui-');
+});
+
+after(async () => {
+	if (hasTmux) spawnSync('tmux', ['-L', socket, 'kill-server']);
+	if (live && live.child.exitCode === null && live.child.signalCode === null) {
+		live.child.kill('SIGKILL');
+		await live.exited;
+	}
+
+	temp.cleanup();
+});
+
+test('tmux: outside live seen with its pid; b; kill the live; the backup is live; p; q', {skip: !hasTmux && 'tmux not installed', timeout: 60_000}, async () => {
+	live = startNode(temp.file, 'live', ['--create-dir']);
+	await live.next('live');
+	const livePid = live.child.pid!;
+	// CI=… makes Ink print only the last frame: the screen must be live here.
+	const command = `env -u CI -u CONTINUOUS_INTEGRATION TERM=xterm-256color ${JSON.stringify(process.execPath)} ${JSON.stringify(cliPath)} ${JSON.stringify(temp.file)}; echo TUI-EXIT=$?; sleep 60`;
+	tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '30', command);
+
+	await see('the outside live and its pid', new RegExp(`state 'L' \\(0x4c\\) live .*live ● held pid ${livePid} OFD — ha-tui node`));
+	await see('read-only until a key', /none: read-only/);
+	await see('the verdict', /WARNING: no backup/);
+
+	keys('b');
+	await see('the in-process backup queued', /#1 backup waiting for live lock/);
+	await see('its backup lock, held by this process', /backup ● held this process \(OFD\) — #1 backup/);
+	await see('healthy', /OK: healthy/);
+
+	live.child.kill('SIGKILL');
+	await live.exited;
+	await see('the in-process backup is live', /#1 backup live \(activated backup\)/);
+	await see('the live lock held here', /live ● held this process \(OFD\) — #1 backup/);
+	await see('the takeover in the event log', new RegExp(`#1 backup became LIVE as soon as pid ${livePid} let go of the live lock`));
+
+	keys('p');
+	await see('a confirmation naming what happens', /pause #1 backup \(live\): it writes P and releases the live lock\. Backups will NOT take over/);
+	keys('y');
+	await see('paused', /state 'P' \(0x50\) paused/);
+	await see('no live', /CRITICAL: NO LIVE/);
+	assert.equal(fs.readFileSync(temp.file)[0], 'P'.charCodeAt(0));
+
+	// One more backup, so that q has a node to stop.
+	keys('b');
+	await see('a new backup', /#2 backup (waiting for live lock|backup)/);
+	keys('q');
+	await see('the quit confirmation', /Quit\? quit: 1 in-process node running \(#2 backup\)/);
+	const confirmedAt = Date.now();
+	keys('y');
+	await see('a clean exit', /TUI-EXIT=0/, 3000);
+	const elapsed = Date.now() - confirmedAt;
+	assert.ok(elapsed < 1500, `exit took ${elapsed} ms (goal: within 1 s, plus capture-pane polling)`);
+	assert.equal(fs.readFileSync(temp.file)[0], 'P'.charCodeAt(0), 'a stopped backup writes nothing');
+	assert.doesNotMatch(screen(), /at .*\.js:\d+/, 'no stack trace on screen');
+});

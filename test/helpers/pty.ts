@@ -1,0 +1,87 @@
+// Runs a command on a pseudo-terminal of a given size (python's pty module: no native addon),
+// streaming what it draws and forwarding keys. For the TUI benchmark.
+import {spawn, type ChildProcess} from 'node:child_process';
+
+const relay = `
+import fcntl, os, pty, select, struct, sys, termios
+cols, rows = int(sys.argv[1]), int(sys.argv[2])
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp(sys.argv[3], sys.argv[3:])
+fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack('HHHH', rows, cols, 0, 0))
+sys.stderr.write('PID %d\\n' % pid); sys.stderr.flush()
+out = sys.stdout.buffer
+while True:
+    ready, _, _ = select.select([fd, 0], [], [])
+    if fd in ready:
+        try:
+            data = os.read(fd, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        out.write(data); out.flush()
+    if 0 in ready:
+        data = os.read(0, 1024)
+        if not data:
+            break
+        os.write(fd, data)
+_, status = os.waitpid(pid, 0)
+sys.exit(os.waitstatus_to_exitcode(status))
+`;
+
+export type Pty = {
+	child: ChildProcess;
+	/** pid of the program on the terminal (not the relay). */
+	pid: Promise<number>;
+	/** Everything drawn so far. */
+	output(): string;
+	/** Resolves with the monotonic time (ms) at which the output first matched. */
+	waitFor(pattern: RegExp, timeoutMs?: number, fromOffset?: number): Promise<number>;
+	write(keys: string): void;
+};
+
+export function openPty(command: string[], options: {columns?: number; rows?: number; env?: NodeJS.ProcessEnv} = {}): Pty {
+	const child = spawn('python3', ['-c', relay, String(options.columns ?? 100), String(options.rows ?? 30), ...command], {stdio: ['pipe', 'pipe', 'pipe'], env: {...process.env, TERM: 'xterm-256color', ...options.env}});
+	let text = '';
+	const listeners = new Set<() => void>();
+	child.stdout!.setEncoding('utf8');
+	child.stdout!.on('data', (chunk: string) => {
+		text += chunk;
+		for (const listener of listeners) listener();
+	});
+	const pid = new Promise<number>((resolve, reject) => {
+		let error = '';
+		child.stderr!.setEncoding('utf8');
+		child.stderr!.on('data', (chunk: string) => {
+			error += chunk;
+			const match = /PID (\d+)/.exec(error);
+			if (match) resolve(Number(match[1]));
+		});
+		child.once('exit', () => reject(new Error(`pty relay exited: ${error}`)));
+	});
+	return {
+		child,
+		pid,
+		output: () => text,
+		write: keys => child.stdin!.write(keys),
+		waitFor(pattern, timeoutMs = 5000, fromOffset = 0) {
+			return new Promise((resolve, reject) => {
+				const check = () => {
+					if (!pattern.test(text.slice(fromOffset))) return;
+					const at = Number(process.hrtime.bigint()) / 1e6;
+					listeners.delete(check);
+					clearTimeout(timer);
+					resolve(at);
+				};
+
+				const timer = setTimeout(() => {
+					listeners.delete(check);
+					reject(new Error(`screen never showed ${pattern} within ${timeoutMs} ms`));
+				}, timeoutMs);
+				listeners.add(check);
+				check();
+			});
+		},
+	};
+}

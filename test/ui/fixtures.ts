@@ -1,0 +1,122 @@
+// Fixed snapshots and a fake session: the screen tested without a lock file or a node.
+import {assess, decodeLockFile, encodeNewLockFile, uuidToNodeId, type Holder, type Probe} from '../../source/lock-file/index.js';
+import type {ActionResult, LogEntry, NodeView, SessionLike, SessionView} from '../../source/session/types.js';
+import {planFailback, planForceFailover, planPause} from '../../source/session/policy.js';
+import type {Snapshot} from '../../source/watch/snapshot.js';
+
+export const NODE_ID = '7ece4f00-c0f4-45c4-967a-a7156bda59d8';
+export const PATH = '/srv/artemis/data/journal/server.lock';
+export const T0 = new Date(2026, 0, 2, 3, 4, 5).getTime();
+
+export const outside = (pid: number, command = 'java -cp artemis.jar org.apache.activemq.artemis.boot.Artemis run'): Holder => ({pid, command, kind: 'OFD', sameProcess: false});
+export const ours: Holder = {pid: process.pid, command: 'ha-tui', kind: 'OFD', sameProcess: true};
+
+export function makeSnapshot(options: {state?: string | number; live?: Holder; backup?: Holder; replaced?: boolean; takenAt?: number} = {}): Snapshot {
+	const bytes = encodeNewLockFile(uuidToNodeId(NODE_ID));
+	const state = options.state ?? 'L';
+	bytes[0] = typeof state === 'number' ? state : state.charCodeAt(0);
+	const takenAt = options.takenAt ?? T0;
+	const lock = (holder: Holder | undefined) => ({locked: holder !== undefined, holders: holder ? [holder] : []});
+	const probe: Probe = {
+		...decodeLockFile(bytes),
+		path: PATH,
+		device: 65024,
+		inode: 2146390,
+		locks: {state: lock(undefined), live: lock(options.live), backup: lock(options.backup)},
+	};
+	return {
+		path: PATH,
+		takenAt,
+		status: 'ok',
+		probe,
+		assessment: assess(probe),
+		heldSince: {state: undefined, live: options.live ? takenAt - 12_000 : undefined, backup: options.backup ? takenAt - 3000 : undefined},
+		replaced: options.replaced ?? false,
+	};
+}
+
+export function missingSnapshot(replaced = false): Snapshot {
+	return {
+		path: PATH,
+		takenAt: T0,
+		status: 'missing',
+		error: `waiting for ${PATH} (no such file)`,
+		assessment: {verdict: 'unknown', exitCode: 3, summary: 'the lock file does not exist (yet)'},
+		heldSince: {state: undefined, live: undefined, backup: undefined},
+		replaced,
+	};
+}
+
+export function makeNode(id: number, role: NodeView['role'], phase: NodeView['phase'], extra: Partial<NodeView> = {}): NodeView {
+	return {id: `n${id}`, label: `#${id}`, role, phase, since: T0 - 5000, activated: false, ...extra};
+}
+
+export function makeView(overrides: Partial<SessionView> = {}): SessionView {
+	return {path: PATH, fsKind: 'ext4', polling: false, intervalMs: 250, snapshot: makeSnapshot({live: outside(4264)}), nodes: [], log: [], ...overrides};
+}
+
+export const entry = (seq: number, text: string, level: LogEntry['level'] = 'info', source: LogEntry['source'] = 'watch'): LogEntry => ({seq, time: T0 + seq, source, level, text});
+
+/** Records what the screen asked for; refuses as the real session would (same policy). */
+export class FakeSession implements SessionLike {
+	calls: string[] = [];
+	private readonly listeners = new Set<() => void>();
+
+	constructor(public view: SessionView) {}
+
+	set(view: Partial<SessionView>): void {
+		this.view = {...this.view, ...view};
+		for (const listener of this.listeners) listener();
+	}
+
+	getView(): SessionView {
+		return this.view;
+	}
+
+	subscribe(listener: () => void): () => void {
+		this.listeners.add(listener);
+		return () => this.listeners.delete(listener);
+	}
+
+	startLive(): ActionResult {
+		this.calls.push('startLive');
+		return {ok: true, message: 'started #9 live'};
+	}
+
+	startBackup(): ActionResult {
+		this.calls.push('startBackup');
+		return {ok: true, message: 'started #9 backup'};
+	}
+
+	requestFailback(): ActionResult {
+		this.calls.push('requestFailback');
+		const plan = planFailback(this.view);
+		return plan.ok ? {ok: true, message: 'started #9 live (failback)'} : plan;
+	}
+
+	async pause(nodeId: string): Promise<ActionResult> {
+		this.calls.push(`pause ${nodeId}`);
+		const plan = planPause(this.view, nodeId);
+		return plan.ok ? {ok: true, message: `${nodeId} paused`} : plan;
+	}
+
+	async forceFailover(nodeId: string): Promise<ActionResult> {
+		this.calls.push(`forceFailover ${nodeId}`);
+		const plan = planForceFailover(this.view, nodeId);
+		return plan.ok ? {ok: true, message: `${nodeId} released`} : plan;
+	}
+
+	async stopAll(options: {failover: boolean}): Promise<void> {
+		this.calls.push(`stopAll failover=${options.failover}`);
+	}
+}
+
+export async function until<T>(what: string, check: () => T | undefined | false, timeoutMs = 2000): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = check();
+		if (value) return value;
+		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+		await new Promise(resolve => setTimeout(resolve, 5));
+	}
+}

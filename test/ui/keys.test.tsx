@@ -1,0 +1,178 @@
+// Keys against a fake session: what is asked, what is refused and why, what is confirmed.
+import assert from 'node:assert/strict';
+import {afterEach, test} from 'node:test';
+import React from 'react';
+import {cleanup, render} from 'ink-testing-library';
+import {App} from '../../source/ui/app.js';
+import type {SessionView} from '../../source/session/types.js';
+import {FakeSession, makeNode, makeSnapshot, makeView, ours, outside, until} from './fixtures.js';
+
+afterEach(cleanup);
+
+const KEY = {down: '\u001B[B', up: '\u001B[A', tab: '\t', escape: '\u001B', ctrlC: '\u0003'};
+
+function mount(view: Partial<SessionView> = {}) {
+	const session = new FakeSession(makeView(view));
+	let exitCode: number | undefined;
+	const app = render(<App session={session} onExit={code => exitCode = code} size={{columns: 100, rows: 30}}/>);
+	// Box borders and wrapping out of the way: match sentences, not layout.
+	const screen = () => (app.lastFrame() ?? '').replaceAll(/[│╭╮╰╯]/g, ' ').replaceAll(/\s+/g, ' ');
+	const press = async (key: string) => {
+		// Ink registers the input handler in an effect: let it run before typing.
+		await new Promise(resolve => setTimeout(resolve, 15));
+		app.stdin.write(key);
+	};
+
+	const see = (pattern: RegExp) => until(`screen to match ${pattern}\n${app.lastFrame()}`, () => pattern.test(screen()));
+	const called = (call: string) => until(`session.${call}; calls: ${session.calls.join(', ')}`, () => session.calls.includes(call));
+	return {session, app, screen, press, see, called, exitCode: () => exitCode};
+}
+
+// A live backup held by another process: the case where failback makes sense.
+const backupIsLive = {snapshot: makeSnapshot({live: outside(4264)})};
+const liveFree = {snapshot: makeSnapshot({state: 'P'})};
+
+test('l on a free live lock starts a live at once', async () => {
+	const ui = mount(liveFree);
+	await ui.press('l');
+	await ui.called('startLive');
+});
+
+test('l while a live runs asks first, naming the failback', async () => {
+	const ui = mount(backupIsLive);
+	await ui.press('l');
+	await ui.see(/Start a live node\? .*failback.*pid 4264 OFD.*y yes n no/);
+	assert.deepEqual(ui.session.calls, []);
+	await ui.press('y');
+	await ui.called('startLive');
+});
+
+test('b starts a backup', async () => {
+	const ui = mount();
+	await ui.press('b');
+	await ui.called('startBackup');
+});
+
+test('f is refused with the reason when no backup is live', async () => {
+	const ui = mount(liveFree);
+	await ui.press('f');
+	await ui.see(/refused: no failback: no backup is live — nobody holds the live lock \(state 'P' \(0x50\) paused\)/);
+	assert.deepEqual(ui.session.calls, []);
+});
+
+test('f is refused when the live is a live started here, not a backup', async () => {
+	const ui = mount({snapshot: makeSnapshot({live: ours}), nodes: [makeNode(1, 'live', 'live')]});
+	await ui.press('f');
+	await ui.see(/refused: no failback: the live is #1 live \(this process\), which started as a live/);
+});
+
+test('f when a backup is live: confirm, then the failback request', async () => {
+	const ui = mount(backupIsLive);
+	await ui.press('f');
+	await ui.see(/Request failback\? failback: a new live node writes F and waits; the live backup \(pid 4264 OFD\) steps down/);
+	await ui.press('y');
+	await ui.called('requestFailback');
+});
+
+test('p on a live asks, naming what happens; n cancels and nothing is done', async () => {
+	const ui = mount({snapshot: makeSnapshot({live: ours}), nodes: [makeNode(1, 'live', 'live')]});
+	await ui.press('p');
+	await ui.see(/pause #1 live \(live\): it writes P and releases the live lock\. Backups will NOT take over/);
+	await ui.press('n');
+	await ui.see(/cancelled: nothing was done/);
+	assert.deepEqual(ui.session.calls, []);
+	await ui.press('p');
+	await ui.see(/y yes n no/);
+	await ui.press('y');
+	await ui.called('pause n1');
+	await ui.see(/✔ n1 paused/);
+});
+
+test('p with no node is refused', async () => {
+	const ui = mount();
+	await ui.press('p');
+	await ui.see(/refused: no in-process node: start one with l \(live\) or b \(backup\)/);
+});
+
+test('k on a backup is refused; k on the selected live asks, then forces failover', async () => {
+	const ui = mount({
+		snapshot: makeSnapshot({live: ours, backup: ours}),
+		nodes: [makeNode(1, 'backup', 'waiting-live-lock'), makeNode(2, 'live', 'live')],
+	});
+	await ui.see(/▶ #1 backup/);
+	await ui.press('k');
+	await ui.see(/refused: force failover needs a live node: #1 backup is waiting for live lock/);
+	await ui.press(KEY.down);
+	await ui.see(/▶ #2 live/);
+	await ui.press('k');
+	await ui.see(/Force failover\? force failover on #2 live: it releases the live lock leaving L.*the queued backup \(this process \(OFD\)\) takes over/);
+	await ui.press('y');
+	await ui.called('forceFailover n2');
+});
+
+test('↑, ↓ and tab move the selection around', async () => {
+	const ui = mount({nodes: [makeNode(1, 'live', 'live'), makeNode(2, 'backup', 'backup'), makeNode(3, 'backup', 'waiting-backup-lock')]});
+	await ui.see(/▶ #1/);
+	await ui.press(KEY.tab);
+	await ui.see(/▶ #2/);
+	await ui.press(KEY.down);
+	await ui.see(/▶ #3/);
+	await ui.press(KEY.down);
+	await ui.see(/▶ #1/);
+	await ui.press(KEY.up);
+	await ui.see(/▶ #3/);
+});
+
+test('? opens the help overlay, Esc closes it', async () => {
+	const ui = mount();
+	await ui.press('?');
+	await ui.see(/Help .*force failover on the selected live/);
+	await ui.press(KEY.escape);
+	await ui.see(/Lock file/);
+});
+
+test('q with no node running quits at once', async () => {
+	const ui = mount();
+	await ui.press('q');
+	await until('exit', () => ui.exitCode() === 0);
+});
+
+test('q with nodes running asks; y stops them (a live pauses) and exits', async () => {
+	const ui = mount({nodes: [makeNode(1, 'live', 'live'), makeNode(2, 'backup', 'backup')]});
+	await ui.press('q');
+	await ui.see(/Quit\? quit: 2 in-process nodes running \(#1 live, #2 backup\)\. They will be stopped\. y stop them \(a live pauses: P\) f stop with failover/);
+	assert.equal(ui.exitCode(), undefined);
+	await ui.press('y');
+	await ui.called('stopAll failover=false');
+	await until('exit', () => ui.exitCode() === 0);
+});
+
+test('q then f stops with failover', async () => {
+	const ui = mount({nodes: [makeNode(1, 'live', 'live')]});
+	await ui.press('q');
+	await ui.see(/Quit\?/);
+	await ui.press('f');
+	await ui.called('stopAll failover=true');
+	await until('exit', () => ui.exitCode() === 0);
+});
+
+test('Ctrl-C asks like q; n keeps running; a second Ctrl-C stops cleanly', async () => {
+	const ui = mount({nodes: [makeNode(1, 'live', 'live')]});
+	await ui.press(KEY.ctrlC);
+	await ui.see(/Quit\?/);
+	await ui.press('n');
+	await ui.see(/cancelled/);
+	assert.equal(ui.exitCode(), undefined);
+	await ui.press(KEY.ctrlC);
+	await ui.see(/Quit\?/);
+	await ui.press(KEY.ctrlC);
+	await ui.called('stopAll failover=false');
+	await until('exit', () => ui.exitCode() === 0);
+});
+
+test('the screen follows the session: a change shows without a key', async () => {
+	const ui = mount(liveFree);
+	await ui.see(/CRITICAL: NO LIVE/);
+	ui.session.set({snapshot: makeSnapshot({live: outside(777), backup: outside(778)})});
+	await ui.see(/OK: healthy .*pid 777 OFD/);
+});

@@ -1,0 +1,137 @@
+// Each panel rendered from fixed snapshots.
+import assert from 'node:assert/strict';
+import {afterEach, test} from 'node:test';
+import React from 'react';
+import {Box} from 'ink';
+import {cleanup, render} from 'ink-testing-library';
+import {EventLog} from '../../source/ui/event-log.js';
+import {Header} from '../../source/ui/header.js';
+import {HelpBar} from '../../source/ui/help-bar.js';
+import {LockFilePanel} from '../../source/ui/lock-file-panel.js';
+import {LocksPanel} from '../../source/ui/locks-panel.js';
+import {NodesPanel} from '../../source/ui/nodes-panel.js';
+import {toneColor, colorsWanted} from '../../source/ui/theme.js';
+import {NODE_ID, PATH, T0, entry, makeNode, makeSnapshot, makeView, missingSnapshot, ours, outside} from './fixtures.js';
+
+afterEach(cleanup);
+
+const frame = (element: React.ReactElement) => render(element).lastFrame() ?? '';
+const lines = (text: string) => text.split('\n');
+
+test('header: path, device:inode, size, file system, watch mode, local time', () => {
+	const text = frame(<Header view={makeView()} now={T0} width={80}/>);
+	assert.match(text, /ha-tui \/srv\/artemis\/data\/journal\/server\.lock +03:04/);
+	assert.match(text, /dev:inode 65024:2146390 · 19 bytes · ext4 \(inotify\)/);
+	assert.match(frame(<Header view={makeView({fsKind: 'nfs', polling: true})} now={T0} width={80}/>), /nfs \(polling\)/);
+});
+
+test('header: a long path keeps both ends within 80 columns', () => {
+	const path = `/very/${'deep/'.repeat(30)}journal/server.lock`;
+	const first = lines(frame(<Box width={80}><Header view={makeView({path})} now={T0} width={80}/></Box>))[0];
+	assert.ok(first.length <= 80, first);
+	assert.match(first, /^ha-tui \/very\/deep.*….*journal\/server\.lock +03:04$/);
+});
+
+test('header: missing, deleted and replaced files are said loudly', () => {
+	assert.match(frame(<Header view={makeView({snapshot: missingSnapshot()})} now={T0} width={100}/>), /waiting for \/srv\/artemis\/data\/journal\/server\.lock/);
+	assert.match(frame(<Header view={makeView({snapshot: missingSnapshot(true)})} now={T0} width={100}/>), /‼ FILE DELETED/);
+	assert.match(frame(<Header view={makeView({snapshot: makeSnapshot({replaced: true})})} now={T0} width={100}/>), /‼ FILE REPLACED/);
+	const error = {...missingSnapshot(), status: 'error' as const, error: '/tmp/fifo: is a FIFO (named pipe), not a lock file'};
+	assert.match(frame(<Header view={makeView({snapshot: error})} now={T0} width={100}/>), /✖ \/tmp\/fifo: is a FIFO/);
+});
+
+test('lock file panel: state decoded, node id as UUID, 19 bytes with the segments marked', () => {
+	const text = frame(<LockFilePanel snapshot={makeSnapshot()} width={80}/>);
+	assert.match(text, /state 'L' \(0x4c\) live/);
+	assert.match(text, new RegExp(`node id ${NODE_ID}`));
+	assert.match(text, /bytes 4c {5}30 {4}30 {6}7e ce 4f 00 c0 f4 45 c4 96 7a a7 15 6b da 59 d8/);
+	assert.match(text, /state {2}live {2}backup {2}node id \(16 bytes\)/);
+	for (const [byte, name] of [['P', 'paused'], ['F', 'failing back'], ['0', 'first start'], ['N', 'not started']]) {
+		assert.match(frame(<LockFilePanel snapshot={makeSnapshot({state: byte})} width={80}/>), new RegExp(`state '${byte}' \\(0x[0-9a-f]{2}\\) ${name}`));
+	}
+
+	assert.match(frame(<LockFilePanel snapshot={makeSnapshot({state: 0x07})} width={80}/>), /state unknown 0x07/);
+	assert.match(frame(<LockFilePanel snapshot={missingSnapshot()} width={80}/>), /waiting for \/srv/);
+});
+
+test('locks panel: holders with pid, command, kind, "this process", held-for, and the verdict', () => {
+	const view = makeView({
+		snapshot: makeSnapshot({live: outside(4264), backup: ours}),
+		nodes: [makeNode(1, 'backup', 'waiting-live-lock')],
+	});
+	const text = frame(<LocksPanel view={view} now={T0} width={100}/>);
+	assert.match(text, /✔ OK: healthy — live is up and a backup is queued/);
+	assert.match(text, /state +○ free/);
+	assert.match(text, /live +● held pid 4264 OFD — java -cp artemis\.jar.* for 10s/);
+	assert.match(text, /backup +● held this process \(OFD\) — #1 backup .* for 3s/);
+});
+
+test('locks panel: verdicts in the same words as status', () => {
+	const cases: Array<[Parameters<typeof makeSnapshot>[0], RegExp]> = [
+		[{live: outside(1)}, /▲ WARNING: no backup/],
+		[{state: 'F', live: outside(1)}, /▲ WARNING: failing back/],
+		[{state: 'P'}, /✖ CRITICAL: NO LIVE — no process holds the live lock: paused: the live stopped cleanly and backups will not take over/],
+		[{state: 'L', backup: outside(2)}, /✖ CRITICAL: NO LIVE — .*crashed/],
+	];
+	for (const [options, expected] of cases) {
+		assert.match(frame(<LocksPanel view={makeView({snapshot: makeSnapshot(options)})} now={T0} width={100}/>).replaceAll(/\s+/g, ' '), expected);
+	}
+});
+
+test('nodes panel: role, phase, since; the selected node is marked with a symbol', () => {
+	const nodes = [
+		makeNode(1, 'live', 'live'),
+		makeNode(2, 'backup', 'waiting-live-lock'),
+		makeNode(3, 'backup', 'live', {activated: true}),
+		makeNode(4, 'backup', 'waiting-backup-lock'),
+		makeNode(5, 'live', 'failing-back'),
+		makeNode(6, 'live', 'lost-lock'),
+	];
+	const text = frame(<NodesPanel nodes={nodes} selectedId="n2" now={T0} width={80}/>);
+	assert.match(text, / {2}#1 {2}live {4}live .*since 03:04:00 \(5s\)/);
+	assert.match(text, /▶ #2 {2}backup {2}waiting for live lock/);
+	assert.match(text, /#3 {2}backup {2}live \(activated backup\)/);
+	assert.match(text, /#4 {2}backup {2}waiting for backup lock/);
+	assert.match(text, /#5 {2}live {4}failing back/);
+	assert.match(text, /#6 {2}live {4}lost lock/);
+	assert.match(frame(<NodesPanel nodes={[]} selectedId={undefined} now={T0} width={80}/>), /none: read-only/);
+});
+
+test('event log: the latest entries, timestamped, with a symbol per level', () => {
+	const log = Array.from({length: 30}, (_, index) => entry(index, `event ${index}`, index === 29 ? 'error' : 'info'));
+	const text = frame(<EventLog log={log} lines={3} width={80}/>);
+	assert.doesNotMatch(text, /event 26/);
+	assert.match(text, /03:04:05\.027 file · event 27/);
+	assert.match(text, /03:04:05\.029 file ✖ event 29/);
+});
+
+test('help bar: every key, within 80 columns', () => {
+	const text = frame(<HelpBar/>);
+	for (const key of ['l live', 'b backup', 'f failback', 'p pause', 'k failover', '↑↓ select', '? help', 'q quit']) assert.ok(text.includes(key), key);
+	assert.ok(text.length <= 80);
+});
+
+test('NO_COLOR switches every tone off', () => {
+	assert.equal(colorsWanted({NO_COLOR: '1'}), false);
+	assert.equal(colorsWanted({NO_COLOR: ''}), true);
+	assert.equal(colorsWanted({}), true);
+	assert.equal(toneColor('error', false), undefined);
+	assert.equal(toneColor('error', true), 'red');
+});
+
+test('the whole screen fits 80×24', async () => {
+	const {App} = await import('../../source/ui/app.js');
+	const {FakeSession} = await import('./fixtures.js');
+	const session = new FakeSession(makeView({
+		snapshot: makeSnapshot({live: outside(4264), backup: ours}),
+		nodes: [makeNode(1, 'backup', 'waiting-live-lock'), makeNode(2, 'backup', 'waiting-backup-lock'), makeNode(3, 'live', 'failing-back')],
+		log: Array.from({length: 40}, (_, index) => entry(index, `event ${index} `.repeat(20))),
+	}));
+	const {lastFrame} = render(<App session={session} onExit={() => {}} size={{columns: 80, rows: 24}}/>);
+	const screen = lines(lastFrame() ?? '');
+	assert.ok(screen.length <= 23, `${screen.length} lines`);
+	for (const line of screen) assert.ok(line.length <= 80, line);
+	assert.match(screen.at(-1)!, /q quit/);
+	assert.match(screen.join('\n'), /event 39/);
+	assert.equal(PATH.length > 0, true);
+});
