@@ -5,7 +5,7 @@ import process from 'node:process';
 import {getLockOnByte, type LockKind} from './fcntl.js';
 import {FILE_SIZE, SEGMENTS, SEGMENT_OFFSET, decodeLockFile, type DecodedLockFile, type Segment} from './format.js';
 import {LockFileInputError, openForReading, readBytes} from './lock-file.js';
-import {commandLine, findOfdOwners, locksCovering, readProcLocks, type ProcLock} from './proc-locks.js';
+import {commandLine, findOfdOwners, locksCovering, ofdOwnerStillHolds, readProcLocks, type OfdOwner, type ProcLock} from './proc-locks.js';
 
 export type Holder = {
 	readonly pid: number | undefined;
@@ -26,15 +26,19 @@ export type Probe = DecodedLockFile & {
 	readonly locks: Readonly<Record<Segment, SegmentLock>>;
 };
 
-/** Remembers the OFD owner scan while /proc/locks shows the same locks on the file. */
+/**
+ * Remembers the OFD owner scan while /proc/locks shows the same locks on the file and every
+ * remembered owner still holds its lock (checked in its own fdinfo: one small read each).
+ */
 export class HolderCache {
 	private key = '';
-	private owners = new Map<string, number[]>();
+	private owners = new Map<string, OfdOwner[]>();
 
-	ofdOwners(device: number, inode: number, locks: readonly ProcLock[]): Map<string, number[]> {
+	ofdOwners(device: number, inode: number, locks: readonly ProcLock[]): Map<string, OfdOwner[]> {
 		const ofd = locks.filter(lock => lock.kind === 'OFD');
 		const key = `${device}:${inode}|${ofd.map(lock => lock.line.replace(/^\d+:/, '')).sort().join('|')}`;
-		if (key !== this.key) {
+		const stale = key !== this.key || [...this.owners].some(([range, owners]) => owners.some(owner => !ofdOwnerStillHolds(owner, device, inode, range)));
+		if (stale) {
 			this.key = key;
 			this.owners = ofd.length > 0 ? findOfdOwners(device, inode) : new Map();
 		}
@@ -47,15 +51,15 @@ function holderOf(pid: number | undefined, kind: Holder['kind']): Holder {
 	return {pid, command: pid === undefined ? undefined : commandLine(pid), kind, sameProcess: pid === process.pid};
 }
 
-function holdersFor(offset: number, procLocks: readonly ProcLock[], ofdOwners: Map<string, number[]>): Holder[] {
+function holdersFor(offset: number, procLocks: readonly ProcLock[], ofdOwners: Map<string, OfdOwner[]>): Holder[] {
 	const holders: Holder[] = [];
 	for (const lock of locksCovering(procLocks, offset)) {
 		if (lock.kind === 'POSIX') {
 			holders.push(holderOf(lock.pid, 'POSIX'));
 		} else if (lock.kind === 'OFD') {
-			const pids = ofdOwners.get(`${lock.start}-${lock.end ?? 'EOF'}`) ?? [];
-			if (pids.length === 0) holders.push(holderOf(undefined, 'OFD'));
-			for (const pid of pids) holders.push(holderOf(pid, 'OFD'));
+			const owners = ofdOwners.get(`${lock.start}-${lock.end ?? 'EOF'}`) ?? [];
+			if (owners.length === 0) holders.push(holderOf(undefined, 'OFD'));
+			for (const owner of owners) holders.push(holderOf(owner.pid, 'OFD'));
 		}
 	}
 

@@ -79,13 +79,28 @@ export function commandLine(pid: number): string | undefined {
 	}
 }
 
+/** Where an OFD lock was seen: the process and the descriptor whose fdinfo lists it. */
+export type OfdOwner = {pid: number; fd: string};
+
+/** The OFD locks one fdinfo file lists on this device:inode, as "start-end" keys. */
+function ofdRangesIn(info: string, dev: string, inode: number): string[] {
+	const ranges: string[] = [];
+	for (const line of info.split('\n')) {
+		if (!line.startsWith('lock:')) continue;
+		const lock = parseProcLockLine(line.slice(5));
+		if (lock && lock.kind === 'OFD' && lock.inode === inode && lock.device === dev) ranges.push(`${lock.start}-${lock.end ?? 'EOF'}`);
+	}
+
+	return ranges;
+}
+
 /**
  * Finds which processes hold OFD locks on this inode by reading every process's fdinfo.
- * Costly on a busy box, so callers cache the answer while /proc/locks stays the same.
- * Returns "start-end" → pids.
+ * Costly on a busy box, so callers cache the answer and re-check it with ofdOwnerStillHolds.
+ * Returns "start-end" → owners.
  */
-export function findOfdOwners(device: number, inode: number): Map<string, number[]> {
-	const owners = new Map<string, number[]>();
+export function findOfdOwners(device: number, inode: number): Map<string, OfdOwner[]> {
+	const owners = new Map<string, OfdOwner[]>();
 	const dev = deviceToProc(device);
 	let pids: string[];
 	try {
@@ -114,17 +129,26 @@ export function findOfdOwners(device: number, inode: number): Map<string, number
 				continue;
 			}
 
-			for (const line of info.split('\n')) {
-				if (!line.startsWith('lock:')) continue;
-				const lock = parseProcLockLine(line.slice(5));
-				if (!lock || lock.kind !== 'OFD' || lock.inode !== inode || lock.device !== dev) continue;
-				const key = `${lock.start}-${lock.end ?? 'EOF'}`;
+			for (const key of ofdRangesIn(info, dev, inode)) {
 				const list = owners.get(key) ?? [];
-				if (!list.includes(Number(pid))) list.push(Number(pid));
+				if (!list.some(owner => owner.pid === Number(pid))) list.push({pid: Number(pid), fd});
 				owners.set(key, list);
 			}
 		}
 	}
 
 	return owners;
+}
+
+/**
+ * Does this process's descriptor still hold that OFD lock? /proc/locks shows every OFD lock
+ * as pid -1, so a handover from one holder to another leaves it unchanged: a cached owner
+ * must be re-checked at the source.
+ */
+export function ofdOwnerStillHolds(owner: OfdOwner, device: number, inode: number, range: string): boolean {
+	try {
+		return ofdRangesIn(fs.readFileSync(`/proc/${owner.pid}/fdinfo/${owner.fd}`, 'utf8'), deviceToProc(device), inode).includes(range);
+	} catch {
+		return false;
+	}
 }

@@ -56,6 +56,13 @@ export class FileLockNodeManager implements NodeManager {
 		writeStateByte(this.fd, state);
 	}
 
+	touch(): void {
+		try {
+			const now = new Date();
+			fs.futimesSync(this.fd, now, now);
+		} catch {}
+	}
+
 	tryLock(segment: LockSegment): boolean {
 		const taken = tryLockByte(this.fd, offsets[segment]);
 		if (taken) this.held.add(segment);

@@ -138,6 +138,9 @@ export class HaNode extends EventEmitter<{event: [NodeEvent]}> {
 	private shutDown(phase: 'stopped' | 'paused' | 'lost-lock', unlock: boolean, detail?: string): void {
 		for (const timer of this.timers) clearTimeout(timer);
 		this.timers.clear();
+		// Say it before letting go: once the lock is free another node may report live, and
+		// anyone reading the events in order must never see two lives.
+		this.setPhase(phase, {detail});
 		if (unlock) {
 			for (const segment of ['live', 'backup'] as const) {
 				try {
@@ -147,7 +150,6 @@ export class HaNode extends EventEmitter<{event: [NodeEvent]}> {
 		}
 
 		this.manager.close();
-		this.setPhase(phase, {detail});
 	}
 
 	private emitEvent(event: NodeEvent['event'], extra: Partial<NodeEvent> = {}): void {
@@ -194,6 +196,13 @@ export class HaNode extends EventEmitter<{event: [NodeEvent]}> {
 			await this.manager.waitLock('live', this.controller.signal);
 		}
 
+		if (!this.manager.sameFile()) {
+			// Granted on a file that was deleted or replaced while we waited: not a live lock any more.
+			this.stopping = true;
+			this.shutDown('lost-lock', false, 'the lock file was deleted or replaced while waiting for the live lock');
+			return;
+		}
+
 		this.manager.writeState(STATE.live);
 		this.setPhase('live', {waitedMs: monotonicMs() - started});
 		await this.monitorWhileLive();
@@ -213,7 +222,8 @@ export class HaNode extends EventEmitter<{event: [NodeEvent]}> {
 			try {
 				await this.joinBackupsAndAwaitLive(attempt.signal);
 			} catch (error) {
-				if (!(attempt.signal.reason instanceof FileReplaced) || this.controller.signal.aborted) throw error;
+				const replaced = error instanceof FileReplaced || attempt.signal.reason instanceof FileReplaced;
+				if (!replaced || this.controller.signal.aborted) throw error;
 				await this.rejoinOnNewFile();
 				continue;
 			} finally {
@@ -266,11 +276,22 @@ export class HaNode extends EventEmitter<{event: [NodeEvent]}> {
 			}
 
 			const waitedMs = monotonicMs() - started;
+			if (!this.manager.sameFile()) {
+				// The lock we got is on a file no longer at the path (its live died after an rm or
+				// a replace): taking over there would make a second live. Rejoin instead.
+				this.manager.unlock('live');
+				throw new FileReplaced('the lock file was deleted or replaced');
+			}
+
 			const state = this.manager.readState();
 			if (state === STATE.live) {
-				// The live died without a clean stop. L is already there: no write needed.
+				// The live died without a clean stop: we are live now (lock held, L in place).
 				this.manager.unlock('backup');
 				this.setPhase('live', {detail: 'activated: the live lock was free and the state was L', waitedMs});
+				// A takeover changes no byte, so file watchers would only see it at their next probe.
+				// Touch the file's times to wake them. Not a write of L, as Artemis does: that could
+				// overwrite an F a failing-back live wrote in between.
+				this.manager.touch();
 				return;
 			}
 

@@ -75,6 +75,8 @@ export class InMemoryNodeManager implements NodeManager {
 		if (this.generation === this.store.generation) this.store.state = state;
 	}
 
+	touch(): void {}
+
 	tryLock(segment: LockSegment): boolean {
 		if (this.store.owners.has(segment) && this.store.owners.get(segment) !== this) return false;
 		this.store.owners.set(segment, this);

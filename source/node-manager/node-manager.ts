@@ -22,6 +22,8 @@ export interface NodeManager {
 	unlock(segment: LockSegment): void;
 	/** Still holding it, on the same file the path names? false means split-brain danger. */
 	stillOwns(segment: LockSegment): boolean;
+	/** Updates the file's times (no content change), so inotify watchers look at it now. */
+	touch(): void;
 	/** Releases every lock without writing anything, like a process that dies. */
 	close(): void;
 }
