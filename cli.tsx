@@ -18,7 +18,7 @@ const cli = meow(`
 
 	Options
 	  --json                   machine-readable output
-	  --interval <ms>          lock probe period (default: 250 for watch, 50 for the TUI)
+	  --interval <ms>          full probe period (default 250)
 	  --role <live|backup>     node role
 	  --no-allow-failback      an activated backup ignores a failing-back live (F)
 	  --failover-on-shutdown   SIGTERM/SIGINT leave L (a backup takes over) instead of P
@@ -68,10 +68,7 @@ async function main(): Promise<number> {
 	}
 
 	if (flags.interval !== undefined && (!Number.isFinite(flags.interval) || flags.interval < 10)) fail(`--interval must be a number of ms ≥ 10, got ${flags.interval}`);
-	// Lock changes fire no file event: the probe period bounds how fast they show. The TUI
-	// probes faster (a probe costs ~0.1 ms of CPU, so 20/s is ~0.2 % of a core).
-	const watchInterval = flags.interval ?? 250;
-	const screenInterval = flags.interval ?? 50;
+	const interval = flags.interval ?? 250;
 	switch (command) {
 		case 'status': {
 			const {status} = await import('./source/commands/status.js');
@@ -80,7 +77,7 @@ async function main(): Promise<number> {
 
 		case 'watch': {
 			const {watch} = await import('./source/commands/watch.js');
-			return watch(target!, {json: flags.json, intervalMs: watchInterval}, processIo);
+			return watch(target!, {json: flags.json, intervalMs: interval}, processIo);
 		}
 
 		case 'node': {
@@ -91,18 +88,18 @@ async function main(): Promise<number> {
 
 		case 'demo': {
 			const {runDemo} = await import('./source/ui/run.js');
-			return runDemo(target, {intervalMs: screenInterval});
+			return runDemo(target, {intervalMs: interval});
 		}
 
 		default: {
 			if (!process.stdout.isTTY) {
 				process.stderr.write('ha-tui: stdout is not a terminal; printing `watch` output instead (use `ha-tui watch` to say so)\n');
 				const {watch} = await import('./source/commands/watch.js');
-				return watch(target!, {json: flags.json, intervalMs: watchInterval}, processIo);
+				return watch(target!, {json: flags.json, intervalMs: interval}, processIo);
 			}
 
 			const {runTui} = await import('./source/ui/run.js');
-			return runTui(target!, {intervalMs: screenInterval});
+			return runTui(target!, {intervalMs: interval});
 		}
 	}
 }

@@ -3,6 +3,7 @@
 import process from 'node:process';
 import {measureEngine, summarize} from './engine.js';
 import {ms, table} from './stats.js';
+import {measureTui} from './tui.js';
 
 const argument = (name: string, fallback: number) => {
 	const index = process.argv.indexOf(`--${name}`);
@@ -30,5 +31,8 @@ rows.push(['CPU of a waiting backup', `${engine.waitingBackupCpuPercent.toFixed(
 rows.push(['CPU of a live (lost-lock monitor)', `${engine.liveCpuPercent.toFixed(2)} % of a core`, '', '']);
 const failback = summarize(engine.failback);
 rows.push([`failback (F written → ex-live holds lock), p50 / max, n=${engine.failback.length}`, `${ms(failback.p50)} / ${ms(failback.max)}`, '≤ 1.5 s', check(failback.max <= 1500)]);
+
+process.stderr.write('bench: the TUI on a pseudo-terminal…\n');
+rows.push(...await measureTui({trials: argument('tui-trials', 20), idleSeconds: argument('idle-seconds', 10)}));
 
 process.stdout.write(`${table(rows)}\n`);

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import process from 'node:process';
 import {after, before, test} from 'node:test';
 import {
+	HolderCache,
 	LockFileInputError,
 	encodeNewLockFile,
 	getLockOnByte,
@@ -70,6 +71,20 @@ test('probe names an OFD holder in another process through /proc fdinfo', {skip:
 		assert.deepEqual(probe.locks.backup.holders.map(holder => [holder.pid, holder.kind, holder.sameProcess]), [[child.pid, 'OFD', false]]);
 	} finally {
 		await release(child);
+	}
+});
+
+test('a cached probe follows an OFD handover from one process to another', {skip: !linux && 'Linux only'}, async () => {
+	// /proc/locks shows both as "OFDLCK … -1 dev:inode 1 1": only the owners' fdinfo differs.
+	const cache = new HolderCache();
+	const first = await ofdHolder(temp.file, 1);
+	assert.deepEqual(probeLockFile(temp.file, cache).locks.live.holders.map(h => h.pid), [first.pid]);
+	await release(first);
+	const second = await ofdHolder(temp.file, 1);
+	try {
+		assert.deepEqual(probeLockFile(temp.file, cache).locks.live.holders.map(h => h.pid), [second.pid]);
+	} finally {
+		await release(second);
 	}
 });
 
