@@ -383,6 +383,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
 			if (proc.exitMono !== undefined) continue;
 			try {
 				proc.expectedExit = 'SIGKILL';
+				// The kill ends a live period: record it, or probes taken between the kill and the
+				// exit notice look like a live without its lock.
+				proc.killMono ??= monotonicMs();
 				proc.child.kill('SIGCONT');
 				proc.child.kill('SIGKILL');
 			} catch {}

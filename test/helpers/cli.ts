@@ -3,7 +3,8 @@ import {spawn, type ChildProcess} from 'node:child_process';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 
-export const cliPath = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../cli.js');
+// The shipped bin (the bundle of dist/cli.js, see scripts/bundle.js): what users run.
+export const cliPath = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../bin/cli.js');
 
 export type Result = {code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string};
 

@@ -42,7 +42,11 @@ export type Pty = {
 };
 
 export function openPty(command: string[], options: {columns?: number; rows?: number; env?: NodeJS.ProcessEnv} = {}): Pty {
-	const child = spawn('python3', ['-c', relay, String(options.columns ?? 100), String(options.rows ?? 30), ...command], {stdio: ['pipe', 'pipe', 'pipe'], env: {...process.env, TERM: 'xterm-256color', ...options.env}});
+	const env: NodeJS.ProcessEnv = {...process.env, TERM: 'xterm-256color', ...options.env};
+	// Ink prints only the last frame when it thinks it runs in CI: a live screen needs CI unset.
+	delete env.CI;
+	delete env.CONTINUOUS_INTEGRATION;
+	const child = spawn('python3', ['-c', relay, String(options.columns ?? 100), String(options.rows ?? 30), ...command], {stdio: ['pipe', 'pipe', 'pipe'], env});
 	let text = '';
 	const listeners = new Set<() => void>();
 	child.stdout!.setEncoding('utf8');

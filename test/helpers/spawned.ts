@@ -18,7 +18,8 @@ export function repoRoot(): string {
 	}
 }
 
-export const cliPath = (): string => path.join(repoRoot(), 'dist', 'cli.js');
+/** The shipped bin (the bundle of dist/cli.js, see scripts/bundle.js). */
+export const cliPath = (): string => path.join(repoRoot(), 'dist', 'bin', 'cli.js');
 
 export async function pollUntil<T>(what: string, check: () => T | undefined | false | null, timeoutMs = 5000, everyMs = 5, context?: () => string): Promise<T> {
 	const deadline = Date.now() + timeoutMs;
@@ -139,7 +140,7 @@ export class ProcessGroup {
 		return spawned;
 	}
 
-	/** `node dist/cli.js …args` */
+	/** `node dist/bin/cli.js …args` */
 	cli(name: string, args: readonly string[], options: SpawnOptions = {}): Spawned {
 		return this.spawn(name, process.execPath, [cliPath(), ...args], options);
 	}
@@ -181,7 +182,7 @@ export async function run(command: string, args: readonly string[], options: Spa
 	});
 }
 
-/** `node dist/cli.js …args` to completion. */
+/** `node dist/bin/cli.js …args` to completion. */
 export async function runCli(args: readonly string[], options: SpawnOptions & {timeoutMs?: number} = {}): Promise<RunResult> {
 	return run(process.execPath, [cliPath(), ...args], options);
 }

@@ -30,7 +30,7 @@ test('npm pack → npm install in an empty project → npx ha-tui works (help, s
 	}
 
 	const root = repoRoot();
-	if (!fs.existsSync(path.join(root, 'dist', 'cli.js'))) throw new Error('dist/cli.js is missing: run `npx tsc` first');
+	if (!fs.existsSync(path.join(root, 'dist', 'bin', 'cli.js'))) throw new Error('dist/bin/cli.js is missing: run `npm run build` first');
 	const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ha-tui-pack-'));
 	const group = new ProcessGroup();
 	const env = cleanEnv();
@@ -46,11 +46,11 @@ test('npm pack → npm install in an empty project → npx ha-tui works (help, s
 		// 1. Pack into a temp dir.
 		const packDir = path.join(work, 'pack');
 		fs.mkdirSync(packDir);
-		const packed = await timed('pack', () => run(npm, ['pack', '--json', '--pack-destination', packDir], {cwd: root, env, timeoutMs: 60_000}));
+		const packed = await timed('pack', () => run(npm, ['pack', '--json', '--ignore-scripts', '--pack-destination', packDir], {cwd: root, env, timeoutMs: 60_000}));
 		assert.equal(packed.code, 0, `npm pack failed:\n${packed.stderr}`);
 		const [manifest] = JSON.parse(packed.stdout) as Array<{filename: string; files: Array<{path: string}>}>;
 		const files = manifest.files.map(file => file.path);
-		assert.ok(files.includes('dist/cli.js'), `dist/cli.js not packed: ${files.join(', ')}`);
+		assert.ok(files.includes('dist/bin/cli.js'), `dist/bin/cli.js (the bin) not packed: ${files.join(', ')}`);
 		assert.ok(files.includes('package.json'));
 		assert.deepEqual(files.filter(file => file.startsWith('dist/test/') || file.endsWith('.ts') || file.endsWith('.tsx')), [], 'tests or sources leaked into the package');
 		const tarball = path.join(packDir, path.basename(manifest.filename));
