@@ -87,6 +87,9 @@ export class FileLockNodeManager implements NodeManager {
 	stillOwns(segment: LockSegment): boolean {
 		if (!this.file || this.probeFd === undefined || !this.held.has(segment)) return false;
 		if (!this.sameFile()) return false;
+		// POSIX locks (not Linux) are invisible to their own process's F_GETLK: there the
+		// same-inode check is all we can do.
+		if (lockKind() !== 'OFD') return true;
 		return getLockOnByte(this.probeFd, offsets[segment]) !== undefined;
 	}
 

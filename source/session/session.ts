@@ -2,7 +2,8 @@
 // screen, folded into one immutable SessionView that changes on every watcher update and
 // node event. Each node has its own FileLockNodeManager (its own open file description), so
 // on Linux their OFD locks contend exactly as separate processes would.
-import {LockFileInputError} from '../lock-file/index.js';
+import process from 'node:process';
+import {LockFileInputError, supportsSeveralNodesPerProcess} from '../lock-file/index.js';
 import {FileLockNodeManager, HaNode, type HaNodeOptions, type NodeEvent, type NodeManager, type NodeRole} from '../node-manager/index.js';
 import {LockFileWatcher, type WatchUpdate, type WatcherOptions} from '../watch/index.js';
 import {LockPulse} from './lock-pulse.js';
@@ -150,6 +151,14 @@ export class Session implements SessionLike {
 	}
 
 	private startNode(role: NodeRole): ActionResult {
+		if (!this.options.createManager && !supportsSeveralNodesPerProcess()) {
+			// POSIX locks belong to the process, and closing any descriptor of the file (every
+			// probe does) drops them all: an in-process node cannot work next to the watcher.
+			const message = `cannot start a ${role} here: on ${process.platform} locks are POSIX (one owner per process), so run it as a separate process: ha-tui node ${this.path} --role ${role}`;
+			this.log('action', 'error', message);
+			return {ok: false, message};
+		}
+
 		const number = ++this.counter;
 		const manager = this.options.createManager?.(this.path) ?? new FileLockNodeManager(this.path);
 		const node = new HaNode(manager, {...this.options.nodeOptions, role});

@@ -57,12 +57,12 @@ export async function measureTui(options: {trials?: number; idleSeconds?: number
 		const firstFrames: number[] = [];
 		for (let i = 0; i < 5; i++) {
 			const started = monotonicMs();
-			const pty = openPty([process.execPath, cliPath, temp.file]);
+			const pty = openPty([cliPath, temp.file]);
 			firstFrames.push(await shows(pty, /Locks/, 0) - started);
 			await quit(pty);
 		}
 
-		const pty = openPty([process.execPath, cliPath, temp.file]);
+		const pty = openPty([cliPath, temp.file]);
 		const pid = await pty.pid;
 		await shows(pty, /Locks/, 0);
 		await sleep(500);
