@@ -32,13 +32,13 @@ key() { t send-keys -t "$session" "$@"; }
 
 wait_for 'OK: healthy' 15
 sleep 3
-key k; wait_for 'y/n' 5; sleep 1.5; key y      # force failover: the live leaves L, a backup takes over
+key k; wait_for 'y yes' 5; sleep 1.5; key y      # force failover: the live leaves L, a backup takes over
 wait_for 'became LIVE' 5; sleep 4
 key f; sleep 1.5                               # request failback: a new live writes F
-if screen | grep -q 'y/n'; then key y; fi
+if screen | grep -q 'y yes'; then key y; fi
 wait_for 'stepping down' 10; sleep 4
 key '?'; sleep 3; key Escape; sleep 1.5        # the help overlay
-key q; wait_for 'y/n' 5; sleep 1.5; key y      # quit: nodes stop cleanly
+key q; wait_for 'Quit?' 5; sleep 1.5; key y      # quit: nodes stop cleanly
 for _ in $(seq 50); do t has-session -t "$session" 2>/dev/null || break; sleep 0.1; done
 
 npx --yes svg-term-cli@2.1.1 --in "$cast" --out media/demo.svg --window --width 100 --height 30 --no-cursor
