@@ -16,11 +16,24 @@ for (const make of [memoryHarness, fileHarness]) {
 		let h: Harness;
 		afterEach(async () => h.cleanup());
 
-		test('live start: creates the file, holds the live lock, state L', async () => {
-			h = make();
+		async function startedLive(): Promise<HaNode> {
 			const live = h.node('live');
 			live.start();
 			await waitFor('live', phaseIs(live, 'live'));
+			return live;
+		}
+
+		async function liveAndBackup(options?: Parameters<Harness['node']>[1]): Promise<{live: HaNode; backup: HaNode}> {
+			const live = await startedLive();
+			const backup = h.node('backup', options);
+			backup.start();
+			await waitFor('backup waiting', phaseIs(backup, 'waiting-live-lock'));
+			return {live, backup};
+		}
+
+		test('live start: creates the file, holds the live lock, state L', async () => {
+			h = make();
+			const live = await startedLive();
 			assert.equal(h.state(), STATE.live);
 			assert.ok(h.liveLocked());
 			assert.match(h.nodeId()!, /^[\da-f-]{36}$/);
@@ -29,9 +42,7 @@ for (const make of [memoryHarness, fileHarness]) {
 
 		test('backup queue of three: one holds the backup lock, the others wait behind it', async () => {
 			h = make();
-			const live = h.node('live');
-			live.start();
-			await waitFor('live', phaseIs(live, 'live'));
+			const live = await startedLive();
 			const backups = [h.node('backup'), h.node('backup'), h.node('backup')];
 			for (const backup of backups) backup.start();
 			await waitFor('queue', () => backups.filter(b => b.phase === 'waiting-live-lock').length === 1 && backups.filter(b => b.phase === 'waiting-backup-lock').length === 2);
@@ -46,9 +57,7 @@ for (const make of [memoryHarness, fileHarness]) {
 
 		test('crash failover: a backup becomes live, state stays L, node id unchanged', async () => {
 			h = make();
-			const live = h.node('live');
-			live.start();
-			await waitFor('live', phaseIs(live, 'live'));
+			const live = await startedLive();
 			const id = h.nodeId();
 			const backup = h.node('backup');
 			backup.start();
@@ -63,12 +72,7 @@ for (const make of [memoryHarness, fileHarness]) {
 
 		test('pause: P is written and no backup takes over', async () => {
 			h = make();
-			const live = h.node('live');
-			live.start();
-			await waitFor('live', phaseIs(live, 'live'));
-			const backup = h.node('backup');
-			backup.start();
-			await waitFor('backup waiting', phaseIs(backup, 'waiting-live-lock'));
+			const {live, backup} = await liveAndBackup();
 			await live.pause();
 			assert.equal(live.phase, 'paused');
 			assert.equal(h.state(), STATE.paused);
@@ -79,12 +83,7 @@ for (const make of [memoryHarness, fileHarness]) {
 
 		test('force failover: L is left and a backup takes over', async () => {
 			h = make();
-			const live = h.node('live');
-			live.start();
-			await waitFor('live', phaseIs(live, 'live'));
-			const backup = h.node('backup');
-			backup.start();
-			await waitFor('backup waiting', phaseIs(backup, 'waiting-live-lock'));
+			const {live, backup} = await liveAndBackup();
 			await live.forceFailover();
 			assert.equal(live.phase, 'stopped');
 			await waitFor('backup live', phaseIs(backup, 'live'));
@@ -93,9 +92,7 @@ for (const make of [memoryHarness, fileHarness]) {
 
 		test('failback: the ex-live gets its role back, a second waiting backup never wins', async () => {
 			h = make();
-			const live = h.node('live');
-			live.start();
-			await waitFor('live', phaseIs(live, 'live'));
+			const live = await startedLive();
 			const b1 = h.node('backup');
 			b1.start();
 			await waitFor('b1 waiting', phaseIs(b1, 'waiting-live-lock'));
@@ -118,9 +115,7 @@ for (const make of [memoryHarness, fileHarness]) {
 
 		test('failback is ignored with allowFailback off', async () => {
 			h = make();
-			const live = h.node('live');
-			live.start();
-			await waitFor('live', phaseIs(live, 'live'));
+			const live = await startedLive();
 			const backup = h.node('backup', {allowFailback: false});
 			backup.start();
 			await waitFor('waiting', phaseIs(backup, 'waiting-live-lock'));
@@ -152,9 +147,7 @@ for (const make of [memoryHarness, fileHarness]) {
 
 		test('backups rejoin on the file now at the path after an rm, and take over there', async () => {
 			h = make();
-			const live = h.node('live');
-			live.start();
-			await waitFor('live', phaseIs(live, 'live'));
+			const live = await startedLive();
 			const backup = h.node('backup');
 			const details: string[] = [];
 			backup.on('event', event => details.push(`${event.event}:${event.detail ?? ''}`));
@@ -179,9 +172,7 @@ for (const make of [memoryHarness, fileHarness]) {
 			h = make();
 			const resources = () => process.getActiveResourcesInfo().filter(name => name === 'Timeout').length;
 			const baseline = resources();
-			const live = h.node('live');
-			live.start();
-			await waitFor('live', phaseIs(live, 'live'));
+			const live = await startedLive();
 			const b1 = h.node('backup');
 			const b2 = h.node('backup');
 			b1.start();
