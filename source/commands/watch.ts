@@ -1,7 +1,7 @@
 // `watch`: one line (or one NDJSON object) per change, until SIGINT/SIGTERM.
 import process from 'node:process';
 import {resolveLockPath} from '../lock-file/index.js';
-import {LockFileWatcher, type WatchUpdate} from '../watch/index.js';
+import {LockFileWatcher, diffSnapshots, type WatchUpdate} from '../watch/index.js';
 import {statusJson} from './status-report.js';
 import {EXIT, type Io} from './output.js';
 
@@ -25,7 +25,6 @@ export async function watch(target: string, options: {json: boolean; intervalMs:
 		}
 	};
 
-	watcher.on('update', print);
 	const first = watcher.start();
 	if (first.status !== 'ok') {
 		// Bad input at start is an error (exit 3); a file that goes away later is reported.
@@ -34,7 +33,12 @@ export async function watch(target: string, options: {json: boolean; intervalMs:
 		return EXIT.unknown;
 	}
 
-	print({snapshot: first, changes: [{kind: 'appeared', message: `watching ${file} on ${watcher.fsKind.name}${watcher.polling ? ' (polling: inotify cannot see other hosts)' : ''}`}]});
+	// The first lines: where we watch and how, then the state as it is now.
+	const opening = diffSnapshots(undefined, first).map(change => change.kind === 'appeared'
+		? {...change, message: `watching ${file} on ${watcher.fsKind.name}${watcher.polling ? ' (polling: inotify cannot see other hosts)' : ''}`}
+		: change);
+	print({snapshot: first, changes: opening});
+	watcher.on('update', print);
 	await new Promise<void>(resolve => {
 		const done = () => resolve();
 		process.once('SIGINT', done);

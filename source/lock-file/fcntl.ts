@@ -172,8 +172,6 @@ export function getLockOnByte(fd: number, offset: number): ConflictingLock | und
 	};
 }
 
-export {waitForByteLock, canWaitInKernel} from './kernel-wait.js';
-
 /** @internal for kernel-wait.ts */
 export function bindingForWait(): Binding {
 	return load();
