@@ -25,6 +25,19 @@ export function liveHolder(view: SessionView): {text: string; node?: NodeView} |
 	return {text: holder ? holderName(holder) : 'a holder on another host'};
 }
 
+/** Who holds the backup lock (the next in line), naming an in-process node when it is one of ours. */
+export function backupHolder(view: SessionView): string | undefined {
+	const lock = view.snapshot.probe?.locks.backup;
+	if (!lock?.locked) return undefined;
+	const holder = lock.holders[0];
+	if (holder?.sameProcess) {
+		const node = view.nodes.find(candidate => candidate.phase === 'waiting-live-lock' || candidate.phase === 'backup');
+		if (node) return `${nodeName(node)} (this process)`;
+	}
+
+	return holder ? holderName(holder) : 'a holder on another host';
+}
+
 function failbackInProgress(view: SessionView): NodeView | undefined {
 	return view.nodes.find(node => node.role === 'live' && (node.phase === 'failing-back' || node.phase === 'idle'));
 }
@@ -80,10 +93,8 @@ export function planForceFailover(view: SessionView, nodeId: string | undefined)
 	const node = findNode(view, nodeId);
 	if ('ok' in node) return node;
 	if (node.phase !== 'live') return refuse(`force failover needs a live node: ${nodeName(node)} is ${phaseLabel[node.phase]}`);
-	const backup = view.snapshot.probe?.locks.backup;
-	const next = backup?.locked
-		? `the queued backup (${backup.holders[0] ? holderName(backup.holders[0]) : 'holder unknown'}) takes over.`
-		: 'NO backup is queued: the group has NO LIVE until one starts.';
+	const backup = backupHolder(view);
+	const next = backup ? `the queued backup, ${backup}, takes over.` : 'NO backup is queued: the group has NO LIVE until one starts.';
 	return {ok: true, confirm: true, message: `force failover on ${nodeName(node)}: it releases the live lock leaving L, as a crash would; ${next}`};
 }
 

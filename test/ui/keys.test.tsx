@@ -105,7 +105,7 @@ test('k on a backup is refused; k on the selected live asks, then forces failove
 	await ui.press(KEY.down);
 	await ui.see(/▶ #2 live/);
 	await ui.press('k');
-	await ui.see(/Force failover\? force failover on #2 live: it releases the live lock leaving L.*the queued backup \(this process \(OFD\)\) takes over/);
+	await ui.see(/Force failover\? force failover on #2 live: it releases the live lock leaving L.*the queued backup, #1 backup \(this process\), takes over/);
 	await ui.press('y');
 	await ui.called('forceFailover n2');
 });
