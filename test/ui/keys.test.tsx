@@ -126,7 +126,7 @@ test('↑, ↓ and tab move the selection around', async () => {
 test('? opens the help overlay, Esc closes it', async () => {
 	const ui = mount();
 	await ui.press('?');
-	await ui.see(/Help .*force failover on the selected live/);
+	await ui.see(/Help .*force failover: the selected live lets go leaving L/);
 	await ui.press(KEY.escape);
 	await ui.see(/Lock file/);
 });

@@ -7,6 +7,7 @@ import {cleanup, render} from 'ink-testing-library';
 import {EventLog} from '../../source/ui/event-log.js';
 import {Header} from '../../source/ui/header.js';
 import {HelpBar} from '../../source/ui/help-bar.js';
+import {HelpOverlay} from '../../source/ui/help-overlay.js';
 import {LockFilePanel} from '../../source/ui/lock-file-panel.js';
 import {LocksPanel} from '../../source/ui/locks-panel.js';
 import {NodesPanel} from '../../source/ui/nodes-panel.js';
@@ -134,4 +135,18 @@ test('the whole screen fits 80×24', async () => {
 	assert.match(screen.at(-1)!, /q quit/);
 	assert.match(screen.join('\n'), /event 39/);
 	assert.equal(PATH.length > 0, true);
+});
+
+test('help overlay: every line whole within 80 columns, and short enough for 80×24', () => {
+	const text = frame(<Box width={80} flexDirection="column"><HelpOverlay width={80}/></Box>);
+	for (const line of lines(text)) assert.ok(line.length <= 80, `too wide: ${line}`);
+	assert.ok(lines(text).length <= 19, `${lines(text).length} rows: more than 80×24 leaves for it`);
+	for (const whole of [
+		'this is the failback request.',
+		'takes over when live dies',
+		'a backup releases its locks and stops',
+		'lets go leaving L, as a crash would',
+		'(a live pauses, or fails over)',
+		'free AND L.',
+	]) assert.ok(text.includes(whole), `cut: ${whole}`);
 });
