@@ -1,30 +1,11 @@
 // Runs the compiled CLI as a real process.
 import {spawn, type ChildProcess} from 'node:child_process';
-import path from 'node:path';
-import {fileURLToPath} from 'node:url';
+import {cliPath as binPath} from './spawned.js';
 
-// The shipped bin (the bundle of dist/cli.js, see scripts/bundle.js): what users run.
-export const cliPath = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../bin/cli.js');
+/** The shipped bin (the bundle of dist/cli.js, see scripts/bundle.js): what users run. */
+export const cliPath = binPath();
 
-export type Result = {code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string};
-
-export function runCli(args: string[], options: {timeoutMs?: number; uid?: number; gid?: number} = {}): Promise<Result> {
-	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, [cliPath, ...args], {stdio: ['ignore', 'pipe', 'pipe'], uid: options.uid, gid: options.gid});
-		let stdout = '';
-		let stderr = '';
-		child.stdout.on('data', chunk => stdout += chunk);
-		child.stderr.on('data', chunk => stderr += chunk);
-		const timer = setTimeout(() => {
-			child.kill('SIGKILL');
-			reject(new Error(`ha-tui ${args.join(' ')} did not exit within ${options.timeoutMs ?? 10_000} ms`));
-		}, options.timeoutMs ?? 10_000);
-		child.on('close', (code, signal) => {
-			clearTimeout(timer);
-			resolve({code, signal, stdout, stderr});
-		});
-	});
-}
+export {runCli, type RunResult as Result} from './spawned.js';
 
 export type NodeProcess = {
 	child: ChildProcess;

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import process from 'node:process';
 import {fileURLToPath} from 'node:url';
+import {waitFor} from './temp.js';
 
 /** The repository root (the directory with ha-tui's package.json), from dist/test/… or test/…. */
 export function repoRoot(): string {
@@ -21,13 +22,12 @@ export function repoRoot(): string {
 /** The shipped bin (the bundle of dist/cli.js, see scripts/bundle.js). */
 export const cliPath = (): string => path.join(repoRoot(), 'dist', 'bin', 'cli.js');
 
+/** waitFor, with more to say when it times out. */
 export async function pollUntil<T>(what: string, check: () => T | undefined | false | null, timeoutMs = 5000, everyMs = 5, context?: () => string): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = check();
-		if (value) return value;
-		if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${context ? `\n${context()}` : ''}`);
-		await new Promise(resolve => setTimeout(resolve, everyMs));
+	try {
+		return await waitFor(what, () => check() ?? undefined, timeoutMs, everyMs);
+	} catch (error) {
+		throw context ? new Error(`${(error as Error).message}\n${context()}`) : error;
 	}
 }
 
