@@ -3,52 +3,41 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import {afterEach, beforeEach, test} from 'node:test';
 import {STATE, decodeLockFile, probeLockFile} from '../../source/lock-file/index.js';
-import {runCli, startNode, type NodeProcess} from '../helpers/cli.js';
-import {tempDir, waitFor} from '../helpers/temp.js';
+import {nodeGroup, runCli} from '../helpers/cli.js';
+import {waitFor} from '../helpers/temp.js';
 
-let temp: ReturnType<typeof tempDir>;
-let nodes: NodeProcess[];
+let group: ReturnType<typeof nodeGroup>;
 beforeEach(() => {
-	temp = tempDir();
-	nodes = [];
+	group = nodeGroup();
 });
-afterEach(async () => {
-	for (const node of nodes) if (node.child.exitCode === null && node.child.signalCode === null) node.child.kill('SIGKILL');
-	await Promise.all(nodes.map(async node => node.exited));
-	temp.cleanup();
-});
+afterEach(async () => group.cleanup());
 
-const start = (role: 'live' | 'backup', extra: string[] = []) => {
-	const node = startNode(temp.file, role, extra);
-	nodes.push(node);
-	return node;
-};
-
-const state = () => decodeLockFile(fs.readFileSync(temp.file)).state;
+const start = (role: 'live' | 'backup', extra: string[] = []) => group.start(role, extra);
+const state = () => decodeLockFile(fs.readFileSync(group.file)).state;
 
 test('SIGTERM pauses a live: P written, lock released, exit 0 within 1 s', async () => {
 	const live = start('live');
 	const event = await live.next('live');
 	assert.equal(event.pid, live.child.pid);
 	assert.equal(state(), STATE.live);
-	assert.deepEqual(probeLockFile(temp.file).locks.live.holders.map(h => h.pid), [live.child.pid]);
+	assert.deepEqual(probeLockFile(group.file).locks.live.holders.map(h => h.pid), [live.child.pid]);
 	const killedAt = Date.now();
 	live.child.kill('SIGTERM');
 	const exit = await live.exited;
 	assert.ok(Date.now() - killedAt < 1000, `exited in ${Date.now() - killedAt} ms`);
 	assert.equal(exit.code, 0);
 	assert.equal(state(), STATE.paused);
-	assert.equal(probeLockFile(temp.file).locks.live.locked, false);
+	assert.equal(probeLockFile(group.file).locks.live.locked, false);
 	assert.ok(live.events.some(e => e.event === 'paused'));
 });
 
 test('SIGKILL of the live: the queued backup becomes live; status shows its pid', async () => {
 	const live = start('live');
 	await live.next('live');
-	const id = decodeLockFile(fs.readFileSync(temp.file)).nodeId;
+	const id = decodeLockFile(fs.readFileSync(group.file)).nodeId;
 	const backup = start('backup');
 	await backup.next('waiting-live-lock');
-	const healthy = await runCli(['status', temp.file, '--json']);
+	const healthy = await runCli(['status', group.file, '--json']);
 	assert.equal(healthy.code, 0);
 	const report = JSON.parse(healthy.stdout);
 	assert.deepEqual(Object.keys(report).sort(), ['device', 'exitCode', 'inode', 'locks', 'nodeId', 'path', 'raw', 'size', 'state', 'stateName', 'summary', 'verdict'].sort());
@@ -64,8 +53,8 @@ test('SIGKILL of the live: the queued backup becomes live; status shows its pid'
 	live.child.kill('SIGKILL');
 	await backup.next('live');
 	assert.equal(state(), STATE.live);
-	assert.equal(decodeLockFile(fs.readFileSync(temp.file)).nodeId, id);
-	const after = JSON.parse((await runCli(['status', temp.file, '--json'])).stdout);
+	assert.equal(decodeLockFile(fs.readFileSync(group.file)).nodeId, id);
+	const after = JSON.parse((await runCli(['status', group.file, '--json'])).stdout);
 	assert.equal(after.verdict, 'no-backup');
 	assert.equal(after.exitCode, 1);
 	assert.equal(after.locks.live.holders[0].pid, backup.child.pid);
@@ -91,7 +80,7 @@ test('a paused group stays down: backups do not take over; status exits 2', asyn
 	await live.exited;
 	await new Promise(resolve => setTimeout(resolve, 800));
 	assert.ok(!backup.events.some(e => e.event === 'live'));
-	const result = await runCli(['status', temp.file]);
+	const result = await runCli(['status', group.file]);
 	assert.equal(result.code, 2);
 	assert.match(result.stdout, /NO LIVE.*paused/);
 });
@@ -109,7 +98,7 @@ test('failback across processes: the restarted live takes over, the activated ba
 	await backup.next('stepping-down');
 	await waitFor('backup queued again', () => backup.events.filter(e => e.event === 'waiting-live-lock').length >= 2);
 	assert.equal(state(), STATE.live);
-	assert.deepEqual(probeLockFile(temp.file).locks.live.holders.map(h => h.pid), [exLive.child.pid]);
+	assert.deepEqual(probeLockFile(group.file).locks.live.holders.map(h => h.pid), [exLive.child.pid]);
 });
 
 test('SIGTERM of a waiting backup exits promptly and frees the backup lock', async () => {
@@ -122,6 +111,6 @@ test('SIGTERM of a waiting backup exits promptly and frees the backup lock', asy
 	const exit = await backup.exited;
 	assert.ok(Date.now() - started < 1000);
 	assert.deepEqual(exit, {code: 0, signal: null});
-	assert.equal(probeLockFile(temp.file).locks.backup.locked, false);
+	assert.equal(probeLockFile(group.file).locks.backup.locked, false);
 	assert.equal(state(), STATE.live, 'a backup never writes the state');
 });

@@ -3,20 +3,14 @@ import assert from 'node:assert/strict';
 import {spawn} from 'node:child_process';
 import readline from 'node:readline';
 import {afterEach, beforeEach, test} from 'node:test';
-import {cliPath, startNode, type NodeProcess} from '../helpers/cli.js';
-import {tempDir, waitFor} from '../helpers/temp.js';
+import {cliPath, nodeGroup} from '../helpers/cli.js';
+import {waitFor} from '../helpers/temp.js';
 
-let temp: ReturnType<typeof tempDir>;
-let nodes: NodeProcess[];
+let group: ReturnType<typeof nodeGroup>;
 beforeEach(() => {
-	temp = tempDir();
-	nodes = [];
+	group = nodeGroup();
 });
-afterEach(async () => {
-	for (const node of nodes) if (node.child.exitCode === null && node.child.signalCode === null) node.child.kill('SIGKILL');
-	await Promise.all(nodes.map(async node => node.exited));
-	temp.cleanup();
-});
+afterEach(async () => group.cleanup());
 
 function watcher(args: string[]) {
 	const child = spawn(process.execPath, [cliPath, ...args], {stdio: ['ignore', 'pipe', 'pipe']});
@@ -29,13 +23,11 @@ function watcher(args: string[]) {
 }
 
 test('watch --json: one NDJSON object per change; a failover shows the lock passing to the backup pid', async () => {
-	const live = startNode(temp.file, 'live');
-	nodes.push(live);
+	const live = group.start('live');
 	await live.next('live');
-	const backup = startNode(temp.file, 'backup');
-	nodes.push(backup);
+	const backup = group.start('backup');
 	await backup.next('waiting-live-lock');
-	const watch = watcher(['watch', temp.file, '--json']);
+	const watch = watcher(['watch', group.file, '--json']);
 	try {
 		await waitFor('the first line', () => watch.lines.length > 0);
 		const first = JSON.parse(watch.lines[0]);
@@ -56,10 +48,9 @@ test('watch --json: one NDJSON object per change; a failover shows the lock pass
 });
 
 test('the bare command without a terminal prints watch output and a one-line hint', async () => {
-	const live = startNode(temp.file, 'live');
-	nodes.push(live);
+	const live = group.start('live');
 	await live.next('live');
-	const bare = watcher([temp.file]);
+	const bare = watcher([group.file]);
 	try {
 		await waitFor('watch lines', () => bare.lines.some(line => line.includes(`live lock: pid ${live.child.pid} (OFD)`)));
 		assert.equal(bare.stderr().trim().split('\n').length, 1);

@@ -1,6 +1,7 @@
 // Runs the compiled CLI as a real process.
 import {spawn, type ChildProcess} from 'node:child_process';
 import {cliPath as binPath} from './spawned.js';
+import {tempDir} from './temp.js';
 
 /** The shipped bin (the bundle of dist/cli.js, see scripts/bundle.js): what users run. */
 export const cliPath = binPath();
@@ -57,6 +58,29 @@ export function startNode(file: string, role: 'live' | 'backup', extra: string[]
 				listeners.add(check);
 				check();
 			});
+		},
+	};
+}
+
+/**
+ * `ha-tui node` processes on one fresh temp lock file, all SIGKILLed by cleanup():
+ * call `group = nodeGroup()` in beforeEach and `await group.cleanup()` in afterEach.
+ */
+export function nodeGroup() {
+	const temp = tempDir();
+	const nodes: NodeProcess[] = [];
+	return {
+		file: temp.file,
+		dir: temp.dir,
+		start(role: 'live' | 'backup', extra: string[] = []): NodeProcess {
+			const node = startNode(temp.file, role, extra);
+			nodes.push(node);
+			return node;
+		},
+		async cleanup(): Promise<void> {
+			for (const node of nodes) if (node.child.exitCode === null && node.child.signalCode === null) node.child.kill('SIGKILL');
+			await Promise.all(nodes.map(async node => node.exited));
+			temp.cleanup();
 		},
 	};
 }
