@@ -62,10 +62,19 @@ let exitHookInstalled = false;
 function interruptAll(): void {
 	const binding = bindingForWait();
 	const interrupt = setUpInterrupter();
-	if (!interrupt) return;
+	if (!interrupt || inFlight.size === 0) return;
 	// Exiting joins the libuv pool; a thread blocked in fcntl would hang the exit forever.
-	// 'exit' handlers are synchronous, so knock (bounded) until none is left in fcntl.
-	const deadline = Date.now() + 200;
+	// A wait may also be queued and not yet in the kernel: close its descriptor first, so that
+	// such a call fails at once (EBADF) instead of blocking. The process is going away: its
+	// descriptors close now or a moment later. Then, synchronously ('exit' handlers must be),
+	// knock until no thread is left in fcntl on those descriptors.
+	for (const fd of inFlight) {
+		try {
+			fs.closeSync(fd);
+		} catch {}
+	}
+
+	const deadline = Date.now() + 1000;
 	for (;;) {
 		let blocked = 0;
 		for (const fd of inFlight) {
