@@ -2,7 +2,7 @@
 import './source/thread-pool.js';
 import process from 'node:process';
 import meow from 'meow';
-import {processIo} from './source/commands/output.js';
+import {processIo, stdoutWasClosed} from './source/commands/output.js';
 
 const cli = meow(`
 	Usage
@@ -43,9 +43,14 @@ const cli = meow(`
 
 // Holders seen by `status` show this process's command line: keep the arguments in it.
 process.title = ['ha-tui', ...process.argv.slice(2)].join(' ');
-// `ha-tui status … | head` closes the pipe early: that is not an error.
+// `ha-tui status … | head` closes the pipe early: that is not an error. A long-running
+// command (node, watch) then stops as on SIGTERM — a live pauses cleanly rather than
+// vanishing like a crash — and anything else just ends.
 process.stdout.on('error', error => {
-	if ((error as NodeJS.ErrnoException).code === 'EPIPE') process.exit(process.exitCode ?? 0);
+	if ((error as NodeJS.ErrnoException).code !== 'EPIPE') return;
+	stdoutWasClosed();
+	if (process.listenerCount('SIGTERM') > 0) process.emit('SIGTERM', 'SIGTERM');
+	else process.exit(process.exitCode ?? 0);
 });
 
 const commands = new Set(['status', 'watch', 'node', 'demo', 'tui']);

@@ -6,8 +6,17 @@ export type Io = {
 	err: (line: string) => void;
 };
 
+let stdoutClosed = false;
+
+/** The reader went away (EPIPE): later output is dropped instead of failing again. */
+export function stdoutWasClosed(): void {
+	stdoutClosed = true;
+}
+
 export const processIo: Io = {
-	out: line => process.stdout.write(`${line}\n`),
+	out(line) {
+		if (!stdoutClosed) process.stdout.write(`${line}\n`);
+	},
 	err: line => process.stderr.write(`${line}\n`),
 };
 
