@@ -30,7 +30,7 @@ export function Header({view, now, width}: {readonly view: SessionView; readonly
 	const watching = view.polling ? 'polling' : 'inotify';
 	const identity = probe
 		? `dev:inode ${probe.device}:${probe.inode} · ${probe.size} bytes · ${view.fsKind} (${watching})`
-		: `no file · ${view.fsKind} (${watching})`;
+		: `${view.snapshot.status === 'error' ? 'not a usable lock file' : 'no file'} · ${view.fsKind} (${watching})`;
 	const alarm = alarmFor(view);
 	return (
 		<Box flexDirection="column" flexShrink={0}>

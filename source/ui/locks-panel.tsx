@@ -84,10 +84,10 @@ export function LocksPanel({view, now, width}: {readonly view: SessionView; read
 					<Box key={segment}>
 						<Box flexShrink={0}>
 							<Text>{` ${segment.padEnd(7)}`}</Text>
-							<Tone bold={held} tone={held ? (segment === 'live' ? 'ok' : 'accent') : 'muted'}>{held ? '● held ' : '○ free '}</Tone>
+							<Tone bold={held} tone={held ? (segment === 'live' ? 'ok' : 'accent') : 'muted'}>{held ? '● held ' : lock ? '○ free ' : '? '}</Tone>
 						</Box>
 						<Box flexGrow={1} flexShrink={1}>
-							<Text wrap="truncate-end">{held ? holderText(view, segment) : snapshot.probe ? '' : '(no file)'}</Text>
+							<Text wrap="truncate-end">{held ? holderText(view, segment) : lock ? '' : snapshot.status === 'error' ? 'not probed (not a lock file)' : 'no file'}</Text>
 						</Box>
 						{held && since !== undefined ? <Box flexShrink={0}><Tone tone="muted"> for {age(now - since)}</Tone></Box> : null}
 					</Box>

@@ -150,3 +150,13 @@ test('help overlay: every line whole within 80 columns, and short enough for 80Ã
 		'free AND L.',
 	]) assert.ok(text.includes(whole), `cut: ${whole}`);
 });
+
+test('locks panel: no lock is called free when nothing was probed', () => {
+	const error = {...missingSnapshot(), status: 'error' as const, error: '/tmp/empty.lock: is empty (0 bytes); a lock file has 19'};
+	const unreadable = frame(<LocksPanel view={makeView({snapshot: error})} now={T0} width={80}/>);
+	assert.doesNotMatch(unreadable, /free/);
+	assert.match(unreadable, /live +\? not probed \(not a lock file\)/);
+	const missing = frame(<LocksPanel view={makeView({snapshot: missingSnapshot()})} now={T0} width={80}/>);
+	assert.doesNotMatch(missing, /free/);
+	assert.match(missing, /backup +\? no file/);
+});
