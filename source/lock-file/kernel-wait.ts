@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import process from 'node:process';
 import koffi from 'koffi';
-import {bindingForWait, encodeRequest, tryLockByte, type LockType} from './fcntl.js';
+import {bindingForWait, encodeRequest, tryLockByte, unlockByte, type LockType} from './fcntl.js';
 
 type Interrupter = {
 	signal: number;
@@ -53,14 +53,22 @@ function kernelWaitBudget(): number {
 	return Math.max(1, size - 2);
 }
 
-let kernelWaits = 0;
-
-/** fds with a blocking fcntl in flight: process.exit() must not find a pool thread stuck in one. */
+/**
+ * fds with a blocking fcntl in flight (one wait per fd: a node waits for one lock at a time).
+ * Its size is the number of parked pool threads; process.exit() must not find one stuck.
+ */
 const inFlight = new Set<number>();
 let exitHookInstalled = false;
 
+/** Sends the no-restart signal to every thread blocked in fcntl on this fd; returns how many. */
+function knock(fd: number, interrupt: Interrupter): number {
+	const {platform} = bindingForWait();
+	const tids = findBlockedThreads(fd, platform.setlkw, platform.fcntlSyscall!);
+	for (const tid of tids) interrupt.tgkill(process.pid, tid, interrupt.signal);
+	return tids.length;
+}
+
 function interruptAll(): void {
-	const binding = bindingForWait();
 	const interrupt = setUpInterrupter();
 	if (!interrupt || inFlight.size === 0) return;
 	// Exiting joins the libuv pool; a thread blocked in fcntl would hang the exit forever.
@@ -77,13 +85,7 @@ function interruptAll(): void {
 	const deadline = Date.now() + 1000;
 	for (;;) {
 		let blocked = 0;
-		for (const fd of inFlight) {
-			for (const tid of findBlockedThreads(fd, binding.platform.setlkw, binding.platform.fcntlSyscall!)) {
-				blocked++;
-				interrupt.tgkill(process.pid, tid, interrupt.signal);
-			}
-		}
-
+		for (const fd of inFlight) blocked += knock(fd, interrupt);
 		if (blocked === 0 || Date.now() > deadline) return;
 		const until = Date.now() + 1;
 		while (Date.now() < until) {} // eslint-disable-line no-empty
@@ -130,7 +132,6 @@ function blockingWait(fd: number, offset: number, type: LockType, signal: AbortS
 	const binding = bindingForWait();
 	const interrupt = setUpInterrupter()!;
 	const request = encodeRequest(Buffer.alloc(binding.platform.layout.size), type, offset);
-	kernelWaits++;
 	trackInFlight(fd);
 	return new Promise<void>((resolve, reject) => {
 		let settled = false;
@@ -140,10 +141,7 @@ function blockingWait(fd: number, offset: number, type: LockType, signal: AbortS
 		const kick = () => {
 			// The signal may land before the thread enters fcntl; keep knocking until it returns.
 			if (settled) return;
-			for (const tid of findBlockedThreads(fd, binding.platform.setlkw, binding.platform.fcntlSyscall!)) {
-				interrupt.tgkill(process.pid, tid, interrupt.signal);
-			}
-
+			knock(fd, interrupt);
 			kickTimer = setTimeout(kick, 2);
 		};
 
@@ -163,7 +161,7 @@ function blockingWait(fd: number, offset: number, type: LockType, signal: AbortS
 				if (!error && result === 0) {
 					// Granted just as we cancelled: give it back, the caller no longer wants it.
 					try {
-						binding.fcntl(fd, binding.platform.setlk, encodeUnlock());
+						unlockByte(fd, offset);
 					} catch {}
 				}
 
@@ -178,18 +176,8 @@ function blockingWait(fd: number, offset: number, type: LockType, signal: AbortS
 			});
 		};
 
-		const encodeUnlock = () => {
-			const buffer = Buffer.alloc(request.length);
-			const {layout, unlck} = binding.platform;
-			buffer.writeInt16LE(unlck, layout.type);
-			buffer.writeBigInt64LE(BigInt(offset), layout.start);
-			buffer.writeBigInt64LE(1n, layout.len);
-			return buffer;
-		};
-
 		const finish = () => {
 			settled = true;
-			kernelWaits--;
 			inFlight.delete(fd);
 			clearTimeout(kickTimer);
 			signal?.removeEventListener('abort', onAbort);
@@ -234,7 +222,7 @@ export async function waitForByteLock(fd: number, offset: number, options: {type
 	const {type = 'write', signal} = options;
 	if (signal?.aborted) throw abortError(signal);
 	if (tryLockByte(fd, offset, type)) return;
-	const kernel = canWaitInKernel() && kernelWaits < kernelWaitBudget();
+	const kernel = canWaitInKernel() && inFlight.size < kernelWaitBudget();
 	options.onMode?.(kernel ? 'kernel' : 'polling');
 	await (kernel ? blockingWait(fd, offset, type, signal) : pollingWait(fd, offset, type, signal));
 }

@@ -54,6 +54,12 @@ export class Session implements SessionLike {
 	private seq = 0;
 	private counter = 0;
 	private lastRelease: Release | undefined;
+	/**
+	 * `pid 4264`: the last other process the watcher saw holding the live lock. Kept after the
+	 * lock changes hands: the probe that shows our node holding it can run before the node's
+	 * own 'live' event is handled (both wait their turn on this thread).
+	 */
+	private lastOutsideHolder: string | undefined;
 	/** When the watcher first saw the live lock free, to say how long the group had no live. */
 	private liveFreeSince: number | undefined;
 	private refreshQueued = false;
@@ -196,7 +202,7 @@ export class Session implements SessionLike {
 
 	private onNodeEvent(record: NodeRecord, event: NodeEvent): void {
 		const view = nodeView(record);
-		const line = nodeEventLine(view, event, this.lastRelease, this.outsideLiveHolder());
+		const line = nodeEventLine(view, event, this.lastRelease, this.lastOutsideHolder);
 		if (record.lastPhase === 'live' && event.event !== 'live') this.lastRelease = {mono: event.mono, name: nodeName(view)};
 		if (event.event !== 'error') record.lastPhase = event.event;
 		if (event.detail) record.detail = event.detail;
@@ -205,17 +211,6 @@ export class Session implements SessionLike {
 		// A node changed the locks: look now rather than at the next probe.
 		this.refreshSoon();
 	}
-
-	/**
-	 * `pid 4264`: the last other process the watcher saw holding the live lock. Kept after the
-	 * lock changes hands: the probe that shows our node holding it can run before the node's
-	 * own 'live' event is handled (both wait their turn on this thread).
-	 */
-	private outsideLiveHolder(): string | undefined {
-		return this.lastOutsideHolder;
-	}
-
-	private lastOutsideHolder: string | undefined;
 
 	private onWatch({snapshot, changes}: WatchUpdate): void {
 		let log = this.view.log;
