@@ -3,6 +3,7 @@ import './source/thread-pool.js';
 import process from 'node:process';
 import meow from 'meow';
 import {processIo, stdoutWasClosed} from './source/commands/output.js';
+import {sanitize} from './source/text/sanitize.js';
 
 const cli = meow(`
 	Usage
@@ -56,7 +57,7 @@ process.stdout.on('error', error => {
 const commands = new Set(['status', 'watch', 'node', 'demo', 'tui']);
 
 function fail(message: string): never {
-	process.stderr.write(`ha-tui: ${message}\n`);
+	process.stderr.write(`ha-tui: ${sanitize(message)}\n`);
 	process.exit(3);
 }
 
@@ -113,7 +114,7 @@ try {
 	process.exitCode = await main();
 } catch (error) {
 	// Anything that reaches here is a bug, but the user still gets one line, not a stack.
-	process.stderr.write(`ha-tui: ${error instanceof Error ? error.message : String(error)}\n`);
+	process.stderr.write(`ha-tui: ${sanitize(error instanceof Error ? error.message.split('\n')[0] : String(error))}\n`);
 	if (process.env.HA_TUI_DEBUG) console.error(error);
 	process.exitCode = 3;
 }

@@ -1,5 +1,6 @@
 // Where commands write, so tests can capture it and the CLI can exit with a code.
 import process from 'node:process';
+import {sanitize} from '../text/sanitize.js';
 
 export type Io = {
 	out: (line: string) => void;
@@ -13,11 +14,20 @@ export function stdoutWasClosed(): void {
 	stdoutClosed = true;
 }
 
-export const processIo: Io = {
-	out(line) {
-		if (!stdoutClosed) process.stdout.write(`${line}\n`);
-	},
-	err: line => process.stderr.write(`${line}\n`),
-};
+/**
+ * The terminal boundary: every line is one line of text, passed through sanitize() (lines
+ * quote command lines and file names chosen by others). A JSON line stays JSON with the same
+ * value: JSON.stringify leaves no C0 raw, and DEL/C1 become their own `\u` escapes.
+ */
+export function terminalIo(stdout: {write: (text: string) => unknown}, stderr: {write: (text: string) => unknown}): Io {
+	return {
+		out(line) {
+			if (!stdoutClosed) stdout.write(`${sanitize(line)}\n`);
+		},
+		err: line => stderr.write(`${sanitize(line)}\n`),
+	};
+}
+
+export const processIo: Io = terminalIo(process.stdout, process.stderr);
 
 export const EXIT = {ok: 0, warning: 1, critical: 2, unknown: 3} as const;

@@ -4,6 +4,7 @@ import React, {useState} from 'react';
 import {Box, useInput, type Key} from 'ink';
 import {planFailback, planForceFailover, planPause, planQuit, planStartLive} from '../session/policy.js';
 import type {ActionResult, LogLevel, NodeView, SessionLike, SessionView} from '../session/types.js';
+import {sanitize} from '../text/sanitize.js';
 import {ConfirmDialog, type Choice} from './confirm.js';
 import {EventLog} from './event-log.js';
 import {lineCount} from './format.js';
@@ -217,7 +218,8 @@ export function App({session, onExit, size}: AppProps) {
 	const width = Math.max(20, columns);
 	// Ink clears the whole screen when a frame is as tall as the terminal: stay one line short.
 	const height = Math.max(8, rows - 1);
-	const noticeLines = notice ? lineCount(`${levelSymbol[notice.level]} ${notice.text}`, width) : 0;
+	const noticeText = notice ? sanitize(notice.text) : '';
+	const noticeLines = notice ? lineCount(`${levelSymbol[notice.level]} ${noticeText}`, width) : 0;
 	const fixed = headerHeight(view) + LOCK_FILE_PANEL_HEIGHT + locksPanelHeight(view, width) + nodesPanelHeight(view.nodes) + 1 + noticeLines;
 	const logLines = Math.max(0, height - fixed - 1);
 	return (
@@ -234,7 +236,7 @@ export function App({session, onExit, size}: AppProps) {
 				</>
 			)}
 			<Box flexGrow={1}/>
-			{notice ? <Tone tone={notice.level}>{levelSymbol[notice.level]} {notice.text}</Tone> : null}
+			{notice ? <Tone tone={notice.level}>{levelSymbol[notice.level]} {noticeText}</Tone> : null}
 			<HelpBar/>
 		</Box>
 	);

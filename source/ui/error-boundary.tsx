@@ -1,7 +1,8 @@
 // A bug in a component must not put a stack trace on the operator's screen: report one line
-// and let run.tsx stop the nodes and exit.
+// and let run.ts stop the nodes and exit.
 import React, {Component, type ReactNode} from 'react';
 import {Text} from 'ink';
+import {sanitize} from '../text/sanitize.js';
 
 type Props = {readonly children: ReactNode; readonly onCrash: (error: Error) => void};
 
@@ -17,7 +18,7 @@ export class ErrorBoundary extends Component<Props, {error?: Error}> {
 	}
 
 	override render() {
-		if (this.state.error) return <Text>ha-tui: internal error: {this.state.error.message.split('\n')[0]} (stopping)</Text>;
+		if (this.state.error) return <Text>ha-tui: internal error: {sanitize(this.state.error.message.split('\n')[0] ?? '')} (stopping)</Text>;
 		return this.props.children;
 	}
 }

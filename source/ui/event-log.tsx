@@ -3,6 +3,7 @@ import React from 'react';
 import {Box, Text} from 'ink';
 import type {LogEntry} from '../session/types.js';
 import {clockMs} from './format.js';
+import {sanitize} from '../text/sanitize.js';
 import {SectionTitle} from './section.js';
 import {Tone, levelSymbol} from './theme.js';
 
@@ -16,7 +17,7 @@ export function EventLog({log, lines, width}: {readonly log: readonly LogEntry[]
 			{shown.map(entry => (
 				<Box key={entry.seq} flexShrink={0} height={1}>
 					<Box flexShrink={0}><Tone tone="muted">{clockMs(entry.time)} {sourceLabel[entry.source]} </Tone></Box>
-					<Box flexShrink={1}><Tone bold={entry.level === 'error'} tone={entry.level} wrap="truncate-end">{levelSymbol[entry.level]} {entry.text}</Tone></Box>
+					<Box flexShrink={1}><Tone bold={entry.level === 'error'} tone={entry.level} wrap="truncate-end">{levelSymbol[entry.level]} {sanitize(entry.text)}</Tone></Box>
 				</Box>
 			))}
 		</Box>

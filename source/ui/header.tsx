@@ -3,6 +3,7 @@ import React from 'react';
 import {Box, Text} from 'ink';
 import type {SessionView} from '../session/types.js';
 import {clock, truncateMiddle} from './format.js';
+import {sanitize} from '../text/sanitize.js';
 import {Tone} from './theme.js';
 
 export type Alarm = {readonly tone: 'warn' | 'error'; readonly text: string};
@@ -36,12 +37,12 @@ export function Header({view, now, width}: {readonly view: SessionView; readonly
 		<Box flexDirection="column" flexShrink={0}>
 			<Box>
 				<Box flexShrink={0}><Text bold>ha-tui </Text></Box>
-				<Box flexGrow={1} flexShrink={1}><Text wrap="truncate-end">{truncateMiddle(view.path, Math.max(10, width - 8 - time.length))}</Text></Box>
+				<Box flexGrow={1} flexShrink={1}><Text wrap="truncate-end">{truncateMiddle(sanitize(view.path), Math.max(10, width - 8 - time.length))}</Text></Box>
 				<Box flexShrink={0}><Text> {time}</Text></Box>
 			</Box>
-			<Tone tone="muted" wrap="truncate-end">{identity}</Tone>
-			{alarm ? <Tone bold inverse={alarm.tone === 'error'} tone={alarm.tone} wrap="truncate-end">{alarm.text}</Tone> : null}
-			{view.banner ? <Tone tone="accent" wrap="truncate-end">{view.banner}</Tone> : null}
+			<Tone tone="muted" wrap="truncate-end">{sanitize(identity)}</Tone>
+			{alarm ? <Tone bold inverse={alarm.tone === 'error'} tone={alarm.tone} wrap="truncate-end">{sanitize(alarm.text)}</Tone> : null}
+			{view.banner ? <Tone tone="accent" wrap="truncate-end">{sanitize(view.banner)}</Tone> : null}
 		</Box>
 	);
 }

@@ -4,6 +4,7 @@ import React from 'react';
 import {Box, Text} from 'ink';
 import {describeStateByte, formatRaw} from '../lock-file/format.js';
 import type {Snapshot} from '../watch/snapshot.js';
+import {sanitize} from '../text/sanitize.js';
 import {SectionTitle} from './section.js';
 import {Tone, type ToneName} from './theme.js';
 
@@ -25,21 +26,22 @@ export function LockFilePanel({snapshot, width}: {readonly snapshot: Snapshot; r
 		return (
 			<Box flexDirection="column" flexShrink={0}>
 				<SectionTitle title="Lock file" width={width}/>
-				<Tone tone={snapshot.status === 'missing' ? 'warn' : 'error'} wrap="truncate-end"> {why}</Tone>
+				<Tone tone={snapshot.status === 'missing' ? 'warn' : 'error'} wrap="truncate-end"> {sanitize(why)}</Tone>
 				<Text> </Text>
 				<Text> </Text>
 			</Box>
 		);
 	}
 
-	const raw = formatRaw(probe.raw);
+	// Decoded from the file's bytes, so hex and a UUID; sanitized all the same (they are outside data).
+	const raw = formatRaw(sanitize(probe.raw));
 	const state = probe.stateName === 'unknown' ? `unknown ${describeStateByte(probe.state)}` : `${describeStateByte(probe.state)} ${probe.stateName}`;
 	return (
 		<Box flexDirection="column" flexShrink={0}>
 			<SectionTitle title="Lock file" width={width}/>
 			<Text wrap="truncate-end">
 				{' state '}<Tone bold tone={stateTone[probe.stateName]}>{state}</Tone>
-				{'   node id '}<Text>{probe.nodeId ?? `none (${probe.complete ? '' : 'incomplete, '}${probe.size} bytes)`}</Text>
+				{'   node id '}<Text>{probe.nodeId === undefined ? `none (${probe.complete ? '' : 'incomplete, '}${probe.size} bytes)` : sanitize(probe.nodeId)}</Text>
 			</Text>
 			<Text wrap="truncate-end">
 				{' bytes '}

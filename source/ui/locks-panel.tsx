@@ -6,6 +6,7 @@ import {verdictLabel, type Verdict} from '../lock-file/verdict.js';
 import {holderName, nodeName} from '../session/labels.js';
 import type {NodeView, SessionView} from '../session/types.js';
 import {age, lineCount} from './format.js';
+import {sanitize} from '../text/sanitize.js';
 import {SectionTitle} from './section.js';
 import {Tone, levelSymbol, type ToneName} from './theme.js';
 
@@ -63,7 +64,7 @@ function heldSince(view: SessionView, segment: Segment): number | undefined {
 /** The verdict line wraps: its cause ("paused: backups will not take over") must not be cut. */
 export function locksPanelHeight(view: SessionView, width: number): number {
 	const {verdict, summary} = view.snapshot.assessment;
-	return 4 + lineCount(` ${verdictSymbol[verdict]} ${verdictLabel[verdict]} — ${summary}`, width);
+	return 4 + lineCount(` ${verdictSymbol[verdict]} ${verdictLabel[verdict]} — ${sanitize(summary)}`, width);
 }
 
 export function LocksPanel({view, now, width}: {readonly view: SessionView; readonly now: number; readonly width: number}) {
@@ -74,7 +75,7 @@ export function LocksPanel({view, now, width}: {readonly view: SessionView; read
 			<SectionTitle title="Locks" width={width}/>
 			<Text>
 				{' '}<Tone bold tone={verdictTone[verdict]}>{verdictSymbol[verdict]} {verdictLabel[verdict]}</Tone>
-				<Text> — {summary}</Text>
+				<Text> — {sanitize(summary)}</Text>
 			</Text>
 			{SEGMENTS.map(segment => {
 				const lock = snapshot.probe?.locks[segment];
@@ -87,7 +88,7 @@ export function LocksPanel({view, now, width}: {readonly view: SessionView; read
 							<Tone bold={held} tone={held ? (segment === 'live' ? 'ok' : 'accent') : 'muted'}>{held ? '● held ' : lock ? '○ free ' : '? '}</Tone>
 						</Box>
 						<Box flexGrow={1} flexShrink={1}>
-							<Text wrap="truncate-end">{held ? holderText(view, segment) : lock ? '' : snapshot.status === 'error' ? 'not probed (not a lock file)' : 'no file'}</Text>
+							<Text wrap="truncate-end">{held ? sanitize(holderText(view, segment)) : lock ? '' : snapshot.status === 'error' ? 'not probed (not a lock file)' : 'no file'}</Text>
 						</Box>
 						{held && since !== undefined ? <Box flexShrink={0}><Tone tone="muted"> for {age(now - since)}</Tone></Box> : null}
 					</Box>

@@ -8,6 +8,7 @@ import path from 'node:path';
 import process from 'node:process';
 import {LockFileInputError, openForReading, resolveLockPath} from '../lock-file/index.js';
 import {Session, type SessionOptions} from '../session/session.js';
+import {sanitize} from '../text/sanitize.js';
 import type {Mounted} from './mount.js';
 
 /** Only a regular file, a directory (DIR/server.lock) or nothing yet can be watched. */
@@ -73,7 +74,7 @@ export async function runTui(target: string, options: {intervalMs: number; sessi
 	const file = resolveLockPath(target);
 	const bad = notInteractive() ?? badInput(file);
 	if (bad) {
-		process.stderr.write(`ha-tui: ${bad}\n`);
+		process.stderr.write(`ha-tui: ${sanitize(bad)}\n`);
 		return 3;
 	}
 
@@ -84,7 +85,7 @@ export async function runTui(target: string, options: {intervalMs: number; sessi
 export async function runDemo(dir: string | undefined, options: {intervalMs: number}): Promise<number> {
 	const cannot = notInteractive();
 	if (cannot) {
-		process.stderr.write(`ha-tui: ${cannot}\n`);
+		process.stderr.write(`ha-tui: ${sanitize(cannot)}\n`);
 		return 3;
 	}
 
@@ -93,14 +94,14 @@ export async function runDemo(dir: string | undefined, options: {intervalMs: num
 	try {
 		fs.mkdirSync(directory, {recursive: true});
 	} catch (error) {
-		process.stderr.write(`ha-tui: ${directory}: ${(error as Error).message.split('\n')[0]}\n`);
+		process.stderr.write(`ha-tui: ${sanitize(`${directory}: ${(error as Error).message.split('\n')[0]}`)}\n`);
 		return 3;
 	}
 
 	const file = path.join(directory, 'server.lock');
 	const bad = badInput(file);
 	if (bad) {
-		process.stderr.write(`ha-tui: ${bad}\n`);
+		process.stderr.write(`ha-tui: ${sanitize(bad)}\n`);
 		return 3;
 	}
 
