@@ -10,6 +10,7 @@
 //        [--failback-check-ms N] (default 1000, Artemis' failback checker period)
 //        [--no-failback]         (an activated backup ignores F: allow-failback=false)
 //        [--no-restart-backup]   (a backup that stepped down exits instead of queuing again)
+//        [--die-with-stdin]      (end of stdin = our parent is gone: halt at once, like a crash)
 //
 // primary: startPrimaryNode (writes F, waits for the primary lock), then activationComplete() on
 //          the returned callback (writes L; 2.11+ also starts the lock monitor).
@@ -23,7 +24,7 @@
 // stdin commands, one a line: pause (pausePrimaryServer: writes P, releases; exit 0), crash
 // (crashPrimaryServer: releases, leaves L; exit 0), stop (what a broker's clean stop does: a live
 // pauses, a backup just stops; exit 0). SIGTERM does "stop" (as `artemis run` does with
-// failover-on-shutdown=false). End of stdin is ignored.
+// failover-on-shutdown=false). End of stdin is ignored unless --die-with-stdin.
 
 import java.io.BufferedReader;
 import java.io.File;
@@ -47,6 +48,7 @@ public final class RealNodeManagerDriver {
 	private final boolean allowFailback;
 	private final boolean restartBackup;
 	private final long failbackCheckMs;
+	private final boolean dieWithStdin;
 	private final ScheduledExecutorService pool = Executors.newScheduledThreadPool(2, runnable -> {
 		Thread thread = new Thread(runnable, "driver-pool");
 		thread.setDaemon(true);
@@ -61,8 +63,9 @@ public final class RealNodeManagerDriver {
 	private boolean done;
 	private ScheduledFuture<?> failbackChecker;
 
-	private RealNodeManagerDriver(File directory, boolean allowFailback, boolean restartBackup, long failbackCheckMs) throws ClassNotFoundException {
+	private RealNodeManagerDriver(File directory, boolean allowFailback, boolean restartBackup, long failbackCheckMs, boolean dieWithStdin) throws ClassNotFoundException {
 		this.directory = directory;
+		this.dieWithStdin = dieWithStdin;
 		this.allowFailback = allowFailback;
 		this.restartBackup = restartBackup;
 		this.failbackCheckMs = failbackCheckMs;
@@ -84,10 +87,12 @@ public final class RealNodeManagerDriver {
 		boolean allowFailback = true;
 		boolean restartBackup = true;
 		long failbackCheckMs = 1000;
+		boolean dieWithStdin = false;
 		for (int i = 2; i < args.length; i++) {
 			switch (args[i]) {
 				case "--no-failback": allowFailback = false; break;
 				case "--no-restart-backup": restartBackup = false; break;
+				case "--die-with-stdin": dieWithStdin = true; break;
 				case "--failback-check-ms": failbackCheckMs = Long.parseLong(args[++i]); break;
 				default:
 					System.err.println("unknown option " + args[i]);
@@ -95,7 +100,7 @@ public final class RealNodeManagerDriver {
 			}
 		}
 
-		RealNodeManagerDriver driver = new RealNodeManagerDriver(new File(args[1]), allowFailback, restartBackup, failbackCheckMs);
+		RealNodeManagerDriver driver = new RealNodeManagerDriver(new File(args[1]), allowFailback, restartBackup, failbackCheckMs, dieWithStdin);
 		Runtime.getRuntime().addShutdownHook(new Thread(() -> driver.finish("stop"), "driver-shutdown"));
 		driver.readCommands();
 		try {
@@ -210,8 +215,11 @@ public final class RealNodeManagerDriver {
 					System.exit(0);
 				}
 			} catch (Exception ignored) {
-				// stdin gone: keep running (tests may start us with stdin ignored)
+				// unreadable stdin: as at its end
 			}
+
+			// A test runner that died cannot kill us: go as a crashed broker goes (the kernel drops the locks).
+			if (dieWithStdin) Runtime.getRuntime().halt(137);
 		}, "driver-stdin");
 		reader.setDaemon(true);
 		reader.start();

@@ -1,7 +1,8 @@
-// Interop with a JVM that locks server.lock the way Artemis' FileLockNodeManager does
-// (test/interop/ArtemisLikeNode.java: FileChannel.tryLock(pos, 1, false) = POSIX fcntl locks).
-// ha-tui takes OFD locks; the kernel makes the two kinds conflict, and these tests check that
-// failover works in both directions and that `status` names the JVM as a lock holder.
+// Interop with a hand-written ranges-layout Java peer (test/interop/RangesLayoutPeer.java, not
+// Artemis code): 1-byte POSIX locks at bytes 1/2 of server.lock through FileChannel.tryLock(pos, 1,
+// false), as HornetQ and Artemis <= 2.9 lock. ha-tui takes OFD locks; the kernel makes the two kinds
+// conflict, and these tests check that failover works in both directions and that `status` names
+// the JVM as a lock holder. The real Artemis code is tested in real-ranges/real-files/real-broker.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -9,7 +10,7 @@ import path from 'node:path';
 import {after, before, describe, test, type TestContext} from 'node:test';
 import {ProcessGroup, repoRoot, run, statusJson, which, type Spawned, type StatusReport} from '../helpers/spawned.js';
 
-const javaSource = path.join(repoRoot(), 'test', 'interop', 'ArtemisLikeNode.java');
+const javaSource = path.join(repoRoot(), 'test', 'interop', 'RangesLayoutPeer.java');
 const javac = which('javac');
 const java = which('java');
 let classDir: string | undefined;
@@ -39,11 +40,12 @@ async function withCase(t: TestContext, body: (c: Case) => Promise<void>): Promi
 
 function startJvm(c: Case, role: 'live' | 'backup', name = `jvm-${role}`): Spawned {
 	// Fast JVM start: no JIT tiers beyond C1, a small serial heap.
-	return c.group.spawn(name, java!, ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-Xmx64m', '-cp', classDir!, 'ArtemisLikeNode', role, c.file]);
+	return c.group.spawn(name, java!, ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-Xmx64m', '-cp', classDir!, 'RangesLayoutPeer', role, c.file]);
 }
 
 function startHaTui(c: Case, role: 'live' | 'backup', name = `ha-tui-${role}`): Spawned {
-	return c.group.cli(name, ['node', c.file, '--role', role]);
+	// The peer speaks the ranges layout only; a new directory would get the files layout.
+	return c.group.cli(name, ['node', c.file, '--role', role, '--layout', 'ranges']);
 }
 
 const holderPids = (report: StatusReport, segment: 'live' | 'backup') => report.locks[segment].holders.map(holder => holder.pid);
@@ -62,7 +64,7 @@ async function statusWhen(file: string, what: string, ok: (report: StatusReport,
 	}
 }
 
-describe('JVM interop (Artemis FileLockNodeManager-style POSIX locks)', () => {
+describe('a hand-written ranges-layout Java peer (POSIX byte-range locks, not Artemis code)', () => {
 	before(async () => {
 		if (process.platform !== 'linux') {
 			skipReason = `OFD/POSIX interop is a Linux test (platform ${process.platform})`;
@@ -110,7 +112,7 @@ describe('JVM interop (Artemis FileLockNodeManager-style POSIX locks)', () => {
 	}));
 
 	test('(b) ha-tui live crashes (SIGKILL) → queued JVM backup becomes live', async t => withCase(t, async c => {
-		const live = c.group.cli('ha-tui-live', ['node', c.file, '--role', 'live', '--create-dir']);
+		const live = c.group.cli('ha-tui-live', ['node', c.file, '--role', 'live', '--layout', 'ranges', '--create-dir']);
 		await live.waitEvent('live');
 		const idBefore = nodeIdBytes(c.file);
 		const jvm = startJvm(c, 'backup');
@@ -141,7 +143,7 @@ describe('JVM interop (Artemis FileLockNodeManager-style POSIX locks)', () => {
 		const [holder] = report.locks.live.holders;
 		assert.equal(holder.pid, jvm.pid);
 		assert.equal(holder.kind, 'POSIX');
-		assert.match(holder.command ?? '', /ArtemisLikeNode live/);
+		assert.match(holder.command ?? '', /RangesLayoutPeer live/);
 		assert.equal(report.state, 'L');
 		assert.equal(report.locks.backup.locked, false);
 		assert.equal(report.locks.state.locked, false);
@@ -176,7 +178,7 @@ describe('JVM interop (Artemis FileLockNodeManager-style POSIX locks)', () => {
 	}));
 
 	test('(e) ha-tui live stopped cleanly (SIGTERM → P): JVM backup does not take over', async t => withCase(t, async c => {
-		const live = c.group.cli('ha-tui-live', ['node', c.file, '--role', 'live', '--create-dir']);
+		const live = c.group.cli('ha-tui-live', ['node', c.file, '--role', 'live', '--layout', 'ranges', '--create-dir']);
 		await live.waitEvent('live');
 		const jvm = startJvm(c, 'backup');
 		await jvm.waitLine('BACKUP', line => line === `BACKUP ${jvm.pid}`, 15_000);

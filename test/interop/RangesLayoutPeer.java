@@ -1,14 +1,15 @@
-// A stand-in for an Apache ActiveMQ Artemis broker on a shared store: it takes the locks of
-// server.lock the way Artemis' FileLockNodeManager does (FileChannel.tryLock(pos, 1, false),
-// i.e. POSIX fcntl byte-range locks on Linux, polled), writes the state byte with a 1-byte
-// positional write + force, and creates the file as Artemis does ('0','0','0' + a 16-byte id).
-// Written for ha-tui's interop tests; no dependencies, one file.
+// A hand-written ranges-layout Java peer, NOT Artemis: it takes 1-byte POSIX fcntl locks at
+// bytes 1 (live) and 2 (backup) of server.lock (FileChannel.tryLock(pos, 1, false), polled), writes
+// the state byte with a 1-byte positional write + force, and creates the file with '0','0','0' and
+// a 16-byte id. That is the ranges layout of HornetQ and Artemis <= 2.9 (it takes no state lock
+// at byte 0, as HornetQ); no Artemis release since 2.10 locks like this. The real Artemis code is
+// tested in real-*.test.ts. Written for ha-tui's tests; no dependencies, one file.
 //
-//   java ArtemisLikeNode live   <server.lock>   write F, wait for the live lock, write L, "LIVE <pid>"
-//   java ArtemisLikeNode backup <server.lock>   wait for the backup lock ("BACKUP <pid>"), then
-//                                               take over on L ("LIVE <pid>"), back off on P/F/0/N
+//   java RangesLayoutPeer live   <server.lock>   write F, wait for the live lock, write L, "LIVE <pid>"
+//   java RangesLayoutPeer backup <server.lock>   wait for the backup lock ("BACKUP <pid>"), then
+//                                                take over on L ("LIVE <pid>"), back off on P/F/0/N
 // SIGTERM on a live writes P (clean stop) from a shutdown hook; SIGKILL leaves L (a crash).
-// Optional third argument: the lock poll period in ms (default 50; Artemis uses 500).
+// Optional third argument: the lock poll period in ms (default 50; Artemis polls every 500).
 
 import java.io.File;
 import java.io.IOException;
@@ -19,7 +20,7 @@ import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.security.SecureRandom;
 
-public final class ArtemisLikeNode {
+public final class RangesLayoutPeer {
 	private static final int LIVE_POS = 1;
 	private static final int BACKUP_POS = 2;
 	private static final int ID_POS = 3;
@@ -38,7 +39,7 @@ public final class ArtemisLikeNode {
 	private volatile FileLock backupLock;
 	private volatile boolean live;
 
-	private ArtemisLikeNode(FileChannel channel, long pollMs) {
+	private RangesLayoutPeer(FileChannel channel, long pollMs) {
 		this.channel = channel;
 		this.pollMs = pollMs;
 	}
@@ -166,14 +167,14 @@ public final class ArtemisLikeNode {
 
 	public static void main(String[] args) throws Exception {
 		if (args.length < 2 || !(args[0].equals("live") || args[0].equals("backup"))) {
-			System.err.println("usage: java ArtemisLikeNode live|backup <server.lock> [poll-ms]");
+			System.err.println("usage: java RangesLayoutPeer live|backup <server.lock> [poll-ms]");
 			System.exit(64);
 		}
 
 		long pollMs = args.length > 2 ? Long.parseLong(args[2]) : 50;
 		File file = new File(args[1]);
 		if (file.isDirectory()) file = new File(file, "server.lock");
-		ArtemisLikeNode node = new ArtemisLikeNode(open(file), pollMs);
+		RangesLayoutPeer node = new RangesLayoutPeer(open(file), pollMs);
 		Runtime.getRuntime().addShutdownHook(new Thread(node::pause, "pause-on-shutdown"));
 		say("STARTED " + PID);
 		if (args[0].equals("live")) node.runLive();

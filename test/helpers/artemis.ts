@@ -1,0 +1,234 @@
+// The real Apache ActiveMQ Artemis code for the interop tests (test/interop/real-*.test.ts):
+// the artemis-server jars (2.9.0: ranges layout, 2.40.0: files layout) driven by
+// test/interop/RealNodeManagerDriver.java, and the apache-artemis 2.40.0 broker distribution.
+// scripts/fetch-artemis.sh puts them in a cache outside the repository; the first test that needs
+// them runs it when something is missing, so a fresh clone's `npm test` runs these tests.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import process from 'node:process';
+import {ProcessGroup, repoRoot, run, which, type Spawned} from './spawned.js';
+
+export type ServerVersion = '2.9.0' | '2.40.0';
+export const distributionVersion = '2.40.0';
+
+export type RealArtemis = {
+	cache: string;
+	java: string;
+	/** Runtime classpath of artemis-server at that version (jars in ~/.m2). */
+	classpath: Record<ServerVersion, string>;
+	/** The compiled RealNodeManagerDriver (a class directory). */
+	driverDir: string;
+	/** The unpacked apache-artemis distribution (bin/artemis). */
+	distributionHome: string;
+};
+
+export const installHint = 'install a JDK and Maven (mvn) to run the real-Artemis tests';
+
+/** The same place scripts/fetch-artemis.sh uses. */
+export function cacheDir(): string {
+	return process.env.HA_TUI_INTEROP_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'ha-tui-interop');
+}
+
+let loading: Promise<RealArtemis | {skip: string}> | undefined;
+
+/** The fetched code, fetching (once per process) what is missing; or a one-line reason to skip. */
+export async function realArtemis(): Promise<RealArtemis | {skip: string}> {
+	loading ??= load();
+	return loading;
+}
+
+async function load(): Promise<RealArtemis | {skip: string}> {
+	if (process.platform !== 'linux') return {skip: `the real-Artemis interop tests run on Linux (platform ${process.platform})`};
+	const java = which('java');
+	const javac = which('javac');
+	if (!java || !javac || !which('mvn')) return {skip: `${['java', 'javac', 'mvn'].filter(tool => !which(tool)).join(', ')} not found: ${installHint}`};
+
+	const cache = cacheDir();
+	const classpathFile = (version: ServerVersion) => path.join(cache, `classpath-${version}.txt`);
+	const distributionHome = path.join(cache, `apache-artemis-${distributionVersion}`);
+	const ready = () => (['2.9.0', '2.40.0'] as const).every(version => fs.existsSync(classpathFile(version))) && fs.existsSync(path.join(distributionHome, 'bin', 'artemis'));
+	if (!ready()) {
+		// First run on this machine: Maven downloads ~60 MB (artemis-server ×2 with dependencies, the distribution).
+		const fetched = await run('bash', [path.join(repoRoot(), 'scripts', 'fetch-artemis.sh')], {timeoutMs: 15 * 60_000});
+		if (fetched.code !== 0 || !ready()) throw new Error(`scripts/fetch-artemis.sh failed (exit ${fetched.code}):\n${fetched.stdout}\n${fetched.stderr}`);
+	}
+
+	const classpath = {} as Record<ServerVersion, string>;
+	for (const version of ['2.9.0', '2.40.0'] as const) classpath[version] = fs.readFileSync(classpathFile(version), 'utf8').trim();
+	return {cache, java, classpath, driverDir: await compileDriver(javac, cache), distributionHome};
+}
+
+/** javac the driver into the cache, once per version of its source (renamed into place: concurrent runs are safe). */
+async function compileDriver(javac: string, cache: string): Promise<string> {
+	const source = path.join(repoRoot(), 'test', 'interop', 'RealNodeManagerDriver.java');
+	const hash = crypto.createHash('sha256').update(fs.readFileSync(source)).digest('hex').slice(0, 12);
+	const target = path.join(cache, `driver-${hash}`);
+	if (fs.existsSync(path.join(target, 'RealNodeManagerDriver.class'))) return target;
+	const temporary = fs.mkdtempSync(path.join(cache, 'driver-tmp-'));
+	const compiled = await run(javac, ['-d', temporary, source], {timeoutMs: 120_000});
+	if (compiled.code !== 0) throw new Error(`javac RealNodeManagerDriver.java failed (exit ${compiled.code}):\n${compiled.stdout}\n${compiled.stderr}`);
+	try {
+		fs.renameSync(temporary, target);
+	} catch {
+		fs.rmSync(temporary, {recursive: true, force: true}); // another run got there first
+	}
+
+	return target;
+}
+
+// Every JVM started here is SIGKILLed when this test process exits, whatever happened:
+// a broker left running would hold the locks of the next run's directory.
+const leaders = new Set<number>();
+process.once('exit', () => {
+	for (const pid of leaders) {
+		try {
+			process.kill(-pid, 'SIGKILL');
+		} catch {}
+	}
+});
+
+function track(spawned: Spawned): Spawned {
+	const {pid} = spawned.child;
+	if (pid !== undefined) {
+		leaders.add(pid);
+		void spawned.exited.then(() => leaders.delete(pid));
+	}
+
+	return spawned;
+}
+
+// Fast JVM start for a few seconds of work: C1 only, a small serial heap, no perf-data file.
+const quickJvm = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-XX:-UsePerfData'];
+
+export type DriverRole = 'primary' | 'backup';
+
+/**
+ * `java RealNodeManagerDriver <role> <dir>` on the real artemis-server of that version, in its own
+ * process group. Its stdin is a pipe (see driverCommand); it dies with us (--die-with-stdin).
+ */
+export function startDriver(group: ProcessGroup, artemis: RealArtemis, version: ServerVersion, role: DriverRole, directory: string, name = `jvm-${version}-${role}`, extra: readonly string[] = []): Spawned {
+	const classpath = `${artemis.driverDir}${path.delimiter}${artemis.classpath[version]}`;
+	return track(group.spawn(name, artemis.java, [...quickJvm, '-Xmx64m', '-cp', classpath, 'RealNodeManagerDriver', role, directory, '--die-with-stdin', ...extra], {stdio: ['pipe', 'pipe', 'pipe'], detached: true}));
+}
+
+/** pause | crash | stop, on the driver's stdin. */
+export function driverCommand(driver: Spawned, command: 'pause' | 'crash' | 'stop'): void {
+	driver.child.stdin?.write(`${command}\n`);
+}
+
+/** Waits for a driver's JSON event; returns the parsed event. */
+export async function driverEvent(driver: Spawned, event: string, timeoutMs = 20_000, from = 0): Promise<{index: number; event: Record<string, unknown>}> {
+	const index = await driver.waitEvent(event, timeoutMs, from);
+	return {index, event: JSON.parse(driver.lines[index]) as Record<string, unknown>};
+}
+
+/** Two free TCP ports on localhost (closed again before returning; good enough for a test). */
+export async function freePorts(count: number): Promise<number[]> {
+	const servers = await Promise.all(Array.from({length: count}, async () => new Promise<net.Server>((resolve, reject) => {
+		const server = net.createServer();
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => resolve(server));
+	})));
+	const ports = servers.map(server => (server.address() as net.AddressInfo).port);
+	await Promise.all(servers.map(async server => new Promise(resolve => server.close(resolve))));
+	return ports;
+}
+
+export type BrokerRole = 'primary' | 'backup';
+
+/**
+ * A shared-store pair of real brokers made by the distribution's `artemis create --shared-store`
+ * (one with --backup) on one data directory: the lock files are in `journal`.
+ * Statically clustered with each other (no multicast), so the backup announces itself and a
+ * restarted primary can fail back. Only the core acceptor, no web console, small heaps.
+ */
+export class BrokerPair {
+	readonly data: string;
+	readonly journal: string;
+
+	private constructor(readonly artemis: RealArtemis, readonly root: string, readonly ports: Record<BrokerRole, number>) {
+		this.data = path.join(root, 'data');
+		this.journal = path.join(this.data, 'journal');
+	}
+
+	static async create(artemis: RealArtemis, root: string): Promise<BrokerPair> {
+		const [primary, backup] = await freePorts(2);
+		const pair = new BrokerPair(artemis, root, {primary, backup});
+		await Promise.all((['primary', 'backup'] as const).map(async role => {
+			const other = role === 'primary' ? 'backup' : 'primary';
+			const created = await run(path.join(artemis.distributionHome, 'bin', 'artemis'), [
+				'create', pair.instance(role), '--shared-store', ...(role === 'backup' ? ['--backup'] : []),
+				'--data', pair.data, '--name', role, '--user', 'a', '--password', 'a', '--require-login',
+				'--no-autotune', '--silent', '--no-web', '--nio', '--host', 'localhost',
+				'--no-amqp-acceptor', '--no-mqtt-acceptor', '--no-stomp-acceptor', '--no-hornetq-acceptor',
+				'--default-port', String(pair.ports[role]), '--staticCluster', `tcp://localhost:${pair.ports[other]}`,
+				'--cluster-user', 'a', '--cluster-password', 'a',
+			], {timeoutMs: 120_000, env: {...process.env, JAVA_ARGS: undefined, JAVA_OPTS: undefined}});
+			if (created.code !== 0) throw new Error(`artemis create ${role} failed (exit ${created.code}):\n${created.stdout}\n${created.stderr}`);
+		}));
+		return pair;
+	}
+
+	instance(role: BrokerRole): string {
+		return path.join(this.root, role);
+	}
+
+	/**
+	 * `<instance>/bin/artemis run` (the script execs java: the pid is the broker's), its own process group.
+	 * JAVA_ARGS replaces the profile's (2 GB G1 heap) with a small quick-starting JVM.
+	 */
+	start(group: ProcessGroup, role: BrokerRole, name = `broker-${role}`): Spawned {
+		const javaArgs = [...quickJvm, '-Xms32m', '-Xmx256m', '-Dlog4j2.disableJmx=true', '--add-opens', 'java.base/jdk.internal.misc=ALL-UNNAMED'].join(' ');
+		return track(group.spawn(name, path.join(this.instance(role), 'bin', 'artemis'), ['run'], {detached: true, env: {...process.env, JAVA_ARGS: javaArgs}}));
+	}
+}
+
+// Log lines of a 2.40 broker (message ids are stable across versions).
+export const brokerLog = {
+	/** A primary, or a restarted one, waiting for serverlock.1. */
+	waitingForPrimaryLock: 'AMQ221034',
+	primaryActive: 'AMQ221007', // "Server is now active"
+	/** "Backup Server version … started; waiting for primary to fail before activating" (it holds serverlock.2). */
+	backupWaiting: 'AMQ221109',
+	backupActive: 'AMQ221010', // "Backup Server is now active"
+	stopped: 'AMQ221002',
+} as const;
+
+/** Waits for a broker log line containing `id` (at index ≥ from); returns its index. */
+export async function brokerLine(broker: Spawned, id: string, timeoutMs = 30_000, from = 0): Promise<number> {
+	return broker.waitLine(id, line => line.includes(id), timeoutMs, from);
+}
+
+/** The inode of a file, or undefined. */
+export function inodeOf(file: string): number | undefined {
+	try {
+		return fs.statSync(file).ino;
+	} catch {
+		return undefined;
+	}
+}
+
+/** /proc/locks lines on an inode: [{kind: 'POSIX'|'OFDLCK'|…, pid}] (OFD locks show pid -1). */
+export function kernelLocksOn(inode: number): Array<{kind: string; pid: number; range: string}> {
+	const text = fs.readFileSync('/proc/locks', 'utf8');
+	const locks: Array<{kind: string; pid: number; range: string}> = [];
+	for (const line of text.split('\n')) {
+		// "1: POSIX  ADVISORY  WRITE 5761 fe:00:2154636 0 EOF" (blocked waiters are "1: -> POSIX …")
+		const match = /^\d+:\s+(->\s+)?(\S+)\s+\S+\s+\S+\s+(-?\d+)\s+[\da-f]+:[\da-f]+:(\d+)\s+(\S+\s+\S+)/.exec(line);
+		if (match && !match[1] && Number(match[4]) === inode) locks.push({kind: match[2], pid: Number(match[3]), range: match[5]});
+	}
+
+	return locks;
+}
+
+/** Who the machine says a pid is (for assertions on status' holder commands). */
+export function commandOf(pid: number): string {
+	try {
+		return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
+	} catch {
+		return '';
+	}
+}
