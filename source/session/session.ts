@@ -3,7 +3,7 @@
 // node event. Each node has its own FileLockNodeManager (its own open file description), so
 // on Linux their OFD locks contend exactly as separate processes would.
 import process from 'node:process';
-import {LockFileInputError, supportsSeveralNodesPerProcess} from '../lock-file/index.js';
+import {LockFileInputError, supportsSeveralNodesPerProcess, type LayoutChoice} from '../lock-file/index.js';
 import {FileLockNodeManager, HaNode, type HaNodeOptions, type NodeEvent, type NodeManager, type NodeRole} from '../node-manager/index.js';
 import {LockFileWatcher, type WatchUpdate, type WatcherOptions} from '../watch/index.js';
 import {LockPulse} from './lock-pulse.js';
@@ -12,8 +12,13 @@ import {isRunning, nodeName} from './labels.js';
 import {planFailback, planForceFailover, planPause, planStartLive} from './policy.js';
 import type {ActionResult, LogEntry, LogLevel, NodeView, SessionLike, SessionView} from './types.js';
 
+/** Which lock layout in-process nodes use (see source/lock-file/layout.ts); auto follows the directory. */
+export type NodeLayout = LayoutChoice;
+
 export type SessionOptions = {
 	intervalMs?: number;
+	/** Lock layout of the nodes started from the screen (default auto). */
+	layout?: NodeLayout;
 	banner?: string;
 	/** Passed to every in-process node (tests shorten the timings). */
 	nodeOptions?: Omit<HaNodeOptions, 'role'>;
@@ -166,7 +171,7 @@ export class Session implements SessionLike {
 		}
 
 		const number = ++this.counter;
-		const manager = this.options.createManager?.(this.path) ?? new FileLockNodeManager(this.path);
+		const manager = this.options.createManager?.(this.path) ?? new FileLockNodeManager(this.path, {layout: this.options.layout ?? 'auto'});
 		const node = new HaNode(manager, {...this.options.nodeOptions, role});
 		const record: NodeRecord = {id: `n${number}`, label: `#${number}`, node, lastPhase: 'idle'};
 		// Registered before start(): a live that finds the lock free is live before start() returns.

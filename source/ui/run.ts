@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import process from 'node:process';
 import {LockFileInputError, openForReading, resolveLockPath} from '../lock-file/index.js';
-import {Session, type SessionOptions} from '../session/session.js';
+import {Session, type NodeLayout, type SessionOptions} from '../session/session.js';
 import {sanitize} from '../text/sanitize.js';
 import type {Mounted} from './mount.js';
 
@@ -70,7 +70,7 @@ async function runSession(session: Session): Promise<number> {
 	return code;
 }
 
-export async function runTui(target: string, options: {intervalMs: number; sessionOptions?: SessionOptions}): Promise<number> {
+export async function runTui(target: string, options: {intervalMs: number; layout?: NodeLayout; sessionOptions?: SessionOptions}): Promise<number> {
 	const file = resolveLockPath(target);
 	const bad = notInteractive() ?? badInput(file);
 	if (bad) {
@@ -78,11 +78,11 @@ export async function runTui(target: string, options: {intervalMs: number; sessi
 		return 3;
 	}
 
-	return runSession(new Session(file, {intervalMs: options.intervalMs, ...options.sessionOptions}));
+	return runSession(new Session(file, {intervalMs: options.intervalMs, layout: options.layout, ...options.sessionOptions}));
 }
 
 /** A live and two backups on a temp lock file (or DIR/server.lock), to press keys at. */
-export async function runDemo(dir: string | undefined, options: {intervalMs: number}): Promise<number> {
+export async function runDemo(dir: string | undefined, options: {intervalMs: number; layout?: NodeLayout}): Promise<number> {
 	const cannot = notInteractive();
 	if (cannot) {
 		process.stderr.write(`ha-tui: ${sanitize(cannot)}\n`);
@@ -107,6 +107,7 @@ export async function runDemo(dir: string | undefined, options: {intervalMs: num
 
 	const session = new Session(file, {
 		intervalMs: options.intervalMs,
+		layout: options.layout,
 		banner: 'DEMO · k on the live: failover · then l: failback · p: pause · ? help',
 	});
 	// Started before the first frame, so the screen opens on a healthy group.

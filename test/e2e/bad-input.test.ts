@@ -106,7 +106,7 @@ test('no permission: refused with one line', {skip: process.getuid?.() !== 0 && 
 test('usage errors exit 3 with one line', async () => {
 	const result = await runCli(['node', path.join(temp.dir, 'x.lock')]);
 	assert.equal(result.code, 3);
-	assert.match(result.stderr, /--role live or --role backup/);
+	assert.match(result.stderr, /--role primary or --role backup/);
 	const help = await runCli(['--help']);
 	assert.equal(help.code, 0);
 	assert.match(help.stdout, /ha-tui status <file\|dir>/);
