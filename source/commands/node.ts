@@ -1,6 +1,6 @@
 // `node`: one HA node with no screen, its progress as NDJSON on stdout.
 import process from 'node:process';
-import {LockFileInputError, resolveLockPath} from '../lock-file/index.js';
+import {LockFileInputError, resolveLockPath, type LayoutChoice} from '../lock-file/index.js';
 import {FileLockNodeManager, HaNode, type NodeRole} from '../node-manager/index.js';
 import {EXIT, type Io} from './output.js';
 
@@ -9,11 +9,13 @@ export type NodeCommandOptions = {
 	allowFailback: boolean;
 	failoverOnShutdown: boolean;
 	createDirectory: boolean;
+	/** auto (default): the layout the directory shows; a new directory gets files. */
+	layout?: LayoutChoice;
 };
 
 export async function node(target: string, options: NodeCommandOptions, io: Io): Promise<number> {
 	const file = resolveLockPath(target);
-	const haNode = new HaNode(new FileLockNodeManager(file, {createDirectory: options.createDirectory}), {
+	const haNode = new HaNode(new FileLockNodeManager(file, {createDirectory: options.createDirectory, layout: options.layout ?? 'auto'}), {
 		role: options.role,
 		allowFailback: options.allowFailback,
 		failoverOnShutdown: options.failoverOnShutdown,

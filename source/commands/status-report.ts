@@ -1,36 +1,47 @@
 // The `status` report: the --json object and the human text, from one probe.
-import {describeStateByte, verdictLabel, type Assessment, type Probe, type Segment} from '../lock-file/index.js';
+import {describeStateByte, verdictLabel, type Assessment, type Holder, type Probe, type Segment} from '../lock-file/index.js';
+
+export type HolderJson = {pid: number | null; command: string | null; kind: string; sameProcess: boolean};
 
 export type StatusJson = {
 	path: string;
+	directory: string;
 	device: number;
 	inode: number;
 	size: number;
+	layout: Probe['layout'];
+	generation: string;
+	files: Array<{name: string; path: string; exists: boolean; inode: number | null; size: number | null}>;
 	state: string | null;
 	stateName: string;
 	nodeId: string | null;
 	raw: string;
-	locks: Record<Segment, {locked: boolean; holders: Array<{pid: number | null; command: string | null; kind: string; sameProcess: boolean}>}>;
+	locks: Record<Segment, {locked: boolean; file: string; holders: HolderJson[]}>;
 	verdict: string;
 	summary: string;
 	exitCode: number;
 };
 
+export function holderJson(holder: Holder): HolderJson {
+	return {pid: holder.pid ?? null, command: holder.command ?? null, kind: holder.kind, sameProcess: holder.sameProcess};
+}
+
 export function statusJson(probe: Probe, assessment: Assessment): StatusJson {
 	const locks = {} as StatusJson['locks'];
 	for (const segment of ['state', 'live', 'backup'] as const) {
 		const lock = probe.locks[segment];
-		locks[segment] = {
-			locked: lock.locked,
-			holders: lock.holders.map(holder => ({pid: holder.pid ?? null, command: holder.command ?? null, kind: holder.kind, sameProcess: holder.sameProcess})),
-		};
+		locks[segment] = {locked: lock.locked, file: lock.file, holders: lock.holders.map(holder => holderJson(holder))};
 	}
 
 	return {
 		path: probe.path,
+		directory: probe.directory,
 		device: probe.device,
 		inode: probe.inode,
 		size: probe.size,
+		layout: probe.layout,
+		generation: probe.generation,
+		files: probe.files.map(file => ({name: file.name, path: file.path, exists: file.exists, inode: file.inode ?? null, size: file.size ?? null})),
 		state: probe.state === undefined ? null : String.fromCharCode(probe.state),
 		stateName: probe.stateName,
 		nodeId: probe.nodeId ?? null,
@@ -42,24 +53,42 @@ export function statusJson(probe: Probe, assessment: Assessment): StatusJson {
 	};
 }
 
+const NOT_VISIBLE = 'holder not visible (hidepid / other user / other host)';
+
+export function describeHolder(holder: Holder): string {
+	if (holder.pid === undefined) return `${NOT_VISIBLE}, ${holder.kind} lock`;
+	const command = holder.command ?? 'command not visible (hidepid / other user)';
+	return `pid ${holder.pid} ${holder.kind}${holder.sameProcess ? ' (this process)' : ''} — ${command}`;
+}
+
 export function holderLine(probe: Probe, segment: Segment): string {
 	const lock = probe.locks[segment];
 	if (!lock.locked) return 'free';
-	if (lock.holders.length === 0) return 'locked (holder not visible from this host)';
-	return lock.holders
-		.map(holder => `pid ${holder.pid ?? '?'} ${holder.kind}${holder.sameProcess ? ' (this process)' : ''}${holder.command ? ` — ${holder.command}` : ''}`)
-		.join('; ');
+	if (lock.holders.length === 0) return `locked (${NOT_VISIBLE})`;
+	return lock.holders.map(holder => describeHolder(holder)).join('; ');
+}
+
+/** "serverlock.1" in the files layout, "byte 1" in the ranges layout. */
+function whereLabel(probe: Probe, segment: Segment): string {
+	if (probe.layout === 'ranges') return `byte ${segment === 'state' ? 0 : segment === 'live' ? 1 : 2}`;
+	const name = probe.locks[segment].file.split('/').at(-1) ?? '';
+	return probe.layout === 'mixed' ? `byte ${segment === 'state' ? 0 : segment === 'live' ? 1 : 2} + ${name}` : name;
 }
 
 export function statusText(probe: Probe, assessment: Assessment): string[] {
+	const files = probe.layout === 'ranges'
+		? []
+		: probe.files.filter(file => file.name !== 'server.lock').map(file => `         ${file.name}: ${file.exists ? `inode ${file.inode ?? '?'}, ${file.size ?? '?'} bytes` : 'absent'}`);
 	return [
 		`${verdictLabel[assessment.verdict]} — ${assessment.summary}`,
 		`file     ${probe.path} (device ${probe.device}, inode ${probe.inode}, ${probe.size} bytes)`,
+		`layout   ${probe.layout} — ${probe.generation}`,
+		...files,
 		`state    ${describeStateByte(probe.state)} ${probe.stateName}`,
 		`node id  ${probe.nodeId ?? 'none'}`,
 		`raw      ${probe.raw}`,
-		`live     ${holderLine(probe, 'live')}`,
-		`backup   ${holderLine(probe, 'backup')}`,
-		`state lk ${holderLine(probe, 'state')}`,
+		`primary  (live lock, ${whereLabel(probe, 'live')}) ${holderLine(probe, 'live')}`,
+		`backup   (${whereLabel(probe, 'backup')}) ${holderLine(probe, 'backup')}`,
+		`state lk (${whereLabel(probe, 'state')}) ${holderLine(probe, 'state')}`,
 	];
 }

@@ -105,13 +105,22 @@ export function supportsSeveralNodesPerProcess(): boolean {
 	return lockKind() === 'OFD';
 }
 
-function encode(b: Binding, buffer: Buffer, type: number, start: number): Buffer {
+/**
+ * A lock range: `length` 0 means from `start` to the end of the file and beyond, which with
+ * start 0 is Java's whole-file `FileChannel.tryLock()` (the files layout).
+ */
+export type LockRange = {readonly start: number; readonly length: number};
+export const WHOLE_FILE: LockRange = Object.freeze({start: 0, length: 0});
+export const byteAt = (offset: number): LockRange => ({start: offset, length: 1});
+export const isWholeFile = (range: LockRange): boolean => range.start === 0 && range.length === 0;
+
+function encode(b: Binding, buffer: Buffer, type: number, range: LockRange): Buffer {
 	const {layout} = b.platform;
 	buffer.fill(0);
 	buffer.writeInt16LE(type, layout.type);
 	buffer.writeInt16LE(0, layout.whence); // SEEK_SET
-	buffer.writeBigInt64LE(BigInt(start), layout.start);
-	buffer.writeBigInt64LE(1n, layout.len);
+	buffer.writeBigInt64LE(BigInt(range.start), layout.start);
+	buffer.writeBigInt64LE(BigInt(range.length), layout.len);
 	// l_pid stays 0: OFD requests must pass 0.
 	return buffer;
 }
@@ -130,36 +139,41 @@ function typeCode(b: Binding, type: LockType): number {
 	return type === 'write' ? b.platform.wrlck : b.platform.rdlck;
 }
 
-/** Non-blocking lock of one byte. true = taken, false = someone else holds a conflicting lock. */
-export function tryLockByte(fd: number, offset: number, type: LockType = 'write'): boolean {
+/** Non-blocking lock. true = taken, false = someone else holds a conflicting lock. */
+export function tryLock(fd: number, range: LockRange, type: LockType = 'write'): boolean {
 	const b = load();
-	const result = b.fcntl(fd, b.platform.setlk, encode(b, scratchBuffer(b), typeCode(b, type), offset));
+	const result = b.fcntl(fd, b.platform.setlk, encode(b, scratchBuffer(b), typeCode(b, type), range));
 	if (result === 0) return true;
 	const errno = koffi.errno();
 	if (EAGAIN.has(errno)) return false;
 	throw LockError.fromErrno('lock', errno);
 }
 
-export function unlockByte(fd: number, offset: number): void {
+export function unlock(fd: number, range: LockRange): void {
 	const b = load();
-	const result = b.fcntl(fd, b.platform.setlk, encode(b, scratchBuffer(b), b.platform.unlck, offset));
+	const result = b.fcntl(fd, b.platform.setlk, encode(b, scratchBuffer(b), b.platform.unlck, range));
 	if (result !== 0) throw LockError.fromErrno('unlock', koffi.errno());
 }
+
+export const tryLockByte = (fd: number, offset: number, type: LockType = 'write'): boolean => tryLock(fd, byteAt(offset), type);
+export const unlockByte = (fd: number, offset: number): void => unlock(fd, byteAt(offset));
 
 export type ConflictingLock = {
 	type: LockType;
 	/** POSIX holders report their pid; OFD holders report -1 (the kernel cannot name one process). */
 	pid: number | undefined;
 	kind: LockKind | 'unknown';
+	/** The conflicting lock's own range (length 0: to the end of the file). */
+	range: LockRange;
 };
 
 /**
- * Asks the kernel who would block a write lock on one byte, without taking anything.
+ * Asks the kernel who would block a write lock on a range, without taking anything.
  * On Linux F_OFD_GETLK also reports POSIX holders (with their pid).
  */
-export function getLockOnByte(fd: number, offset: number): ConflictingLock | undefined {
+export function getConflictingLock(fd: number, range: LockRange): ConflictingLock | undefined {
 	const b = load();
-	const buffer = encode(b, scratchBuffer(b), b.platform.wrlck, offset);
+	const buffer = encode(b, scratchBuffer(b), b.platform.wrlck, range);
 	if (b.fcntl(fd, b.platform.getlk, buffer) !== 0) throw LockError.fromErrno('probe', koffi.errno());
 	const {layout} = b.platform;
 	const type = buffer.readInt16LE(layout.type);
@@ -169,8 +183,11 @@ export function getLockOnByte(fd: number, offset: number): ConflictingLock | und
 		type: type === b.platform.wrlck ? 'write' : 'read',
 		pid: pid > 0 ? pid : undefined,
 		kind: pid > 0 ? 'POSIX' : pid === -1 ? 'OFD' : 'unknown',
+		range: {start: Number(buffer.readBigInt64LE(layout.start)), length: Number(buffer.readBigInt64LE(layout.len))},
 	};
 }
+
+export const getLockOnByte = (fd: number, offset: number): ConflictingLock | undefined => getConflictingLock(fd, byteAt(offset));
 
 /** @internal for kernel-wait.ts */
 export function bindingForWait(): Binding {
@@ -178,7 +195,7 @@ export function bindingForWait(): Binding {
 }
 
 /** @internal for kernel-wait.ts */
-export function encodeRequest(buffer: Buffer, type: LockType, offset: number): Buffer {
+export function encodeRequest(buffer: Buffer, type: LockType, range: LockRange): Buffer {
 	const b = load();
-	return encode(b, buffer, typeCode(b, type), offset);
+	return encode(b, buffer, typeCode(b, type), range);
 }

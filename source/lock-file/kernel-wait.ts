@@ -1,12 +1,17 @@
-// Waiting for a byte lock without polling: a blocking F_OFD_SETLKW on a libuv pool thread
-// wakes ~0.2 ms after the holder lets go and costs nothing while it sleeps.
+// Waiting for a lock without polling: a blocking F_OFD_SETLKW on a libuv pool thread wakes
+// ~0.2 ms after the holder lets go and costs nothing while it sleeps.
 // A blocked fcntl cannot be abandoned, so cancelling interrupts it: a no-op handler,
 // installed without SA_RESTART, turns a signal sent to that one thread into EINTR.
 // The thread is found through /proc/self/task/*/syscall (syscall number, fd, command).
+// A descriptor with a wait in flight is never closed under the pool thread: closeDescriptor
+// cancels the wait and closes it once the call has returned, so a lock granted as the cancel
+// lands can never be released through an fd number that already names another file.
 import fs from 'node:fs';
 import process from 'node:process';
+import {setTimeout as sleep} from 'node:timers/promises';
 import koffi from 'koffi';
-import {bindingForWait, encodeRequest, tryLockByte, unlockByte, type LockType} from './fcntl.js';
+import {LockError} from './errors.js';
+import {bindingForWait, encodeRequest, tryLock, unlock, type LockRange, type LockType} from './fcntl.js';
 
 type Interrupter = {
 	signal: number;
@@ -15,11 +20,20 @@ type Interrupter = {
 
 let interrupter: Interrupter | undefined | null;
 
+/** Can this process see which of its threads sit in which syscall? (not in gVisor, some hardened kernels) */
+function canSeeThreadSyscalls(): boolean {
+	try {
+		return fs.readFileSync(`/proc/self/task/${process.pid}/syscall`, 'utf8').length > 0;
+	} catch {
+		return false;
+	}
+}
+
 function setUpInterrupter(): Interrupter | undefined {
 	if (interrupter !== undefined) return interrupter ?? undefined;
 	interrupter = null;
 	const {platform} = bindingForWait();
-	if (process.platform !== 'linux' || platform.fcntlSyscall === undefined) return undefined;
+	if (process.platform !== 'linux' || platform.fcntlSyscall === undefined || !canSeeThreadSyscalls()) return undefined;
 	try {
 		const libc = koffi.load('libc.so.6');
 		const dlsym = libc.func('void *dlsym(void *handle, const char *name)');
@@ -47,17 +61,29 @@ function setUpInterrupter(): Interrupter | undefined {
 	return undefined;
 }
 
-/** Pool threads we may park in a blocking wait; the rest stay free for fs work. */
-function kernelWaitBudget(): number {
+/**
+ * Pool threads we may park in a blocking wait; the rest stay free for fs work. The launcher
+ * (dist/bin/cli.js) sets UV_THREADPOOL_SIZE before node starts: libuv reads it once.
+ */
+export function kernelWaitBudget(): number {
 	const size = Number(process.env.UV_THREADPOOL_SIZE) || 4;
-	return Math.max(1, size - 2);
+	return Math.max(1, Math.min(size, 1024) - 2);
 }
 
+type InFlight = {
+	/** Interrupt the call and reject the wait with this error. */
+	cancel: (reason: Error) => void;
+	/** Close the descriptor once the call has returned (closeDescriptor was called). */
+	closeAfter: boolean;
+	/** Parked on a pool thread (false: a polling wait). */
+	kernel: boolean;
+};
+
 /**
- * fds with a blocking fcntl in flight (one wait per fd: a node waits for one lock at a time).
- * Its size is the number of parked pool threads; process.exit() must not find one stuck.
+ * fds with a blocking fcntl in flight (one wait per fd: a node waits for one lock per
+ * descriptor at a time). Its size is the number of parked pool threads.
  */
-const inFlight = new Set<number>();
+const inFlight = new Map<number, InFlight>();
 let exitHookInstalled = false;
 
 /** Sends the no-restart signal to every thread blocked in fcntl on this fd; returns how many. */
@@ -76,7 +102,8 @@ function interruptAll(): void {
 	// such a call fails at once (EBADF) instead of blocking. The process is going away: its
 	// descriptors close now or a moment later. Then, synchronously ('exit' handlers must be),
 	// knock until no thread is left in fcntl on those descriptors.
-	for (const fd of inFlight) {
+	for (const [fd, record] of inFlight) {
+		if (!record.kernel) continue;
 		try {
 			fs.closeSync(fd);
 		} catch {}
@@ -85,23 +112,28 @@ function interruptAll(): void {
 	const deadline = Date.now() + 1000;
 	for (;;) {
 		let blocked = 0;
-		for (const fd of inFlight) blocked += knock(fd, interrupt);
+		for (const [fd, record] of inFlight) if (record.kernel) blocked += knock(fd, interrupt);
 		if (blocked === 0 || Date.now() > deadline) return;
 		const until = Date.now() + 1;
 		while (Date.now() < until) {} // eslint-disable-line no-empty
 	}
 }
 
-function trackInFlight(fd: number): void {
-	inFlight.add(fd);
-	if (!exitHookInstalled) {
-		exitHookInstalled = true;
-		process.on('exit', interruptAll);
-	}
+function installExitHook(): void {
+	if (exitHookInstalled) return;
+	exitHookInstalled = true;
+	process.on('exit', interruptAll);
 }
 
 export function canWaitInKernel(): boolean {
 	return setUpInterrupter() !== undefined;
+}
+
+/** How many kernel waits are parked on pool threads right now. */
+export function kernelWaitsInFlight(): number {
+	let count = 0;
+	for (const record of inFlight.values()) if (record.kernel) count++;
+	return count;
 }
 
 function abortError(signal: AbortSignal | undefined): Error {
@@ -128,101 +160,179 @@ function findBlockedThreads(fd: number, command: number, syscall: number): numbe
 	return tids;
 }
 
-function blockingWait(fd: number, offset: number, type: LockType, signal: AbortSignal | undefined): Promise<void> {
+/** Knocking every 2 ms for this long without the call returning means nobody can interrupt it. */
+const KICK_DEADLINE_MS = 2000;
+
+function blockingWait(fd: number, range: LockRange, type: LockType, signal: AbortSignal | undefined): Promise<void> {
 	const binding = bindingForWait();
 	const interrupt = setUpInterrupter()!;
-	const request = encodeRequest(Buffer.alloc(binding.platform.layout.size), type, offset);
-	trackInFlight(fd);
+	const request = encodeRequest(Buffer.alloc(binding.platform.layout.size), type, range);
+	installExitHook();
 	return new Promise<void>((resolve, reject) => {
-		let settled = false;
-		let cancelling = false;
+		let cancelled: Error | undefined;
+		let rejected = false;
 		let kickTimer: NodeJS.Timeout | undefined;
+		let kickStarted = 0;
 
 		const kick = () => {
 			// The signal may land before the thread enters fcntl; keep knocking until it returns.
-			if (settled) return;
+			if (!inFlight.has(fd)) return;
 			knock(fd, interrupt);
-			kickTimer = setTimeout(kick, 2);
+			if (Date.now() - kickStarted > KICK_DEADLINE_MS && !rejected) {
+				// The thread never showed up in fcntl (or keeps re-entering it): stop waiting for
+				// it. Its call still owns the descriptor, so it is closed when the call returns.
+				rejected = true;
+				reject(cancelled);
+			}
+
+			kickTimer = setTimeout(kick, rejected ? 100 : 2);
+			kickTimer.unref();
 		};
 
-		const onAbort = () => {
-			cancelling = true;
-			kick();
+		const record: InFlight = {
+			closeAfter: false,
+			kernel: true,
+			cancel(reason) {
+				if (cancelled) return;
+				cancelled = reason;
+				kickStarted = Date.now();
+				kick();
+			},
+		};
+		const onAbort = () => record.cancel(abortError(signal));
+
+		const finish = () => {
+			inFlight.delete(fd);
+			clearTimeout(kickTimer);
+			signal?.removeEventListener('abort', onAbort);
+			if (record.closeAfter) {
+				try {
+					fs.closeSync(fd); // also drops any lock the call was granted
+				} catch {}
+			}
+		};
+
+		const settle = (error: Error | undefined) => {
+			finish();
+			if (rejected) return;
+			if (error) reject(error);
+			else resolve();
 		};
 
 		const issue = () => {
 			binding.fcntlAsync(fd, binding.platform.setlkw, request, (error, result) => {
-				if (!error && result === 0 && !cancelling) {
-					finish();
-					resolve();
+				if (error) {
+					settle(error instanceof Error ? error : new LockError(String(error)));
 					return;
 				}
 
-				if (!error && result === 0) {
-					// Granted just as we cancelled: give it back, the caller no longer wants it.
-					try {
-						unlockByte(fd, offset);
-					} catch {}
-				}
+				if (result === 0) {
+					if (cancelled && !record.closeAfter) {
+						// Granted just as we cancelled: give it back, the caller no longer wants it.
+						// The fd is still ours (closing waits for this callback), so this is safe.
+						try {
+							unlock(fd, range);
+						} catch {}
+					}
 
-				if (cancelling || error) {
-					finish();
-					reject(cancelling ? abortError(signal) : error);
+					settle(cancelled);
 					return;
 				}
 
-				// EINTR from some other signal: wait again.
+				if (cancelled) {
+					settle(cancelled);
+					return;
+				}
+
+				// -1 without a cancel: EINTR from some other signal, or a real error (EBADF,
+				// ENOLCK…) that waiting again would only repeat. errno belongs to the pool thread;
+				// asking the same question without blocking tells the two apart.
+				try {
+					if (tryLock(fd, range, type)) {
+						settle(undefined);
+						return;
+					}
+				} catch (lockError) {
+					settle(lockError as Error);
+					return;
+				}
+
 				issue();
 			});
 		};
 
-		const finish = () => {
-			settled = true;
-			inFlight.delete(fd);
-			clearTimeout(kickTimer);
-			signal?.removeEventListener('abort', onAbort);
-		};
-
+		inFlight.set(fd, record);
 		signal?.addEventListener('abort', onAbort, {once: true});
 		issue();
 	});
 }
 
-async function pollingWait(fd: number, offset: number, type: LockType, signal: AbortSignal | undefined): Promise<void> {
-	// Where the kernel wait is not available (not Linux, or every spare pool thread parked):
-	// poll, quickly at first then settling at 50 ms (~0.5 % of a core through koffi).
+async function pollingWait(fd: number, range: LockRange, type: LockType, signal: AbortSignal | undefined): Promise<void> {
+	// Where the kernel wait is not available (not Linux, no /proc thread view, or every spare
+	// pool thread parked): poll, quickly at first then settling at 50 ms (~0.5 % of a core).
+	// Registered like a kernel wait, so closeDescriptor never closes the fd between two looks.
+	const stop = new AbortController();
+	const record: InFlight = {closeAfter: false, kernel: false, cancel: reason => stop.abort(reason)};
+	const onAbort = () => stop.abort(abortError(signal));
+	signal?.addEventListener('abort', onAbort, {once: true});
+	inFlight.set(fd, record);
 	let delay = 1;
-	for (;;) {
-		await new Promise<void>((resolve, reject) => {
-			const timer = setTimeout(done, delay);
-			function done() {
-				signal?.removeEventListener('abort', aborted);
-				resolve();
+	try {
+		for (;;) {
+			try {
+				await sleep(delay, undefined, {signal: stop.signal});
+			} catch {
+				throw stop.signal.reason as Error;
 			}
 
-			function aborted() {
-				clearTimeout(timer);
-				reject(abortError(signal));
-			}
-
-			signal?.addEventListener('abort', aborted, {once: true});
-		});
-		if (tryLockByte(fd, offset, type)) return;
-		delay = Math.min(50, delay * 2);
+			if (tryLock(fd, range, type)) return;
+			delay = Math.min(50, delay * 2);
+		}
+	} finally {
+		inFlight.delete(fd);
+		signal?.removeEventListener('abort', onAbort);
+		if (record.closeAfter) {
+			try {
+				fs.closeSync(fd);
+			} catch {}
+		}
 	}
 }
 
 export type WaitMode = 'kernel' | 'polling';
 
 /**
- * Resolves once this fd holds a lock on the byte; rejects with an AbortError when the signal
+ * Resolves once this fd holds a lock on the range; rejects with an AbortError when the signal
  * fires first, in which case no lock is left behind.
  */
-export async function waitForByteLock(fd: number, offset: number, options: {type?: LockType; signal?: AbortSignal; onMode?: (mode: WaitMode) => void} = {}): Promise<void> {
+export async function waitForLock(fd: number, range: LockRange, options: {type?: LockType; signal?: AbortSignal; onMode?: (mode: WaitMode) => void} = {}): Promise<void> {
 	const {type = 'write', signal} = options;
 	if (signal?.aborted) throw abortError(signal);
-	if (tryLockByte(fd, offset, type)) return;
-	const kernel = canWaitInKernel() && inFlight.size < kernelWaitBudget();
+	if (tryLock(fd, range, type)) return;
+	if (inFlight.has(fd)) throw new LockError('a lock wait is already in flight on this descriptor');
+	const kernel = canWaitInKernel() && kernelWaitsInFlight() < kernelWaitBudget();
 	options.onMode?.(kernel ? 'kernel' : 'polling');
-	await (kernel ? blockingWait(fd, offset, type, signal) : pollingWait(fd, offset, type, signal));
+	await (kernel ? blockingWait(fd, range, type, signal) : pollingWait(fd, range, type, signal));
+}
+
+export async function waitForByteLock(fd: number, offset: number, options: Parameters<typeof waitForLock>[2] = {}): Promise<void> {
+	return waitForLock(fd, {start: offset, length: 1}, options);
+}
+
+/**
+ * Closes a descriptor that a lock wait may be using: the wait is cancelled and the descriptor
+ * closed once the pool thread has let go of it; otherwise it is closed now.
+ */
+export function closeDescriptor(fd: number): void {
+	const record = inFlight.get(fd);
+	if (!record) {
+		try {
+			fs.closeSync(fd);
+		} catch {}
+
+		return;
+	}
+
+	record.closeAfter = true;
+	record.cancel(new DOMException('The descriptor was closed', 'AbortError'));
 }

@@ -101,7 +101,7 @@ function createAtomically(file: string): boolean {
 	// Write a complete file aside, then link() it into place: link fails if the name exists,
 	// so of two starters exactly one creates it, and nobody ever sees a half-written file.
 	const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-	const fd = fs.openSync(temporary, fs.constants.O_RDWR | fs.constants.O_CREAT | fs.constants.O_EXCL, 0o644);
+	const fd = fs.openSync(temporary, fs.constants.O_RDWR | fs.constants.O_CREAT | fs.constants.O_EXCL, 0o666);
 	try {
 		fs.writeSync(fd, encodeNewLockFile());
 		fs.fsyncSync(fd);
@@ -135,29 +135,82 @@ function completeShortFile(fd: number): void {
 	fs.fsyncSync(fd);
 }
 
+const STATE_BYTES = new Set<number>([STATE.firstStart, STATE.notStarted, STATE.live, STATE.paused, STATE.failingBack]);
+
+/**
+ * Before a node writes a byte: does this look like a server.lock a broker wrote? Only sizes
+ * Artemis leaves (0: created, 3: crashed before the node id, 19) and a known state byte.
+ * Anything else is somebody's file, and a node must leave it byte-for-byte alone.
+ */
+export function checkLooksLikeLockFile(file: string, fd: number): void {
+	const stat = fs.fstatSync(fd);
+	if (!stat.isFile()) checkRegular(file, stat);
+	if (stat.size !== 0 && stat.size !== NODE_ID_OFFSET && stat.size !== FILE_SIZE) {
+		throw new LockFileInputError(file, `is not a lock file: ${stat.size} bytes (a server.lock has 0, 3 or 19); remove it to start a new group`);
+	}
+
+	const first = readStateByte(fd);
+	if (first !== undefined && !STATE_BYTES.has(first)) {
+		throw new LockFileInputError(file, `is not a lock file: its state byte is 0x${first.toString(16).padStart(2, '0')}, not one of 0 N L P F; remove it to start a new group`);
+	}
+}
+
 /**
  * Opens (creating if needed) the lock file for a node: read-write, with a complete
  * 19-byte layout. createDirectory: also create the parent directory.
  */
 export function openForNode(file: string, options: {createDirectory?: boolean; create?: boolean} = {}): OpenedLockFile {
+	let fd: number | undefined;
 	try {
 		if (options.createDirectory) fs.mkdirSync(path.dirname(file), {recursive: true});
 		const stat = fs.statSync(file, {throwIfNoEntry: false});
 		if (stat) checkRegular(file, stat);
 		else if (options.create !== false) createAtomically(file);
-		const fd = fs.openSync(file, fs.constants.O_RDWR | fs.constants.O_NOCTTY | fs.constants.O_NONBLOCK);
+		fd = fs.openSync(file, fs.constants.O_RDWR | fs.constants.O_NOCTTY | fs.constants.O_NONBLOCK);
+		checkLooksLikeLockFile(file, fd);
 		const opened = fs.fstatSync(fd);
-		if (!opened.isFile()) {
-			fs.closeSync(fd);
-			checkRegular(file, opened);
-		}
-
 		if (opened.size < FILE_SIZE) completeShortFile(fd);
 		return {path: file, fd, device: opened.dev, inode: opened.ino};
 	} catch (error) {
+		if (fd !== undefined) fs.closeSync(fd);
 		if (error instanceof LockFileInputError) throw error;
 		throw new LockFileInputError(file, describeFsError(error));
 	}
+}
+
+/**
+ * Opens one serverlock.N file for locking, creating it empty where missing, as every
+ * Artemis ≥ 2.10 node does at start. An existing one must be a regular, empty file.
+ */
+export function openServerlockFile(file: string, options: {create?: boolean} = {}): OpenedLockFile {
+	let fd: number | undefined;
+	try {
+		const stat = fs.statSync(file, {throwIfNoEntry: false});
+		if (stat) checkRegular(file, stat);
+		const flags = fs.constants.O_RDWR | fs.constants.O_NOCTTY | fs.constants.O_NONBLOCK | (stat || options.create === false ? 0 : fs.constants.O_CREAT);
+		// 0o666 less the umask, as Java's File.createNewFile: brokers of one group may share a group id.
+		fd = fs.openSync(file, flags, 0o666);
+		const opened = fs.fstatSync(fd);
+		if (!opened.isFile()) checkRegular(file, opened);
+		if (opened.size !== 0) throw new LockFileInputError(file, `is not a serverlock file: it has ${opened.size} bytes (Artemis keeps them empty)`);
+		return {path: file, fd, device: opened.dev, inode: opened.ino};
+	} catch (error) {
+		if (fd !== undefined) fs.closeSync(fd);
+		if (error instanceof LockFileInputError) throw error;
+		throw new LockFileInputError(file, describeFsError(error));
+	}
+}
+
+/** A second descriptor on an already opened file, without creating anything. */
+export function reopen(opened: OpenedLockFile, mode: 'read' | 'write'): number {
+	const fd = fs.openSync(opened.path, (mode === 'write' ? fs.constants.O_RDWR : fs.constants.O_RDONLY) | fs.constants.O_NOCTTY | fs.constants.O_NONBLOCK);
+	const stat = fs.fstatSync(fd);
+	if (stat.ino !== opened.inode || stat.dev !== opened.device) {
+		fs.closeSync(fd);
+		throw new LockFileInputError(opened.path, 'was replaced while it was being opened');
+	}
+
+	return fd;
 }
 
 /** Same file as when we opened it? false once it is deleted or replaced at that path. */

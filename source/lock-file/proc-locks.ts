@@ -47,22 +47,34 @@ function covers(lock: ProcLock, offset: number): boolean {
 	return lock.start <= offset && (lock.end === undefined || offset <= lock.end);
 }
 
-export function readProcLocks(device: number, inode: number): ProcLock[] {
+export type FileIdentity = {readonly device: number; readonly inode: number};
+
+/** Every lock /proc/locks lists on these files; undefined where it cannot be read (not Linux). */
+export function readProcLocksOn(files: readonly FileIdentity[]): ProcLock[] | undefined {
 	let text: string;
 	try {
 		text = fs.readFileSync('/proc/locks', 'utf8');
 	} catch {
-		return [];
+		return undefined;
 	}
 
-	const dev = deviceToProc(device);
+	const wanted = new Set(files.map(file => `${deviceToProc(file.device)}:${file.inode}`));
 	const locks: ProcLock[] = [];
 	for (const line of text.split('\n')) {
 		const lock = parseProcLockLine(line);
-		if (lock && lock.inode === inode && lock.device === dev) locks.push(lock);
+		if (lock && wanted.has(`${lock.device}:${lock.inode}`)) locks.push(lock);
 	}
 
 	return locks;
+}
+
+export function readProcLocks(device: number, inode: number): ProcLock[] {
+	return readProcLocksOn([{device, inode}]) ?? [];
+}
+
+/** A lock from 0 to the end of the file: Java's whole-file tryLock(). */
+export function isWholeFileLock(lock: Pick<ProcLock, 'start' | 'end'>): boolean {
+	return lock.start === 0 && lock.end === undefined;
 }
 
 export function locksCovering(locks: readonly ProcLock[], offset: number): ProcLock[] {
@@ -82,26 +94,32 @@ export function commandLine(pid: number): string | undefined {
 /** Where an OFD lock was seen: the process and the descriptor whose fdinfo lists it. */
 export type OfdOwner = {pid: number; fd: string};
 
-/** The OFD locks one fdinfo file lists on this device:inode, as "start-end" keys. */
-function ofdRangesIn(info: string, dev: string, inode: number): string[] {
+/** The key of one lock range on one file: "inode|start-end". */
+export const rangeKey = (inode: number, lock: Pick<ProcLock, 'start' | 'end'>): string => `${inode}|${lock.start}-${lock.end ?? 'EOF'}`;
+
+/** The OFD locks one fdinfo file lists on these files, as rangeKey keys. */
+function ofdRangesIn(info: string, wanted: ReadonlySet<string>): string[] {
 	const ranges: string[] = [];
 	for (const line of info.split('\n')) {
 		if (!line.startsWith('lock:')) continue;
 		const lock = parseProcLockLine(line.slice(5));
-		if (lock && lock.kind === 'OFD' && lock.inode === inode && lock.device === dev) ranges.push(`${lock.start}-${lock.end ?? 'EOF'}`);
+		if (lock && lock.kind === 'OFD' && wanted.has(`${lock.device}:${lock.inode}`)) ranges.push(rangeKey(lock.inode, lock));
 	}
 
 	return ranges;
 }
 
+const identities = (files: readonly FileIdentity[]) => new Set(files.map(file => `${deviceToProc(file.device)}:${file.inode}`));
+
 /**
- * Finds which processes hold OFD locks on this inode by reading every process's fdinfo.
+ * Finds which processes hold OFD locks on these files by reading every process's fdinfo.
  * Costly on a busy box, so callers cache the answer and re-check it with ofdOwnerStillHolds.
- * Returns "start-end" → owners.
+ * Returns rangeKey → owners. Processes we may not look into (hidepid, other users) are absent.
  */
-export function findOfdOwners(device: number, inode: number): Map<string, OfdOwner[]> {
+export function findOfdOwners(files: readonly FileIdentity[]): Map<string, OfdOwner[]> {
 	const owners = new Map<string, OfdOwner[]>();
-	const dev = deviceToProc(device);
+	const wanted = identities(files);
+	const inodes = new Set(files.map(file => file.inode));
 	let pids: string[];
 	try {
 		pids = fs.readdirSync('/proc').filter(name => /^\d+$/.test(name));
@@ -123,13 +141,13 @@ export function findOfdOwners(device: number, inode: number): Map<string, OfdOwn
 			let info: string;
 			try {
 				// Cheap filter before reading: the fd must point at this inode.
-				if (fs.statSync(`/proc/${pid}/fd/${fd}`).ino !== inode) continue;
+				if (!inodes.has(fs.statSync(`/proc/${pid}/fd/${fd}`).ino)) continue;
 				info = fs.readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'utf8');
 			} catch {
 				continue;
 			}
 
-			for (const key of ofdRangesIn(info, dev, inode)) {
+			for (const key of ofdRangesIn(info, wanted)) {
 				const list = owners.get(key) ?? [];
 				if (!list.some(owner => owner.pid === Number(pid))) list.push({pid: Number(pid), fd});
 				owners.set(key, list);
@@ -145,9 +163,9 @@ export function findOfdOwners(device: number, inode: number): Map<string, OfdOwn
  * as pid -1, so a handover from one holder to another leaves it unchanged: a cached owner
  * must be re-checked at the source.
  */
-export function ofdOwnerStillHolds(owner: OfdOwner, device: number, inode: number, range: string): boolean {
+export function ofdOwnerStillHolds(owner: OfdOwner, files: readonly FileIdentity[], key: string): boolean {
 	try {
-		return ofdRangesIn(fs.readFileSync(`/proc/${owner.pid}/fdinfo/${owner.fd}`, 'utf8'), deviceToProc(device), inode).includes(range);
+		return ofdRangesIn(fs.readFileSync(`/proc/${owner.pid}/fdinfo/${owner.fd}`, 'utf8'), identities(files)).includes(key);
 	} catch {
 		return false;
 	}

@@ -2,7 +2,7 @@
 import {STATE} from './format.js';
 import type {Probe} from './probe.js';
 
-export type Verdict = 'healthy' | 'no-backup' | 'failing-back' | 'transition' | 'no-live' | 'unknown';
+export type Verdict = 'healthy' | 'no-backup' | 'failing-back' | 'transition' | 'no-live' | 'mixed-layout' | 'unknown';
 
 export type Assessment = {
 	readonly verdict: Verdict;
@@ -17,10 +17,18 @@ export const verdictLabel: Readonly<Record<Verdict, string>> = {
 	'failing-back': 'WARNING: failing back',
 	transition: 'WARNING: in transition',
 	'no-live': 'CRITICAL: NO LIVE',
+	'mixed-layout': 'CRITICAL: MIXED LAYOUT',
 	unknown: 'UNKNOWN',
 };
 
-export function assess(probe: Pick<Probe, 'state' | 'locks'>): Assessment {
+/** What a verdict needs of a probe: the state byte, which locks are held, the layout. */
+export type AssessInput = Pick<Probe, 'state'> & Partial<Pick<Probe, 'layout'>> & {readonly locks: Readonly<Record<'live' | 'backup', {readonly locked: boolean}>>};
+
+export function assess(probe: AssessInput): Assessment {
+	if (probe.layout === 'mixed') {
+		return {verdict: 'mixed-layout', exitCode: 2, summary: 'two generations share this directory and cannot see each other\'s locks (byte locks on server.lock and serverlock files): a second live is possible'};
+	}
+
 	const liveHeld = probe.locks.live.locked;
 	const backupHeld = probe.locks.backup.locked;
 	const {state} = probe;

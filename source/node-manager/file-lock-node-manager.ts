@@ -1,104 +1,303 @@
-// NodeManager on a real server.lock, lock-compatible with Artemis' FileLockNodeManager.
+// NodeManager on real lock files, lock-compatible with Artemis' FileLockNodeManager in both
+// layouts (docs/protocol.md). The layout decides only which file and range each lock is
+// (lockTargets); everything else is shared:
+// - ranges (HornetQ, Artemis ≤ 2.9): 1-byte locks at offsets 0 (state), 1 (live), 2 (backup)
+//   of server.lock;
+// - files (Artemis ≥ 2.10): whole-file locks on server.lock or serverlock.0 (state),
+//   serverlock.1 (live) and serverlock.2 (backup).
+// Each lock has its own open file description, so OFD locks of one node never merge or
+// replace each other, and two nodes in one process contend like two processes.
 import fs from 'node:fs';
+import path from 'node:path';
 import {
-	BACKUP_LOCK_OFFSET,
-	LIVE_LOCK_OFFSET,
+	LayoutConflictError,
+	LockFileInputError,
+	SERVER_LOCK,
+	chooseLayout,
+	closeDescriptor,
 	decodeLockFile,
-	getLockOnByte,
-	isSameFile,
+	getConflictingLock,
+	layoutOfDirectory,
 	lockKind,
+	lockTargets,
 	openForNode,
+	openServerlockFile,
 	readBytes,
 	readStateByte,
-	tryLockByte,
-	unlockByte,
-	waitForByteLock,
+	reopen,
+	tryLock,
+	unlock,
+	waitForLock,
 	writeStateByte,
+	type Layout,
+	type LayoutChoice,
+	type LockTarget,
 	type OpenedLockFile,
 } from '../lock-file/index.js';
 import type {LockSegment, NodeManager} from './node-manager.js';
 
-const offsets: Record<LockSegment, number> = {live: LIVE_LOCK_OFFSET, backup: BACKUP_LOCK_OFFSET};
-
 export type FileLockNodeManagerOptions = {
+	/** auto (default): what the directory shows; a new directory gets the files layout. */
+	layout?: LayoutChoice;
 	/** Create the lock file's directory when it is missing. */
 	createDirectory?: boolean;
 };
 
+type Lock = 'state' | LockSegment;
+
+type Opened = {
+	layout: Layout;
+	/** server.lock: state byte, node id, times. */
+	server: OpenedLockFile;
+	targets: Readonly<Record<Lock, LockTarget>>;
+	/** One descriptor (one open file description) per lock. */
+	lockFds: Record<Lock, number>;
+	/** Read-only descriptor on the live lock's file: F_OFD_GETLK through it sees our own lock. */
+	liveProbeFd: number;
+	liveFile: OpenedLockFile;
+	/** server.lock's mtime after our own last write or touch (ns). */
+	ownMtimeNs: bigint;
+	watcher?: fs.FSWatcher;
+	changeListeners: Set<() => void>;
+};
+
+const mtimeNs = (fd: number): bigint => fs.fstatSync(fd, {bigint: true}).mtimeNs;
+
 export class FileLockNodeManager implements NodeManager {
-	readonly description = `${lockKind()} byte-range locks`;
 	nodeId: string | undefined;
-	private file: OpenedLockFile | undefined;
-	// A second, read-only descriptor: F_OFD_GETLK through it sees our own lock as a conflict,
-	// which is how we check the lock is still there without touching it.
-	private probeFd: number | undefined;
+	private opened: Opened | undefined;
 	private readonly held = new Set<LockSegment>();
+	private chosen: Layout | undefined;
 
 	constructor(readonly path: string, private readonly options: FileLockNodeManagerOptions = {}) {}
 
+	/** The layout in use once open (or last used). */
+	get layout(): Layout | undefined {
+		return this.chosen;
+	}
+
+	get description(): string {
+		const layout = this.chosen ?? this.options.layout ?? 'auto';
+		return layout === 'files' ? `${lockKind()} whole-file locks (files layout)` : layout === 'ranges' ? `${lockKind()} byte-range locks (ranges layout)` : `${lockKind()} locks`;
+	}
+
 	open(options: {create?: boolean} = {}): void {
-		if (this.file) return;
-		this.file = openForNode(this.path, {createDirectory: this.options.createDirectory, create: options.create});
-		this.probeFd = fs.openSync(this.path, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
-		this.nodeId = decodeLockFile(readBytes(this.file.fd)).nodeId;
+		if (this.opened) return;
+		const directory = path.dirname(this.path);
+		if (this.options.createDirectory) {
+			try {
+				fs.mkdirSync(directory, {recursive: true});
+			} catch (error) {
+				throw new LockFileInputError(directory, (error as Error).message);
+			}
+		}
+
+		if (!fs.existsSync(directory)) throw new LockFileInputError(this.path, 'no such file or directory (its directory is missing; --create-dir creates it)');
+		let layout: Layout;
+		try {
+			layout = chooseLayout(this.options.layout ?? 'auto', layoutOfDirectory(directory));
+		} catch (error) {
+			if (error instanceof LayoutConflictError) throw new LockFileInputError(directory, `refusing to start a node: ${error.message}`);
+			throw error;
+		}
+
+		const fds: number[] = [];
+		const track = <T extends {fd: number}>(file: T): T => {
+			fds.push(file.fd);
+			return file;
+		};
+
+		try {
+			// Files layout: the serverlock files first, so that a node starting beside us never
+			// sees a server.lock alone (which would read as the ranges layout).
+			const serverlock0 = path.join(directory, 'serverlock.0');
+			const hasServerlock0 = layout === 'files' && fs.existsSync(serverlock0);
+			const targets = lockTargets(layout, directory, {serverlock0: hasServerlock0});
+			const lockFiles = new Map<string, OpenedLockFile>();
+			if (layout === 'files') {
+				for (const name of ['serverlock.1', 'serverlock.2', ...(hasServerlock0 ? ['serverlock.0'] : [])]) {
+					const file = path.join(directory, name);
+					lockFiles.set(file, track(openServerlockFile(file, {create: options.create !== false})));
+				}
+			}
+
+			const server = track(openForNode(this.path, {create: options.create}));
+			lockFiles.set(path.join(directory, SERVER_LOCK), server);
+			const descriptorFor = (lock: Lock): number => track({fd: reopen(lockFiles.get(targets[lock].file)!, 'write')}).fd;
+			const lockFds = {state: descriptorFor('state'), live: descriptorFor('live'), backup: descriptorFor('backup')};
+			const liveFile = lockFiles.get(targets.live.file)!;
+			const liveProbeFd = track({fd: reopen(liveFile, 'read')}).fd;
+			this.nodeId = decodeLockFile(readBytes(server.fd)).nodeId;
+			this.opened = {layout, server, targets, lockFds, liveProbeFd, liveFile, ownMtimeNs: mtimeNs(server.fd), changeListeners: new Set()};
+			this.chosen = layout;
+			// The lock files opened above are not lock descriptors themselves (except server.lock's
+			// for the state byte): close the extra ones; the locks have their own descriptors.
+			for (const file of lockFiles.values()) {
+				if (file !== server) closeDescriptor(file.fd);
+			}
+		} catch (error) {
+			for (const fd of fds) closeDescriptor(fd);
+			throw error;
+		}
 	}
 
-	private get fd(): number {
-		if (!this.file) throw new Error('the lock file is not open');
-		return this.file.fd;
+	private get files(): Opened {
+		if (!this.opened) throw new Error('the lock files are not open');
+		return this.opened;
 	}
 
-	readState(): number | undefined {
-		return readStateByte(this.fd);
+	/** Holds the state lock around fn, as Artemis ≥ 2.4 does around every state read and write. */
+	private async withStateLock<T>(fn: (server: OpenedLockFile) => T, signal?: AbortSignal): Promise<T> {
+		const files = this.files;
+		const fd = files.lockFds.state;
+		const {range} = files.targets.state;
+		if (!tryLock(fd, range)) await waitForLock(fd, range, {signal});
+		try {
+			return fn(files.server);
+		} finally {
+			try {
+				unlock(fd, range);
+			} catch {}
+		}
 	}
 
-	writeState(state: number): void {
-		writeStateByte(this.fd, state);
+	async readState(signal?: AbortSignal): Promise<number | undefined> {
+		return this.withStateLock(server => readStateByte(server.fd), signal);
+	}
+
+	async writeState(state: number, signal?: AbortSignal): Promise<void> {
+		await this.withStateLock(server => {
+			writeStateByte(server.fd, state);
+			this.files.ownMtimeNs = mtimeNs(server.fd);
+		}, signal);
 	}
 
 	touch(): void {
+		const files = this.opened;
+		if (!files) return;
 		try {
 			const now = new Date();
-			fs.futimesSync(this.fd, now, now);
+			fs.futimesSync(files.server.fd, now, now);
+			files.ownMtimeNs = mtimeNs(files.server.fd);
 		} catch {}
 	}
 
 	tryLock(segment: LockSegment): boolean {
-		const taken = tryLockByte(this.fd, offsets[segment]);
+		const files = this.files;
+		const taken = tryLock(files.lockFds[segment], files.targets[segment].range);
 		if (taken) this.held.add(segment);
 		return taken;
 	}
 
 	async waitLock(segment: LockSegment, signal: AbortSignal): Promise<void> {
-		await waitForByteLock(this.fd, offsets[segment], {signal});
+		const files = this.files;
+		await waitForLock(files.lockFds[segment], files.targets[segment].range, {signal});
 		this.held.add(segment);
 	}
 
 	unlock(segment: LockSegment): void {
-		if (!this.file) return;
-		unlockByte(this.fd, offsets[segment]);
+		const files = this.opened;
+		if (!files) return;
+		unlock(files.lockFds[segment], files.targets[segment].range);
 		this.held.delete(segment);
 	}
 
 	sameFile(): boolean {
-		return this.file !== undefined && isSameFile(this.file);
+		const files = this.opened;
+		if (!files) return false;
+		return sameIdentity(files.server) && (files.liveFile === files.server || sameIdentity(files.liveFile));
 	}
 
-	stillOwns(segment: LockSegment): boolean {
-		if (!this.file || this.probeFd === undefined || !this.held.has(segment)) return false;
-		if (!this.sameFile()) return false;
+	async lostLock(signal?: AbortSignal): Promise<string | undefined> {
+		const files = this.opened;
+		if (!files || !this.held.has('live')) return 'the live lock is not held';
+		if (!sameIdentity(files.server)) return `${files.server.path} was deleted or replaced`;
+		if (files.liveFile !== files.server && !sameIdentity(files.liveFile)) return `${files.liveFile.path} was deleted or replaced`;
 		// POSIX locks (not Linux) are invisible to their own process's F_GETLK: there the
-		// same-inode check is all we can do.
-		if (lockKind() !== 'OFD') return true;
-		return getLockOnByte(this.probeFd, offsets[segment]) !== undefined;
+		// identity checks are all we can do.
+		if (lockKind() === 'OFD' && !getConflictingLock(files.liveProbeFd, files.targets.live.range)) return 'the live lock vanished (NFS lock recovery?)';
+		// As an Artemis 2.29+ primary: a newer mtime than our own last write, with the state
+		// still L, means a backup took over (it touches the file) while we thought we were live.
+		let stat: fs.BigIntStats;
+		try {
+			stat = fs.statSync(files.server.path, {bigint: true});
+		} catch {
+			return `${files.server.path} is gone`;
+		}
+
+		if (stat.mtimeNs > files.ownMtimeNs) {
+			const state = await this.readState(signal);
+			if (state === 0x4c) return `${files.server.path} was modified by another node while the state is L (a backup took over?)`;
+			// F from a failing-back primary, or P: not a takeover. Remember this mtime.
+			files.ownMtimeNs = stat.mtimeNs;
+		}
+
+		return undefined;
+	}
+
+	async waitForChange(timeoutMs: number, signal: AbortSignal): Promise<void> {
+		const files = this.files;
+		this.ensureWatcher(files);
+		await new Promise<void>((resolve, reject) => {
+			const done = () => {
+				clearTimeout(timer);
+				files.changeListeners.delete(done);
+				signal.removeEventListener('abort', aborted);
+				resolve();
+			};
+
+			const aborted = () => {
+				clearTimeout(timer);
+				files.changeListeners.delete(done);
+				reject(signal.reason);
+			};
+
+			if (signal.aborted) {
+				reject(signal.reason);
+				return;
+			}
+
+			const timer = setTimeout(done, timeoutMs);
+			files.changeListeners.add(done);
+			signal.addEventListener('abort', aborted, {once: true});
+		});
+	}
+
+	private ensureWatcher(files: Opened): void {
+		if (files.watcher) return;
+		try {
+			// inotify on the file: every write and touch, from this host. Other NFS clients'
+			// writes are not seen: the caller's timeout is the fallback.
+			files.watcher = fs.watch(files.server.path, {persistent: false}, () => {
+				for (const listener of [...files.changeListeners]) listener();
+			});
+			files.watcher.on('error', () => {
+				files.watcher?.close();
+			});
+		} catch {
+			// No inotify watches left, or a file system without them: timeouts only.
+		}
 	}
 
 	close(): void {
-		// Closing the only descriptor of the open file drops its OFD locks, as a dying process would.
-		if (this.file) fs.closeSync(this.file.fd);
-		if (this.probeFd !== undefined) fs.closeSync(this.probeFd);
-		this.file = undefined;
-		this.probeFd = undefined;
+		const files = this.opened;
+		this.opened = undefined;
 		this.held.clear();
+		if (!files) return;
+		files.watcher?.close();
+		for (const listener of [...files.changeListeners]) listener();
+		// Closing a lock's only descriptor drops its OFD lock, as a dying process would. A
+		// descriptor with a wait in flight closes once the kernel call has returned.
+		for (const fd of [files.lockFds.live, files.lockFds.backup, files.lockFds.state, files.liveProbeFd, files.server.fd]) closeDescriptor(fd);
 	}
 }
+
+function sameIdentity(opened: OpenedLockFile): boolean {
+	try {
+		const stat = fs.statSync(opened.path);
+		return stat.ino === opened.inode && stat.dev === opened.device;
+	} catch {
+		return false;
+	}
+}
+

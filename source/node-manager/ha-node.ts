@@ -1,8 +1,15 @@
 // Live and backup activations over a NodeManager: the shared-store HA algorithm of
-// PROTOCOL.md (HornetQ's design, Artemis' SharedStoreLiveActivation / SharedStoreBackupActivation).
+// docs/protocol.md (HornetQ's design; Artemis' SharedStorePrimaryActivation and
+// SharedStoreBackupActivation). The node is an explicit state machine: every phase change
+// goes through setPhase, which refuses a transition the table does not list.
+// It reacts to events, not to sleeps: a lock wait sits in the kernel, and where the state
+// byte says "wait" (P, F, 0, N) or an activated backup watches for F, the node waits for a
+// change of server.lock (inotify), with a timeout as the fallback (other NFS hosts' writes).
 import {EventEmitter} from 'node:events';
 import process from 'node:process';
+import {setTimeout as sleep} from 'node:timers/promises';
 import {STATE} from '../lock-file/format.js';
+import {monotonicMs} from '../time.js';
 import type {NodeManager} from './node-manager.js';
 
 export type NodeRole = 'live' | 'backup';
@@ -18,6 +25,26 @@ export type NodePhase =
 	| 'paused'
 	| 'stopped'
 	| 'lost-lock';
+
+/** Which phase may follow which. Terminal phases have none. */
+export const PHASE_TRANSITIONS: Readonly<Record<NodePhase, readonly NodePhase[]>> = {
+	idle: ['failing-back', 'live', 'waiting-backup-lock', 'backup', 'stopped'],
+	'failing-back': ['live', 'stopped', 'lost-lock'],
+	'waiting-backup-lock': ['backup', 'waiting-backup-lock', 'stopped'],
+	backup: ['waiting-live-lock', 'live', 'waiting-backup-lock', 'stopped'],
+	'waiting-live-lock': ['live', 'waiting-backup-lock', 'stopped'],
+	live: ['stepping-down', 'paused', 'stopped', 'lost-lock'],
+	'stepping-down': ['waiting-backup-lock', 'backup', 'stopped'],
+	paused: [],
+	stopped: [],
+	'lost-lock': [],
+};
+
+const isTerminal = (phase: NodePhase) => PHASE_TRANSITIONS[phase].length === 0;
+
+export class IllegalTransitionError extends Error {
+	override name = 'IllegalTransitionError';
+}
 
 export type NodeEvent = {
 	readonly event: Exclude<NodePhase, 'idle'> | 'error';
@@ -40,38 +67,34 @@ export type HaNodeOptions = {
 	allowFailback?: boolean;
 	/** Stopping a live leaves L (a backup takes over) instead of writing P. */
 	failoverOnShutdown?: boolean;
-	/** How often a live checks it still holds its lock on the same file. */
+	/** How often a live checks it still holds its lock (Artemis: every 2 s). */
 	lostLockCheckMs?: number;
-	/** How often an activated backup looks for F. */
+	/** At most this long between looks for F by an activated backup when no file event comes. */
 	failbackCheckMs?: number;
-	/**
-	 * Pause between looks when the state says "do not take over" (P, F, 0, N). Artemis waits
-	 * 2 s; a look is three syscalls (~20 µs), and a backup backing off when the live dies
-	 * takes over only after it, so ha-tui looks every 50 ms.
-	 */
+	/** At most this long between looks at a P, F, 0 or N state when no file event comes. */
 	backoffMs?: number;
+	/** How long a stop may wait for the state lock to write P before it gives up. */
+	stopTimeoutMs?: number;
 };
 
-export const monotonicMs = (): number => Number(process.hrtime.bigint()) / 1e6;
+export {monotonicMs} from '../time.js';
 
 const isAbort = (error: unknown) => error instanceof Error && error.name === 'AbortError';
 
-/** Abort reason of a backup's wait when the path stops naming the file it queued on. */
+/** Why a backup's attempt ended: the path no longer names the file it queued on. */
 class FileReplaced extends Error {
-	override name = 'AbortError';
+	override name = 'FileReplaced';
 }
 
 export class HaNode extends EventEmitter<{event: [NodeEvent]}> {
 	readonly role: NodeRole;
-	phase: NodePhase = 'idle';
-	phaseSince = Date.now();
-	/** True once this node (role backup) took over as live. */
-	activated = false;
+	private currentPhase: NodePhase = 'idle';
+	private since = Date.now();
+	private wasActivated = false;
 	private readonly options: Required<HaNodeOptions>;
-	private controller = new AbortController();
-	private timers = new Set<NodeJS.Timeout>();
+	private readonly controller = new AbortController();
 	private running: Promise<void> | undefined;
-	private stopping = false;
+	private stopping: Promise<void> | undefined;
 
 	constructor(readonly manager: NodeManager, options: HaNodeOptions) {
 		super();
@@ -80,10 +103,25 @@ export class HaNode extends EventEmitter<{event: [NodeEvent]}> {
 			allowFailback: true,
 			failoverOnShutdown: false,
 			lostLockCheckMs: 200,
-			failbackCheckMs: 200,
-			backoffMs: 50,
+			failbackCheckMs: 250,
+			backoffMs: 250,
+			stopTimeoutMs: 2000,
 			...options,
 		};
+	}
+
+	get phase(): NodePhase {
+		return this.currentPhase;
+	}
+
+	/** When the current phase began (ms epoch). */
+	get phaseSince(): number {
+		return this.since;
+	}
+
+	/** True once this node (role backup) took over as live. */
+	get activated(): boolean {
+		return this.wasActivated;
 	}
 
 	get nodeId(): string | undefined {
@@ -91,34 +129,46 @@ export class HaNode extends EventEmitter<{event: [NodeEvent]}> {
 	}
 
 	get isLive(): boolean {
-		return this.phase === 'live';
+		return this.currentPhase === 'live';
 	}
 
 	/** Opens the store and runs the activation in the background; events tell the progress. */
 	start(): void {
 		if (this.running) throw new Error('node already started');
 		this.manager.open();
-		this.running = (this.role === 'live' ? this.runLive() : this.runBackup()).catch(error => {
-			if (isAbort(error)) return;
+		this.running = (this.role === 'live' ? this.runLive() : this.runBackup()).catch(async (error: unknown) => {
+			if (isAbort(error) && this.controller.signal.aborted) return;
 			this.emitEvent('error', {detail: error instanceof Error ? error.message : String(error)});
-			this.shutDown('stopped', false);
+			this.shutDown('stopped', true);
 		});
 	}
 
-	/** Clean stop. A live writes P (backups stay put) unless failover is asked for: then it leaves L. */
+	/** Clean stop. A live writes P (backups stay put) unless failover is asked for: then it leaves L. Idempotent. */
 	async stop(options: {failover?: boolean} = {}): Promise<void> {
-		const failover = options.failover ?? this.options.failoverOnShutdown;
-		if (this.stopping) return this.running;
-		this.stopping = true;
+		this.stopping ??= this.stopOnce(options.failover ?? this.options.failoverOnShutdown);
+		return this.stopping;
+	}
+
+	private async stopOnce(failover: boolean): Promise<void> {
 		this.controller.abort();
 		await this.running?.catch(() => {});
-		if (this.phase === 'stopped' || this.phase === 'paused' || this.phase === 'lost-lock') return;
-		const wasLive = this.phase === 'live';
-		if (wasLive && !failover) {
-			this.manager.writeState(STATE.paused);
+		if (isTerminal(this.currentPhase)) return;
+		if (this.currentPhase !== 'live') {
+			this.shutDown('stopped', true);
+			return;
+		}
+
+		if (failover) {
+			this.shutDown('stopped', true, 'left L: a backup takes over');
+			return;
+		}
+
+		try {
+			await this.manager.writeState(STATE.paused, AbortSignal.timeout(this.options.stopTimeoutMs));
 			this.shutDown('paused', true, 'wrote P: backups will not take over');
-		} else {
-			this.shutDown('stopped', true, wasLive ? 'left L: a backup takes over' : undefined);
+		} catch (error) {
+			// The state lock never came free (a frozen holder): leave L rather than hang.
+			this.shutDown('stopped', true, `could not write P (${error instanceof Error ? error.message : String(error)}): left L, a backup may take over`);
 		}
 	}
 
@@ -134,26 +184,32 @@ export class HaNode extends EventEmitter<{event: [NodeEvent]}> {
 
 	/** Drops everything without a word in the file, as SIGKILL would (for tests and demos). */
 	crash(): void {
-		this.stopping = true;
+		this.stopping ??= (this.running ?? Promise.resolve()).catch(() => {});
 		this.controller.abort();
 		this.shutDown('stopped', false, 'crashed: locks dropped, nothing written');
 	}
 
+	/**
+	 * Ends the node. It says so before letting go — once the lock is free another node may
+	 * report live, and anyone reading the events in order must never see two lives — and lets
+	 * go in `finally`, so a throwing listener cannot keep the lock held.
+	 */
 	private shutDown(phase: 'stopped' | 'paused' | 'lost-lock', unlock: boolean, detail?: string): void {
-		for (const timer of this.timers) clearTimeout(timer);
-		this.timers.clear();
-		// Say it before letting go: once the lock is free another node may report live, and
-		// anyone reading the events in order must never see two lives.
-		this.setPhase(phase, {detail});
-		if (unlock) {
-			for (const segment of ['live', 'backup'] as const) {
-				try {
-					this.manager.unlock(segment);
-				} catch {}
+		if (isTerminal(this.currentPhase)) return;
+		this.controller.abort();
+		try {
+			this.setPhase(phase, {detail});
+		} finally {
+			if (unlock) {
+				for (const segment of ['live', 'backup'] as const) {
+					try {
+						this.manager.unlock(segment);
+					} catch {}
+				}
 			}
-		}
 
-		this.manager.close();
+			this.manager.close();
+		}
 	}
 
 	private emitEvent(event: NodeEvent['event'], extra: Partial<NodeEvent> = {}): void {
@@ -162,85 +218,70 @@ export class HaNode extends EventEmitter<{event: [NodeEvent]}> {
 	}
 
 	private setPhase(phase: Exclude<NodePhase, 'idle'>, extra: Partial<NodeEvent> = {}): void {
-		this.phase = phase;
-		this.phaseSince = Date.now();
+		if (!PHASE_TRANSITIONS[this.currentPhase].includes(phase)) {
+			throw new IllegalTransitionError(`illegal transition ${this.currentPhase} → ${phase}`);
+		}
+
+		this.currentPhase = phase;
+		this.since = Date.now();
 		this.emitEvent(phase, extra);
 	}
 
-	private sleep(ms: number, signal = this.controller.signal): Promise<void> {
-		return new Promise((resolve, reject) => {
-			if (signal.aborted) {
-				reject(signal.reason);
-				return;
-			}
-
-			const timer = setTimeout(() => {
-				this.timers.delete(timer);
-				signal.removeEventListener('abort', onAbort);
-				resolve();
-			}, ms);
-			const onAbort = () => {
-				clearTimeout(timer);
-				this.timers.delete(timer);
-				reject(signal.reason);
-			};
-
-			this.timers.add(timer);
-			signal.addEventListener('abort', onAbort, {once: true});
-		});
-	}
-
 	private async runLive(): Promise<void> {
+		const {signal} = this.controller;
 		// A starting live always announces failback first, so an activated backup steps down
 		// and waiting backups keep off the live lock until we have it.
-		this.manager.writeState(STATE.failingBack);
+		await this.manager.writeState(STATE.failingBack, signal);
 		const started = monotonicMs();
 		if (!this.manager.tryLock('live')) {
 			this.setPhase('failing-back', {detail: 'wrote F, waiting for the live lock'});
-			await this.manager.waitLock('live', this.controller.signal);
+			await this.manager.waitLock('live', signal);
 		}
 
 		if (!this.manager.sameFile()) {
 			// Granted on a file that was deleted or replaced while we waited: not a live lock any more.
-			this.stopping = true;
 			this.shutDown('lost-lock', false, 'the lock file was deleted or replaced while waiting for the live lock');
 			return;
 		}
 
-		this.manager.writeState(STATE.live);
+		await this.manager.writeState(STATE.live, signal);
 		this.setPhase('live', {waitedMs: monotonicMs() - started});
 		await this.monitorWhileLive();
 	}
 
 	private async runBackup(): Promise<void> {
+		const {signal} = this.controller;
 		for (;;) {
 			// A backup queues on one inode. If the file is deleted or replaced (an operator's rm,
 			// a bad NFS remount) its locks there mean nothing: watch for it and rejoin on the new file.
-			const attempt = new AbortController();
-			const stop = () => attempt.abort(this.controller.signal.reason);
-			this.controller.signal.addEventListener('abort', stop, {once: true});
-			const watchdog = setInterval(() => {
-				if (!this.manager.sameFile()) attempt.abort(new FileReplaced('the lock file was deleted or replaced'));
-			}, this.options.lostLockCheckMs);
-			this.timers.add(watchdog);
+			const replacement = this.watchForReplacement();
+			const attempt = AbortSignal.any([signal, replacement.signal]);
 			try {
-				await this.joinBackupsAndAwaitLive(attempt.signal);
+				await this.joinBackupsAndAwaitLive(attempt);
 			} catch (error) {
-				const replaced = error instanceof FileReplaced || attempt.signal.reason instanceof FileReplaced;
-				if (!replaced || this.controller.signal.aborted) throw error;
+				if (signal.aborted || !(attempt.reason instanceof FileReplaced || error instanceof FileReplaced)) throw error;
 				await this.rejoinOnNewFile();
 				continue;
 			} finally {
-				clearInterval(watchdog);
-				this.timers.delete(watchdog);
-				this.controller.signal.removeEventListener('abort', stop);
+				replacement.dispose();
 			}
 
-			this.activated = true;
+			this.wasActivated = true;
 			await this.monitorWhileLive();
-			// monitorWhileLive returns only after stepping down or losing the lock.
-			if (this.stopping) return;
+			// monitorWhileLive returns only after stepping down (or when the node ended).
+			if (isTerminal(this.currentPhase)) return;
 		}
+	}
+
+	/** A signal that aborts when the path stops naming the file we opened, until disposed. */
+	private watchForReplacement(): {signal: AbortSignal; dispose: () => void} {
+		const replaced = new AbortController();
+		const timer = setInterval(() => {
+			if (this.manager.sameFile()) return;
+			clearInterval(timer);
+			replaced.abort(new FileReplaced('the lock file was deleted or replaced'));
+		}, this.options.lostLockCheckMs);
+		return {signal: replaced.signal, dispose: () => clearInterval(timer)};
 	}
 
 	private async rejoinOnNewFile(): Promise<void> {
@@ -253,29 +294,29 @@ export class HaNode extends EventEmitter<{event: [NodeEvent]}> {
 				return;
 			} catch (error) {
 				if (isAbort(error)) throw error;
-				await this.sleep(this.options.lostLockCheckMs);
+				await sleep(this.options.lostLockCheckMs, undefined, {signal: this.controller.signal});
 			}
 		}
 	}
 
 	private async joinBackupsAndAwaitLive(signal: AbortSignal): Promise<void> {
 		if (!this.manager.tryLock('backup')) {
-			this.setPhase('waiting-backup-lock');
+			if (this.currentPhase !== 'waiting-backup-lock') this.setPhase('waiting-backup-lock');
 			await this.manager.waitLock('backup', signal);
 		}
 
 		this.setPhase('backup');
 		for (;;) {
-			const before = this.manager.readState();
+			const before = await this.manager.readState(signal);
 			if (before === undefined || before === STATE.firstStart || before === STATE.notStarted) {
-				// No live has ever run: nothing to take over yet.
-				await this.sleep(this.options.backoffMs, signal);
+				// No live has ever run: nothing to take over yet. Wait for a write.
+				await this.manager.waitForChange(this.options.backoffMs, signal);
 				continue;
 			}
 
 			const started = monotonicMs();
 			if (!this.manager.tryLock('live')) {
-				if (this.phase !== 'waiting-live-lock') this.setPhase('waiting-live-lock');
+				if (this.currentPhase !== 'waiting-live-lock') this.setPhase('waiting-live-lock');
 				await this.manager.waitLock('live', signal);
 			}
 
@@ -287,41 +328,40 @@ export class HaNode extends EventEmitter<{event: [NodeEvent]}> {
 				throw new FileReplaced('the lock file was deleted or replaced');
 			}
 
-			const state = this.manager.readState();
+			const state = await this.manager.readState(signal);
 			if (state === STATE.live) {
 				// The live died without a clean stop: we are live now (lock held, L in place).
+				// As Artemis 2.29+: touch server.lock, so a live that is merely frozen or cut off
+				// finds out through its lost-lock monitor, and file watchers see the takeover now.
+				// Not a write of L: that could overwrite an F a failing-back live wrote in between.
+				this.manager.touch();
 				this.manager.unlock('backup');
 				this.setPhase('live', {detail: 'activated: the live lock was free and the state was L', waitedMs});
-				// A takeover changes no byte, so file watchers would only see it at their next probe.
-				// Touch the file's times to wake them. Not a write of L, as Artemis does: that could
-				// overwrite an F a failing-back live wrote in between.
-				this.manager.touch();
 				return;
 			}
 
-			// P (clean stop) or F (failback in progress) or a fresh file: do not take over.
+			// P (clean stop) or F (failback in progress): do not take over; wait for a change.
 			this.manager.unlock('live');
-			await this.sleep(this.options.backoffMs, signal);
+			await this.manager.waitForChange(this.options.backoffMs, signal);
 		}
 	}
 
 	/** Lost-lock monitor for any live; failback checker for an activated backup. */
 	private async monitorWhileLive(): Promise<void> {
-		const checkEvery = this.role === 'backup' && this.options.allowFailback
-			? Math.min(this.options.lostLockCheckMs, this.options.failbackCheckMs)
-			: this.options.lostLockCheckMs;
+		const {signal} = this.controller;
+		const watchFailback = this.role === 'backup' && this.options.allowFailback;
+		const period = watchFailback ? Math.min(this.options.lostLockCheckMs, this.options.failbackCheckMs) : this.options.lostLockCheckMs;
 		for (;;) {
-			await this.sleep(checkEvery);
-			if (!this.manager.stillOwns('live')) {
-				// The file was deleted or replaced, or the lock vanished (NFS): another live may
-				// exist. Stop acting as live at once and never write to the file again.
-				this.stopping = true;
-				this.controller.abort();
-				this.shutDown('lost-lock', false, 'the live lock is gone or the file at the path was replaced');
+			// A file event (F written, the file touched) wakes us at once; the period is the fallback.
+			await this.manager.waitForChange(period, signal);
+			const lost = await this.manager.lostLock(signal);
+			if (lost) {
+				// Another live may exist. Stop acting as live at once and never write to the file again.
+				this.shutDown('lost-lock', false, lost);
 				return;
 			}
 
-			if (this.role === 'backup' && this.options.allowFailback && this.manager.readState() === STATE.failingBack) {
+			if (watchFailback && await this.manager.readState(signal) === STATE.failingBack) {
 				this.setPhase('stepping-down', {detail: 'a live announced failback (F)'});
 				this.manager.unlock('live'); // without writing P: the failing-back live takes over
 				return;

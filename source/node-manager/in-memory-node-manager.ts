@@ -1,5 +1,6 @@
 // NodeManager on an in-memory store: the same contract without a file, for fast tests of
 // the activation logic. Locks are handed to waiters in arrival order when released.
+import {EventEmitter} from 'node:events';
 import {STATE, nodeIdToUuid, newNodeId} from '../lock-file/format.js';
 import type {LockSegment, NodeManager} from './node-manager.js';
 
@@ -7,6 +8,8 @@ type Waiter = {owner: InMemoryNodeManager; resolve: () => void};
 
 /** One "file": a state byte, a node id and the two locks. */
 export class InMemoryStore {
+	/** 'change' on every state write and touch: the in-memory twin of a file event. */
+	readonly events = new EventEmitter<{change: []}>();
 	state: number | undefined;
 	nodeId: string | undefined;
 	readonly owners = new Map<LockSegment, InMemoryNodeManager>();
@@ -15,6 +18,8 @@ export class InMemoryStore {
 	generation = 0;
 	/** False after remove(): like an rm with no new file yet. */
 	exists = true;
+	/** Counts writes and touches: the in-memory twin of the file's mtime. */
+	writes = 0;
 
 	/** Simulates `rm server.lock`. */
 	remove(): void {
@@ -48,6 +53,7 @@ export class InMemoryStore {
 export class InMemoryNodeManager implements NodeManager {
 	readonly description = 'in-memory locks';
 	private generation = -1;
+	private lastOwnWrite = 0;
 
 	constructor(readonly store: InMemoryStore) {}
 
@@ -62,20 +68,50 @@ export class InMemoryNodeManager implements NodeManager {
 		}
 
 		this.generation = this.store.generation;
+		this.lastOwnWrite = this.store.writes;
 		if (this.store.state === undefined) this.store.state = STATE.firstStart;
 		this.store.nodeId ??= nodeIdToUuid(newNodeId());
 	}
 
-	readState(): number | undefined {
+	async readState(): Promise<number | undefined> {
 		return this.store.state;
 	}
 
-	writeState(state: number): void {
+	async writeState(state: number): Promise<void> {
 		// A node whose file was replaced writes into the old (now unlinked) file: not the store.
-		if (this.generation === this.store.generation) this.store.state = state;
+		if (this.generation !== this.store.generation) return;
+		this.store.state = state;
+		this.lastOwnWrite = ++this.store.writes;
+		this.store.events.emit('change');
 	}
 
-	touch(): void {}
+	touch(): void {
+		if (this.generation !== this.store.generation) return;
+		this.lastOwnWrite = ++this.store.writes;
+		this.store.events.emit('change');
+	}
+
+	async waitForChange(timeoutMs: number, signal: AbortSignal): Promise<void> {
+		signal.throwIfAborted();
+		await new Promise<void>((resolve, reject) => {
+			const done = () => {
+				clearTimeout(timer);
+				this.store.events.off('change', done);
+				signal.removeEventListener('abort', aborted);
+				resolve();
+			};
+
+			const aborted = () => {
+				clearTimeout(timer);
+				this.store.events.off('change', done);
+				reject(signal.reason);
+			};
+
+			const timer = setTimeout(done, timeoutMs);
+			this.store.events.on('change', done);
+			signal.addEventListener('abort', aborted, {once: true});
+		});
+	}
 
 	tryLock(segment: LockSegment): boolean {
 		if (this.store.owners.has(segment) && this.store.owners.get(segment) !== this) return false;
@@ -114,8 +150,16 @@ export class InMemoryNodeManager implements NodeManager {
 		return this.generation === this.store.generation;
 	}
 
-	stillOwns(segment: LockSegment): boolean {
-		return this.sameFile() && this.store.owners.get(segment) === this;
+	async lostLock(): Promise<string | undefined> {
+		if (!this.sameFile()) return 'the store was replaced';
+		if (this.store.owners.get('live') !== this) return 'the live lock is not held';
+		// As the file's mtime check: another node touched or wrote while the state is L.
+		if (this.store.writes > this.lastOwnWrite) {
+			if (this.store.state === STATE.live) return 'the store was modified by another node while the state is L';
+			this.lastOwnWrite = this.store.writes;
+		}
+
+		return undefined;
 	}
 
 	close(): void {

@@ -1,29 +1,43 @@
 // The primitives a node needs from the shared store, after Artemis' NodeManager: a state
-// byte, a node id, and two exclusive one-byte locks. Activation logic (ha-node.ts) only
-// talks to this interface, so it runs unchanged on the real file and on the in-memory store.
+// byte read and written under the state lock, a node id, and two exclusive locks (live and
+// backup). Activation logic (ha-node.ts) only talks to this interface, so it runs unchanged
+// on the real files (either layout) and on the in-memory store.
 export type LockSegment = 'live' | 'backup';
 
 export interface NodeManager {
-	/** How locks are taken, for display: "OFD byte-range locks", "in memory", … */
+	/** How locks are taken, for display: "OFD whole-file locks (files layout)", "in memory", … */
 	readonly description: string;
 	/**
 	 * Opens the store, creating it unless create is false (then a missing store throws), and
-	 * reads (or creates once) the node id.
+	 * reads (or creates once) the node id. Throws LockFileInputError on bad input.
 	 */
 	open(options?: {create?: boolean}): void;
 	/** Does the path still name the file we opened? false once it is deleted or replaced. */
 	sameFile(): boolean;
 	readonly nodeId: string | undefined;
-	readState(): number | undefined;
-	writeState(state: number): void;
+	/** Reads the state byte under the state lock (waiting for it, cancellably). */
+	readState(signal?: AbortSignal): Promise<number | undefined>;
+	/** Writes the state byte durably under the state lock. */
+	writeState(state: number, signal?: AbortSignal): Promise<void>;
 	tryLock(segment: LockSegment): boolean;
 	/** Resolves holding the lock; rejects (holding nothing) when the signal aborts. */
 	waitLock(segment: LockSegment, signal: AbortSignal): Promise<void>;
 	unlock(segment: LockSegment): void;
-	/** Still holding it, on the same file the path names? false means split-brain danger. */
-	stillOwns(segment: LockSegment): boolean;
-	/** Updates the file's times (no content change), so inotify watchers look at it now. */
+	/**
+	 * For a live: why it must consider its lock lost (file gone or replaced, lock vanished,
+	 * server.lock modified by another node while L), or undefined while all is well.
+	 */
+	lostLock(signal?: AbortSignal): Promise<string | undefined>;
+	/** Updates server.lock's times (no content change), as an Artemis 2.29+ backup taking over does. */
 	touch(): void;
-	/** Releases every lock without writing anything, like a process that dies. */
+	/**
+	 * Resolves when the state may have changed (a file event, or another node's write in
+	 * memory), or after timeoutMs at the latest; rejects when the signal aborts.
+	 */
+	waitForChange(timeoutMs: number, signal: AbortSignal): Promise<void>;
+	/**
+	 * Releases every lock without writing anything, like a process that dies. A lock wait in
+	 * flight is cancelled first; its descriptor closes once the kernel has let go of it.
+	 */
 	close(): void;
 }

@@ -4,11 +4,13 @@
 // every few tens of ms through one read-only descriptor, and asks for a full probe when the
 // answer changes: a crashed live shows on screen within ~pulse + one frame, not ~interval.
 import fs from 'node:fs';
-import {SEGMENTS, SEGMENT_OFFSET, getLockOnByte} from '../lock-file/index.js';
+import {WHOLE_FILE, byteAt, getConflictingLock, type LockRange, type Probe} from '../lock-file/index.js';
+
+type Look = {fd: number; range: LockRange};
 
 export class LockPulse {
-	private fd: number | undefined;
-	private inode: number | undefined;
+	private looks: Look[] = [];
+	private key = '';
 	private last = '';
 	private timer: NodeJS.Timeout | undefined;
 
@@ -20,36 +22,43 @@ export class LockPulse {
 		this.timer.unref();
 	}
 
-	/** Follows the watcher: the file it probed last (reopen when replaced, close when gone). */
-	follow(inode: number | undefined): void {
-		if (inode === this.inode) return;
-		this.closeFd();
-		if (inode === undefined) return;
-		try {
-			const fd = fs.openSync(this.path, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK | fs.constants.O_NOCTTY);
-			const stat = fs.fstatSync(fd);
-			if (!stat.isFile() || stat.ino !== inode) {
-				fs.closeSync(fd);
-				return;
-			}
+	/**
+	 * Follows the watcher: the files it probed last, in their layout (reopen when replaced,
+	 * close when gone). ranges: bytes 0–2 of server.lock; files: server.lock, serverlock.1, .2.
+	 */
+	follow(probe: Probe | undefined): void {
+		const targets = probe ? pulseTargets(probe) : [];
+		const key = targets.map(target => `${target.inode}@${target.range.start}+${target.range.length}`).join(',');
+		if (key === this.key) return;
+		this.closeFds();
+		this.key = key;
+		for (const target of targets) {
+			try {
+				const fd = fs.openSync(target.path, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK | fs.constants.O_NOCTTY);
+				const stat = fs.fstatSync(fd);
+				if (!stat.isFile() || stat.ino !== target.inode) {
+					fs.closeSync(fd);
+					continue;
+				}
 
-			this.fd = fd;
-			this.inode = inode;
-			this.last = this.signature() ?? '';
-		} catch {}
+				this.looks.push({fd, range: target.range});
+			} catch {}
+		}
+
+		this.last = this.signature() ?? '';
 	}
 
 	stop(): void {
 		clearInterval(this.timer);
 		this.timer = undefined;
-		this.closeFd();
+		this.closeFds();
+		this.key = '';
 	}
 
 	private signature(): string | undefined {
-		if (this.fd === undefined) return undefined;
 		try {
-			return SEGMENTS.map(segment => {
-				const lock = getLockOnByte(this.fd!, SEGMENT_OFFSET[segment]);
+			return this.looks.map(look => {
+				const lock = getConflictingLock(look.fd, look.range);
 				return lock ? `${lock.kind}:${lock.pid ?? ''}` : '-';
 			}).join('|');
 		} catch {
@@ -64,15 +73,26 @@ export class LockPulse {
 		this.onChange();
 	}
 
-	private closeFd(): void {
-		if (this.fd !== undefined) {
+	private closeFds(): void {
+		for (const look of this.looks) {
 			try {
-				fs.closeSync(this.fd);
+				fs.closeSync(look.fd);
 			} catch {}
 		}
 
-		this.fd = undefined;
-		this.inode = undefined;
+		this.looks = [];
 		this.last = '';
 	}
+}
+
+function pulseTargets(probe: Probe): Array<{path: string; inode: number; range: LockRange}> {
+	const server = {path: probe.path, inode: probe.inode};
+	if (probe.layout === 'ranges') return [0, 1, 2].map(offset => ({...server, range: byteAt(offset)}));
+	const targets = [{...server, range: WHOLE_FILE}];
+	for (const file of probe.files) {
+		if ((file.name === 'serverlock.1' || file.name === 'serverlock.2') && file.inode !== undefined) targets.push({path: file.path, inode: file.inode, range: WHOLE_FILE});
+	}
+
+	if (probe.layout === 'mixed') targets.push(...[1, 2].map(offset => ({...server, range: byteAt(offset)})));
+	return targets;
 }

@@ -90,7 +90,7 @@ export class Session implements SessionLike {
 	/** Takes the first snapshot (synchronously: the first frame has data) and starts watching. */
 	start(): this {
 		this.watcher.start();
-		this.pulse?.follow(this.watcher.current?.probe?.inode);
+		this.pulse?.follow(this.watcher.current?.probe);
 		this.pulse?.start();
 		if (this.view.polling) this.log('watch', 'warn', `${this.view.fsKind} is a network file system: polling every ${this.view.intervalMs} ms (inotify cannot see other hosts)`);
 		return this;
@@ -235,7 +235,7 @@ export class Session implements SessionLike {
 		}
 
 		this.view = {...this.view, snapshot, log, nodes: this.records.map(nodeView)};
-		this.pulse?.follow(snapshot.probe?.inode);
+		this.pulse?.follow(snapshot.probe);
 		this.emitChange();
 	}
 

@@ -16,6 +16,7 @@ export const verdictTone: Readonly<Record<Verdict, ToneName>> = {
 	'failing-back': 'warn',
 	transition: 'warn',
 	'no-live': 'error',
+	'mixed-layout': 'error',
 	unknown: 'muted',
 };
 
@@ -25,6 +26,7 @@ const verdictSymbol: Readonly<Record<Verdict, string>> = {
 	'failing-back': levelSymbol.warn,
 	transition: levelSymbol.warn,
 	'no-live': levelSymbol.error,
+	'mixed-layout': levelSymbol.error,
 	unknown: '?',
 };
 

@@ -26,6 +26,6 @@ export function rssMb(pid: number | 'self'): number {
 	return match ? Number(match[1]) / 1024 : Number.NaN;
 }
 
-export const monotonicMs = (): number => Number(process.hrtime.bigint()) / 1e6;
+export {monotonicMs} from '../../source/time.js';
 export const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 export const ms = (value: number) => `${value.toFixed(value < 10 ? 2 : 0)} ms`;

@@ -23,7 +23,9 @@ const FAILOVER_DEADLINE_MS = 2000;
 const SELF_RELEASE = new Set(['paused', 'stopped', 'lost-lock']);
 const ENDS_LIVE = new Set(['paused', 'stopped', 'stepping-down', 'lost-lock', 'error']);
 
-export const monotonicMs = (): number => Number(process.hrtime.bigint()) / 1e6;
+import {monotonicMs} from '../../source/time.js';
+
+export {monotonicMs};
 const sleep = (ms: number) => new Promise<void>(resolve => setTimeout(resolve, ms));
 
 /** mulberry32: small, seeded, good enough to pick chaos. */

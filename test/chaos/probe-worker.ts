@@ -19,7 +19,7 @@ export type ProbeSample = {
 	backupLocked: boolean;
 };
 
-const monotonicMs = (): number => Number(process.hrtime.bigint()) / 1e6;
+import {monotonicMs} from '../../source/time.js';
 const {file, everyMs} = workerData as {file: string; everyMs: number};
 let running = true;
 parentPort!.on('message', message => {

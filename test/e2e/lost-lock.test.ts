@@ -13,7 +13,7 @@ import {fileURLToPath} from 'node:url';
 import {encodeNewLockFile, newNodeId, nodeIdToUuid, probeLockFile} from '../../source/lock-file/index.js';
 
 const CLI = fileURLToPath(new URL('../../cli.js', import.meta.url));
-const monotonicMs = (): number => Number(process.hrtime.bigint()) / 1e6;
+import {monotonicMs} from '../../source/time.js';
 
 type Line = Record<string, unknown> & {event?: string; mono?: number};
 

@@ -34,7 +34,7 @@ test('two descriptors in one process contend like two processes (OFD)', {skip: !
 		assert.equal(tryLockByte(a, 1), true);
 		assert.equal(tryLockByte(b, 1), false, 'second fd must not get the byte');
 		assert.equal(tryLockByte(b, 2), true, 'other bytes are independent');
-		assert.deepEqual(getLockOnByte(b, 1), {type: 'write', pid: undefined, kind: 'OFD'});
+		assert.deepEqual(getLockOnByte(b, 1), {type: 'write', pid: undefined, kind: 'OFD', range: {start: 1, length: 1}});
 		unlockByte(a, 1);
 		assert.equal(getLockOnByte(b, 1), undefined);
 		assert.equal(tryLockByte(b, 1), true);

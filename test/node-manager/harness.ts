@@ -31,16 +31,16 @@ async function stopAll(nodes: HaNode[]): Promise<void> {
 	await Promise.all(nodes.map(async node => node.stop({failover: true})));
 }
 
-export function fileHarness(): Harness {
+export function fileHarness(layout: 'files' | 'ranges'): Harness {
 	const temp = tempDir();
 	const nodes: HaNode[] = [];
 	return {
-		name: 'FileLockNodeManager',
-		node: (role, options) => track(nodes, new HaNode(new FileLockNodeManager(temp.file), {role, ...fast, ...options})),
+		name: `FileLockNodeManager (${layout} layout)`,
+		node: (role, options) => track(nodes, new HaNode(new FileLockNodeManager(temp.file, {layout}), {role, ...fast, ...options})),
 		state: () => decodeLockFile(fs.readFileSync(temp.file)).state,
 		nodeId: () => decodeLockFile(fs.readFileSync(temp.file)).nodeId,
-		liveLocked: () => probeLockFile(temp.file).locks.live.locked,
-		backupLocked: () => probeLockFile(temp.file).locks.backup.locked,
+		liveLocked: () => probeOf(temp.file, layout).locks.live.locked,
+		backupLocked: () => probeOf(temp.file, layout).locks.backup.locked,
 		replaceFile() {
 			const next = `${temp.file}.new`;
 			const bytes = encodeNewLockFile();
@@ -55,6 +55,16 @@ export function fileHarness(): Harness {
 		},
 	};
 }
+
+/** A probe that must see the layout the nodes use: a second layout would be a bug. */
+function probeOf(file: string, layout: 'files' | 'ranges') {
+	const probe = probeLockFile(file);
+	if (probe.layout !== layout) throw new Error(`the probe sees the ${probe.layout} layout, the nodes use ${layout}`);
+	return probe;
+}
+
+export const filesHarness = (): Harness => fileHarness('files');
+export const rangesHarness = (): Harness => fileHarness('ranges');
 
 export function memoryHarness(): Harness {
 	const store = new InMemoryStore();

@@ -5,14 +5,16 @@ import {afterEach, describe, test} from 'node:test';
 import {STATE} from '../../source/lock-file/format.js';
 import type {HaNode, NodePhase} from '../../source/node-manager/index.js';
 import {waitFor} from '../helpers/temp.js';
-import {fileHarness, memoryHarness, type Harness} from './harness.js';
+import {filesHarness, memoryHarness, rangesHarness, type Harness} from './harness.js';
 
 const phaseIs = (node: HaNode, phase: NodePhase) => () => node.phase === phase;
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 const livesOf = (nodes: HaNode[]) => nodes.filter(node => node.phase === 'live');
 
-for (const make of [memoryHarness, fileHarness]) {
-	describe(make().name, () => {
+// Named here, not by make().name: building a harness only for its name left a temp directory behind.
+const harnesses = [['InMemoryNodeManager', memoryHarness], ['FileLockNodeManager (files layout)', filesHarness], ['FileLockNodeManager (ranges layout)', rangesHarness]] as const;
+for (const [name, make] of harnesses) {
+	describe(name, () => {
 		let h: Harness;
 		afterEach(async () => h.cleanup());
 

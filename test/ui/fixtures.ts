@@ -1,5 +1,5 @@
 // Fixed snapshots and a fake session: the screen tested without a lock file or a node.
-import {assess, decodeLockFile, encodeNewLockFile, uuidToNodeId, type Holder, type Probe} from '../../source/lock-file/index.js';
+import {assess, decodeLockFile, describeLayout, encodeNewLockFile, uuidToNodeId, type Holder, type Probe} from '../../source/lock-file/index.js';
 import type {ActionResult, LogEntry, NodeView, SessionLike, SessionView} from '../../source/session/types.js';
 import {planFailback, planForceFailover, planPause} from '../../source/session/policy.js';
 import type {Snapshot} from '../../source/watch/snapshot.js';
@@ -11,18 +11,33 @@ export const T0 = new Date(2026, 0, 2, 3, 4, 5).getTime();
 export const outside = (pid: number, command = 'java -cp artemis.jar org.apache.activemq.artemis.boot.Artemis run'): Holder => ({pid, command, kind: 'OFD', sameProcess: false});
 export const ours: Holder = {pid: process.pid, command: 'ha-tui', kind: 'OFD', sameProcess: true};
 
-export function makeSnapshot(options: {state?: string | number; live?: Holder; backup?: Holder; replaced?: boolean; takenAt?: number} = {}): Snapshot {
+export const DIRECTORY = '/srv/artemis/data/journal';
+
+export function makeSnapshot(options: {state?: string | number; live?: Holder; backup?: Holder; replaced?: boolean; takenAt?: number; layout?: 'files' | 'ranges'} = {}): Snapshot {
+	const layout = options.layout ?? 'files';
+	const file = (name: string) => `${DIRECTORY}/${name}`;
 	const bytes = encodeNewLockFile(uuidToNodeId(NODE_ID));
 	const state = options.state ?? 'L';
 	bytes[0] = typeof state === 'number' ? state : state.charCodeAt(0);
 	const takenAt = options.takenAt ?? T0;
-	const lock = (holder: Holder | undefined) => ({locked: holder !== undefined, holders: holder ? [holder] : []});
+	const lock = (holder: Holder | undefined, name: string) => ({locked: holder !== undefined, file: file(layout === 'files' ? name : 'server.lock'), holders: holder ? [holder] : []});
 	const probe: Probe = {
 		...decodeLockFile(bytes),
 		path: PATH,
+		directory: DIRECTORY,
 		device: 65024,
 		inode: 2146390,
-		locks: {state: lock(undefined), live: lock(options.live), backup: lock(options.backup)},
+		mtimeMs: takenAt - 60_000,
+		layout,
+		layoutDecision: {layout, because: layout},
+		generation: describeLayout(layout),
+		files: [
+			{name: 'server.lock', path: PATH, exists: true, device: 65024, inode: 2146390, size: 19},
+			{name: 'serverlock.0', path: file('serverlock.0'), exists: false},
+			{name: 'serverlock.1', path: file('serverlock.1'), exists: layout === 'files', ...(layout === 'files' ? {device: 65024, inode: 2146391, size: 0} : {})},
+			{name: 'serverlock.2', path: file('serverlock.2'), exists: layout === 'files', ...(layout === 'files' ? {device: 65024, inode: 2146392, size: 0} : {})},
+		],
+		locks: {state: lock(undefined, 'server.lock'), live: lock(options.live, 'serverlock.1'), backup: lock(options.backup, 'serverlock.2')},
 	};
 	return {
 		path: PATH,
