@@ -18,12 +18,15 @@ async function ready(child: ChildProcess): Promise<void> {
 	});
 }
 
-/** A python process holding a POSIX (fcntl F_SETLK) write lock on one byte, as a JVM would. */
-export async function posixHolder(file: string, offset: number): Promise<ChildProcess> {
+/**
+ * A python process holding a POSIX (fcntl F_SETLK) write lock, as a JVM would: one byte at
+ * `offset`, or with length 0 from there to the end of the file (Java's whole-file tryLock()).
+ */
+export async function posixHolder(file: string, offset: number, length = 1): Promise<ChildProcess> {
 	const child = spawn('python3', ['-c', `
 import fcntl, sys
 f = open(sys.argv[1], 'r+b')
-fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, ${offset}, 0)
+fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB, ${length}, ${offset}, 0)
 print('locked', flush=True)
 sys.stdin.read()
 `, file], {stdio: ['pipe', 'pipe', 'inherit']});
