@@ -85,6 +85,8 @@ export type ChaosOptions = {
 	maxDurationMs?: number;
 	/** Probe period of the outside sampler. */
 	probeEveryMs?: number;
+	/** The lock layout the nodes use (default files, what every Artemis since 2.10 uses). */
+	layout?: 'files' | 'ranges';
 };
 
 export type ChaosSummary = {
@@ -172,7 +174,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
 	const samples: ProbeSample[] = [];
 	let firstNodeId: string | undefined;
 	let probeErrors = 0;
-	const worker = new Worker(PROBE_WORKER, {workerData: {file, everyMs: options.probeEveryMs ?? 5}});
+	const layout = options.layout ?? 'files';
+	const worker = new Worker(PROBE_WORKER, {workerData: {file, everyMs: options.probeEveryMs ?? 5, layout}});
 	const workerStopped = new Promise<void>(resolve => {
 		worker.on('message', (message: ProbeSample | 'stopped') => {
 			if (message === 'stopped') {
@@ -205,13 +208,14 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
 		if (sample.nodeId === undefined) violation('the file has no node id');
 		else if (firstNodeId === undefined) firstNodeId = sample.nodeId;
 		else if (sample.nodeId !== firstNodeId) violation(`node id changed: ${firstNodeId} → ${sample.nodeId}`);
-		if (sample.liveLockLines > 1) violation(`/proc/locks shows ${sample.liveLockLines} granted write locks on the live byte`);
+		if (sample.liveLockLines > 1) violation(`/proc/locks shows ${sample.liveLockLines} granted write locks on the live lock`);
+		if (sample.layout !== undefined && sample.layout !== layout) violation(`the probe sees the ${sample.layout} layout; the nodes use ${layout}`);
 	}
 
 	// ---- node processes
 	let nextId = 0;
 	function spawnNode(slot: number, role: Role, failoverOnShutdown = chance(0.35)): Proc {
-		const args = [CLI, 'node', file, '--role', role];
+		const args = [CLI, 'node', file, '--role', role, '--layout', layout];
 		if (failoverOnShutdown) args.push('--failover-on-shutdown');
 		const spawnMono = monotonicMs();
 		const child = spawn(process.execPath, args, {stdio: ['ignore', 'pipe', 'pipe']});

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import process from 'node:process';
 import {parentPort, workerData} from 'node:worker_threads';
-import {probeLockFile} from '../../source/lock-file/index.js';
+import {probeLockFile, type Probe} from '../../source/lock-file/index.js';
 import {deviceToProc, parseProcLockLine} from '../../source/lock-file/proc-locks.js';
 
 export type ProbeSample = {
@@ -13,26 +13,31 @@ export type ProbeSample = {
 	error?: string;
 	state?: number;
 	nodeId?: string;
-	/** Granted (not waiting) write locks covering byte 1 in one read of /proc/locks. */
+	/** Granted (not waiting) write locks on the live lock in one read of /proc/locks. */
 	liveLockLines: number;
+	/** The layout the probe saw (must be the one the nodes use, never mixed). */
+	layout?: string;
 	livePids: number[];
 	backupLocked: boolean;
 };
 
 import {monotonicMs} from '../../source/time.js';
-const {file, everyMs} = workerData as {file: string; everyMs: number};
+const {file, everyMs, layout} = workerData as {file: string; everyMs: number; layout: 'files' | 'ranges'};
 let running = true;
 parentPort!.on('message', message => {
 	if (message === 'stop') running = false;
 });
 
-function liveLockLines(device: number, inode: number): number {
-	const dev = deviceToProc(device);
+/** Granted write locks on the live lock: byte 1 of server.lock (ranges) or serverlock.1 (files). */
+function liveLockLines(probe: Probe): number {
+	const target = layout === 'files' ? probe.files.find(entry => entry.name === 'serverlock.1') : {device: probe.device, inode: probe.inode};
+	if (target?.inode === undefined || target.device === undefined) return 0;
+	const dev = deviceToProc(target.device);
 	let count = 0;
 	for (const line of fs.readFileSync('/proc/locks', 'utf8').split('\n')) {
 		const lock = parseProcLockLine(line); // waiters ("N: ->") do not parse: only granted locks
-		if (!lock || lock.inode !== inode || lock.device !== dev || lock.type !== 'write') continue;
-		if (lock.start <= 1 && (lock.end === undefined || lock.end >= 1)) count++;
+		if (!lock || lock.inode !== target.inode || lock.device !== dev || lock.type !== 'write') continue;
+		if (layout === 'files' || (lock.start <= 1 && (lock.end === undefined || lock.end >= 1))) count++;
 	}
 
 	return count;
@@ -49,7 +54,8 @@ async function loop(): Promise<void> {
 				t1: 0,
 				state: probe.state,
 				nodeId: probe.nodeId,
-				liveLockLines: liveLockLines(probe.device, probe.inode),
+				liveLockLines: liveLockLines(probe),
+				layout: probe.layout,
 				livePids: [...new Set(probe.locks.live.holders.map(holder => holder.pid ?? -1))],
 				backupLocked: probe.locks.backup.locked,
 			};
