@@ -1,0 +1,79 @@
+// `ha-tui doctor <file|dir> [--json]`: one look, the findings worst first, exit 0/1/2 as
+// `status` (3: not a lock file). When it sees a failback (F) in progress it watches for up
+// to FAILBACK_WATCH_MS, re-probing, to tell a failback that is taking its time from a stuck one.
+import {setTimeout as sleep} from 'node:timers/promises';
+import {DoctorObserver, FAILBACK_STUCK_MS, exitCodeOf, gatherContext, levelLabel, runDoctor, type DoctorProbe, type Finding} from '../doctor/index.js';
+import {LockFileInputError, STATE, probeLockFile, resolveLockPath, HolderCache} from '../lock-file/index.js';
+import {sanitize} from '../text/sanitize.js';
+import {EXIT, type Io} from './output.js';
+
+/** The longest doctor waits on F: one stuck threshold plus a second of margin. */
+export const FAILBACK_WATCH_MS = FAILBACK_STUCK_MS + 1000;
+const WATCH_PERIOD_MS = 250;
+
+export type DoctorOptions = {
+	json: boolean;
+	/** Tests: shorter or no watching. */
+	failbackWatchMs?: number;
+};
+
+export type DoctorJson = {
+	path: string;
+	layout: string | null;
+	findings: Finding[];
+	exitCode: number;
+};
+
+const liveHolder = (probe: DoctorProbe) => probe.locks.live.holders.map(holder => holder.pid).join(',');
+
+export async function doctor(target: string, options: DoctorOptions, io: Io): Promise<number> {
+	const file = resolveLockPath(target);
+	const cache = new HolderCache();
+	const observer = new DoctorObserver();
+	let probe: DoctorProbe;
+	try {
+		probe = probeLockFile(file, cache);
+		let observation = observer.observe(probe);
+		const started = Date.now();
+		const budget = options.failbackWatchMs ?? FAILBACK_WATCH_MS;
+		let watchedMs: number | undefined;
+		// F with the primary lock held: a failback in progress, or a stuck one. Only time tells.
+		while (probe.state === STATE.failingBack && probe.locks.live.locked && Date.now() - observation.stateSince < FAILBACK_STUCK_MS && Date.now() - started < budget) {
+			const holder = liveHolder(probe);
+			await sleep(WATCH_PERIOD_MS);
+			probe = probeLockFile(file, cache);
+			observation = observer.observe(probe);
+			watchedMs = Date.now() - started;
+			if (liveHolder(probe) !== holder) break;
+		}
+
+		const findings = runDoctor(probe, gatherContext(probe, {observation, watchedMs}));
+		const exitCode = exitCodeOf(findings);
+		if (options.json) {
+			const json: DoctorJson = {path: probe.path, layout: probe.layout ?? null, findings, exitCode};
+			io.out(JSON.stringify(json));
+		} else {
+			for (const line of doctorText(probe, findings)) io.out(line);
+		}
+
+		return exitCode;
+	} catch (error) {
+		if (!(error instanceof LockFileInputError)) throw error;
+		if (options.json) io.out(JSON.stringify({path: file, layout: null, findings: [], error: error.message, exitCode: EXIT.unknown}));
+		io.err(`ha-tui: ${sanitize(error.message)}`);
+		return EXIT.unknown;
+	}
+}
+
+/** The human report: a header line, then each finding with its evidence and fix. */
+export function doctorText(probe: DoctorProbe, findings: readonly Finding[]): string[] {
+	const layout = probe.layout ? `, ${probe.layout} layout` : '';
+	const lines = [`ha-tui doctor: ${sanitize(probe.path)}${layout}`];
+	for (const finding of findings) {
+		lines.push('', `${levelLabel[finding.level].padEnd(8)} ${finding.id}: ${sanitize(finding.title)}`);
+		for (const fact of finding.evidence) lines.push(`         · ${sanitize(fact)}`);
+		lines.push(`         fix: ${sanitize(finding.fix)}`);
+	}
+
+	return lines;
+}

@@ -1,0 +1,113 @@
+// Everything the findings need besides the probe, read once: the holders' process states,
+// credentials and brokers, the other brokers running on this host, the mount, file owners.
+// Read-only: /proc, stat(), and the brokers' configuration files.
+import fs from 'node:fs';
+import path from 'node:path';
+import {ARTEMIS_MAIN, HORNETQ_MAIN, brokerOf, listPids, readCredentials, readProcStat} from '../broker/index.js';
+import {readArgv} from '../broker/proc.js';
+import {mountFor, readMountinfo, type MountEntry} from './mountinfo.js';
+import type {DoctorContext, DoctorProbe, FileOwnership, Observation, ProcessFacts} from './types.js';
+
+export type GatherOptions = {
+	readonly now?: number;
+	readonly observation?: Observation;
+	readonly watchedMs?: number;
+	/** Look through /proc for brokers that hold no lock here (default true). */
+	readonly scanBrokers?: boolean;
+	/** Mount table to use instead of /proc/self/mountinfo (tests). */
+	readonly mounts?: readonly MountEntry[];
+};
+
+function identity(file: string): {dev: number; ino: number} | 'missing' | undefined {
+	try {
+		const stat = fs.statSync(file);
+		return {dev: stat.dev, ino: stat.ino};
+	} catch (error) {
+		return (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'missing' : undefined;
+	}
+}
+
+function ownership(name: string, file: string): FileOwnership | undefined {
+	try {
+		const stat = fs.statSync(file);
+		return {name, path: file, uid: stat.uid, gid: stat.gid, mode: stat.mode & 0o7777};
+	} catch {
+		return undefined;
+	}
+}
+
+/** Pids of the processes on this host whose command line is a broker's. */
+function localBrokerPids(): number[] {
+	const pids: number[] = [];
+	for (const pid of listPids()) {
+		const argv = readArgv(pid);
+		if (argv?.some(argument => argument === ARTEMIS_MAIN || argument === HORNETQ_MAIN)) pids.push(pid);
+	}
+
+	return pids;
+}
+
+export function gatherContext(probe: DoctorProbe, options: GatherOptions = {}): DoctorContext {
+	const directory = probe.directory ?? path.dirname(probe.path);
+	const here = identity(directory);
+	const facts = new Map<number, ProcessFacts>();
+	const add = (pid: number, command?: string) => {
+		if (facts.has(pid)) return;
+		const stat = readProcStat(pid);
+		const broker = brokerOf(pid);
+		let usesThisDirectory: boolean | null | undefined;
+		if (broker) {
+			const theirs = broker.lockDirectory ? identity(broker.lockDirectory) : undefined;
+			usesThisDirectory = theirs === undefined || here === undefined || here === 'missing' ? null : theirs === 'missing' ? false : theirs.dev === here.dev && theirs.ino === here.ino;
+		}
+
+		const argv = stat ? readArgv(pid) : undefined;
+		facts.set(pid, {pid, state: stat?.state, credentials: stat ? readCredentials(pid) : undefined, command: argv?.join(' ') ?? command, broker, usesThisDirectory});
+	};
+
+	for (const segment of ['live', 'backup', 'state'] as const) {
+		for (const holder of probe.locks[segment].holders) if (holder.pid !== undefined) add(holder.pid, holder.command);
+	}
+
+	if (options.scanBrokers !== false) for (const pid of localBrokerPids()) add(pid);
+	let mount: MountEntry | undefined;
+	try {
+		const real = fs.realpathSync(directory);
+		mount = mountFor(options.mounts ?? readMountinfo(), real, fs.statSync(real).dev);
+	} catch {}
+
+	const files = (probe.files ?? [{name: path.basename(probe.path), path: probe.path, exists: true}])
+		.filter(file => file.exists)
+		.map(file => ownership(file.name, file.path))
+		.filter((file): file is FileOwnership => file !== undefined);
+	return {
+		now: options.now ?? Date.now(),
+		processes: facts,
+		mount,
+		observation: options.observation,
+		watchedMs: options.watchedMs,
+		files,
+		directory: ownership(path.basename(directory), directory),
+	};
+}
+
+/**
+ * Remembers when the current state byte appeared, across probes. On the first look the state
+ * has been there at least since server.lock's mtime (the last write left it so; unless someone
+ * set the mtime by hand), so that is when it counts from; later looks refine it.
+ */
+export class DoctorObserver {
+	private seen: (Observation & {state: number | undefined}) | undefined;
+
+	observe(probe: DoctorProbe, now = Date.now()): Observation {
+		const livePid = probe.locks.live.holders.find(holder => holder.pid !== undefined)?.pid;
+		if (!this.seen || this.seen.state !== probe.state) {
+			const mtime = probe.mtimeMs;
+			const stateSince = this.seen || mtime === undefined || mtime > now ? now : mtime;
+			this.seen = {state: probe.state, stateSince, stateMtimeMs: mtime, livePid};
+		}
+
+		const {state, ...observation} = this.seen;
+		return observation;
+	}
+}

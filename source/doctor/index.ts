@@ -1,0 +1,38 @@
+// `ha-tui doctor`: why a group is stuck, and what to do. runDoctor() is pure (the TUI's `d`
+// panel calls it with its own probe and context); gatherContext() does the reading.
+import {failbackStuck, holderStopped, mixedLayout, networkFs, neverStarted, notShared, paused, permissions, remoteHolder, touchedWhileLive, verdict} from './findings.js';
+import type {DoctorContext, DoctorProbe, Finding, Level} from './types.js';
+
+export * from './types.js';
+export {FAILBACK_STUCK_MS, describePid} from './findings.js';
+export {gatherContext, DoctorObserver, type GatherOptions} from './context.js';
+export {analyseMount, mountFor, parseMountinfo, parseMountinfoLine, nfsRequestTimeout, type MountEntry, type MountAnalysis} from './mountinfo.js';
+
+const severity: Record<Level, number> = {ok: 0, info: 1, warning: 2, critical: 3};
+
+const rules = [mixedLayout, holderStopped, paused, neverStarted, notShared, failbackStuck, touchedWhileLive, permissions, remoteHolder, networkFs, verdict];
+
+/** Every finding for this probe, worst first (ties keep the order above: the specific before the verdict). */
+export function runDoctor(probe: DoctorProbe, context: DoctorContext): Finding[] {
+	const findings = rules.flatMap(rule => rule(probe, context));
+	return findings
+		.map((finding, index) => ({finding, index}))
+		.sort((a, b) => severity[b.finding.level] - severity[a.finding.level] || a.index - b.index)
+		.map(({finding}) => finding);
+}
+
+/** The finding to show in a header: the worst, the first of equals. */
+export function worstFinding(findings: readonly Finding[]): Finding | undefined {
+	let worst: Finding | undefined;
+	for (const finding of findings) if (!worst || severity[finding.level] > severity[worst.level]) worst = finding;
+	return worst;
+}
+
+/** As `status`: 0 nothing worse than info, 1 a warning, 2 something critical. */
+export function exitCodeOf(findings: readonly Finding[]): 0 | 1 | 2 {
+	const worst = worstFinding(findings);
+	if (!worst) return 0;
+	return worst.level === 'critical' ? 2 : worst.level === 'warning' ? 1 : 0;
+}
+
+export const levelLabel: Readonly<Record<Level, string>> = {ok: 'OK', info: 'INFO', warning: 'WARNING', critical: 'CRITICAL'};
