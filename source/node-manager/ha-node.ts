@@ -231,12 +231,12 @@ export class HaNode extends EventEmitter<{event: [NodeEvent]}> {
 		const {signal} = this.controller;
 		// A starting live always announces failback first, so an activated backup steps down
 		// and waiting backups keep off the live lock until we have it.
+		// The event comes whether or not the lock is free: an activated backup may step down
+		// before we even ask, and the F is in the file either way.
 		await this.manager.writeState(STATE.failingBack, signal);
+		this.setPhase('failing-back', {detail: 'wrote F, taking the live lock'});
 		const started = monotonicMs();
-		if (!this.manager.tryLock('live')) {
-			this.setPhase('failing-back', {detail: 'wrote F, waiting for the live lock'});
-			await this.manager.waitLock('live', signal);
-		}
+		if (!this.manager.tryLock('live')) await this.manager.waitLock('live', signal);
 
 		if (!this.manager.sameFile()) {
 			// Granted on a file that was deleted or replaced while we waited: not a live lock any more.

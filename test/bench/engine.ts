@@ -1,9 +1,11 @@
 // Engine figures (issue 3): failover latency against a kernel-blocked waiter in the same run,
 // CPU of a waiting backup, failback time. Real processes on a real temp file.
 import {spawn, spawnSync, type ChildProcess} from 'node:child_process';
+import fs from 'node:fs';
 import {once} from 'node:events';
 import readline from 'node:readline';
-import {startNode, type NodeProcess} from '../helpers/cli.js';
+import path from 'node:path';
+import {startNode as startLayoutNode, type NodeProcess} from '../helpers/cli.js';
 import {tempDir} from '../helpers/temp.js';
 import {cpuMs, monotonicMs, percentile, sleep} from './stats.js';
 
@@ -23,8 +25,16 @@ async function kill(child: ChildProcess): Promise<void> {
 	await exited;
 }
 
+export type Layout = 'files' | 'ranges';
+
+/** Where the live lock is: byte 1 of server.lock, or the whole of serverlock.1. */
+function liveLockOf(file: string, layout: Layout): {path: string; start: number; length: number} {
+	return layout === 'ranges' ? {path: file, start: 1, length: 1} : {path: path.join(path.dirname(file), 'serverlock.1'), start: 0, length: 0};
+}
+
 /** ha-tui: kill the live, time until the waiting backup says live (it holds the lock and L is there). */
-async function haTuiFailovers(file: string, count: number): Promise<number[]> {
+async function haTuiFailovers(file: string, count: number, layout: Layout): Promise<number[]> {
+	const startNode = (f: string, role: 'live' | 'backup') => startLayoutNode(f, role, ['--layout', layout]);
 	const latencies: number[] = [];
 	let live = startNode(file, 'live');
 	await live.next('live');
@@ -52,18 +62,19 @@ async function haTuiFailovers(file: string, count: number): Promise<number[]> {
 const pythonWaiter = `
 import fcntl, os, sys, time
 f = open(sys.argv[1], 'r+b')
-if len(sys.argv) > 2:   # hold: take the byte at once
-    fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, 1, 0)
+start, length = int(sys.argv[2]), int(sys.argv[3])
+if len(sys.argv) > 4:   # hold: take the lock at once
+    fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB, length, start, 0)
     print('held', flush=True)
     sys.stdin.read()
 print('waiting', flush=True)
-fcntl.lockf(f, fcntl.LOCK_EX, 1, 1, 0)   # F_SETLKW: the kernel wakes us
+fcntl.lockf(f, fcntl.LOCK_EX, length, start, 0)   # F_SETLKW: the kernel wakes us
 print('acquired %.6f' % (time.clock_gettime(time.CLOCK_MONOTONIC) * 1000), flush=True)
 sys.stdin.read()
 `;
 
-function python(file: string, hold = false): {child: ChildProcess; line: () => Promise<string>} {
-	const child = spawn('python3', ['-c', pythonWaiter, file, ...(hold ? ['hold'] : [])], {stdio: ['pipe', 'pipe', 'inherit']});
+function python(lock: {path: string; start: number; length: number}, hold = false): {child: ChildProcess; line: () => Promise<string>} {
+	const child = spawn('python3', ['-c', pythonWaiter, lock.path, String(lock.start), String(lock.length), ...(hold ? ['hold'] : [])], {stdio: ['pipe', 'pipe', 'inherit']});
 	const lines = readline.createInterface({input: child.stdout!});
 	const queue: string[] = [];
 	const waiters: Array<(line: string) => void> = [];
@@ -80,12 +91,12 @@ function python(file: string, hold = false): {child: ChildProcess; line: () => P
  * same kind of holder (an ha-tui live: the kernel frees locks only after tearing down the
  * dying process's memory, so the holder's size is part of every failover).
  */
-async function kernelFailovers(file: string, count: number): Promise<number[]> {
+async function kernelFailovers(file: string, count: number, layout: Layout): Promise<number[]> {
 	const latencies: number[] = [];
 	for (let i = 0; i < count; i++) {
-		const live = startNode(file, 'live');
+		const live = startLayoutNode(file, 'live', ['--layout', layout]);
 		await live.next('live');
-		const waiter = python(file);
+		const waiter = python(liveLockOf(file, layout));
 		try {
 			await waiter.line();
 			await sleep(20);
@@ -103,14 +114,15 @@ async function kernelFailovers(file: string, count: number): Promise<number[]> {
 }
 
 /** The pure kernel figure: python holder, python waiter, nothing of ours involved. */
-async function pythonFailovers(file: string, count: number): Promise<number[]> {
+async function pythonFailovers(file: string, count: number, layout: Layout): Promise<number[]> {
+	const lock = liveLockOf(file, layout);
 	const latencies: number[] = [];
-	let holder = python(file, true);
+	let holder = python(lock, true);
 	await holder.line();
 	const all = [holder.child];
 	try {
 		for (let i = 0; i < count; i++) {
-			const waiter = python(file);
+			const waiter = python(lock);
 			all.push(waiter.child);
 			await waiter.line();
 			await sleep(20);
@@ -127,7 +139,8 @@ async function pythonFailovers(file: string, count: number): Promise<number[]> {
 	return latencies;
 }
 
-async function waitingCpu(file: string, seconds: number): Promise<{backup: number; live: number}> {
+async function waitingCpu(file: string, seconds: number, layout: Layout): Promise<{backup: number; live: number}> {
+	const startNode = (f: string, role: 'live' | 'backup') => startLayoutNode(f, role, ['--layout', layout]);
 	const live = startNode(file, 'live');
 	await live.next('live');
 	const backup = startNode(file, 'backup');
@@ -147,7 +160,8 @@ async function waitingCpu(file: string, seconds: number): Promise<{backup: numbe
 }
 
 /** F written (the ex-live's failing-back event) → the ex-live holds the live lock. */
-async function failbacks(file: string, count: number): Promise<number[]> {
+async function failbacks(file: string, count: number, layout: Layout): Promise<number[]> {
+	const startNode = (f: string, role: 'live' | 'backup') => startLayoutNode(f, role, ['--layout', layout]);
 	const times: number[] = [];
 	const all: NodeProcess[] = [];
 	try {
@@ -175,9 +189,12 @@ async function failbacks(file: string, count: number): Promise<number[]> {
 	return times;
 }
 
-export async function measureEngine(options: {failovers: number; cpuSeconds: number; failbacks: number}): Promise<EngineFigures> {
+export async function measureEngine(options: {failovers: number; cpuSeconds: number; failbacks: number; layout: Layout}): Promise<EngineFigures> {
+	const {layout} = options;
 	const hasPython = spawnSync('python3', ['--version']).status === 0;
 	const temp = tempDir('ha-tui-bench-');
+	// The live lock's file must be there for a python waiter before any node made it.
+	if (layout === 'files') for (const name of ['serverlock.1', 'serverlock.2']) fs.writeFileSync(path.join(temp.dir, name), '');
 	try {
 		// Interleave the two kinds in rounds so machine noise hits both alike.
 		const haTui: number[] = [];
@@ -186,13 +203,13 @@ export async function measureEngine(options: {failovers: number; cpuSeconds: num
 		const rounds = 3;
 		for (let round = 0; round < rounds; round++) {
 			const n = Math.ceil(options.failovers / rounds);
-			haTui.push(...await haTuiFailovers(temp.file, n));
-			if (hasPython) kernel.push(...await kernelFailovers(temp.file, n));
-			if (hasPython) pythonOnly.push(...await pythonFailovers(temp.file, n));
+			haTui.push(...await haTuiFailovers(temp.file, n, layout));
+			if (hasPython) kernel.push(...await kernelFailovers(temp.file, n, layout));
+			if (hasPython) pythonOnly.push(...await pythonFailovers(temp.file, n, layout));
 		}
 
-		const cpu = await waitingCpu(temp.file, options.cpuSeconds);
-		const failback = await failbacks(temp.file, options.failbacks);
+		const cpu = await waitingCpu(temp.file, options.cpuSeconds, layout);
+		const failback = await failbacks(temp.file, options.failbacks, layout);
 		return {haTui, kernel, pythonOnly, waitingBackupCpuPercent: cpu.backup, liveCpuPercent: cpu.live, failback};
 	} finally {
 		temp.cleanup();

@@ -216,7 +216,7 @@ test('after a replace, a new live on the new file keeps the node id it finds and
 	assert.equal(live.exit!.code, 2);
 	await backupOutcomes({queued, waiting}, replacedAt);
 	assert.equal(fresh.exit, undefined, 'the new live died');
-	assert.deepEqual(fresh.events(), ['live'], describe({fresh}));
+	assert.deepEqual(fresh.events(), ['failing-back', 'live'], describe({fresh}));
 	assert.equal(probeLockFile(file).nodeId, nodeIdToUuid(otherId));
 	fs.rmSync(directory, {recursive: true, force: true});
 });

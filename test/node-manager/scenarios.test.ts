@@ -144,7 +144,7 @@ for (const [name, make] of harnesses) {
 			await live.stop();
 			assert.equal(h.nodeId(), newId);
 			assert.equal(h.state(), STATE.paused, 'the new file keeps its own state');
-			assert.deepEqual(phases, ['live', 'lost-lock']);
+			assert.deepEqual(phases, ['failing-back', 'live', 'lost-lock']);
 		});
 
 		test('backups rejoin on the file now at the path after an rm, and take over there', async () => {
