@@ -16,7 +16,8 @@ export type Resolved = {
 	readonly notes: readonly string[];
 };
 
-const maxReferences = 64;
+/** More than any real broker.xml has; past it the text stays as it is (bounded work on hostile input). */
+const maxReferences = 1024;
 
 /** The `${…}` names a text refers to (for reading just those from the environment). */
 export function referencedNames(text: string): string[] {
@@ -31,34 +32,38 @@ export function referencedNames(text: string): string[] {
 
 export function resolveReferences(text: string, lookup: Lookup): Resolved {
 	const notes: string[] = [];
+	const note = (line: string) => {
+		if (!notes.includes(line)) notes.push(line);
+	};
+
 	let unresolved = false;
 	let result = '';
-	let rest = text;
+	let position = 0;
 	for (let count = 0; count < maxReferences; count++) {
-		const start = rest.indexOf('${');
-		const end = start < 0 ? -1 : rest.indexOf('}', start);
+		const start = text.indexOf('${', position);
+		const end = start < 0 ? -1 : text.indexOf('}', start);
 		if (start < 0 || end < 0) break;
-		const inner = rest.slice(start + 2, end);
+		const inner = text.slice(start + 2, end);
 		const colon = inner.indexOf(':');
 		const name = (colon < 0 ? inner : inner.slice(0, colon)).trim();
 		const fallback = colon < 0 ? undefined : inner.slice(colon + 1).trim();
 		let value = lookup.properties.get(name) ?? lookup.environment?.get(name);
 		if (value === undefined && lookup.environment === undefined && fallback !== undefined) {
-			notes.push(`\${${name}}: took the default "${fallback}" (no -D${name}; the process environment is not readable, so an environment variable ${name} cannot be ruled out)`);
+			note(`\${${name}}: took the default "${fallback}" (no -D${name}; the process environment is not readable, so an environment variable ${name} cannot be ruled out)`);
 		}
 
 		if (value === undefined) value = fallback;
 		if (value === undefined) {
 			unresolved = true;
-			notes.push(`\${${name}}: not set on the command line${lookup.environment ? ' or in the process environment' : ' (the process environment is not readable)'}`);
+			note(`\${${name}}: not set on the command line${lookup.environment ? ' or in the process environment' : ' (the process environment is not readable)'}`);
 			value = '';
 		}
 
-		result += rest.slice(0, start) + value;
-		rest = rest.slice(end + 1);
+		result += text.slice(position, start) + value;
+		position = end + 1;
 	}
 
-	result += rest;
+	result += text.slice(position);
 	return {value: unresolved ? null : result, notes};
 }
 
