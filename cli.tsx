@@ -10,13 +10,37 @@ import {sanitize} from './source/text/sanitize.js';
 
 // Holders seen by `status` show this process's command line: keep the arguments in it.
 process.title = ['ha-tui', ...process.argv.slice(2)].join(' ');
-// `ha-tui status … | head` closes the pipe early: that is not an error. A long-running
-// command (node, watch) then stops as on SIGTERM — a live pauses cleanly rather than
-// vanishing like a crash — and anything else just ends.
+/**
+ * Shutdown has one owner: this file. A long-running command (watch, node, the TUI, the demo)
+ * gets one AbortSignal that aborts on the first SIGTERM or SIGINT (SIGHUP too for the screen:
+ * its terminal closed) or when stdout's reader goes away (EPIPE) — a live pauses cleanly rather
+ * than vanishing like a crash. A second signal while it is stopping ends the process at once.
+ * One-shot commands (status, help) keep the default actions: Ctrl-C on a hung NFS read kills.
+ */
+const shutdown = new AbortController();
+let longRunning = false;
+
+function listenForShutdown(hangup: boolean): AbortSignal {
+	longRunning = true;
+	const onSignal = (name: NodeJS.Signals) => {
+		if (!shutdown.signal.aborted) {
+			shutdown.abort(name);
+			return;
+		}
+
+		process.stderr.write(`ha-tui: second ${name} while stopping: exiting now, without waiting for the stop to finish\n`);
+		process.exit(3);
+	};
+
+	for (const name of ['SIGTERM', 'SIGINT', ...(hangup ? ['SIGHUP'] : [])] as NodeJS.Signals[]) process.on(name, onSignal);
+	return shutdown.signal;
+}
+
+// `ha-tui status … | head` closes the pipe early: that is not an error. Later output is dropped.
 process.stdout.on('error', error => {
 	if ((error as NodeJS.ErrnoException).code !== 'EPIPE') return;
 	stdoutWasClosed();
-	if (process.listenerCount('SIGTERM') > 0) process.emit('SIGTERM', 'SIGTERM');
+	if (longRunning) shutdown.abort('EPIPE');
 	else process.exit(process.exitCode ?? 0);
 });
 
@@ -69,12 +93,12 @@ async function main(): Promise<number> {
 
 		case 'watch': {
 			const {watch} = await import('./source/commands/watch.js');
-			return watch(target, {json: flags.json, intervalMs: flags.interval}, processIo);
+			return watch(target, {json: flags.json, intervalMs: flags.interval, signal: listenForShutdown(false)}, processIo);
 		}
 
 		case 'node': {
 			const {node} = await import('./source/commands/node.js');
-			return node(target, {role: flags.role!, layout: flags.layout, allowFailback: flags.allowFailback, failoverOnShutdown: flags.failoverOnShutdown, createDirectory: flags.createDir}, processIo);
+			return node(target, {role: flags.role!, layout: flags.layout, allowFailback: flags.allowFailback, failoverOnShutdown: flags.failoverOnShutdown, createDirectory: flags.createDir, signal: listenForShutdown(false)}, processIo);
 		}
 
 		case 'doctor': {
@@ -84,18 +108,18 @@ async function main(): Promise<number> {
 
 		case 'demo': {
 			const {runDemo} = await import('./source/ui/run.js');
-			return runDemo(parsed.target, {intervalMs: flags.interval, layout: flags.layout});
+			return runDemo(parsed.target, {intervalMs: flags.interval, layout: flags.layout, signal: listenForShutdown(true)});
 		}
 
 		case 'tui': {
 			if (!process.stdout.isTTY) {
 				process.stderr.write('ha-tui: stdout is not a terminal; printing `watch` output instead (use `ha-tui watch` to say so)\n');
 				const {watch} = await import('./source/commands/watch.js');
-				return watch(target, {json: flags.json, intervalMs: flags.interval}, processIo);
+				return watch(target, {json: flags.json, intervalMs: flags.interval, signal: listenForShutdown(false)}, processIo);
 			}
 
 			const {runTui} = await import('./source/ui/run.js');
-			return runTui(target, {intervalMs: flags.interval, layout: flags.layout});
+			return runTui(target, {intervalMs: flags.interval, layout: flags.layout, signal: listenForShutdown(true)});
 		}
 	}
 }

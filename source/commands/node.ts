@@ -1,5 +1,4 @@
 // `node`: one HA node with no screen, its progress as NDJSON on stdout.
-import process from 'node:process';
 import {LockFileInputError, resolveLockPath, type LayoutChoice} from '../lock-file/index.js';
 import {FileLockNodeManager, HaNode, type NodeRole} from '../node-manager/index.js';
 import {EXIT, type Io} from './output.js';
@@ -9,6 +8,8 @@ export type NodeCommandOptions = {
 	allowFailback: boolean;
 	failoverOnShutdown: boolean;
 	createDirectory: boolean;
+	/** Aborts on SIGTERM/SIGINT or a closed stdout (cli.tsx owns the signals): stop cleanly. */
+	signal: AbortSignal;
 	/** auto (default): the layout the directory shows; a new directory gets files. */
 	layout?: LayoutChoice;
 };
@@ -21,11 +22,11 @@ export async function node(target: string, options: NodeCommandOptions, io: Io):
 		failoverOnShutdown: options.failoverOnShutdown,
 	});
 	haNode.on('event', event => io.out(JSON.stringify({...event, time: new Date(event.time).toISOString()})));
-	// Listen for signals before the node starts: a SIGTERM that arrives while it is still
-	// setting up must stop it cleanly too, not kill it with the default action.
+	// cli.tsx listens for signals before the node starts: a SIGTERM that arrives while it is
+	// still setting up stops it cleanly too.
 	const finished = new Promise<'signal' | 'lost-lock' | 'error'>(resolve => {
-		process.once('SIGINT', () => resolve('signal'));
-		process.once('SIGTERM', () => resolve('signal'));
+		if (options.signal.aborted) resolve('signal');
+		options.signal.addEventListener('abort', () => resolve('signal'), {once: true});
 		haNode.on('event', event => {
 			if (event.event === 'lost-lock') resolve('lost-lock');
 			if (event.event === 'error') resolve('error');

@@ -1,11 +1,11 @@
-// `watch`: one line (or one NDJSON object) per change, until SIGINT/SIGTERM.
-import process from 'node:process';
+// `watch`: one line (or one NDJSON object) per change, until `signal` aborts (cli.tsx: SIGINT,
+// SIGTERM, stdout gone).
 import {resolveLockPath} from '../lock-file/index.js';
 import {LockFileWatcher, diffSnapshots, type WatchUpdate} from '../watch/index.js';
 import {statusJson} from './status-report.js';
 import {EXIT, type Io} from './output.js';
 
-export async function watch(target: string, options: {json: boolean; intervalMs: number; signal?: AbortSignal}, io: Io): Promise<number> {
+export async function watch(target: string, options: {json: boolean; intervalMs: number; signal: AbortSignal}, io: Io): Promise<number> {
 	const file = resolveLockPath(target);
 	const watcher = new LockFileWatcher(file, {intervalMs: options.intervalMs});
 	const print = ({snapshot, changes}: WatchUpdate) => {
@@ -39,12 +39,8 @@ export async function watch(target: string, options: {json: boolean; intervalMs:
 		: change);
 	print({snapshot: first, changes: opening});
 	watcher.on('update', print);
-	await new Promise<void>(resolve => {
-		const done = () => resolve();
-		process.once('SIGINT', done);
-		process.once('SIGTERM', done);
-		options.signal?.addEventListener('abort', done, {once: true});
-	});
+	watcher.on('file-events-failed', message => print({snapshot: watcher.current ?? first, changes: [{kind: 'file-events', message}]}));
+	if (!options.signal.aborted) await new Promise(resolve => options.signal.addEventListener('abort', resolve, {once: true}));
 	await watcher.stop();
 	return EXIT.ok;
 }

@@ -73,6 +73,10 @@ export class Session implements SessionLike {
 	constructor(readonly path: string, private readonly options: SessionOptions = {}) {
 		this.watcher = new LockFileWatcher(path, {...options.watcher, intervalMs: options.intervalMs ?? 250});
 		this.watcher.on('update', update => this.onWatch(update));
+		this.watcher.on('file-events-failed', message => {
+			this.view = {...this.view, polling: true};
+			this.log('watch', 'warn', message);
+		});
 		const pulseMs = options.pulseMs ?? Math.min(30, options.intervalMs ?? 250);
 		if (pulseMs > 0) this.pulse = new LockPulse(path, pulseMs, () => this.refreshSoon(0));
 		this.view = {
@@ -218,6 +222,8 @@ export class Session implements SessionLike {
 	}
 
 	private onWatch({snapshot, changes}: WatchUpdate): void {
+		// A probe already under way when close() ran must not reopen the pulse's descriptor.
+		if (this.closed) return;
 		let log = this.view.log;
 		const add = (level: LogLevel, text: string) => {
 			log = appendLog(log, {seq: ++this.seq, time: snapshot.takenAt, source: 'watch', level, text});

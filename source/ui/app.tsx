@@ -3,6 +3,7 @@
 import React, {useState} from 'react';
 import {Box, useInput, type Key} from 'ink';
 import {planFailback, planForceFailover, planPause, planQuit, planStartLive} from '../session/policy.js';
+import {Stopper, describeAbandoned, type StopResult} from '../session/stopper.js';
 import type {ActionResult, LogLevel, NodeView, SessionLike, SessionView} from '../session/types.js';
 import {sanitize} from '../text/sanitize.js';
 import {ConfirmDialog, type Choice} from './confirm.js';
@@ -43,8 +44,10 @@ const quitChoices: readonly Choice[] = [
 
 export type AppProps = {
 	readonly session: SessionLike;
-	/** Called once, after the user quit and the nodes were stopped. */
-	readonly onExit: (code: number) => void;
+	/** Called once, after the user quit and the nodes were stopped (or abandoned: code 3). */
+	readonly onExit: (code: number, result?: StopResult) => void;
+	/** Stops the nodes (bounded, once); run.ts shares it with the shutdown signal. */
+	readonly stopper?: Stopper;
 	/** Fixed size for tests; otherwise the terminal's, following resizes. */
 	readonly size?: Size;
 };
@@ -60,7 +63,9 @@ function selectedNode(nodes: readonly NodeView[], selectedId: string | undefined
 	return nodes.find(node => node.id === selectedId) ?? nodes[0];
 }
 
-export function App({session, onExit, size}: AppProps) {
+export function App({session, onExit, size, stopper: given}: AppProps) {
+	const [own] = useState(() => given ? undefined : new Stopper(session));
+	const stopper = given ?? own!;
 	const view = useSessionView(session);
 	const now = useNow(ageStarts(view));
 	const {columns, rows} = useTerminalSize(size);
@@ -80,8 +85,11 @@ export function App({session, onExit, size}: AppProps) {
 	const quit = (failover: boolean) => {
 		setDialog(undefined);
 		setQuitting(true);
-		setNotice({level: 'info', text: 'stopping in-process nodes…'});
-		session.stopAll({failover}).catch(() => {}).finally(() => onExit(0));
+		setNotice({level: 'info', text: 'stopping in-process nodes… (Ctrl-C again: leave them)'});
+		void stopper.stop({failover}).then(result => {
+			if (result.abandoned.length > 0) setNotice({level: 'error', text: describeAbandoned(result) ?? ''});
+			onExit(result.abandoned.length > 0 ? 3 : 0, result);
+		});
 	};
 
 	const askToQuit = () => {
@@ -137,7 +145,12 @@ export function App({session, onExit, size}: AppProps) {
 	};
 
 	const onKey = (input: string, key: Key) => {
-		if (quitting) return;
+		if (quitting || stopper.stopping) {
+			// Nodes are being stopped (by q, or by a signal): only Ctrl-C counts, and it stops waiting.
+			if (key.ctrl && input === 'c') stopper.abandon();
+			return;
+		}
+
 		if (key.ctrl && input === 'c') {
 			// Ctrl-C asks like q; a second Ctrl-C answers the question with the safe "stop cleanly".
 			if (dialog?.kind === 'quit') quit(false);

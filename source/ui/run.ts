@@ -8,6 +8,7 @@ import path from 'node:path';
 import process from 'node:process';
 import {LockFileInputError, openForReading, resolveLockPath} from '../lock-file/index.js';
 import {Session, type NodeLayout, type SessionOptions} from '../session/session.js';
+import {Stopper, describeAbandoned, type StopResult} from '../session/stopper.js';
 import {sanitize} from '../text/sanitize.js';
 import type {Mounted} from './mount.js';
 
@@ -34,43 +35,53 @@ function notInteractive(): string | undefined {
 	return process.stdin.isTTY ? undefined : 'stdin is not a terminal: the TUI needs keys (use `ha-tui watch` or `ha-tui status`)';
 }
 
-/** Renders the screen until the user quits (or SIGTERM/SIGHUP): nodes are stopped first. */
-async function runSession(session: Session): Promise<number> {
+type Ended = {code: number; abandoned: boolean};
+
+/**
+ * Renders the screen until the user quits or `signal` aborts (SIGTERM, SIGINT, SIGHUP, stdout
+ * gone: cli.tsx owns those): nodes are stopped first, once, within STOP_BOUND_MS.
+ */
+async function runSession(session: Session, signal: AbortSignal): Promise<Ended> {
 	process.env.NODE_ENV ??= 'production';
 	const {mount} = await import('./mount.js');
 	session.start();
+	const stopper = new Stopper(session);
 	let code = 0;
-	let finishing: Promise<void> | undefined;
+	let result: StopResult | undefined;
 	let instance: Mounted | undefined;
-	// Stop nodes, unmount; bounded so that quitting always takes well under a second.
-	const finish = (exitCode: number, failover = false) => {
+	const finish = (exitCode: number, stopped?: StopResult) => {
 		code = exitCode;
-		finishing ??= (async () => {
-			await Promise.race([session.stopAll({failover}).catch(() => {}), new Promise(resolve => setTimeout(resolve, 800))]);
-			instance?.unmount();
-		})();
+		result ??= stopped;
+		instance?.unmount();
 	};
 
-	const onSignal = () => finish(0);
-	// Raw mode turns Ctrl-C into a key; these come from outside (kill, a closed terminal).
-	process.on('SIGINT', onSignal);
-	process.on('SIGTERM', onSignal);
-	process.on('SIGHUP', onSignal);
+	const stopThenFinish = (exitCode: number) => {
+		void stopper.stop({failover: false}).then(stopped => finish(stopped.abandoned.length > 0 ? 3 : exitCode, stopped));
+	};
+
+	const onShutdown = () => stopThenFinish(0);
+	signal.addEventListener('abort', onShutdown, {once: true});
 	try {
-		instance = mount(session, {onExit: exitCode => finish(exitCode), onCrash: () => finish(3)});
+		instance = mount(session, {stopper, onExit: finish, onCrash: () => stopThenFinish(3)});
+		if (signal.aborted) onShutdown();
 		await instance.waitUntilExit();
-		await finishing;
 	} finally {
-		process.off('SIGINT', onSignal);
-		process.off('SIGTERM', onSignal);
-		process.off('SIGHUP', onSignal);
+		signal.removeEventListener('abort', onShutdown);
 		await session.close();
 	}
 
+	const note = result ? describeAbandoned(result) : undefined;
+	if (note) process.stderr.write(`ha-tui: ${note}\n`);
+	return {code, abandoned: note !== undefined};
+}
+
+/** Nodes left running hold the event loop (a kernel wait, timers): their process ends here. */
+function end({code, abandoned}: Ended): number {
+	if (abandoned) process.exit(code);
 	return code;
 }
 
-export async function runTui(target: string, options: {intervalMs: number; layout?: NodeLayout; sessionOptions?: SessionOptions}): Promise<number> {
+export async function runTui(target: string, options: {intervalMs: number; layout?: NodeLayout; signal: AbortSignal; sessionOptions?: SessionOptions}): Promise<number> {
 	const file = resolveLockPath(target);
 	const bad = notInteractive() ?? badInput(file);
 	if (bad) {
@@ -78,11 +89,11 @@ export async function runTui(target: string, options: {intervalMs: number; layou
 		return 3;
 	}
 
-	return runSession(new Session(file, {intervalMs: options.intervalMs, layout: options.layout, ...options.sessionOptions}));
+	return end(await runSession(new Session(file, {intervalMs: options.intervalMs, layout: options.layout, ...options.sessionOptions}), options.signal));
 }
 
 /** A live and two backups on a temp lock file (or DIR/server.lock), to press keys at. */
-export async function runDemo(dir: string | undefined, options: {intervalMs: number; layout?: NodeLayout}): Promise<number> {
+export async function runDemo(dir: string | undefined, options: {intervalMs: number; layout?: NodeLayout; signal: AbortSignal}): Promise<number> {
 	const cannot = notInteractive();
 	if (cannot) {
 		process.stderr.write(`ha-tui: ${sanitize(cannot)}\n`);
@@ -114,9 +125,12 @@ export async function runDemo(dir: string | undefined, options: {intervalMs: num
 	session.startLive();
 	session.startBackup();
 	session.startBackup();
+	let ended: Ended;
 	try {
-		return await runSession(session);
+		ended = await runSession(session, options.signal);
 	} finally {
 		if (ownDir) fs.rmSync(directory, {recursive: true, force: true});
 	}
+
+	return end(ended);
 }

@@ -2,7 +2,8 @@
 import {describeStateByte, type Segment} from '../lock-file/index.js';
 import {holdersKey, type Snapshot} from './snapshot.js';
 
-export type ChangeKind = 'appeared' | 'missing' | 'error' | 'identity' | 'state' | 'node-id' | 'locks' | 'verdict';
+/** file-events: the watcher lost its file events (e.g. the inotify limit) and now only probes. */
+export type ChangeKind = 'appeared' | 'missing' | 'error' | 'identity' | 'state' | 'node-id' | 'locks' | 'verdict' | 'file-events';
 
 export type Change = {
 	readonly kind: ChangeKind;

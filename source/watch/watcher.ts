@@ -20,10 +20,13 @@ export type WatcherOptions = {
 
 export type WatchUpdate = {snapshot: Snapshot; changes: Change[]};
 
-export class LockFileWatcher extends EventEmitter<{update: [WatchUpdate]}> {
+export class LockFileWatcher extends EventEmitter<{update: [WatchUpdate]; 'file-events-failed': [message: string]}> {
 	readonly fsKind: FsKind;
-	readonly polling: boolean;
 	current: Snapshot | undefined;
+	/** Why file events stopped (chokidar's error, one line), once they did. */
+	fileEventsError: string | undefined;
+	private pollingOnly: boolean;
+	private closed = false;
 	private readonly cache = new HolderCache();
 	private readonly intervalMs: number;
 	private timer: NodeJS.Timeout | undefined;
@@ -35,7 +38,12 @@ export class LockFileWatcher extends EventEmitter<{update: [WatchUpdate]}> {
 		super();
 		this.intervalMs = options.intervalMs ?? 250;
 		this.fsKind = fileSystemKind(path);
-		this.polling = options.polling ?? this.fsKind.network;
+		this.pollingOnly = options.polling ?? this.fsKind.network;
+	}
+
+	/** Changes arrive only by the periodic probe: a network file system, or file events failed. */
+	get polling(): boolean {
+		return this.pollingOnly;
 	}
 
 	start(): Snapshot {
@@ -53,7 +61,8 @@ export class LockFileWatcher extends EventEmitter<{update: [WatchUpdate]}> {
 				ignored: (file: string) => file !== path.dirname(this.path) && path.basename(file) !== base,
 			});
 			this.chokidar.on('all', () => this.refreshSoon());
-			this.chokidar.on('error', () => {});
+			// An exhausted inotify limit (ENOSPC) or a vanished directory: say so, and go on probing.
+			this.chokidar.on('error', error => this.fileEventsFailed(error));
 		}
 
 		return this.current!;
@@ -65,24 +74,38 @@ export class LockFileWatcher extends EventEmitter<{update: [WatchUpdate]}> {
 		this.pending = true;
 		setImmediate(() => {
 			this.pending = false;
-			this.refresh();
+			if (!this.closed) this.refresh();
 		});
 	}
 
-	/** Probes now; emits 'update' when anything changed. */
+	/** Probes now; emits 'update' when anything changed (never after stop()). */
 	refresh(): Snapshot {
+		if (this.closed && this.current) return this.current;
 		const snapshot = takeSnapshot(this.path, this.current, this.cache, this.firstIdentity);
 		if (snapshot.probe && !this.firstIdentity) this.firstIdentity = {device: snapshot.probe.device, inode: snapshot.probe.inode};
 		const changes = diffSnapshots(this.current, snapshot);
 		this.current = snapshot;
-		if (changes.length > 0) this.emit('update', {snapshot, changes});
+		if (changes.length > 0 && !this.closed) this.emit('update', {snapshot, changes});
 		return snapshot;
 	}
 
 	async stop(): Promise<void> {
+		this.closed = true;
 		clearInterval(this.timer);
 		this.timer = undefined;
 		await this.chokidar?.close();
 		this.chokidar = undefined;
+	}
+
+	private fileEventsFailed(error: unknown): void {
+		if (this.closed || this.fileEventsError !== undefined) return;
+		const code = (error as NodeJS.ErrnoException).code;
+		const why = code === 'ENOSPC' ? 'ENOSPC: the inotify watch limit is reached (fs.inotify.max_user_watches)' : (error instanceof Error ? error.message : String(error)).split('\n')[0];
+		this.fileEventsError = why;
+		this.pollingOnly = true;
+		const watcher = this.chokidar;
+		this.chokidar = undefined;
+		void watcher?.close().catch(() => {});
+		this.emit('file-events-failed', `file events failed (${why}): polling, a probe every ${this.intervalMs} ms`);
 	}
 }

@@ -91,8 +91,8 @@ test('status prints a hostile holder command line and directory name as visible 
 	assertTerminalSafe('stdout', result.stdout);
 	assertTerminalSafe('stderr', result.stderr);
 	const text = result.stdout.toString('utf8');
-	assert.match(text, /live +pid \d+ POSIX — \\x1b]0;PWNED\\x07\\x1b\[2J\\x1b\[31m\\u009b31m/, text);
-	assert.match(text, /backup +pid \d+ OFD — \\x1b]0;PWNED\\x07/, text);
+	assert.match(text, /pid \d+ POSIX — \\x1b]0;PWNED\\x07\\x1b\[2J\\x1b\[31m\\u009b31m/, text);
+	assert.match(text, /pid \d+ OFD — \\x1b]0;PWNED\\x07/, text);
 	assert.ok(text.includes(String.raw`\x1b]0;PWNED\x07\x1b[2J\u009b31m/server.lock`), `the directory name: ${text}`);
 });
 
