@@ -408,11 +408,23 @@ export function verdict(probe: DoctorProbe, context: DoctorContext): Finding[] {
 		}
 
 		case 'no-live': {
-			const stuckF = probe.state === STATE.failingBack ? ['state F and nobody holds the primary lock: the primary that announced failback died before it got the lock; backups back off on F'] : [];
-			return [{id: 'no-live', level: 'critical', title: `no live: ${assessment.summary}`, evidence: [...evidence, ...stuckF], fix: probe.state === STATE.live && probe.locks.backup.locked ? 'A backup should take over within a second; if it does not, check it is not stopped and that it can read the state.' : 'Start the primary broker (or read the findings above for why the backups do not take over).'}];
+			return [{id: 'no-live', level: 'critical', title: `no live: ${assessment.summary}`, evidence, fix: probe.state === STATE.live && probe.locks.backup.locked ? 'A backup should take over within a second; if it does not, check it is not stopped and that it can read the state.' : 'Start the primary broker (or read the findings above for why the backups do not take over).'}];
 		}
 
 		case 'failing-back': {
+			// F with nobody on the primary lock for a while: the primary that announced failback
+			// died before it got the lock, and backups back off on F. Nothing recovers by itself.
+			const since = context.observation?.stateSince;
+			if (!probe.locks.live.locked && since !== undefined && context.now - since >= FAILBACK_STUCK_MS) {
+				return [{
+					id: 'failing-back',
+					level: 'critical',
+					title: `stuck in F with no live for ${seconds(context.now - since)}: the primary that announced failback is gone`,
+					evidence: [...evidence, 'state F and nobody holds the primary lock: the primary that wrote F died (or was stopped) before it got the lock; backups back off on F and never take over'],
+					fix: 'Start the primary again (it writes F, takes the free primary lock and becomes live).',
+				}];
+			}
+
 			return [{id: 'failing-back', level: 'warning', title: `failing back: ${assessment.summary}`, evidence, fix: 'Normally over in a few seconds; run doctor again if it is not.'}];
 		}
 
