@@ -1,6 +1,6 @@
 // The 19-byte server.lock layout shared with Artemis' FileLockNodeManager.
 // Pure functions only: no I/O happens here.
-import {randomUUID} from 'node:crypto';
+import {randomBytes} from 'node:crypto';
 
 export const STATE_OFFSET = 0;
 export const LIVE_LOCK_OFFSET = 1;
@@ -53,9 +53,17 @@ export function describeStateByte(state: number | undefined): string {
 	return printable ? `'${String.fromCharCode(state)}' (${hex})` : hex;
 }
 
+/**
+ * The node id as Artemis reads it (`new UUID(TYPE_TIME_BASED, bytes)`): it forces the version
+ * nibble to 1 and the RFC 4122 variant, so that is the id its logs and JMX print. Ids that
+ * Artemis (or ha-tui) wrote are time-based already and read back unchanged; `raw` keeps the bytes.
+ */
 export function nodeIdToUuid(bytes: Uint8Array): string {
 	if (bytes.length !== NODE_ID_LENGTH) throw new RangeError(`node id must be ${NODE_ID_LENGTH} bytes, got ${bytes.length}`);
-	const hex = Buffer.from(bytes).toString('hex');
+	const seen = Buffer.from(bytes);
+	seen[6] = (seen[6] & 0x0f) | 0x10;
+	seen[8] = (seen[8] & 0x3f) | 0x80;
+	const hex = seen.toString('hex');
 	return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
@@ -65,8 +73,28 @@ export function uuidToNodeId(uuid: string): Uint8Array {
 	return new Uint8Array(Buffer.from(hex, 'hex'));
 }
 
+/** 100 ns intervals between the UUID epoch (1582-10-15) and the Unix epoch. */
+const UUID_EPOCH_OFFSET = 0x01_b2_1d_d2_13_81_40_00n;
+let lastTimestamp = 0n;
+
+/**
+ * A new node id, time-based (version 1) as Artemis' UUIDGenerator makes them: a 60-bit
+ * timestamp, a random clock sequence, and a random node with the multicast bit set (RFC 4122
+ * §4.5: not a real MAC address). A random (version 4) id would read back with another version
+ * nibble in Artemis (see nodeIdToUuid), so the broker would print another id than ha-tui.
+ */
 export function newNodeId(): Uint8Array {
-	return uuidToNodeId(randomUUID());
+	let timestamp = BigInt(Date.now()) * 10_000n + UUID_EPOCH_OFFSET;
+	if (timestamp <= lastTimestamp) timestamp = lastTimestamp + 1n; // unique within a process
+	lastTimestamp = timestamp;
+	const bytes = Buffer.alloc(NODE_ID_LENGTH);
+	bytes.writeUInt32BE(Number(timestamp & 0xff_ff_ff_ffn), 0); // time_low
+	bytes.writeUInt16BE(Number((timestamp >> 32n) & 0xff_ffn), 4); // time_mid
+	bytes.writeUInt16BE(Number((timestamp >> 48n) & 0x0f_ffn) | 0x10_00, 6); // version 1, time_hi
+	randomBytes(8).copy(bytes, 8); // clock sequence and node
+	bytes[8] = (bytes[8] & 0x3f) | 0x80; // RFC 4122 variant
+	bytes[10] |= 0x01; // multicast bit: a random node, not a MAC address
+	return new Uint8Array(bytes);
 }
 
 export type DecodedLockFile = {

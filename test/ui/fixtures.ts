@@ -4,7 +4,7 @@ import type {ActionResult, LogEntry, NodeView, SessionLike, SessionView} from '.
 import {planFailback, planForceFailover, planPause} from '../../source/session/policy.js';
 import type {Snapshot} from '../../source/watch/snapshot.js';
 
-export const NODE_ID = '7ece4f00-c0f4-45c4-967a-a7156bda59d8';
+export const NODE_ID = '7ece4f00-c0f4-15c4-967a-a7156bda59d8';
 export const PATH = '/srv/artemis/data/journal/server.lock';
 export const T0 = new Date(2026, 0, 2, 3, 4, 5).getTime();
 

@@ -45,7 +45,7 @@ test('lock file panel: state decoded, node id as UUID, 19 bytes with the segment
 	const text = frame(<LockFilePanel snapshot={makeSnapshot()} width={80}/>);
 	assert.match(text, /state 'L' \(0x4c\) live/);
 	assert.match(text, new RegExp(`node id ${NODE_ID}`));
-	assert.match(text, /bytes 4c {5}30 {4}30 {6}7e ce 4f 00 c0 f4 45 c4 96 7a a7 15 6b da 59 d8/);
+	assert.match(text, /bytes 4c {5}30 {4}30 {6}7e ce 4f 00 c0 f4 15 c4 96 7a a7 15 6b da 59 d8/);
 	assert.match(text, /state {2}live {2}backup {2}node id \(16 bytes\)/);
 	for (const [byte, name] of [['P', 'paused'], ['F', 'failing back'], ['0', 'first start'], ['N', 'not started']]) {
 		assert.match(frame(<LockFilePanel snapshot={makeSnapshot({state: byte})} width={80}/>), new RegExp(`state '${byte}' \\(0x[0-9a-f]{2}\\) ${name}`));
