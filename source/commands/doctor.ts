@@ -70,7 +70,7 @@ export function doctorText(probe: DoctorProbe, findings: readonly Finding[]): st
 	const layout = probe.layout ? `, ${probe.layout} layout` : '';
 	const lines = [`ha-tui doctor: ${sanitize(probe.path)}${layout}`];
 	for (const finding of findings) {
-		lines.push('', `${levelLabel[finding.level].padEnd(8)} ${finding.id}: ${sanitize(finding.title)}`);
+		lines.push('', `${levelLabel[finding.level].padEnd(8)} ${finding.id} — ${sanitize(finding.title)}`);
 		for (const fact of finding.evidence) lines.push(`         · ${sanitize(fact)}`);
 		lines.push(`         fix: ${sanitize(finding.fix)}`);
 	}

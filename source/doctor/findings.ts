@@ -163,7 +163,7 @@ export function paused(probe: DoctorProbe, context: DoctorContext): Finding[] {
 	return [{
 		id: 'paused',
 		level: 'critical',
-		title: 'paused: the primary stopped cleanly and the backups stay passive by design',
+		title: 'the primary stopped cleanly; the backups stay passive by design',
 		evidence,
 		fix: 'Start the primary again (it becomes live at once). To have a backup take over when the primary is stopped cleanly, set <failover-on-shutdown>true</failover-on-shutdown> in the primary\'s <ha-policy><shared-store><primary> (broker.xml).',
 	}];
@@ -194,7 +194,7 @@ export function neverStarted(probe: DoctorProbe, context: DoctorContext): Findin
 	return [{
 		id: 'never-started',
 		level: 'critical',
-		title: elsewhere.length > 0 ? 'never started: the primary runs, but on another directory' : 'never started: the primary has not started on this directory',
+		title: elsewhere.length > 0 ? 'the primary runs, but on another directory: it has never started on this one' : 'the primary has never started on this directory',
 		evidence,
 		fix: elsewhere.length > 0
 			? `Point the primary and the backup at the same shared directory (absolute <journal-directory> or <node-manager-lock-directory> in both broker.xml files; a relative data/journal resolves inside each instance), then restart them.`
@@ -278,7 +278,7 @@ export function failbackStuck(probe: DoctorProbe, context: DoctorContext): Findi
 	return [{
 		id: 'failback-stuck',
 		level: 'warning',
-		title: `failback stuck: the state has been F for ${seconds(duration)} and the active node keeps the primary lock`,
+		title: `the state has been F for ${seconds(duration)} and the active node keeps the primary lock`,
 		evidence: [...evidence, ...causes],
 		fix: `Fix the cause on the active node (allow-failback true, a cluster connection to the primary), or stop it${active[0]?.pid ? ` (pid ${active[0].pid})` : ''}: the returning primary then gets the primary lock at once.`,
 	}];
@@ -400,15 +400,15 @@ export function verdict(probe: DoctorProbe, context: DoctorContext): Finding[] {
 	const evidence = [`state ${stateText(probe)}`, `primary lock: ${live}`, `backup lock: ${backup}`];
 	switch (assessment.verdict as string) {
 		case 'healthy': {
-			return [{id: 'healthy', level: 'ok', title: `healthy: ${live} is live, ${backup} waits as backup`, evidence, fix: 'Nothing to do.'}];
+			return [{id: 'healthy', level: 'ok', title: `${live} is live, ${backup} waits as backup`, evidence, fix: 'Nothing to do.'}];
 		}
 
 		case 'no-backup': {
-			return [{id: 'no-backup', level: 'warning', title: `no backup: ${live} is live and no backup holds the backup lock`, evidence, fix: 'Start a backup broker on this directory; until then a failure of the live is an outage.'}];
+			return [{id: 'no-backup', level: 'warning', title: `${live} is live and no backup holds the backup lock`, evidence, fix: 'Start a backup broker on this directory; until then a failure of the live is an outage.'}];
 		}
 
 		case 'no-live': {
-			return [{id: 'no-live', level: 'critical', title: `no live: ${assessment.summary}`, evidence, fix: probe.state === STATE.live && probe.locks.backup.locked ? 'A backup should take over within a second; if it does not, check it is not stopped and that it can read the state.' : 'Start the primary broker (or read the findings above for why the backups do not take over).'}];
+			return [{id: 'no-live', level: 'critical', title: assessment.summary, evidence, fix: probe.state === STATE.live && probe.locks.backup.locked ? 'A backup should take over within a second; if it does not, check it is not stopped and that it can read the state.' : 'Start the primary broker (or read the findings above for why the backups do not take over).'}];
 		}
 
 		case 'failing-back': {
@@ -425,11 +425,11 @@ export function verdict(probe: DoctorProbe, context: DoctorContext): Finding[] {
 				}];
 			}
 
-			return [{id: 'failing-back', level: 'warning', title: `failing back: ${assessment.summary}`, evidence, fix: 'Normally over in a few seconds; run doctor again if it is not.'}];
+			return [{id: 'failing-back', level: 'warning', title: assessment.summary, evidence, fix: 'Normally over in a few seconds; run doctor again if it is not.'}];
 		}
 
 		case 'transition': {
-			return [{id: 'transition', level: 'warning', title: `in transition: ${assessment.summary}`, evidence, fix: 'Normally over in a few seconds; run doctor again if it is not.'}];
+			return [{id: 'transition', level: 'warning', title: assessment.summary, evidence, fix: 'Normally over in a few seconds; run doctor again if it is not.'}];
 		}
 
 		case 'mixed-layout': {

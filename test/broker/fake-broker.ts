@@ -62,8 +62,9 @@ export async function fakeBroker(options: FakeBrokerOptions = {}): Promise<Child
 	const properties = Object.entries(options.properties ?? {}).map(([key, value]) => `-D${key}=${value}`);
 	const locks = (options.locks ?? []).map(lock => `${lock.file}:${lock.start ?? 0}:${lock.length ?? 0}`);
 	const argv = ['-c', script, ...properties, '--add-opens', 'java.base/jdk.internal.misc=ALL-UNNAMED', ...(options.plain ? [] : [ARTEMIS_MAIN, 'run']), '--locks', ...locks];
+	// Another user may not reach a python under root's home (pyenv): use the system one then.
 	const [command, args] = options.user
-		? ['setpriv', [`--reuid=${options.user.uid}`, `--regid=${options.user.gid}`, '--clear-groups', 'python3', ...argv]]
+		? ['setpriv', [`--reuid=${options.user.uid}`, `--regid=${options.user.gid}`, '--clear-groups', fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3', ...argv]]
 		: ['python3', argv];
 	const child = spawn(command, args as string[], {stdio: ['pipe', 'pipe', 'pipe']});
 	let output = '';

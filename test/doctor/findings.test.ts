@@ -82,7 +82,7 @@ test('never-started: 0 or N with a backup waiting; names a local primary that us
 	for (const state of ['0', 'N', undefined]) {
 		const findings = runDoctor(probe({state, backup: [{pid: 200}]}), context([running(200, brokerB)]));
 		assert.equal(findings[0].id, 'never-started', String(state));
-		assert.match(findings[0].title, /has not started on this directory/);
+		assert.match(findings[0].title, /has never started on this directory/);
 	}
 
 	const elsewhere = {...brokerA, lockDirectory: '/opt/a/data/journal'};
