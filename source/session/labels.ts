@@ -1,6 +1,7 @@
 // Words for node phases and lock holders, shared by the event log and the screen.
 import type {NodePhase} from '../node-manager/ha-node.js';
 import type {Holder} from '../lock-file/probe.js';
+import {HOLDER_NOT_VISIBLE} from '../watch/changes.js';
 import type {NodeView} from './types.js';
 
 export const phaseLabel: Readonly<Record<NodePhase, string>> = {
@@ -30,5 +31,6 @@ export function nodeName(node: Pick<NodeView, 'label' | 'role'>): string {
 /** `pid 4264 OFD` — the part of a holder that fits anywhere. */
 export function holderName(holder: Holder): string {
 	if (holder.sameProcess) return `this process (${holder.kind})`;
-	return `pid ${holder.pid ?? '?'} ${holder.kind}`;
+	if (holder.pid === undefined) return `${HOLDER_NOT_VISIBLE} (${holder.kind})`;
+	return `pid ${holder.pid} ${holder.kind}`;
 }

@@ -4,6 +4,7 @@ import {Box, Text} from 'ink';
 import {SEGMENTS, type Segment} from '../lock-file/format.js';
 import {verdictLabel, type Verdict} from '../lock-file/verdict.js';
 import {holderName, nodeName} from '../session/labels.js';
+import {HOLDER_NOT_VISIBLE} from '../watch/changes.js';
 import type {NodeView, SessionView} from '../session/types.js';
 import {age, lineCount} from './format.js';
 import {sanitize} from '../text/sanitize.js';
@@ -40,7 +41,7 @@ function ourNode(segment: Segment, nodes: readonly NodeView[]): NodeView | undef
 export function holderText(view: SessionView, segment: Segment): string {
 	const lock = view.snapshot.probe?.locks[segment];
 	if (!lock?.locked) return 'free';
-	if (lock.holders.length === 0) return 'held (holder not visible from this host)';
+	if (lock.holders.length === 0) return HOLDER_NOT_VISIBLE;
 	return lock.holders.map(holder => {
 		if (holder.sameProcess) {
 			const node = ourNode(segment, view.nodes);

@@ -11,11 +11,16 @@ export type Change = {
 	readonly message: string;
 };
 
+/** The kernel says locked but /proc will not say by whom: the same words as `status`. */
+export const HOLDER_NOT_VISIBLE = 'holder not visible (hidepid / other user / other host)';
+
 function holderText(snapshot: Snapshot, segment: Segment): string {
 	const lock = snapshot.probe?.locks[segment];
 	if (!lock?.locked) return 'free';
-	if (lock.holders.length === 0) return 'locked (holder unknown)';
-	return lock.holders.map(holder => `pid ${holder.pid ?? '?'} (${holder.kind}${holder.sameProcess ? ', this process' : ''})`).join(', ');
+	if (lock.holders.length === 0) return `locked (${HOLDER_NOT_VISIBLE})`;
+	return lock.holders.map(holder => holder.pid === undefined
+		? `${HOLDER_NOT_VISIBLE} (${holder.kind})`
+		: `pid ${holder.pid} (${holder.kind}${holder.sameProcess ? ', this process' : ''})`).join(', ');
 }
 
 export function diffSnapshots(before: Snapshot | undefined, after: Snapshot): Change[] {
