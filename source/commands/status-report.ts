@@ -1,7 +1,10 @@
 // The `status` report: the --json object and the human text, from one probe.
+import {brokerLabel, brokerOf, type BrokerInfo} from '../broker/index.js';
 import {describeStateByte, verdictLabel, type Assessment, type Holder, type Probe, type Segment} from '../lock-file/index.js';
+import {sanitize} from '../text/sanitize.js';
 
-export type HolderJson = {pid: number | null; command: string | null; kind: string; sameProcess: boolean};
+/** `broker`: present when the holder is an Artemis or HornetQ broker (issue 10). */
+export type HolderJson = {pid: number | null; command: string | null; kind: string; sameProcess: boolean; broker?: BrokerInfo};
 
 export type StatusJson = {
 	path: string;
@@ -23,7 +26,8 @@ export type StatusJson = {
 };
 
 export function holderJson(holder: Holder): HolderJson {
-	return {pid: holder.pid ?? null, command: holder.command ?? null, kind: holder.kind, sameProcess: holder.sameProcess};
+	const broker = brokerOf(holder.pid);
+	return {pid: holder.pid ?? null, command: holder.command ?? null, kind: holder.kind, sameProcess: holder.sameProcess, ...(broker ? {broker} : {})};
 }
 
 export function statusJson(probe: Probe, assessment: Assessment): StatusJson {
@@ -58,7 +62,10 @@ const NOT_VISIBLE = 'holder not visible (hidepid / other user / other host)';
 export function describeHolder(holder: Holder): string {
 	if (holder.pid === undefined) return `${NOT_VISIBLE}, ${holder.kind} lock`;
 	const command = holder.command ?? 'command not visible (hidepid / other user)';
-	return `pid ${holder.pid} ${holder.kind}${holder.sameProcess ? ' (this process)' : ''} — ${command}`;
+	const broker = brokerOf(holder.pid);
+	// "broker-a (primary) pid 2795 …": the name comes from the broker's broker.xml (outside text).
+	const who = broker ? `${sanitize(brokerLabel(broker))} pid ${holder.pid}` : `pid ${holder.pid}`;
+	return `${who} ${holder.kind}${holder.sameProcess ? ' (this process)' : ''} — ${command}`;
 }
 
 export function holderLine(probe: Probe, segment: Segment): string {
