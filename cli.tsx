@@ -102,8 +102,8 @@ async function main(): Promise<number> {
 		}
 
 		case 'doctor': {
-			processIo.err('ha-tui: doctor is not in this build yet');
-			return 3;
+			const {doctor} = await import('./source/commands/doctor.js');
+			return doctor(target, {json: flags.json}, processIo);
 		}
 
 		case 'demo': {

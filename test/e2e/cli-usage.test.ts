@@ -58,6 +58,8 @@ const cases: Array<[string, () => string[], RegExp]> = [
 	['unknown command', () => ['stauts', file], /unknown command: stauts/],
 	['unknown command alone', () => ['stauts'], /unknown command: stauts/],
 	['extra argument', () => ['status', file, 'extra'], /unexpected argument: extra/],
+	['doctor without a file', () => ['doctor', '--json'], /doctor needs a lock file or directory/],
+	['doctor with a flag of node', () => ['doctor', file, '--role', 'backup'], /--role is not an option of doctor/],
 ];
 
 test('usage errors: exit 3, one line, nothing else', async () => {
@@ -80,6 +82,9 @@ test('help and version exit 0; a command\'s --help shows that command', async ()
 	const watch = await runCli(['watch', '--help', '--jsn']);
 	assert.equal(watch.code, 0, 'help wins over a bad flag');
 	assert.match(watch.stdout, /--interval <ms>/);
+	const doctor = await runCli(['doctor', '--help']);
+	assert.equal(doctor.code, 0);
+	assert.match(doctor.stdout, /\$ ha-tui doctor <file\|dir> \[--json\]/);
 	const version = await runCli(['--version']);
 	assert.equal(version.code, 0);
 	assert.equal(version.stdout.trim(), (JSON.parse(fs.readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {version: string}).version);
