@@ -190,7 +190,7 @@ export function neverStarted(probe: DoctorProbe, context: DoctorContext): Findin
 	}
 
 	const elsewhere = peers(probe, context).filter(facts => facts.broker?.role === 'primary' && facts.usesThisDirectory === false);
-	for (const facts of elsewhere) evidence.push(`${describePid(facts.pid, context)} runs here but ${directoryLine(facts)}, not ${directoryOf(probe)}`);
+	for (const facts of elsewhere) evidence.push(`${describePid(facts.pid, context)} runs on this host, but ${directoryLine(facts)}, not ${directoryOf(probe)}`);
 	return [{
 		id: 'never-started',
 		level: 'critical',

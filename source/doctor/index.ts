@@ -14,7 +14,9 @@ const rules = [mixedLayout, holderStopped, paused, neverStarted, notShared, fail
 
 /** Every finding for this probe, worst first (ties keep the order above: the specific before the verdict). */
 export function runDoctor(probe: DoctorProbe, context: DoctorContext): Finding[] {
-	const findings = rules.flatMap(rule => rule(probe, context));
+	let findings = rules.flatMap(rule => rule(probe, context));
+	// "healthy" only when nothing is wrong: the locks may look fine while their holder is frozen.
+	if (findings.some(finding => severity[finding.level] >= severity.warning)) findings = findings.filter(finding => finding.id !== 'healthy');
 	return findings
 		.map((finding, index) => ({finding, index}))
 		.sort((a, b) => severity[b.finding.level] - severity[a.finding.level] || a.index - b.index)
