@@ -17,7 +17,7 @@ const stateTone: Record<string, ToneName> = {
 	unknown: 'error',
 };
 
-export const LOCK_FILE_PANEL_HEIGHT = 4;
+export const LOCK_FILE_PANEL_HEIGHT = 5;
 
 export function LockFilePanel({snapshot, width}: {readonly snapshot: Snapshot; readonly width: number}) {
 	const {probe} = snapshot;
@@ -29,9 +29,22 @@ export function LockFilePanel({snapshot, width}: {readonly snapshot: Snapshot; r
 				<Tone tone={snapshot.status === 'missing' ? 'warn' : 'error'} wrap="truncate-end"> {sanitize(why)}</Tone>
 				<Text> </Text>
 				<Text> </Text>
+				<Text> </Text>
 			</Box>
 		);
 	}
+
+	// Where the locks are: bytes 1–2 of server.lock (ranges), or the serverlock files (files),
+	// each with its inode, so a replaced file shows.
+	const serverlocks = probe.files.filter(file => file.name !== 'server.lock' && (file.exists || file.name !== 'serverlock.0'));
+	const files = probe.layout === 'ranges' ? '' : serverlocks.map(file => `${file.name} ${file.exists ? `inode ${file.inode ?? '?'}` : 'absent'}`).join(' · ');
+	const layoutTone: ToneName = probe.layout === 'mixed' ? 'error' : 'info';
+	const generation = probe.layout === 'ranges'
+		? 'HornetQ / Artemis ≤ 2.9: bytes 1 (live) and 2 (backup) of server.lock'
+		: probe.layout === 'files'
+			? (probe.files.some(file => file.name === 'serverlock.0' && file.exists) ? 'Artemis 2.10.x' : 'Artemis ≥ 2.10')
+			: 'byte locks AND serverlock files: two generations that cannot see each other';
+	const segmentLabels = probe.layout === 'ranges' ? '       state  live  backup  node id (16 bytes)' : '       state  \'0\'   \'0\'     node id (16 bytes)  (locks: serverlock files)';
 
 	// Decoded from the file's bytes, so hex and a UUID; sanitized all the same (they are outside data).
 	const raw = formatRaw(sanitize(probe.raw));
@@ -46,11 +59,15 @@ export function LockFilePanel({snapshot, width}: {readonly snapshot: Snapshot; r
 			<Text wrap="truncate-end">
 				{' bytes '}
 				<Tone bold tone="accent">{raw.state.padEnd(7)}</Tone>
-				<Tone bold tone="warn">{raw.live.padEnd(6)}</Tone>
-				<Tone bold tone="accent">{raw.backup.padEnd(8)}</Tone>
+				<Tone bold tone={probe.layout === 'ranges' ? 'warn' : 'muted'}>{raw.live.padEnd(6)}</Tone>
+				<Tone bold tone={probe.layout === 'ranges' ? 'accent' : 'muted'}>{raw.backup.padEnd(8)}</Tone>
 				<Text>{raw.nodeId}</Text>
 			</Text>
-			<Tone tone="muted" wrap="truncate-end">{'       state  live  backup  node id (16 bytes)'}</Tone>
+			<Tone tone="muted" wrap="truncate-end">{segmentLabels}</Tone>
+			<Text wrap="truncate-end">
+				{' layout '}<Tone bold tone={layoutTone}>{probe.layout}</Tone>
+				<Tone tone="muted">{` ${generation}${files ? ` · ${sanitize(files)}` : ''}`}</Tone>
+			</Text>
 		</Box>
 	);
 }

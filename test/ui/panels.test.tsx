@@ -46,7 +46,14 @@ test('lock file panel: state decoded, node id as UUID, 19 bytes with the segment
 	assert.match(text, /state 'L' \(0x4c\) live/);
 	assert.match(text, new RegExp(`node id ${NODE_ID}`));
 	assert.match(text, /bytes 4c {5}30 {4}30 {6}7e ce 4f 00 c0 f4 15 c4 96 7a a7 15 6b da 59 d8/);
-	assert.match(text, /state {2}live {2}backup {2}node id \(16 bytes\)/);
+	// The default fixture is the files layout: bytes 1–2 are not locks there.
+	assert.match(text, /state {2}'0' {3}'0' {5}node id \(16 bytes\)/);
+	assert.match(text, /layout files Artemis ≥ 2\.10/);
+	assert.match(text, /serverlock\.1 inode 2146391 · serverlock\.2 inode 2146392/);
+	const ranges = frame(<LockFilePanel snapshot={makeSnapshot({layout: 'ranges'})} width={120}/>);
+	assert.match(ranges, /state {2}live {2}backup {2}node id \(16 bytes\)/);
+	assert.match(ranges, /layout ranges HornetQ \/ Artemis ≤ 2\.9/);
+	assert.doesNotMatch(ranges, /serverlock/);
 	for (const [byte, name] of [['P', 'paused'], ['F', 'failing back'], ['0', 'first start'], ['N', 'not started']]) {
 		assert.match(frame(<LockFilePanel snapshot={makeSnapshot({state: byte})} width={80}/>), new RegExp(`state '${byte}' \\(0x[0-9a-f]{2}\\) ${name}`));
 	}
