@@ -2,6 +2,7 @@
 // POSIX, -1 for OFD), /proc/PID/fdinfo/FD `lock:` lines name the process behind an OFD lock.
 import fs from 'node:fs';
 import process from 'node:process';
+import {decodeBytes} from '../text/sanitize.js';
 
 export type ProcLock = {
 	kind: 'OFD' | 'POSIX' | 'FLOCK' | 'unknown';
@@ -81,13 +82,35 @@ export function locksCovering(locks: readonly ProcLock[], offset: number): ProcL
 	return locks.filter(lock => covers(lock, offset));
 }
 
+/** A command line is chosen by whoever started the process: read at most this much of it. */
+const COMMAND_LINE_LIMIT = 64 * 1024;
+
+/**
+ * The process's arguments joined by spaces, undefined where not readable. Bytes that are not
+ * UTF-8 stay visible (\xff) instead of turning into U+FFFD; control characters are left to
+ * sanitize() at the terminal, as everything from outside.
+ */
 export function commandLine(pid: number): string | undefined {
+	let fd: number | undefined;
 	try {
-		const raw = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-		const command = raw.split('\0').filter(Boolean).join(' ');
-		return command || undefined;
+		fd = fs.openSync(`/proc/${pid}/cmdline`, 'r');
+		const buffer = Buffer.alloc(COMMAND_LINE_LIMIT);
+		let length = 0;
+		for (let read; length < buffer.length && (read = fs.readSync(fd, buffer, length, buffer.length - length, null)) > 0;) length += read;
+		const args: string[] = [];
+		let start = 0;
+		for (let index = 0; index <= length; index++) {
+			if (index < length && buffer[index] !== 0) continue;
+			if (index > start) args.push(decodeBytes(buffer.subarray(start, index)));
+			start = index + 1;
+		}
+
+		const command = args.join(' ') + (length === buffer.length ? ' …' : '');
+		return command.trim() || undefined;
 	} catch {
 		return undefined;
+	} finally {
+		if (fd !== undefined) fs.closeSync(fd);
 	}
 }
 
