@@ -36,10 +36,29 @@ export function readProcStat(pid: number): ProcStat | undefined {
 	}
 }
 
+/** A broker's argv is a few KiB; a hostile one may be megabytes: read no more than this. */
+const MAX_ARGV_BYTES = 256 * 1024;
+
+function readBounded(file: string, limit: number): string {
+	const fd = fs.openSync(file, 'r');
+	try {
+		const buffer = Buffer.alloc(limit);
+		let length = 0;
+		for (;;) {
+			const read = fs.readSync(fd, buffer, length, limit - length, null);
+			if (read === 0 || (length += read) >= limit) break;
+		}
+
+		return buffer.toString('utf8', 0, length);
+	} finally {
+		fs.closeSync(fd);
+	}
+}
+
 /** argv as the process was started (NUL-separated), or undefined when unreadable or a kernel thread. */
 export function readArgv(pid: number): string[] | undefined {
 	try {
-		const raw = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+		const raw = readBounded(`/proc/${pid}/cmdline`, MAX_ARGV_BYTES);
 		const argv = raw.split('\0');
 		if (argv.at(-1) === '') argv.pop();
 		return argv.length > 0 ? argv : undefined;
