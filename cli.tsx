@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-import './source/thread-pool.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import process from 'node:process';

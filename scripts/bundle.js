@@ -26,8 +26,11 @@ await build({
 // (`env -S` is missing from busybox). The second line is a no-op to sh before it execs node,
 // and a string plus a comment to JavaScript. A small young generation (1 MB semi-spaces
 // instead of up to 16 MB) keeps the TUI's RSS ≈ 20 MB lower at the cost of more frequent
-// scavenges, which are tiny here.
+// scavenges, which are tiny here. UV_THREADPOOL_SIZE must be in the environment before node
+// starts: libuv sizes its pool at first use, which the module loader makes before any of our
+// code runs (set from JavaScript, the pool stayed at 4 threads). Each waiting in-process node
+// parks one pool thread in a blocking fcntl.
 const bin = 'dist/bin/cli.js';
 const code = fs.readFileSync(bin, 'utf8').replace(/^#!.*\n/, '');
-fs.writeFileSync(bin, `#!/bin/sh\n':' //; exec node --max-semi-space-size=1 "$0" "$@"\n${code}`);
+fs.writeFileSync(bin, `#!/bin/sh\n':' //; UV_THREADPOOL_SIZE="\${UV_THREADPOOL_SIZE:-16}" exec node --max-semi-space-size=1 "$0" "$@"\n${code}`);
 fs.chmodSync(bin, 0o755);

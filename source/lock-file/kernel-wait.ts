@@ -62,12 +62,15 @@ function setUpInterrupter(): Interrupter | undefined {
 }
 
 /**
- * Pool threads we may park in a blocking wait; the rest stay free for fs work. The launcher
- * (dist/bin/cli.js) sets UV_THREADPOOL_SIZE before node starts: libuv reads it once.
+ * libuv's pool size, as libuv read it: from the environment the process started with (the
+ * launcher, dist/bin/cli.js, sets 16). Read once: a later change of the variable from
+ * JavaScript does not resize a pool the module loader has already started.
  */
+const poolSize = Math.min(Number(process.env.UV_THREADPOOL_SIZE) || 4, 1024);
+
+/** Pool threads we may park in a blocking wait; the rest stay free for fs work. */
 export function kernelWaitBudget(): number {
-	const size = Number(process.env.UV_THREADPOOL_SIZE) || 4;
-	return Math.max(1, Math.min(size, 1024) - 2);
+	return Math.max(1, poolSize - 2);
 }
 
 type InFlight = {
