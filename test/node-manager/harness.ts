@@ -22,13 +22,21 @@ export const fast = {lostLockCheckMs: 20, failbackCheckMs: 20, backoffMs: 20};
 
 export type Recorded = {node: HaNode; events: NodeEvent[]};
 
+/** Every node of a scenario; an 'error' event (an illegal transition among them) fails it. */
 function track(nodes: HaNode[], node: HaNode): HaNode {
 	nodes.push(node);
+	node.on('event', event => {
+		if (event.event === 'error') errors.push(`${node.role}: ${event.detail ?? ''}`);
+	});
 	return node;
 }
 
+const errors: string[] = [];
+
 async function stopAll(nodes: HaNode[]): Promise<void> {
 	await Promise.all(nodes.map(async node => node.stop({failover: true})));
+	const seen = errors.splice(0);
+	if (seen.length > 0) throw new Error(`nodes reported errors (an illegal phase transition?): ${seen.join('; ')}`);
 }
 
 export function fileHarness(layout: 'files' | 'ranges'): Harness {

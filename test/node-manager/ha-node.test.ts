@@ -1,0 +1,77 @@
+// HaNode as a state machine (issue 11 §2): every phase change goes through the table, and
+// cleanup happens whatever a listener does.
+import assert from 'node:assert/strict';
+import {test} from 'node:test';
+import {HaNode, InMemoryNodeManager, InMemoryStore, PHASE_TRANSITIONS, type NodePhase} from '../../source/node-manager/index.js';
+import {waitFor} from '../helpers/temp.js';
+import {fast} from './harness.js';
+
+test('the transition table: terminal phases lead nowhere, every phase is reachable from idle', () => {
+	for (const terminal of ['paused', 'stopped', 'lost-lock'] as const) assert.deepEqual(PHASE_TRANSITIONS[terminal], []);
+	const reached = new Set<NodePhase>(['idle']);
+	for (let changed = true; changed;) {
+		changed = false;
+		for (const phase of [...reached]) {
+			for (const next of PHASE_TRANSITIONS[phase]) {
+				if (!reached.has(next)) {
+					reached.add(next);
+					changed = true;
+				}
+			}
+		}
+	}
+
+	assert.deepEqual([...reached].sort(), Object.keys(PHASE_TRANSITIONS).sort());
+});
+
+test('an illegal transition throws (and the node ends as stopped, saying why, without holding a lock)', async () => {
+	const store = new InMemoryStore();
+	const live = new HaNode(new InMemoryNodeManager(store), {role: 'live', ...fast});
+	const events: string[] = [];
+	live.on('event', event => events.push(event.event));
+	live.start();
+	await waitFor('live', () => live.phase === 'live');
+	// Reach into the machine the way a bug would: live → backup is not in the table.
+	const setPhase = (live as unknown as {setPhase: (phase: NodePhase) => void}).setPhase.bind(live);
+	assert.throws(() => setPhase('backup'), {name: 'IllegalTransitionError', message: 'illegal transition live → backup'});
+	assert.equal(live.phase, 'live', 'a refused transition changes nothing');
+	await live.stop();
+	assert.deepEqual(events, ['failing-back', 'live', 'paused']);
+	assert.equal(store.owners.size, 0);
+});
+
+test('a listener that throws on "paused" cannot keep the live lock held', async () => {
+	const store = new InMemoryStore();
+	const live = new HaNode(new InMemoryNodeManager(store), {role: 'live', ...fast});
+	live.on('event', event => {
+		if (event.event === 'paused') throw new Error('a broken listener');
+	});
+	live.start();
+	await waitFor('live', () => live.phase === 'live');
+	await live.stop();
+	assert.equal(live.phase, 'paused');
+	assert.equal(store.owners.has('live'), false, 'the live lock is still held');
+	assert.equal(store.state, 0x50);
+});
+
+test('phase, phaseSince and activated are read-only from outside', () => {
+	const node = new HaNode(new InMemoryNodeManager(new InMemoryStore()), {role: 'backup'});
+	assert.throws(() => {
+		(node as unknown as {phase: string}).phase = 'live';
+	}, TypeError);
+	assert.throws(() => {
+		(node as unknown as {activated: boolean}).activated = true;
+	}, TypeError);
+	assert.equal(node.phase, 'idle');
+});
+
+test('stop() is idempotent: twice at once is one stop', async () => {
+	const store = new InMemoryStore();
+	const live = new HaNode(new InMemoryNodeManager(store), {role: 'live', ...fast});
+	const events: string[] = [];
+	live.on('event', event => events.push(event.event));
+	live.start();
+	await waitFor('live', () => live.phase === 'live');
+	await Promise.all([live.stop(), live.stop(), live.forceFailover()]);
+	assert.deepEqual(events, ['failing-back', 'live', 'paused']);
+});
