@@ -175,6 +175,15 @@ export class FileLockNodeManager implements NodeManager {
 		}, signal);
 	}
 
+	async replaceState(expected: number, next: number, signal?: AbortSignal): Promise<boolean> {
+		return this.withStateLock(server => {
+			if (readStateByte(server.fd) !== expected) return false;
+			writeStateByte(server.fd, next);
+			this.files.ownMtimeNs = mtimeNs(server.fd);
+			return true;
+		}, signal);
+	}
+
 	touch(): void {
 		const files = this.opened;
 		if (!files) return;

@@ -95,6 +95,8 @@ export class HaNode extends EventEmitter<{event: [NodeEvent]}> {
 	private readonly controller = new AbortController();
 	private running: Promise<void> | undefined;
 	private stopping: Promise<void> | undefined;
+	/** The state a starting live found before it wrote F (to undo an F that led nowhere). */
+	private stateBeforeFailback: number | undefined;
 
 	constructor(readonly manager: NodeManager, options: HaNodeOptions) {
 		super();
@@ -153,6 +155,15 @@ export class HaNode extends EventEmitter<{event: [NodeEvent]}> {
 		this.controller.abort();
 		await this.running?.catch(() => {});
 		if (isTerminal(this.currentPhase)) return;
+		if (this.currentPhase === 'failing-back' && this.stateBeforeFailback === STATE.live) {
+			// We announced failback to a running group and never got the lock. Left in place, our
+			// F would keep every backup from taking over when that live dies later: put its L
+			// back, unless someone wrote since (another failback, a pause).
+			const restored = await this.manager.replaceState(STATE.failingBack, STATE.live, AbortSignal.timeout(this.options.stopTimeoutMs)).catch(() => false);
+			this.shutDown('stopped', true, restored ? 'stopped before getting the live lock; put back the L it replaced' : 'stopped before getting the live lock');
+			return;
+		}
+
 		if (this.currentPhase !== 'live') {
 			this.shutDown('stopped', true);
 			return;
@@ -233,6 +244,7 @@ export class HaNode extends EventEmitter<{event: [NodeEvent]}> {
 		// and waiting backups keep off the live lock until we have it.
 		// The event comes whether or not the lock is free: an activated backup may step down
 		// before we even ask, and the F is in the file either way.
+		this.stateBeforeFailback = await this.manager.readState(signal);
 		await this.manager.writeState(STATE.failingBack, signal);
 		this.setPhase('failing-back', {detail: 'wrote F, taking the live lock'});
 		const started = monotonicMs();

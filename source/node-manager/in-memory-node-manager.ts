@@ -85,6 +85,12 @@ export class InMemoryNodeManager implements NodeManager {
 		this.store.events.emit('change');
 	}
 
+	async replaceState(expected: number, next: number): Promise<boolean> {
+		if (this.generation !== this.store.generation || this.store.state !== expected) return false;
+		await this.writeState(next);
+		return true;
+	}
+
 	touch(): void {
 		if (this.generation !== this.store.generation) return;
 		this.lastOwnWrite = ++this.store.writes;

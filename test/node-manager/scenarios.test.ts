@@ -115,6 +115,20 @@ for (const [name, make] of harnesses) {
 			assert.equal(livesOf([exLive, b1, b2]).length, 1);
 		});
 
+		test('a live that stops before it gets the lock puts back the L its F replaced, so the backups still take over later', async () => {
+			h = make();
+			const {live, backup} = await liveAndBackup();
+			const second = h.node('live');
+			second.start();
+			await waitFor('second live failing back', phaseIs(second, 'failing-back'));
+			assert.equal(h.state(), STATE.failingBack);
+			await second.stop();
+			assert.equal(second.phase, 'stopped');
+			assert.equal(h.state(), STATE.live, 'the F was left in place: a backup would never take over');
+			live.crash();
+			await waitFor('backup takes over', phaseIs(backup, 'live'));
+		});
+
 		test('failback is ignored with allowFailback off', async () => {
 			h = make();
 			const live = await startedLive();
