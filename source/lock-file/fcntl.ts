@@ -71,6 +71,7 @@ function detectPlatform(): Platform {
 
 type Binding = {
 	platform: Platform;
+	futimens: (fd: number, times: Buffer) => number;
 	fcntl: (fd: number, cmd: number, arg: Buffer) => number;
 	fcntlAsync: (fd: number, cmd: number, arg: Buffer, callback: (error: unknown, result: number) => void) => void;
 };
@@ -92,7 +93,8 @@ function load(): Binding {
 			return (fd: number, cmd: number, arg: Buffer) => varFcntl(fd, cmd, '_Inout_ uint8_t *', arg) as number;
 		})()
 		: (fd: number, cmd: number, arg: Buffer) => fixed(fd, cmd, arg) as number;
-	binding = {platform, fcntl, fcntlAsync: fixed.async};
+	const futimens = libc.func('int futimens(int fd, const uint8_t *times)');
+	binding = {platform, fcntl, fcntlAsync: fixed.async, futimens: (fd, times) => futimens(fd, times) as number};
 	return binding;
 }
 
@@ -188,6 +190,20 @@ export function getConflictingLock(fd: number, range: LockRange): ConflictingLoc
 }
 
 export const getLockOnByte = (fd: number, offset: number): ConflictingLock | undefined => getConflictingLock(fd, byteAt(offset));
+
+/**
+ * Sets a file's access and modification times to the nanosecond (fs.futimes goes through a
+ * double and can land a few ns off): used to put back the times a node's own write changed.
+ */
+export function setFileTimesNs(fd: number, atimeNs: bigint, mtimeNs: bigint): void {
+	const b = load();
+	const times = Buffer.alloc(32); // struct timespec[2]: {int64 tv_sec; int64 tv_nsec}
+	times.writeBigInt64LE(atimeNs / 1_000_000_000n, 0);
+	times.writeBigInt64LE(atimeNs % 1_000_000_000n, 8);
+	times.writeBigInt64LE(mtimeNs / 1_000_000_000n, 16);
+	times.writeBigInt64LE(mtimeNs % 1_000_000_000n, 24);
+	if (b.futimens(fd, times) !== 0) throw LockError.fromErrno('futimens', koffi.errno());
+}
 
 /** @internal for kernel-wait.ts */
 export function bindingForWait(): Binding {

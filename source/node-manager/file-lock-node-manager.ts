@@ -25,6 +25,7 @@ import {
 	readBytes,
 	readStateByte,
 	reopen,
+	setFileTimesNs,
 	tryLock,
 	unlock,
 	waitForLock,
@@ -57,6 +58,8 @@ type Opened = {
 	liveFile: OpenedLockFile;
 	/** server.lock's mtime after our own last write or touch (ns). */
 	ownMtimeNs: bigint;
+	/** Our last state write, to undo it (see undoLastWrite). */
+	lastWrite?: {state: number; atimeNs: bigint; mtimeNs: bigint; ownMtimeNs: bigint};
 	watcher?: fs.FSWatcher;
 	changeListeners: Set<() => void>;
 };
@@ -170,16 +173,24 @@ export class FileLockNodeManager implements NodeManager {
 
 	async writeState(state: number, signal?: AbortSignal): Promise<void> {
 		await this.withStateLock(server => {
+			const before = fs.fstatSync(server.fd, {bigint: true});
 			writeStateByte(server.fd, state);
 			this.files.ownMtimeNs = mtimeNs(server.fd);
+			this.files.lastWrite = {state, atimeNs: before.atimeNs, mtimeNs: before.mtimeNs, ownMtimeNs: this.files.ownMtimeNs};
 		}, signal);
 	}
 
-	async replaceState(expected: number, next: number, signal?: AbortSignal): Promise<boolean> {
+	async undoLastWrite(previous: number, signal?: AbortSignal): Promise<boolean> {
 		return this.withStateLock(server => {
-			if (readStateByte(server.fd) !== expected) return false;
-			writeStateByte(server.fd, next);
+			const last = this.files.lastWrite;
+			// Only our own write, untouched since: same byte, same mtime as our write left it.
+			if (!last || readStateByte(server.fd) !== last.state || mtimeNs(server.fd) !== last.ownMtimeNs) return false;
+			writeStateByte(server.fd, previous);
+			// The times it had before our write, within the same hold of the state lock: an
+			// Artemis 2.29+ primary reads a newer mtime with L as a takeover and would stop.
+			setFileTimesNs(server.fd, last.atimeNs, last.mtimeNs);
 			this.files.ownMtimeNs = mtimeNs(server.fd);
+			this.files.lastWrite = undefined;
 			return true;
 		}, signal);
 	}
@@ -238,10 +249,12 @@ export class FileLockNodeManager implements NodeManager {
 		}
 
 		if (stat.mtimeNs > files.ownMtimeNs) {
-			const state = await this.readState(signal);
-			if (state === 0x4c) return `${files.server.path} was modified by another node while the state is L (a backup took over?)`;
-			// F from a failing-back primary, or P: not a takeover. Remember this mtime.
-			files.ownMtimeNs = stat.mtimeNs;
+			// Look again under the state lock, at the state and the mtime together: every state
+			// write (and an undone F, whose mtime is put back) happens under that lock.
+			const now = await this.withStateLock(server => ({state: readStateByte(server.fd), mtimeNs: mtimeNs(server.fd)}), signal);
+			if (now.mtimeNs > files.ownMtimeNs && now.state === 0x4c) return `${files.server.path} was modified by another node while the state is L (a backup took over?)`;
+			// F from a failing-back primary, or P, or nothing left to see: not a takeover.
+			if (now.mtimeNs > files.ownMtimeNs) files.ownMtimeNs = now.mtimeNs;
 		}
 
 		return undefined;

@@ -158,8 +158,9 @@ export class HaNode extends EventEmitter<{event: [NodeEvent]}> {
 		if (this.currentPhase === 'failing-back' && this.stateBeforeFailback === STATE.live) {
 			// We announced failback to a running group and never got the lock. Left in place, our
 			// F would keep every backup from taking over when that live dies later: put its L
-			// back, unless someone wrote since (another failback, a pause).
-			const restored = await this.manager.replaceState(STATE.failingBack, STATE.live, AbortSignal.timeout(this.options.stopTimeoutMs)).catch(() => false);
+			// back, and the file's times with it (a newer mtime with L reads as a takeover to an
+			// Artemis 2.29+ primary), unless someone wrote since (another failback, a pause).
+			const restored = await this.manager.undoLastWrite(STATE.live, AbortSignal.timeout(this.options.stopTimeoutMs)).catch(() => false);
 			this.shutDown('stopped', true, restored ? 'stopped before getting the live lock; put back the L it replaced' : 'stopped before getting the live lock');
 			return;
 		}

@@ -54,6 +54,7 @@ export class InMemoryNodeManager implements NodeManager {
 	readonly description = 'in-memory locks';
 	private generation = -1;
 	private lastOwnWrite = 0;
+	private writesBefore: number | undefined;
 
 	constructor(readonly store: InMemoryStore) {}
 
@@ -80,14 +81,20 @@ export class InMemoryNodeManager implements NodeManager {
 	async writeState(state: number): Promise<void> {
 		// A node whose file was replaced writes into the old (now unlinked) file: not the store.
 		if (this.generation !== this.store.generation) return;
+		this.writesBefore = this.store.writes;
 		this.store.state = state;
 		this.lastOwnWrite = ++this.store.writes;
 		this.store.events.emit('change');
 	}
 
-	async replaceState(expected: number, next: number): Promise<boolean> {
-		if (this.generation !== this.store.generation || this.store.state !== expected) return false;
-		await this.writeState(next);
+	async undoLastWrite(previous: number): Promise<boolean> {
+		// Only our own write, untouched since (the counter is the in-memory mtime).
+		if (this.generation !== this.store.generation || this.lastOwnWrite !== this.store.writes || this.writesBefore === undefined) return false;
+		this.store.state = previous;
+		this.store.writes = this.writesBefore;
+		this.lastOwnWrite = this.writesBefore;
+		this.writesBefore = undefined;
+		this.store.events.emit('change');
 		return true;
 	}
 

@@ -19,8 +19,11 @@ export interface NodeManager {
 	readState(signal?: AbortSignal): Promise<number | undefined>;
 	/** Writes the state byte durably under the state lock. */
 	writeState(state: number, signal?: AbortSignal): Promise<void>;
-	/** Under one hold of the state lock: writes `next` only if the state is `expected`. */
-	replaceState(expected: number, next: number, signal?: AbortSignal): Promise<boolean>;
+	/**
+	 * Undoes this node's last state write — `previous` back, and server.lock's times as they
+	 * were — if nobody wrote or touched the file since; false otherwise. One hold of the state lock.
+	 */
+	undoLastWrite(previous: number, signal?: AbortSignal): Promise<boolean>;
 	tryLock(segment: LockSegment): boolean;
 	/** Resolves holding the lock; rejects (holding nothing) when the signal aborts. */
 	waitLock(segment: LockSegment, signal: AbortSignal): Promise<void>;

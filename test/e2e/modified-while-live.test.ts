@@ -42,3 +42,26 @@ test('a failing-back primary\'s F changes the mtime too, but with F in the file 
 	await backup.next('stepping-down');
 	assert.equal(backup.events.some(event => event.event === 'lost-lock'), false, backup.events.map(event => event.event).join(', '));
 });
+
+test('a second primary stopped before it got the lock puts back L and the file\'s times: the running primary does not take it for a takeover', async () => {
+	const live = group.start('live');
+	const backup = group.start('backup');
+	await live.next('live');
+	await backup.next('waiting-live-lock');
+	const before = fs.statSync(group.file, {bigint: true});
+	const second = group.start('live');
+	await second.next('failing-back');
+	assert.equal(fs.readFileSync(group.file)[0], 0x46, 'F while the second waits');
+	second.child.kill('SIGTERM');
+	const stopped = await second.next('stopped');
+	assert.match(String(stopped.detail), /put back the L/);
+	const after = fs.statSync(group.file, {bigint: true});
+	assert.equal(fs.readFileSync(group.file)[0], 0x4c);
+	assert.equal(after.mtimeNs, before.mtimeNs, 'mtime not put back: an Artemis 2.29+ primary would stop');
+	// Longer than a few lost-lock checks (200 ms): the primary must still be live.
+	await new Promise(resolve => setTimeout(resolve, 800));
+	assert.equal(live.events.some(event => event.event === 'lost-lock'), false, live.events.map(event => event.event).join(', '));
+	// And the group still fails over.
+	live.child.kill('SIGKILL');
+	await backup.next('live');
+});
