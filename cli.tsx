@@ -5,6 +5,7 @@ import process from 'node:process';
 import {fileURLToPath} from 'node:url';
 import {processIo, stdoutWasClosed} from './source/commands/output.js';
 import {parseCommandLine} from './source/commands/usage.js';
+import {errorLine} from './source/text/error-line.js';
 import {sanitize} from './source/text/sanitize.js';
 
 // Holders seen by `status` show this process's command line: keep the arguments in it.
@@ -127,7 +128,7 @@ try {
 	process.exitCode = await main();
 } catch (error) {
 	// Anything that reaches here is a bug, but the user still gets one line, not a stack.
-	process.stderr.write(`ha-tui: ${sanitize(error instanceof Error ? error.message.split('\n')[0] : String(error))}\n`);
+	process.stderr.write(`ha-tui: ${sanitize(errorLine(error))}\n`);
 	if (process.env.HA_TUI_DEBUG) console.error(error);
 	process.exitCode = 3;
 }

@@ -2,7 +2,9 @@
 // check (exit 0/1/2/3), so a typo must not look like CRITICAL: every usage error is exit 3
 // with one line. Each command accepts only its own flags.
 import fs from 'node:fs';
-import {parseArgs} from 'node:util';
+import process from 'node:process';
+import meow from 'meow';
+import {errorLine} from '../text/error-line.js';
 
 export type CommandName = 'status' | 'watch' | 'node' | 'doctor' | 'demo' | 'tui';
 export type LayoutOption = 'files' | 'ranges' | 'auto';
@@ -24,8 +26,6 @@ export type Parsed =
 	| {kind: 'error'; message: string; json: boolean};
 
 type FlagName = 'json' | 'interval' | 'role' | 'layout' | 'allow-failback' | 'no-allow-failback' | 'failover-on-shutdown' | 'create-dir';
-
-const valueFlags = new Set<FlagName>(['interval', 'role', 'layout']);
 
 type CommandSpec = {usage: string; summary: string; flags: readonly FlagName[]; target: 'required' | 'optional'};
 
@@ -94,7 +94,23 @@ export function commandHelp(name: CommandName): string {
 	].join('\n');
 }
 
-const options = Object.fromEntries([...Object.keys(flagHelp), 'help', 'version'].map(name => [name, {type: valueFlags.has(name as FlagName) ? 'string' as const : 'boolean' as const}]));
+// Every flag of every command, parsed once by meow; which command takes which is checked below.
+// No `choices`, `isRequired` or automatic help/version: meow would print its own message and
+// exit 2 (CRITICAL to a monitoring system), so values and unknown flags are checked here.
+const meowFlags = {
+	json: {type: 'boolean'},
+	interval: {type: 'string'},
+	role: {type: 'string'},
+	layout: {type: 'string'},
+	allowFailback: {type: 'boolean'},
+	failoverOnShutdown: {type: 'boolean'},
+	createDir: {type: 'boolean'},
+	help: {type: 'boolean', shortFlag: 'h'},
+	version: {type: 'boolean'},
+} as const;
+
+const kebab = (key: string) => key.replaceAll(/[A-Z]/g, letter => `-${letter.toLowerCase()}`);
+const camel = (name: string) => name.replaceAll(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
 
 /** ha-tui's arguments (without `node cli.js`) to what to do. Never throws. */
 export function parseCommandLine(argv: readonly string[], exists: (path: string) => boolean = fs.existsSync): Parsed {
@@ -105,75 +121,88 @@ export function parseCommandLine(argv: readonly string[], exists: (path: string)
 		json,
 	});
 
-	const {tokens} = parseArgs({args: [...argv], options: {...options, h: {type: 'boolean'}}, strict: false, allowPositionals: true, tokens: true});
-	const positionals = tokens.filter(token => token.kind === 'positional').map(token => token.value);
+	// The flags as typed (before `--`), to name them in messages as the user wrote them.
+	const separator = argv.indexOf('--');
+	const typed = argv.slice(0, separator === -1 ? argv.length : separator).filter(arg => arg.length > 1 && arg.startsWith('-') && !/^-\.?\d/.test(arg));
+	const nameOf = (key: string): string => {
+		for (const arg of typed) {
+			if (arg.startsWith('--')) {
+				const name = arg.slice(2).split('=')[0];
+				if (camel(name.split('.')[0]) === key || camel(name.replace(/^no-/, '')) === key) return `--${name}`;
+			} else if (key.length === 1 && arg.slice(1).includes(key)) {
+				return `-${key}`;
+			}
+		}
+
+		return key.length === 1 ? `-${key}` : `--${kebab(key)}`;
+	};
+
+	let cli: ReturnType<typeof meow<typeof meowFlags>>;
+	// Meow sets process.title to the package name; `status` shows holders' command lines, keep ours.
+	const title = process.title;
+	try {
+		cli = meow({
+			importMeta: import.meta,
+			argv: [...argv],
+			flags: meowFlags,
+			allowUnknownFlags: true,
+			autoHelp: false,
+			autoVersion: false,
+			// Absent switches stay absent: every key in cli.flags was typed.
+			booleanDefault: undefined,
+			pkg: {},
+			description: false,
+			help: false,
+		});
+	} catch (error) {
+		// Meow throws (rather than exits) only for a value flag given twice.
+		const message = errorLine(error);
+		const twice = /^The flag (--\S+) can only be set once/.exec(message);
+		return fail(twice ? `${twice[1]} given more than once` : message, argv.find(arg => named.has(arg)) as CommandName | undefined);
+	} finally {
+		process.title = title;
+	}
+
+	const positionals = cli.input;
 	const first = positionals[0];
 	let command: CommandName = 'tui';
 	if (first !== undefined && named.has(first)) command = first as CommandName;
 	const args = command === 'tui' ? positionals : positionals.slice(1);
 	const spec = commands[command];
-	const wantsHelp = tokens.some(token => token.kind === 'option' && (token.name === 'help' || token.name === 'h'));
-	if (wantsHelp) return {kind: 'help', text: command === 'tui' ? mainHelp() : commandHelp(command)};
-	if (tokens.some(token => token.kind === 'option' && token.name === 'version')) return {kind: 'version'};
+	if (cli.flags.help) return {kind: 'help', text: command === 'tui' ? mainHelp() : commandHelp(command)};
+	if (cli.flags.version) return {kind: 'version'};
 
-	const flags: Flags = {json: false, interval: 250, layout: 'auto', allowFailback: true, failoverOnShutdown: false, createDir: false};
-	for (const token of tokens) {
-		if (token.kind !== 'option') continue;
-		const name = token.name as FlagName;
-		if (!(name in flagHelp)) return fail(`unknown option ${token.rawName}`, command);
-		if (!spec.flags.includes(name)) return fail(`${token.rawName} is not an option of ${command === 'tui' ? 'the TUI' : command}`, command);
-		if (!valueFlags.has(name)) {
-			if (token.value !== undefined) return fail(`${token.rawName} takes no value`, command);
-		} else if (token.value === undefined || (!token.inlineValue && token.value.startsWith('-'))) {
-			return fail(`${token.rawName} needs a value`, command);
-		}
+	const given = Object.keys(cli.flags).filter(key => cli.flags[key] !== undefined && key !== 'help' && key !== 'version');
+	for (const key of given) {
+		const name = kebab(key) as FlagName;
+		if (!(key in meowFlags)) return fail(`unknown option ${nameOf(key)}`, command);
+		if (!spec.flags.includes(name)) return fail(`${nameOf(key)} is not an option of ${command === 'tui' ? 'the TUI' : command}`, command);
+	}
 
-		const value = token.value ?? '';
-		switch (name) {
-			case 'json': {
-				flags.json = true;
-				break;
-			}
+	const withValue = typed.find(arg => arg.startsWith('--') && arg.includes('=') && meowFlags[camel(arg.slice(2, arg.indexOf('=')).replace(/^no-/, '')) as keyof typeof meowFlags]?.type === 'boolean');
+	if (withValue) return fail(`${withValue.slice(0, withValue.indexOf('='))} takes no value`, command);
+	for (const key of ['role', 'layout', 'interval'] as const) {
+		const value = cli.flags[key] as unknown;
+		// `--role` last or before another flag gives '', `--no-role` gives false.
+		if (value !== undefined && (typeof value !== 'string' || value === '')) return fail(`${nameOf(key)} needs a value`, command);
+	}
 
-			case 'interval': {
-				const ms = Number(value);
-				if (!/^\d+$/.test(value) || ms < 10) return fail(`--interval must be a whole number of ms ≥ 10, got ${JSON.stringify(value)}`, command);
-				flags.interval = ms;
-				break;
-			}
+	const flags: Flags = {json: cli.flags.json ?? false, interval: 250, layout: 'auto', allowFailback: cli.flags.allowFailback ?? true, failoverOnShutdown: cli.flags.failoverOnShutdown ?? false, createDir: cli.flags.createDir ?? false};
+	const {interval, role, layout} = cli.flags;
+	if (interval !== undefined) {
+		const ms = Number(interval);
+		if (!/^\d+$/.test(interval) || ms < 10) return fail(`--interval must be a whole number of ms ≥ 10, got ${JSON.stringify(interval)}`, command);
+		flags.interval = ms;
+	}
 
-			case 'role': {
-				if (value !== 'primary' && value !== 'live' && value !== 'backup') return fail(`--role must be primary (or live) or backup, got ${JSON.stringify(value)}`, command);
-				flags.role = value === 'backup' ? 'backup' : 'live';
-				break;
-			}
+	if (role !== undefined) {
+		if (role !== 'primary' && role !== 'live' && role !== 'backup') return fail(`--role must be primary (or live) or backup, got ${JSON.stringify(role)}`, command);
+		flags.role = role === 'backup' ? 'backup' : 'live';
+	}
 
-			case 'layout': {
-				if (value !== 'files' && value !== 'ranges' && value !== 'auto') return fail(`--layout must be files, ranges or auto, got ${JSON.stringify(value)}`, command);
-				flags.layout = value;
-				break;
-			}
-
-			case 'allow-failback': {
-				flags.allowFailback = true;
-				break;
-			}
-
-			case 'no-allow-failback': {
-				flags.allowFailback = false;
-				break;
-			}
-
-			case 'failover-on-shutdown': {
-				flags.failoverOnShutdown = true;
-				break;
-			}
-
-			case 'create-dir': {
-				flags.createDir = true;
-				break;
-			}
-		}
+	if (layout !== undefined) {
+		if (layout !== 'files' && layout !== 'ranges' && layout !== 'auto') return fail(`--layout must be files, ranges or auto, got ${JSON.stringify(layout)}`, command);
+		flags.layout = layout;
 	}
 
 	// `ha-tui stauts FILE`, or `ha-tui stauts`: a word that is no path here is a mistyped command,
