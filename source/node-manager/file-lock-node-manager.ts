@@ -53,6 +53,8 @@ type Opened = {
 	targets: Readonly<Record<Lock, LockTarget>>;
 	/** One descriptor (one open file description) per lock. */
 	lockFds: Record<Lock, number>;
+	/** 2.10.x's state lock (serverlock.0), where that file exists: taken before the 2.11+ one. */
+	oldState?: {fd: number; range: LockTarget['range']};
 	/** Read-only descriptor on the live lock's file: F_OFD_GETLK through it sees our own lock. */
 	liveProbeFd: number;
 	liveFile: OpenedLockFile;
@@ -117,7 +119,11 @@ export class FileLockNodeManager implements NodeManager {
 			// sees a server.lock alone (which would read as the ranges layout).
 			const serverlock0 = path.join(directory, 'serverlock.0');
 			const hasServerlock0 = layout === 'files' && fs.existsSync(serverlock0);
-			const targets = lockTargets(layout, directory, {serverlock0: hasServerlock0});
+			// The state lock of 2.11+ (the whole of server.lock) always; where serverlock.0 exists
+			// — a directory a 2.10.x broker ever ran on: nobody deletes it — that of 2.10.x too,
+			// taken first, so brokers of both generations are kept out while we read or write.
+			const targets = lockTargets(layout, directory);
+			const oldStateTarget = hasServerlock0 ? lockTargets(layout, directory, {serverlock0: true}).state : undefined;
 			const lockFiles = new Map<string, OpenedLockFile>();
 			if (layout === 'files') {
 				for (const name of ['serverlock.1', 'serverlock.2', ...(hasServerlock0 ? ['serverlock.0'] : [])]) {
@@ -130,10 +136,11 @@ export class FileLockNodeManager implements NodeManager {
 			lockFiles.set(path.join(directory, SERVER_LOCK), server);
 			const descriptorFor = (lock: Lock): number => track({fd: reopen(lockFiles.get(targets[lock].file)!, 'write')}).fd;
 			const lockFds = {state: descriptorFor('state'), live: descriptorFor('live'), backup: descriptorFor('backup')};
+			const oldState = oldStateTarget ? {fd: track({fd: reopen(lockFiles.get(oldStateTarget.file)!, 'write')}).fd, range: oldStateTarget.range} : undefined;
 			const liveFile = lockFiles.get(targets.live.file)!;
 			const liveProbeFd = track({fd: reopen(liveFile, 'read')}).fd;
 			this.nodeId = decodeLockFile(readBytes(server.fd)).nodeId;
-			this.opened = {layout, server, targets, lockFds, liveProbeFd, liveFile, ownMtimeNs: mtimeNs(server.fd), watcher, changeListeners};
+			this.opened = {layout, server, targets, lockFds, oldState, liveProbeFd, liveFile, ownMtimeNs: mtimeNs(server.fd), watcher, changeListeners};
 			this.chosen = layout;
 			// The lock files opened above are not lock descriptors themselves (except server.lock's
 			// for the state byte): close the extra ones; the locks have their own descriptors.
@@ -155,15 +162,23 @@ export class FileLockNodeManager implements NodeManager {
 	/** Holds the state lock around fn, as Artemis ≥ 2.4 does around every state read and write. */
 	private async withStateLock<T>(fn: (server: OpenedLockFile) => T, signal?: AbortSignal): Promise<T> {
 		const files = this.files;
-		const fd = files.lockFds.state;
-		const {range} = files.targets.state;
-		if (!tryLock(fd, range)) await waitForLock(fd, range, {signal});
+		const locks = [...(files.oldState ? [files.oldState] : []), {fd: files.lockFds.state, range: files.targets.state.range}];
+		const taken: typeof locks = [];
 		try {
+			// Always in the same order (serverlock.0, then server.lock): no two ha-tui nodes can
+			// deadlock, and an Artemis node only ever takes one of them.
+			for (const lock of locks) {
+				if (!tryLock(lock.fd, lock.range)) await waitForLock(lock.fd, lock.range, {signal});
+				taken.push(lock);
+			}
+
 			return fn(files.server);
 		} finally {
-			try {
-				unlock(fd, range);
-			} catch {}
+			for (const lock of taken.reverse()) {
+				try {
+					unlock(lock.fd, lock.range);
+				} catch {}
+			}
 		}
 	}
 
@@ -318,7 +333,7 @@ export class FileLockNodeManager implements NodeManager {
 		for (const listener of [...files.changeListeners]) listener();
 		// Closing a lock's only descriptor drops its OFD lock, as a dying process would. A
 		// descriptor with a wait in flight closes once the kernel call has returned.
-		for (const fd of [files.lockFds.live, files.lockFds.backup, files.lockFds.state, files.liveProbeFd, files.server.fd]) closeDescriptor(fd);
+		for (const fd of [files.lockFds.live, files.lockFds.backup, files.lockFds.state, ...(files.oldState ? [files.oldState.fd] : []), files.liveProbeFd, files.server.fd]) closeDescriptor(fd);
 	}
 }
 

@@ -53,7 +53,8 @@ process.stdin.on('end', () => process.exit(0));
 }
 
 export async function release(child: ChildProcess): Promise<void> {
-	if (child.exitCode !== null) return;
+	// A killed child has a signalCode and no exitCode: already gone either way.
+	if (child.exitCode !== null || child.signalCode !== null) return;
 	child.kill('SIGKILL');
 	await once(child, 'exit');
 }
