@@ -1,6 +1,6 @@
 // The latest events, oldest at the top, one line each.
 import React from 'react';
-import {Box, Text} from 'ink';
+import {Box} from 'ink';
 import type {LogEntry} from '../session/types.js';
 import {clockMs} from './format.js';
 import {sanitize} from '../text/sanitize.js';

@@ -11,7 +11,8 @@ export function useNow(startTimes: readonly number[]): number {
 	useEffect(() => {
 		const current = Date.now();
 		let wait = nextMinute(current);
-		for (const start of startTimes) wait = Math.min(wait, nextAgeChange(current - start));
+		// From the key, not the array: a new array with the same times is not a change.
+		for (const start of key ? key.split(',').map(Number) : []) wait = Math.min(wait, nextAgeChange(current - start));
 		const timer = setTimeout(() => setNow(Date.now()), Math.max(1000, wait + 2));
 		return () => clearTimeout(timer);
 	}, [now, key]);

@@ -10,7 +10,7 @@ export function useTerminalSize(fixed?: Size): Size {
 	const [size, setSize] = useState(read);
 	useEffect(() => {
 		if (fixed) return;
-		const onResize = () => setSize(read());
+		const onResize = () => setSize({columns: stdout.columns || 80, rows: stdout.rows || 24});
 		stdout.on('resize', onResize);
 		return () => {
 			stdout.off('resize', onResize);

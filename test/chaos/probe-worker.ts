@@ -1,7 +1,6 @@
 // Samples the lock file from outside the nodes, in a worker so the harness' event loop stays
 // responsive: probeLockFile never takes a lock, /proc/locks is read once per sample (atomic).
 import fs from 'node:fs';
-import process from 'node:process';
 import {parentPort, workerData} from 'node:worker_threads';
 import {probeLockFile, type Probe} from '../../source/lock-file/index.js';
 import {deviceToProc, parseProcLockLine} from '../../source/lock-file/proc-locks.js';
