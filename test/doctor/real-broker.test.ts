@@ -8,35 +8,20 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {after, before, describe, test, type TestContext} from 'node:test';
+import {after, before, describe, test} from 'node:test';
 import {clearBrokerCache} from '../../source/broker/index.js';
 import {doctor, type DoctorJson} from '../../source/commands/doctor.js';
-import {BrokerPair, brokerLine, brokerLog, realArtemis, type RealArtemis} from '../helpers/artemis.js';
+import {BrokerPair, brokerLine, brokerLog, realArtemis, type RealArtemis, sequentialSteps} from '../helpers/artemis.js';
 import {ProcessGroup, pollUntil, runCli, type Spawned} from '../helpers/spawned.js';
 
 const group = new ProcessGroup();
 let root: string | undefined;
 let artemis: RealArtemis;
 let pair: BrokerPair;
-let skipReason: string | undefined;
-let failedStep: string | undefined;
 let primary: Spawned;
 let backup: Spawned;
 
-async function step(t: TestContext, body: () => Promise<void>): Promise<void> {
-	if (skipReason ?? failedStep) {
-		t.skip(skipReason ?? `an earlier step failed: ${failedStep}`);
-		return;
-	}
-
-	try {
-		await body();
-	} catch (error) {
-		failedStep = t.name;
-		if (error instanceof Error) error.message += `\n${group.describe()}`;
-		throw error;
-	}
-}
+const {step, skip} = sequentialSteps(group);
 
 async function runDoctor(directory: string): Promise<{code: number; json: DoctorJson}> {
 	const out: string[] = [];
@@ -54,7 +39,7 @@ describe('doctor beside a real Artemis 2.40.0 shared-store pair', () => {
 	before(async () => {
 		const found = await realArtemis();
 		if ('skip' in found) {
-			skipReason = found.skip;
+			skip(found.skip);
 			return;
 		}
 

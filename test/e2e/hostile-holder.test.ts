@@ -10,6 +10,7 @@ import {after, before, test} from 'node:test';
 import {encodeNewLockFile} from '../../source/lock-file/index.js';
 import {cliPath} from '../helpers/cli.js';
 import {describeControl} from '../helpers/hostile.js';
+import {ready} from '../helpers/holders.js';
 import {hasPython} from '../helpers/holders.js';
 import {ProcessGroup} from '../helpers/spawned.js';
 import {tempDir} from '../helpers/temp.js';
@@ -23,18 +24,6 @@ let temp: ReturnType<typeof tempDir>;
 let file: string;
 const holders: ChildProcess[] = [];
 const group = new ProcessGroup();
-
-async function ready(child: ChildProcess): Promise<void> {
-	let text = '';
-	child.stdout!.setEncoding('utf8');
-	await new Promise<void>((resolve, reject) => {
-		child.stdout!.on('data', (chunk: string) => {
-			text += chunk;
-			if (text.includes('locked')) resolve();
-		});
-		child.once('exit', code => reject(new Error(`holder exited with ${code}: ${text}`)));
-	});
-}
 
 before(async () => {
 	temp = tempDir();

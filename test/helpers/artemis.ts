@@ -3,6 +3,7 @@
 // test/interop/RealNodeManagerDriver.java, and the apache-artemis 2.40.0 broker distribution.
 // scripts/fetch-artemis.sh puts them in a cache outside the repository; the first test that needs
 // them runs it when something is missing, so a fresh clone's `npm test` runs these tests.
+import type {TestContext} from 'node:test';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -231,4 +232,32 @@ export function commandOf(pid: number): string {
 	} catch {
 		return '';
 	}
+}
+
+/**
+ * Steps of one real-broker scenario depend on the ones before: after a failure (or without
+ * java/mvn) the rest skip and name why, instead of failing confusingly.
+ */
+export function sequentialSteps(group: ProcessGroup): {step: (t: TestContext, body: () => Promise<void>) => Promise<void>; skip: (reason: string) => void} {
+	let skipReason: string | undefined;
+	let failedStep: string | undefined;
+	return {
+		skip(reason) {
+			skipReason = reason;
+		},
+		async step(t, body) {
+			if (skipReason ?? failedStep) {
+				t.skip(skipReason ?? `an earlier step failed: ${failedStep}`);
+				return;
+			}
+
+			try {
+				await body();
+			} catch (error) {
+				failedStep = t.name;
+				if (error instanceof Error) error.message += `\n${group.describe()}`;
+				throw error;
+			}
+		},
+	};
 }

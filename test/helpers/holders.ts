@@ -6,7 +6,8 @@ import {fileURLToPath} from 'node:url';
 
 export const hasPython = spawnSync('python3', ['--version']).status === 0;
 
-async function ready(child: ChildProcess): Promise<void> {
+/** Resolves once a holder printed that it holds its lock; rejects if it exits first. */
+export async function ready(child: ChildProcess): Promise<void> {
 	let text = '';
 	child.stdout!.setEncoding('utf8');
 	await new Promise<void>((resolve, reject) => {

@@ -8,35 +8,19 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {after, before, describe, test, type TestContext} from 'node:test';
-import {BrokerPair, brokerLine, brokerLog, realArtemis} from '../helpers/artemis.js';
+import {after, before, describe, test} from 'node:test';
+import {BrokerPair, brokerLine, brokerLog, realArtemis, sequentialSteps} from '../helpers/artemis.js';
 import {ProcessGroup, type Spawned} from '../helpers/spawned.js';
 import {hexId, holdsFor, pids, statusWhen, type Report} from './real-node-manager.js';
 
 const group = new ProcessGroup();
 let root: string | undefined;
 let pair: BrokerPair;
-let skipReason: string | undefined;
-let failedStep: string | undefined;
 let primary: Spawned;
 let backup: Spawned;
 let haTuiBackup: Spawned;
 
-/** Steps depend on the ones before: after a failure, the rest skip instead of failing confusingly. */
-async function step(t: TestContext, body: () => Promise<void>): Promise<void> {
-	if (skipReason ?? failedStep) {
-		t.skip(skipReason ?? `an earlier step failed: ${failedStep}`);
-		return;
-	}
-
-	try {
-		await body();
-	} catch (error) {
-		failedStep = t.name;
-		if (error instanceof Error) error.message += `\n${group.describe()}`;
-		throw error;
-	}
-}
+const {step, skip} = sequentialSteps(group);
 
 const lostLock = (broker: Spawned) => broker.lines.some(line => line.includes('Lost NodeManager lock') || line.includes('AMQ222010'));
 
@@ -44,7 +28,7 @@ describe('a real Artemis 2.40.0 shared-store broker pair (bin/artemis run) with 
 	before(async () => {
 		const artemis = await realArtemis();
 		if ('skip' in artemis) {
-			skipReason = artemis.skip;
+			skip(artemis.skip);
 			return;
 		}
 
