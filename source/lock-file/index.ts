@@ -1,6 +1,24 @@
 export * from './format.js';
 export * from './errors.js';
-export * from './fcntl.js';
+// Not bindingForWait and encodeRequest: @internal, for kernel-wait.ts only.
+export {
+	lockKind,
+	supportsSeveralNodesPerProcess,
+	WHOLE_FILE,
+	byteAt,
+	isWholeFile,
+	tryLock,
+	unlock,
+	tryLockByte,
+	unlockByte,
+	getConflictingLock,
+	getLockOnByte,
+	setFileTimesNs,
+	type LockKind,
+	type LockType,
+	type LockRange,
+	type ConflictingLock,
+} from './fcntl.js';
 export * from './kernel-wait.js';
 export * from './layout.js';
 export * from './lock-file.js';

@@ -105,9 +105,11 @@ export type ChaosSummary = {
 	probeErrors: number;
 	violations: string[];
 	/**
-	 * Two `live` reports overlapping by a hair because a node released its lock (paused,
-	 * stopped, lost-lock) *before* it emitted that event, and a successor reported `live` in
-	 * between. The kernel never had two holders. Counted apart: a product ordering issue.
+	 * Two `live` reports overlapping by a hair (< REPORT_LAG_MS) where the first node ended by
+	 * itself (paused, stopped, lost-lock). A node emits that event *before* it lets go of its
+	 * locks (HaNode.shutDown), so a successor's `live` must come after it: an entry here means
+	 * the events, or the locks, were out of order. Listed apart from the longer overlaps in
+	 * `violations`; fails the run as well.
 	 */
 	reportOrder: string[];
 	notes: string[];
@@ -146,7 +148,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
 	const slots: Array<Proc | undefined> = [undefined, undefined, undefined, undefined];
 	const violations: string[] = [];
 	const reportOrder: string[] = [];
-	/** A node that released the lock itself reports its end at most this much late. */
+	/** An overlap this small after a node ended by itself is a report-order failure, not two lives. */
 	const REPORT_LAG_MS = 25;
 	const notes: string[] = [];
 	const counts: Record<string, number> = {};
@@ -692,7 +694,7 @@ export function formatSummary(summary: ChaosSummary): string {
 		`  outside probes: ${summary.probes} (errors ${summary.probeErrors})`,
 		`  violations: ${summary.violations.length}`,
 		...summary.violations.slice(0, 30).map(line => `    ${line}`),
-		`  report-order violations (lock released before the node emitted paused/stopped/lost-lock; kernel never had two holders): ${summary.reportOrder.length}`,
+		`  report-order violations (a live reported before the previous live's paused/stopped/lost-lock, which a node emits before it releases): ${summary.reportOrder.length}`,
 		...summary.reportOrder.slice(0, 8).map(line => `    ${line}`),
 		...(summary.notes.length > 0 ? [`  notes: ${summary.notes.slice(0, 10).join('; ')}`] : []),
 	];

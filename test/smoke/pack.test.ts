@@ -1,6 +1,6 @@
 // Package smoke test: what `npm pack` ships must install into an empty project and work there
 // (bin link, ESM entry, koffi's prebuilt binary without its install script, a real failover).
-// Needs the built tree (npx tsc) and the npm registry for the dependencies. Takes ~10-60 s.
+// Needs the built tree (npm run build) and the npm registry for the dependencies. Takes ~10-60 s.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -52,7 +52,8 @@ test('npm pack → npm install in an empty project → npx ha-tui works (help, s
 		const files = manifest.files.map(file => file.path);
 		assert.ok(files.includes('dist/bin/cli.js'), `dist/bin/cli.js (the bin) not packed: ${files.join(', ')}`);
 		assert.ok(files.includes('package.json'));
-		assert.deepEqual(files.filter(file => file.startsWith('dist/test/') || file.endsWith('.ts') || file.endsWith('.tsx')), [], 'tests or sources leaked into the package');
+		assert.deepEqual(files.filter(file => file.startsWith('dist/test/') || (file.endsWith('.ts') && !file.endsWith('.d.ts')) || file.endsWith('.tsx')), [], 'tests or sources leaked into the package');
+		assert.ok(files.includes('dist/source/index.d.ts'), 'the library entry ships its types');
 		const tarball = path.join(packDir, path.basename(manifest.filename));
 		assert.ok(fs.existsSync(tarball), `no tarball at ${tarball}`);
 
@@ -77,13 +78,28 @@ test('npm pack → npm install in an empty project → npx ha-tui works (help, s
 			// detached: npx runs ha-tui as a grandchild; killAll signals the whole group.
 			group.spawn(name, npx, ['--no', '--', 'ha-tui', 'node', ...args], {cwd: project, env, detached: true});
 
-		// 3. --help
+		// 3. The library entry: its exports at run time, and its types (the repository's tsc, strict,
+		// resolving 'ha-tui' as a consumer would); @internal helpers are in neither.
+		const entry = await run(process.execPath, ['--input-type=module', '-e', "const m = await import('ha-tui'); console.log(JSON.stringify([typeof m.probeLockFile, typeof m.HaNode, 'bindingForWait' in m, 'encodeRequest' in m]))"], {cwd: project, env});
+		assert.equal(entry.stdout.trim(), '["function","function",false,false]', entry.stderr);
+		fs.writeFileSync(path.join(project, 'check.mts'), [
+			"import {probeLockFile, type Probe} from 'ha-tui';",
+			'// @ts-expect-error internal to the lock-file module',
+			"import {bindingForWait} from 'ha-tui';",
+			"const probe: Probe = probeLockFile('server.lock');",
+			'export {probe, bindingForWait};',
+		].join('\n'));
+		fs.writeFileSync(path.join(project, 'tsconfig.json'), JSON.stringify({compilerOptions: {module: 'nodenext', moduleResolution: 'nodenext', strict: true, noEmit: true, skipLibCheck: true, types: []}, files: ['check.mts']}));
+		const typed = await run(process.execPath, [path.join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', project], {cwd: project, env});
+		assert.equal(typed.code, 0, `the installed package's types:\n${typed.stdout}${typed.stderr}`);
+
+		// 4. --help
 		const help = await timed('npx --help', () => npxRun(['--help']));
 		assert.equal(help.code, 0, help.stderr);
 		assert.match(help.stdout, /Usage/);
 		assert.match(help.stdout, /ha-tui status <file\|dir>/);
 
-		// 4. A live from the installed package, then status on its file.
+		// 5. A live from the installed package, then status on its file.
 		const file = path.join(work, 'ha', 'server.lock');
 		const live = npxNode('installed-live', [file, '--role', 'live', '--create-dir']);
 		await live.waitEvent('live', 30_000);
@@ -96,7 +112,7 @@ test('npm pack → npm install in an empty project → npx ha-tui works (help, s
 		assert.equal(report.state, 'L');
 		assert.deepEqual(report.locks.live.holders.map(holder => holder.pid), [livePid]);
 
-		// 5. One failover: a backup from the installed package takes over from a SIGKILLed live.
+		// 6. One failover: a backup from the installed package takes over from a SIGKILLed live.
 		const backup = npxNode('installed-backup', [file, '--role', 'backup']);
 		await backup.waitEvent('waiting-live-lock', 30_000);
 		const from = backup.lines.length;
