@@ -3,6 +3,7 @@
 // Artemis' own files never have one), and any parser error becomes a note, never a crash.
 import fs from 'node:fs';
 import {XMLParser} from 'fast-xml-parser';
+import {errorLine} from '../text/error-line.js';
 
 export const MAX_XML_BYTES = 1024 * 1024;
 
@@ -33,7 +34,7 @@ export function parseXml(text: string): XmlRead {
 		if (!root || typeof root !== 'object') return {ok: false, error: 'not XML'};
 		return {ok: true, root: root as XmlNode};
 	} catch (error) {
-		return {ok: false, error: `not valid XML (${(error instanceof Error ? error.message : String(error)).split('\n')[0].slice(0, 200)})`};
+		return {ok: false, error: `not valid XML (${errorLine(error).slice(0, 200)})`};
 	}
 }
 

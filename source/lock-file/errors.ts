@@ -1,5 +1,6 @@
 // Errors that carry a one-line, user-facing message. Anything else is a bug.
 import os from 'node:os';
+import {errorLine} from '../text/error-line.js';
 
 const errnoNames = new Map<number, string>(
 	Object.entries(os.constants.errno).map(([name, code]) => [code, name]),
@@ -40,6 +41,5 @@ export function describeFsError(error: unknown): string {
 		ENAMETOOLONG: 'file name too long',
 	};
 	if (code && known[code]) return known[code];
-	if (error instanceof Error) return error.message.split('\n')[0];
-	return String(error);
+	return errorLine(error);
 }

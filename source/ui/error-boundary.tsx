@@ -3,6 +3,7 @@
 import React, {Component, type ReactNode} from 'react';
 import {Text} from 'ink';
 import {sanitize} from '../text/sanitize.js';
+import {errorLine} from '../text/error-line.js';
 
 type Props = {readonly children: ReactNode; readonly onCrash: (error: Error) => void};
 
@@ -18,7 +19,7 @@ export class ErrorBoundary extends Component<Props, {error?: Error}> {
 	}
 
 	override render() {
-		if (this.state.error) return <Text>ha-tui: internal error: {sanitize(this.state.error.message.split('\n')[0] ?? '')} (stopping)</Text>;
+		if (this.state.error) return <Text>ha-tui: internal error: {sanitize(errorLine(this.state.error))} (stopping)</Text>;
 		return this.props.children;
 	}
 }

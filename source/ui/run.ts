@@ -9,6 +9,7 @@ import process from 'node:process';
 import {LockFileInputError, openForReading, resolveLockPath} from '../lock-file/index.js';
 import {Session, type NodeLayout, type SessionOptions} from '../session/session.js';
 import {Stopper, describeAbandoned, type StopResult} from '../session/stopper.js';
+import {errorLine} from '../text/error-line.js';
 import {sanitize} from '../text/sanitize.js';
 import type {Mounted} from './mount.js';
 
@@ -25,7 +26,7 @@ function badInput(file: string): string | undefined {
 			return fs.existsSync(path.dirname(file)) ? undefined : `${file}: the directory ${path.dirname(file)} does not exist`;
 		}
 
-		return `${file}: ${(error as Error).message.split('\n')[0]}`;
+		return `${file}: ${errorLine(error)}`;
 	}
 
 	return undefined;
@@ -105,7 +106,7 @@ export async function runDemo(dir: string | undefined, options: {intervalMs: num
 	try {
 		fs.mkdirSync(directory, {recursive: true});
 	} catch (error) {
-		process.stderr.write(`ha-tui: ${sanitize(`${directory}: ${(error as Error).message.split('\n')[0]}`)}\n`);
+		process.stderr.write(`ha-tui: ${sanitize(`${directory}: ${errorLine(error)}`)}\n`);
 		return 3;
 	}
 

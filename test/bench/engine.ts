@@ -5,7 +5,8 @@ import fs from 'node:fs';
 import {once} from 'node:events';
 import readline from 'node:readline';
 import path from 'node:path';
-import {startNode as startLayoutNode, type NodeProcess} from '../helpers/cli.js';
+import {startNode as startLayoutNode} from '../helpers/cli.js';
+import {ProcessGroup, type Spawned} from '../helpers/spawned.js';
 import {tempDir} from '../helpers/temp.js';
 import {cpuMs, monotonicMs, percentile, sleep} from './stats.js';
 
@@ -27,6 +28,9 @@ async function kill(child: ChildProcess): Promise<void> {
 
 export type Layout = 'files' | 'ranges';
 
+// Each measurement kills its own processes; the group only names them in failures.
+const processes = new ProcessGroup();
+
 /** Where the live lock is: byte 1 of server.lock, or the whole of serverlock.1. */
 function liveLockOf(file: string, layout: Layout): {path: string; start: number; length: number} {
 	return layout === 'ranges' ? {path: file, start: 1, length: 1} : {path: path.join(path.dirname(file), 'serverlock.1'), start: 0, length: 0};
@@ -34,11 +38,11 @@ function liveLockOf(file: string, layout: Layout): {path: string; start: number;
 
 /** ha-tui: kill the live, time until the waiting backup says live (it holds the lock and L is there). */
 async function haTuiFailovers(file: string, count: number, layout: Layout): Promise<number[]> {
-	const startNode = (f: string, role: 'live' | 'backup') => startLayoutNode(f, role, ['--layout', layout]);
+	const startNode = (f: string, role: 'live' | 'backup') => startLayoutNode(processes, f, role, ['--layout', layout]);
 	const latencies: number[] = [];
 	let live = startNode(file, 'live');
 	await live.next('live');
-	const all: NodeProcess[] = [live];
+	const all: Spawned[] = [live];
 	try {
 		for (let i = 0; i < count; i++) {
 			const backup = startNode(file, 'backup');
@@ -48,7 +52,7 @@ async function haTuiFailovers(file: string, count: number, layout: Layout): Prom
 			const killedAt = monotonicMs();
 			live.child.kill('SIGKILL');
 			const event = await backup.next('live');
-			latencies.push(event.mono - killedAt);
+			latencies.push(Number(event.mono) - killedAt);
 			await live.exited;
 			live = backup;
 		}
@@ -94,7 +98,7 @@ function python(lock: {path: string; start: number; length: number}, hold = fals
 async function kernelFailovers(file: string, count: number, layout: Layout): Promise<number[]> {
 	const latencies: number[] = [];
 	for (let i = 0; i < count; i++) {
-		const live = startLayoutNode(file, 'live', ['--layout', layout]);
+		const live = startLayoutNode(processes, file, 'live', ['--layout', layout]);
 		await live.next('live');
 		const waiter = python(liveLockOf(file, layout));
 		try {
@@ -140,7 +144,7 @@ async function pythonFailovers(file: string, count: number, layout: Layout): Pro
 }
 
 async function waitingCpu(file: string, seconds: number, layout: Layout): Promise<{backup: number; live: number}> {
-	const startNode = (f: string, role: 'live' | 'backup') => startLayoutNode(f, role, ['--layout', layout]);
+	const startNode = (f: string, role: 'live' | 'backup') => startLayoutNode(processes, f, role, ['--layout', layout]);
 	const live = startNode(file, 'live');
 	await live.next('live');
 	const backup = startNode(file, 'backup');
@@ -161,9 +165,9 @@ async function waitingCpu(file: string, seconds: number, layout: Layout): Promis
 
 /** F written (the ex-live's failing-back event) → the ex-live holds the live lock. */
 async function failbacks(file: string, count: number, layout: Layout): Promise<number[]> {
-	const startNode = (f: string, role: 'live' | 'backup') => startLayoutNode(f, role, ['--layout', layout]);
+	const startNode = (f: string, role: 'live' | 'backup') => startLayoutNode(processes, f, role, ['--layout', layout]);
 	const times: number[] = [];
-	const all: NodeProcess[] = [];
+	const all: Spawned[] = [];
 	try {
 		let live = startNode(file, 'live');
 		all.push(live);
@@ -178,7 +182,7 @@ async function failbacks(file: string, count: number, layout: Layout): Promise<n
 			all.push(exLive);
 			const failing = await exLive.next('failing-back');
 			const back = await exLive.next('live', 5000);
-			times.push(back.mono - failing.mono);
+			times.push(Number(back.mono) - Number(failing.mono));
 			await kill(backup.child);
 			live = exLive;
 		}

@@ -24,6 +24,7 @@ const SELF_RELEASE = new Set(['paused', 'stopped', 'lost-lock']);
 const ENDS_LIVE = new Set(['paused', 'stopped', 'stepping-down', 'lost-lock', 'error']);
 
 import {monotonicMs} from '../../source/time.js';
+import {waitFor} from '../helpers/wait.js';
 
 export {monotonicMs};
 const sleep = (ms: number) => new Promise<void>(resolve => setTimeout(resolve, ms));
@@ -288,14 +289,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosSummary> {
 	const queuedBackups = () => running().filter(proc => proc.phase === 'backup' || proc.phase === 'waiting-live-lock');
 	const pendingLiveRoles = () => running().filter(proc => proc.role === 'live' && proc.phase !== 'live');
 
-	async function until(predicate: () => boolean, timeoutMs: number, stepMs = 2): Promise<boolean> {
-		const deadline = monotonicMs() + timeoutMs;
-		for (;;) {
-			if (predicate()) return true;
-			if (monotonicMs() > deadline) return false;
-			await sleep(stepMs);
-		}
-	}
+	/** waitFor (helpers/wait.ts) that says whether the predicate held in time instead of throwing. */
+	const until = async (predicate: () => boolean, timeoutMs: number, everyMs = 2): Promise<boolean> =>
+		waitFor('', predicate, {timeoutMs, everyMs}).then(() => true, () => false);
 
 	async function readyProc(proc: Proc, timeoutMs = 5000): Promise<void> {
 		if (!(await until(() => proc.events.length > 0 || proc.exitMono !== undefined, timeoutMs))) {

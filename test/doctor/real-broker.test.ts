@@ -12,7 +12,8 @@ import {after, before, describe, test} from 'node:test';
 import {clearBrokerCache} from '../../source/broker/index.js';
 import {doctor, type DoctorJson} from '../../source/commands/doctor.js';
 import {BrokerPair, brokerLine, brokerLog, realArtemis, type RealArtemis, sequentialSteps} from '../helpers/artemis.js';
-import {ProcessGroup, pollUntil, runCli, type Spawned} from '../helpers/spawned.js';
+import {ProcessGroup, runCli, type Spawned} from '../helpers/spawned.js';
+import {waitFor} from '../helpers/wait.js';
 
 const group = new ProcessGroup();
 let root: string | undefined;
@@ -82,7 +83,7 @@ describe('doctor beside a real Artemis 2.40.0 shared-store pair', () => {
 	test('kill -STOP on the primary broker: holder-stopped naming it; kill -CONT: healthy again', async t => step(t, async () => {
 		process.kill(primary.pid, 'SIGSTOP');
 		try {
-			await pollUntil('the primary in state T', () => fs.readFileSync(`/proc/${primary.pid}/stat`, 'utf8').includes(') T '), 5000);
+			await waitFor('the primary in state T', () => fs.readFileSync(`/proc/${primary.pid}/stat`, 'utf8').includes(') T '), 5000);
 			const {code, json} = await runDoctor(pair.journal);
 			assert.equal(code, 2);
 			assert.equal(ids(json)[0], 'holder-stopped');

@@ -101,7 +101,7 @@ test('watch, and its errors, print no raw control byte', {skip: !hasPython && 'n
 	watch.child.stdout!.setEncoding(null as unknown as BufferEncoding);
 	watch.child.stdout!.on('data', (chunk: Buffer) => chunks.push(Buffer.from(chunk)));
 	try {
-		await import('../helpers/temp.js').then(async ({waitFor}) => waitFor('the backup lock line', () => Buffer.concat(chunks).includes('backup lock:')));
+		await import('../helpers/wait.js').then(async ({waitFor}) => waitFor('the backup lock line', () => Buffer.concat(chunks).includes('backup lock:')));
 	} finally {
 		watch.kill('SIGTERM');
 		await watch.exited;

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import {afterEach, beforeEach, test} from 'node:test';
 import {STATE, decodeLockFile, probeLockFile} from '../../source/lock-file/index.js';
 import {nodeGroup, runCli} from '../helpers/cli.js';
-import {waitFor} from '../helpers/temp.js';
+import {waitFor} from '../helpers/wait.js';
 
 let group: ReturnType<typeof nodeGroup>;
 beforeEach(() => {
@@ -28,7 +28,7 @@ test('SIGTERM pauses a live: P written, lock released, exit 0 within 1 s', async
 	assert.equal(exit.code, 0);
 	assert.equal(state(), STATE.paused);
 	assert.equal(probeLockFile(group.file).locks.live.locked, false);
-	assert.ok(live.events.some(e => e.event === 'paused'));
+	assert.ok(live.events().some(e => e.event === 'paused'));
 });
 
 test('SIGKILL of the live: the queued backup becomes live; status shows its pid', async () => {
@@ -79,7 +79,7 @@ test('a paused group stays down: backups do not take over; status exits 2', asyn
 	live.child.kill('SIGTERM');
 	await live.exited;
 	await new Promise(resolve => setTimeout(resolve, 800));
-	assert.ok(!backup.events.some(e => e.event === 'live'));
+	assert.ok(!backup.events().some(e => e.event === 'live'));
 	const result = await runCli(['status', group.file]);
 	assert.equal(result.code, 2);
 	assert.match(result.stdout, /NO LIVE.*paused/);
@@ -96,7 +96,7 @@ test('failback across processes: the restarted live takes over, the activated ba
 	await exLive.next('failing-back');
 	await exLive.next('live', 3000);
 	await backup.next('stepping-down');
-	await waitFor('backup queued again', () => backup.events.filter(e => e.event === 'waiting-live-lock').length >= 2);
+	await waitFor('backup queued again', () => backup.events().filter(e => e.event === 'waiting-live-lock').length >= 2);
 	assert.equal(state(), STATE.live);
 	assert.deepEqual(probeLockFile(group.file).locks.live.holders.map(h => h.pid), [exLive.child.pid]);
 });

@@ -5,8 +5,10 @@ import {execFileSync, spawnSync} from 'node:child_process';
 import fs from 'node:fs';
 import process from 'node:process';
 import {after, before, test} from 'node:test';
-import {cliPath, startNode, type NodeProcess} from '../helpers/cli.js';
-import {tempDir, waitFor} from '../helpers/temp.js';
+import {cliPath, startNode} from '../helpers/cli.js';
+import {ProcessGroup} from '../helpers/spawned.js';
+import {tempDir} from '../helpers/temp.js';
+import {waitFor} from '../helpers/wait.js';
 
 const hasTmux = spawnSync('tmux', ['-V']).status === 0;
 // A private tmux server: nobody else's sessions, and killing ours touches nothing else.
@@ -17,13 +19,13 @@ const screen = () => tmux('capture-pane', '-p', '-t', session);
 // Box borders and wrapping out of the way.
 const flat = () => screen().replaceAll(/[│╭╮╰╯]/g, ' ').replaceAll(/\s+/g, ' ');
 const keys = (...names: string[]) => tmux('send-keys', '-t', session, ...names);
-const see = (what: string, pattern: RegExp, timeoutMs = 5000) => waitFor(`${what} (${pattern})`, () => pattern.test(flat()), timeoutMs, 20)
+const see = (what: string, pattern: RegExp, timeoutMs = 5000) => waitFor(`${what} (${pattern})`, () => pattern.test(flat()), {timeoutMs, everyMs: 20})
 	.catch((error: Error) => {
 		throw new Error(`${error.message}\n--- screen:\n${screen()}`);
 	});
 
 let temp: ReturnType<typeof tempDir>;
-let live: NodeProcess | undefined;
+const processes = new ProcessGroup();
 
 before(() => {
 	temp = tempDir('ha-tui-tui-');
@@ -31,16 +33,12 @@ before(() => {
 
 after(async () => {
 	if (hasTmux) spawnSync('tmux', ['-L', socket, 'kill-server']);
-	if (live && live.child.exitCode === null && live.child.signalCode === null) {
-		live.child.kill('SIGKILL');
-		await live.exited;
-	}
-
+	await processes.killAll();
 	temp.cleanup();
 });
 
 test('tmux: outside live seen with its pid; b; kill the live; the backup is live; p; q', {skip: !hasTmux && 'tmux not installed', timeout: 60_000}, async () => {
-	live = startNode(temp.file, 'live', ['--create-dir']);
+	const live = startNode(processes, temp.file, 'live', ['--create-dir']);
 	await live.next('live');
 	const livePid = live.child.pid!;
 	// CI=… makes Ink print only the last frame: the screen must be live here.

@@ -1,10 +1,7 @@
 // `watch` (and the bare command without a terminal) on a real group of `ha-tui node` processes.
 import assert from 'node:assert/strict';
-import {spawn} from 'node:child_process';
-import readline from 'node:readline';
 import {afterEach, beforeEach, test} from 'node:test';
-import {cliPath, nodeGroup} from '../helpers/cli.js';
-import {waitFor} from '../helpers/temp.js';
+import {nodeGroup} from '../helpers/cli.js';
 
 let group: ReturnType<typeof nodeGroup>;
 beforeEach(() => {
@@ -12,15 +9,7 @@ beforeEach(() => {
 });
 afterEach(async () => group.cleanup());
 
-function watcher(args: string[]) {
-	const child = spawn(process.execPath, [cliPath, ...args], {stdio: ['ignore', 'pipe', 'pipe']});
-	const lines: string[] = [];
-	let stderr = '';
-	readline.createInterface({input: child.stdout}).on('line', line => lines.push(line));
-	child.stderr.on('data', chunk => stderr += chunk);
-	const exited = new Promise<number | null>(resolve => child.on('close', code => resolve(code)));
-	return {child, lines, stderr: () => stderr, exited};
-}
+const watcher = (args: string[]) => group.processes.cli(`ha-tui ${args.join(' ')}`, args);
 
 test('watch --json: one NDJSON object per change; a failover shows the lock passing to the backup pid', async () => {
 	const live = group.start('live');
@@ -29,22 +18,23 @@ test('watch --json: one NDJSON object per change; a failover shows the lock pass
 	await backup.next('waiting-live-lock');
 	const watch = watcher(['watch', group.file, '--json']);
 	try {
-		await waitFor('the first line', () => watch.lines.length > 0);
+		await watch.waitLine('the first line', () => true);
 		const first = JSON.parse(watch.lines[0]);
 		assert.match(first.time, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
 		assert.equal(first.verdict, 'healthy');
 		assert.equal(first.locks.live.holders[0].pid, live.child.pid);
 		assert.equal(first.changes[0].kind, 'appeared');
 		live.child.kill('SIGKILL');
-		const line = await waitFor('a line naming the new holder', () => watch.lines.map(text => JSON.parse(text)).find(object => object.locks?.live.holders[0]?.pid === backup.child.pid), 3000);
-		assert.ok(line.changes.some((change: {kind: string; segment?: string}) => change.kind === 'locks' && change.segment === 'live'));
+		type Report = {locks?: {live: {holders: Array<{pid: number}>}}; changes: Array<{kind: string; segment?: string}>; state: string};
+		const line = await watch.nextMatching('a line naming the new holder', object => (object as Report).locks?.live.holders[0]?.pid === backup.child.pid, 3000) as Report;
+		assert.ok(line.changes.some(change => change.kind === 'locks' && change.segment === 'live'));
 		assert.equal(line.state, 'L');
 		for (const text of watch.lines) assert.doesNotThrow(() => JSON.parse(text), 'every line is one JSON object');
 	} finally {
-		watch.child.kill('SIGTERM');
+		watch.kill('SIGTERM');
 	}
 
-	assert.equal(await watch.exited, 0, 'SIGTERM ends watch cleanly');
+	assert.deepEqual(await watch.exited, {code: 0, signal: null}, 'SIGTERM ends watch cleanly');
 });
 
 test('the bare command without a terminal prints watch output and a one-line hint', async () => {
@@ -52,12 +42,12 @@ test('the bare command without a terminal prints watch output and a one-line hin
 	await live.next('live');
 	const bare = watcher([group.file]);
 	try {
-		await waitFor('watch lines', () => bare.lines.some(line => line.includes(`live lock: pid ${live.child.pid} (OFD)`)));
-		assert.equal(bare.stderr().trim().split('\n').length, 1);
-		assert.match(bare.stderr(), /not a terminal.*watch/);
+		await bare.waitLine('a line naming the live', line => line.includes(`live lock: pid ${live.child.pid} (OFD)`));
+		assert.equal(bare.stderr.trim().split('\n').length, 1);
+		assert.match(bare.stderr, /not a terminal.*watch/);
 	} finally {
-		bare.child.kill('SIGTERM');
+		bare.kill('SIGTERM');
 	}
 
-	assert.equal(await bare.exited, 0);
+	assert.deepEqual(await bare.exited, {code: 0, signal: null});
 });

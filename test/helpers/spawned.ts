@@ -1,11 +1,11 @@
-// Real child processes for end-to-end tests: line capture, deadline polling, and a group
-// that SIGKILLs whatever is still running (call killAll() in `after`/finally).
+// The one child-process wrapper for tests: stdout lines (and NDJSON events) captured and
+// awaited as they arrive, stderr kept for failure messages, and a group that SIGKILLs
+// whatever is still running (call killAll() in `after`/finally).
 import {spawn, type ChildProcess, type SpawnOptions} from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import process from 'node:process';
 import {fileURLToPath} from 'node:url';
-import {waitFor} from './temp.js';
 
 /** The repository root (the directory with ha-tui's package.json), from dist/test/… or test/…. */
 export function repoRoot(): string {
@@ -22,19 +22,15 @@ export function repoRoot(): string {
 /** The shipped bin (the bundle of dist/cli.js, see scripts/bundle.js). */
 export const cliPath = (): string => path.join(repoRoot(), 'dist', 'bin', 'cli.js');
 
-/** waitFor, with more to say when it times out. */
-export async function pollUntil<T>(what: string, check: () => T | undefined | false | null, timeoutMs = 5000, everyMs = 5, context?: () => string): Promise<T> {
-	try {
-		return await waitFor(what, () => check() ?? undefined, timeoutMs, everyMs);
-	} catch (error) {
-		throw context ? new Error(`${(error as Error).message}\n${context()}`) : error;
-	}
-}
-
 export type Exit = {code: number | null; signal: NodeJS.Signals | null};
+
+/** One line of NDJSON output (an `ha-tui node` event, a `watch --json` report). */
+export type Event = Record<string, unknown> & {event?: string; mono?: number};
 
 export class Spawned {
 	readonly lines: string[] = [];
+	private readonly parsed: Event[] = [];
+	private readonly listeners = new Set<() => void>();
 	private stderrText = '';
 	private partial = '';
 	exit: Exit | undefined;
@@ -45,7 +41,8 @@ export class Spawned {
 		child.stdout?.on('data', (chunk: string) => {
 			const parts = (this.partial + chunk).split('\n');
 			this.partial = parts.pop() ?? '';
-			for (const line of parts) if (line.trim()) this.lines.push(line);
+			for (const line of parts) this.addLine(line);
+			this.notify();
 		});
 		child.stderr?.setEncoding('utf8');
 		child.stderr?.on('data', (chunk: string) => {
@@ -53,15 +50,17 @@ export class Spawned {
 		});
 		this.exited = new Promise(resolve => {
 			child.once('close', (code, signal) => {
-				if (this.partial.trim()) this.lines.push(this.partial);
+				if (this.partial) this.addLine(this.partial);
 				this.partial = '';
 				this.exit = {code, signal};
 				resolve(this.exit);
+				this.notify();
 			});
 			child.once('error', error => {
 				this.stderrText += `spawn error: ${error.message}\n`;
 				this.exit ??= {code: null, signal: null};
 				resolve(this.exit);
+				this.notify();
 			});
 		});
 	}
@@ -79,25 +78,27 @@ export class Spawned {
 		return `--- ${this.name} (pid ${this.child.pid}, exit ${JSON.stringify(this.exit ?? null)})\nstdout:\n${this.lines.join('\n')}\nstderr:\n${this.stderrText}`;
 	}
 
-	/** stdout lines parsed as JSON (non-JSON lines skipped). */
-	events(): Array<Record<string, unknown>> {
-		const events: Array<Record<string, unknown>> = [];
-		for (const line of this.lines) {
-			try {
-				events.push(JSON.parse(line) as Record<string, unknown>);
-			} catch {}
-		}
-
-		return events;
+	/** stdout lines parsed as JSON, in order (non-JSON lines skipped). */
+	events(): readonly Event[] {
+		return this.parsed;
 	}
 
-	/** Waits for a stdout line matching, at index ≥ from; returns its index. */
+	/** The `event` field of each event: ['failing-back', 'live', …]. */
+	eventNames(): string[] {
+		return this.parsed.map(event => String(event.event));
+	}
+
+	/** The first event of that name (at index ≥ from in events()), if any yet. */
+	find(name: string, from = 0): Event | undefined {
+		return this.parsed.slice(from).find(event => event.event === name);
+	}
+
+	/** Waits for a stdout line matching, at index ≥ from; returns its index. Fails at once if the process exits first. */
 	async waitLine(what: string, match: (line: string) => boolean, timeoutMs = 10_000, from = 0): Promise<number> {
-		return pollUntil(`${this.name}: ${what}`, () => {
+		return this.waitUntil(what, () => {
 			for (let i = from; i < this.lines.length; i++) if (match(this.lines[i])) return i + 1;
-			if (this.exit) throw new Error(`${this.name} exited before ${what}\n${this.describe()}`);
 			return undefined;
-		}, timeoutMs, 5, () => this.describe()).then(index => index - 1);
+		}, timeoutMs).then(index => index - 1);
 	}
 
 	/** Waits for an NDJSON event {"event": name}; returns its index in lines. */
@@ -111,8 +112,23 @@ export class Spawned {
 		}, timeoutMs, from);
 	}
 
+	/** Waits for the first event of that name (or one already seen) and returns it. */
+	async next(name: string, timeoutMs = 10_000): Promise<Event> {
+		return this.waitUntil(`event "${name}"`, () => this.find(name), timeoutMs);
+	}
+
+	/** Waits for an event matching (checked on each line as it arrives) and returns it. */
+	async nextMatching(what: string, match: (event: Event) => boolean, timeoutMs = 10_000): Promise<Event> {
+		return this.waitUntil(what, () => this.parsed.find(event => match(event)), timeoutMs);
+	}
+
+	/** Waits for the process to end (stdout and stderr closed) and returns how. */
+	async waitExit(timeoutMs = 10_000): Promise<Exit> {
+		return this.waitUntil('its exit', () => this.exit, timeoutMs);
+	}
+
 	hasEvent(name: string, from = 0): boolean {
-		return this.events().slice(from).some(event => event.event === name);
+		return this.find(name, from) !== undefined;
 	}
 
 	/** Signals the child, or its whole process group when spawned with {detached: true} (npx → sh → node). */
@@ -127,6 +143,40 @@ export class Spawned {
 		}
 
 		if (!this.exit && this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
+	}
+
+	/** Every line as printed, blank ones too (a test may check that each is one JSON object). */
+	private addLine(line: string): void {
+		this.lines.push(line);
+		try {
+			const value = JSON.parse(line) as unknown;
+			if (value && typeof value === 'object' && !Array.isArray(value)) this.parsed.push(value as Event);
+		} catch {}
+	}
+
+	private notify(): void {
+		for (const listener of [...this.listeners]) listener();
+	}
+
+	/** Checked on every stdout chunk and at exit (no polling); the deadline is a timer. */
+	private async waitUntil<T>(what: string, check: () => T | undefined, timeoutMs: number): Promise<T> {
+		return new Promise<T>((resolve, reject) => {
+			const settle = (done: () => void) => {
+				this.listeners.delete(listener);
+				clearTimeout(timer);
+				done();
+			};
+
+			const listener = () => {
+				const value = check();
+				if (value !== undefined) settle(() => resolve(value));
+				else if (this.exit) settle(() => reject(new Error(`${this.name} exited before ${what}\n${this.describe()}`)));
+			};
+
+			const timer = setTimeout(() => settle(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${this.name}: ${what}\n${this.describe()}`))), timeoutMs);
+			this.listeners.add(listener);
+			listener();
+		});
 	}
 }
 
@@ -149,9 +199,11 @@ export class ProcessGroup {
 		return this.all.map(spawned => spawned.describe()).join('\n');
 	}
 
+	/** SIGKILLs everything still running and waits until it is gone; the group can be used again. */
 	async killAll(): Promise<void> {
-		for (const spawned of this.all) spawned.kill('SIGKILL');
-		await Promise.all(this.all.map(spawned => spawned.exited));
+		const all = this.all.splice(0);
+		for (const spawned of all) spawned.kill('SIGKILL');
+		await Promise.all(all.map(spawned => spawned.exited));
 	}
 }
 

@@ -10,21 +10,11 @@ import {test} from 'node:test';
 import {closeDescriptor, tryLockByte, waitForByteLock} from '../../source/lock-file/index.js';
 import {FileLockNodeManager} from '../../source/node-manager/index.js';
 import {cliPath} from '../helpers/cli.js';
-import {tempDir, waitFor} from '../helpers/temp.js';
+import {tempDir} from '../helpers/temp.js';
+import {blockedOn} from '../helpers/threads.js';
+import {waitFor} from '../helpers/wait.js';
 
 const linux = process.platform === 'linux';
-
-/** Threads of this process blocked in fcntl(fd, F_OFD_SETLKW) right now. */
-function blockedOn(fd: number): number {
-	const prefix = new RegExp(`^(72|25) 0x${fd.toString(16)} 0x26 `);
-	return fs.readdirSync('/proc/self/task').filter(tid => {
-		try {
-			return prefix.test(fs.readFileSync(`/proc/self/task/${tid}/syscall`, 'utf8'));
-		} catch {
-			return false;
-		}
-	}).length;
-}
 
 test('closeDescriptor during a kernel wait: the fd number stays taken until the pool thread lets go, then it is closed', {skip: !linux && 'Linux only'}, async () => {
 	const temp = tempDir();

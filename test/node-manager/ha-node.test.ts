@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {HaNode, InMemoryNodeManager, InMemoryStore, PHASE_TRANSITIONS, type NodePhase} from '../../source/node-manager/index.js';
-import {waitFor} from '../helpers/temp.js';
+import {waitFor} from '../helpers/wait.js';
 import {fast} from './harness.js';
 
 test('the transition table: terminal phases lead nowhere, every phase is reachable from idle', () => {

@@ -4,7 +4,7 @@ import process from 'node:process';
 import {afterEach, describe, test} from 'node:test';
 import {STATE} from '../../source/lock-file/format.js';
 import type {HaNode, NodePhase} from '../../source/node-manager/index.js';
-import {waitFor} from '../helpers/temp.js';
+import {waitFor} from '../helpers/wait.js';
 import {filesHarness, memoryHarness, rangesHarness, type Harness} from './harness.js';
 
 const phaseIs = (node: HaNode, phase: NodePhase) => () => node.phase === phase;

@@ -3,6 +3,7 @@ import {assess, decodeLockFile, describeLayout, encodeNewLockFile, uuidToNodeId,
 import type {ActionResult, LogEntry, NodeView, SessionLike, SessionView} from '../../source/session/types.js';
 import {planFailback, planForceFailover, planPause} from '../../source/session/policy.js';
 import type {Snapshot} from '../../source/watch/snapshot.js';
+import {waitFor} from '../helpers/wait.js';
 
 export const NODE_ID = '7ece4f00-c0f4-15c4-967a-a7156bda59d8';
 export const PATH = '/srv/artemis/data/journal/server.lock';
@@ -126,12 +127,7 @@ export class FakeSession implements SessionLike {
 	}
 }
 
+/** waitFor (helpers/wait.ts) with the UI tests' 2 s deadline. */
 export async function until<T>(what: string, check: () => T | undefined | false, timeoutMs = 2000): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = check();
-		if (value) return value;
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-		await new Promise(resolve => setTimeout(resolve, 5));
-	}
+	return waitFor(what, check, timeoutMs);
 }
