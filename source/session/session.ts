@@ -11,6 +11,7 @@ import {appendLog, changeLevel, formatMs, nodeEventLine, type Release} from './e
 import {isRunning, nodeName} from './labels.js';
 import {planFailback, planForceFailover, planPause, planStartLive} from './policy.js';
 import type {ActionResult, LogEntry, LogLevel, NodeView, SessionLike, SessionView} from './types.js';
+import {errorLine} from '../text/error-line.js';
 
 /** Which lock layout in-process nodes use (see source/lock-file/layout.ts); auto follows the directory. */
 export type NodeLayout = LayoutChoice;
@@ -187,7 +188,7 @@ export class Session implements SessionLike {
 		} catch (error) {
 			this.records.splice(this.records.indexOf(record), 1);
 			this.counter--;
-			const why = error instanceof LockFileInputError ? error.message : error instanceof Error ? error.message.split('\n')[0] : String(error);
+			const why = error instanceof LockFileInputError ? error.message : errorLine(error);
 			const message = `cannot start a ${role}: ${why}`;
 			this.log('action', 'error', message);
 			return {ok: false, message};

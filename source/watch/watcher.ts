@@ -8,6 +8,7 @@ import {HolderCache} from '../lock-file/index.js';
 import {diffSnapshots, type Change} from './changes.js';
 import {fileSystemKind, type FsKind} from './fs-kind.js';
 import {takeSnapshot, type Snapshot} from './snapshot.js';
+import {errorLine} from '../text/error-line.js';
 
 export type WatcherOptions = {
 	/** Probe period in ms (locks come and go without file events). */
@@ -100,7 +101,7 @@ export class LockFileWatcher extends EventEmitter<{update: [WatchUpdate]; 'file-
 	private fileEventsFailed(error: unknown): void {
 		if (this.closed || this.fileEventsError !== undefined) return;
 		const code = (error as NodeJS.ErrnoException).code;
-		const why = code === 'ENOSPC' ? 'ENOSPC: the inotify watch limit is reached (fs.inotify.max_user_watches)' : (error instanceof Error ? error.message : String(error)).split('\n')[0];
+		const why = code === 'ENOSPC' ? 'ENOSPC: the inotify watch limit is reached (fs.inotify.max_user_watches)' : errorLine(error);
 		this.fileEventsError = why;
 		this.pollingOnly = true;
 		const watcher = this.chokidar;
