@@ -1,6 +1,6 @@
 // The screen: panels from the session's view, keys turned into session actions. Destructive
 // actions go through a y/n dialog that says what will happen; refusals say why.
-import React, {useState} from 'react';
+import React, {useCallback, useLayoutEffect, useRef, useState} from 'react';
 import {Box, useInput, type Key} from 'ink';
 import {planFailback, planForceFailover, planPause, planQuit, planStartLive} from '../session/policy.js';
 import {Stopper, describeAbandoned, type StopResult} from '../session/stopper.js';
@@ -226,7 +226,18 @@ export function App({session, onExit, size, stopper: given}: AppProps) {
 		}
 	};
 
-	useInput(onKey);
+	// One handler for the app's lifetime, calling the latest onKey: Ink re-subscribes a new
+	// handler in an effect after each render, and a key arriving in between (typed fast, or
+	// right after the frame that shows a dialog) went to the previous render's closure: the
+	// 'y' of a dialog just drawn was ignored. The ref is updated in the commit that draws the
+	// frame, so a key sent after a frame is seen is handled with that frame's state.
+	const latestOnKey = useRef(onKey);
+	useLayoutEffect(() => {
+		latestOnKey.current = onKey;
+	});
+	useInput(useCallback((input: string, key: Key) => {
+		latestOnKey.current(input, key);
+	}, []));
 
 	const width = Math.max(20, columns);
 	// Ink clears the whole screen when a frame is as tall as the terminal: stay one line short.

@@ -127,6 +127,15 @@ export class FakeSession implements SessionLike {
 	}
 }
 
+/**
+ * The ready handshake before the first key: Ink subscribes to stdin ('readable') in the same
+ * effect flush that registers the app's key handler, and a key written before is lost. After
+ * that, wait for the frame a key needs (the app handles keys with the last frame's state).
+ */
+export async function listening(stdin: {listenerCount(event: string): number}): Promise<void> {
+	await until('the app to listen for keys', () => stdin.listenerCount('readable') > 0);
+}
+
 /** waitFor (helpers/wait.ts) with the UI tests' 2 s deadline. */
 export async function until<T>(what: string, check: () => T | undefined | false, timeoutMs = 2000): Promise<T> {
 	return waitFor(what, check, timeoutMs);

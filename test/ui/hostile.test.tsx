@@ -16,7 +16,7 @@ import {LocksPanel} from '../../source/ui/locks-panel.js';
 import {NodesPanel} from '../../source/ui/nodes-panel.js';
 import type {ActionResult, SessionView} from '../../source/session/types.js';
 import {HOSTILE, describeControl, hostile, stringFields} from '../helpers/hostile.js';
-import {FakeSession, T0, entry, makeNode, makeSnapshot, makeView, missingSnapshot, outside, until} from './fixtures.js';
+import {FakeSession, T0, entry, makeNode, makeSnapshot, makeView, missingSnapshot, listening, outside, until} from './fixtures.js';
 
 afterEach(cleanup);
 
@@ -84,11 +84,9 @@ test('the whole screen, its notices and the crash line render hostile text as vi
 		const session = new HostileSession(view);
 		const app = render(<App session={session} onExit={() => {}} size={{columns: 200, rows: 40}}/>);
 		assertSafe(name, app.lastFrame());
-		// Ink subscribes to stdin in an effect: keep typing until the key is seen.
-		await until('the notice', () => {
-			app.stdin.write('b');
-			return (app.lastFrame() ?? '').includes('refused: cannot start a backup');
-		});
+		await listening(app.stdin);
+		app.stdin.write('b');
+		await until('the notice', () => (app.lastFrame() ?? '').includes('refused: cannot start a backup'));
 		assertSafe(`${name} with a notice`, app.lastFrame());
 		assert.ok((app.lastFrame() ?? '').includes(ESCAPED));
 		app.unmount();

@@ -5,7 +5,7 @@ import React from 'react';
 import {cleanup, render} from 'ink-testing-library';
 import {App} from '../../source/ui/app.js';
 import type {SessionView} from '../../source/session/types.js';
-import {FakeSession, makeNode, makeSnapshot, makeView, ours, outside, until} from './fixtures.js';
+import {FakeSession, listening, makeNode, makeSnapshot, makeView, ours, outside, until} from './fixtures.js';
 
 afterEach(cleanup);
 
@@ -17,9 +17,10 @@ function mount(view: Partial<SessionView> = {}) {
 	const app = render(<App session={session} onExit={code => exitCode = code} size={{columns: 100, rows: 30}}/>);
 	// Box borders and wrapping out of the way: match sentences, not layout.
 	const screen = () => (app.lastFrame() ?? '').replaceAll(/[│╭╮╰╯]/g, ' ').replaceAll(/\s+/g, ' ');
+	// The ready handshake (see listening): then every test waits for the frame it expects
+	// before the next key, never for a time.
 	const press = async (key: string) => {
-		// Ink registers the input handler in an effect: let it run before typing.
-		await new Promise(resolve => setTimeout(resolve, 15));
+		await listening(app.stdin);
 		app.stdin.write(key);
 	};
 

@@ -12,7 +12,7 @@ import {Stopper, describeAbandoned, type StopResult} from '../../source/session/
 import {App} from '../../source/ui/app.js';
 import {LockFileWatcher} from '../../source/watch/index.js';
 import {tempDir} from '../helpers/temp.js';
-import {FakeSession, makeNode, makeView, until} from './fixtures.js';
+import {FakeSession, listening, makeNode, makeView, until} from './fixtures.js';
 
 afterEach(cleanup);
 
@@ -50,16 +50,12 @@ test('a second Ctrl-C while nodes are stopping leaves at once, saying which node
 	const session = new StuckSession(makeView({nodes: [makeNode(1, 'live', 'live')]}));
 	let exit: {code: number; result?: StopResult} | undefined;
 	const app = render(<App session={session} stopper={new Stopper(session, 600_000)} onExit={(code, result) => exit = {code, result}} size={{columns: 100, rows: 30}}/>);
-	// Ink reads stdin from an effect: repeat the key until it is seen.
-	await until('the quit question', () => {
-		app.stdin.write('q');
-		return (app.lastFrame() ?? '').includes('Quit?');
-	});
-	// The handler that knows about the dialog is installed after the frame that shows it.
-	await until(`stopping: ${session.calls.join()}`, () => {
-		if (!session.calls.includes('stopAll failover=false')) app.stdin.write('y');
-		return session.calls.includes('stopAll failover=false') && (app.lastFrame() ?? '').includes('stopping in-process nodes');
-	});
+	await listening(app.stdin);
+	app.stdin.write('q');
+	await until('the quit question', () => (app.lastFrame() ?? '').includes('Quit?'));
+	// The frame shows the dialog: the key handler knows about it (app.tsx keeps it current).
+	app.stdin.write('y');
+	await until(`stopping: ${session.calls.join()}`, () => session.calls.includes('stopAll failover=false') && (app.lastFrame() ?? '').includes('stopping in-process nodes'));
 	assert.equal(exit, undefined, 'still waiting for the stuck node');
 	app.stdin.write('\u0003');
 	await until('exit', () => exit);
@@ -72,10 +68,8 @@ test('Ctrl-C while a stop that came from outside (SIGTERM) is stuck abandons it 
 	const stopper = new Stopper(session, 600_000);
 	const app = render(<App session={session} stopper={stopper} onExit={() => {}} size={{columns: 100, rows: 30}}/>);
 	const stopped = stopper.stop({failover: false});
-	await until('abandoned', async () => {
-		app.stdin.write('\u0003');
-		return Promise.race([stopped, new Promise(resolve => setTimeout(() => resolve(undefined), 5))]);
-	});
+	await listening(app.stdin);
+	app.stdin.write('\u0003');
 	assert.deepEqual((await stopped).abandoned.map(node => node.id), ['n1']);
 });
 
