@@ -2,9 +2,21 @@
 // screen, folded into one immutable SessionView that changes on every watcher update and
 // node event. Each node has its own FileLockNodeManager (its own open file description), so
 // on Linux their OFD locks contend exactly as separate processes would.
+//
+// Cadence: the probe (every intervalMs) and the lock pulse (every pulseMs) are fast only while
+// something can change fast: one of our nodes runs, a lock is held (its holder can die any
+// moment and a backup take over), or something changed less than lingerMs ago. At rest (no
+// node, no lock held, nothing changed for lingerMs) they slow down to restIntervalMs and
+// restPulseMs: each wake-up costs CPU even when it finds nothing. Byte changes, creation,
+// deletion and takeovers (which touch server.lock) still arrive at once by file events, and
+// every node event and file event probes at once. What is slower at rest: an outside process
+// taking a FREE lock changes no byte, so it is seen by the rest pulse (≤ restPulseMs, then
+// one probe and one frame) instead of the fast one; after that the session is active again.
+// On a network file system (no file events) the probe stays at intervalMs.
 import process from 'node:process';
 import {LockFileInputError, supportsSeveralNodesPerProcess, type LayoutChoice} from '../lock-file/index.js';
 import {FileLockNodeManager, HaNode, type HaNodeOptions, type NodeEvent, type NodeManager, type NodeRole} from '../node-manager/index.js';
+import {monotonicMs} from '../time.js';
 import {LockFileWatcher, type WatchUpdate, type WatcherOptions} from '../watch/index.js';
 import {LockPulse} from './lock-pulse.js';
 import {appendLog, changeLevel, formatMs, nodeEventLine, type Release} from './event-log.js';
@@ -30,7 +42,16 @@ export type SessionOptions = {
 	maxNodes?: number;
 	/** How often to ask the kernel whether a lock changed (see lock-pulse.ts); 0: never. */
 	pulseMs?: number;
+	/** The probe's period at rest (default 2000 ms; never below intervalMs). */
+	restIntervalMs?: number;
+	/** The pulse's period at rest (default 100 ms; never below pulseMs). */
+	restPulseMs?: number;
+	/** How long after the last change the session stays fast (default 5000 ms). */
+	lingerMs?: number;
 };
+
+/** The timers as they run now: fast (active) or slow (rest). */
+export type Cadence = {readonly mode: 'active' | 'rest'; readonly probeMs: number; readonly pulseMs: number | undefined};
 
 type NodeRecord = {
 	readonly id: string;
@@ -70,16 +91,27 @@ export class Session implements SessionLike {
 	private liveFreeSince: number | undefined;
 	private refreshQueued = false;
 	private closed = false;
+	private readonly intervalMs: number;
+	private readonly pulseMs: number;
+	private lastChangeAt = monotonicMs();
+	private restTimer: NodeJS.Timeout | undefined;
+	private mode: Cadence['mode'] = 'active';
+	/** A hand-over between our nodes is under way: frames and probes wait (see holdForHandOver). */
+	private handOver: {timer: NodeJS.Timeout; emit: boolean; refresh: boolean} | undefined;
 
 	constructor(readonly path: string, private readonly options: SessionOptions = {}) {
-		this.watcher = new LockFileWatcher(path, {...options.watcher, intervalMs: options.intervalMs ?? 250});
+		this.intervalMs = options.intervalMs ?? 250;
+		this.watcher = new LockFileWatcher(path, {...options.watcher, intervalMs: this.intervalMs});
 		this.watcher.on('update', update => this.onWatch(update));
 		this.watcher.on('file-events-failed', message => {
 			this.view = {...this.view, polling: true};
+			this.retune();
 			this.log('watch', 'warn', message);
 		});
-		const pulseMs = options.pulseMs ?? Math.min(30, options.intervalMs ?? 250);
-		if (pulseMs > 0) this.pulse = new LockPulse(path, pulseMs, () => this.refreshSoon(0));
+		// Something touched the files: things may be moving (a broker starting, a takeover).
+		this.watcher.on('file-event', () => this.changed());
+		this.pulseMs = options.pulseMs ?? Math.min(30, this.intervalMs);
+		if (this.pulseMs > 0) this.pulse = new LockPulse(path, this.pulseMs, () => this.refreshSoon(0));
 		this.view = {
 			path,
 			fsKind: this.watcher.fsKind.name,
@@ -97,12 +129,18 @@ export class Session implements SessionLike {
 		this.watcher.start();
 		this.pulse?.follow(this.watcher.current?.probe);
 		this.pulse?.start();
+		this.retune();
 		if (this.view.polling) this.log('watch', 'warn', `${this.view.fsKind} is a network file system: polling every ${this.view.intervalMs} ms (inotify cannot see other hosts)`);
 		return this;
 	}
 
 	getView(): SessionView {
 		return this.view;
+	}
+
+	/** The timers' periods as they run now (for tests and the bench). */
+	get cadence(): Cadence {
+		return {mode: this.mode, probeMs: this.watcher.periodMs, pulseMs: this.pulse?.periodMs};
 	}
 
 	subscribe(listener: () => void): () => void {
@@ -162,6 +200,9 @@ export class Session implements SessionLike {
 	async close(): Promise<void> {
 		this.closed = true;
 		this.listeners.clear();
+		clearTimeout(this.restTimer);
+		clearTimeout(this.handOver?.timer);
+		this.handOver = undefined;
 		this.pulse?.stop();
 		await this.watcher.stop();
 	}
@@ -196,6 +237,7 @@ export class Session implements SessionLike {
 
 		this.prune();
 		this.view = {...this.view, nodes: this.records.map(nodeView)};
+		this.changed();
 		this.emitChange();
 		this.refreshSoon();
 		return {ok: true, message: `started ${nodeName(nodeView(record))}`};
@@ -211,6 +253,11 @@ export class Session implements SessionLike {
 	}
 
 	private onNodeEvent(record: NodeRecord, event: NodeEvent): void {
+		// Our live lets go leaving L (failover) or steps down for a failback, and another of our
+		// nodes waits for the lock: it takes it within a ms, unless this thread is busy.
+		const handsOver = record.lastPhase === 'live' && (event.event === 'stopped' || event.event === 'stepping-down')
+			&& this.records.some(other => other !== record && (other.node.phase === 'waiting-live-lock' || other.node.phase === 'failing-back'));
+		if (handsOver) this.holdForHandOver();
 		const view = nodeView(record);
 		const line = nodeEventLine(view, event, this.lastRelease, this.lastOutsideHolder);
 		if (record.lastPhase === 'live' && event.event !== 'live') this.lastRelease = {mono: event.mono, name: nodeName(view)};
@@ -218,8 +265,12 @@ export class Session implements SessionLike {
 		if (event.detail) record.detail = event.detail;
 		this.view = {...this.view, nodes: this.records.map(nodeView)};
 		this.log('node', line.level, line.text, event.time);
-		// A node changed the locks: look now rather than at the next probe.
-		this.refreshSoon();
+		if (event.event === 'live') this.endHandOver();
+		this.changed();
+		// A node changed the locks: look now rather than at the next probe (which may be
+		// intervalMs away, or more at rest): a takeover shows in the next frame. After 'live'
+		// the hand-over is done: no need to let it finish first.
+		this.refreshSoon(event.event === 'live' ? 0 : 3);
 	}
 
 	private onWatch({snapshot, changes}: WatchUpdate): void {
@@ -243,10 +294,66 @@ export class Session implements SessionLike {
 
 		this.view = {...this.view, snapshot, log, nodes: this.records.map(nodeView)};
 		this.pulse?.follow(snapshot.probe);
+		this.changed();
 		this.emitChange();
 	}
 
+	/** Something changed now: fast for at least lingerMs. */
+	private changed(): void {
+		this.lastChangeAt = monotonicMs();
+		this.retune();
+	}
+
+	/** Fast timers while something can change fast, slow ones at rest (see the top of this file). */
+	private retune(): void {
+		if (this.closed) return;
+		const running = this.records.some(record => isRunning(nodeView(record)));
+		const locks = this.view.snapshot.probe?.locks;
+		const held = locks !== undefined && (locks.state.locked || locks.live.locked || locks.backup.locked);
+		const linger = this.options.lingerMs ?? 5000;
+		const quietFor = monotonicMs() - this.lastChangeAt;
+		this.mode = running || held || quietFor < linger ? 'active' : 'rest';
+		const rest = this.mode === 'rest';
+		this.watcher.setPeriod(rest && !this.view.polling ? Math.max(this.intervalMs, this.options.restIntervalMs ?? 2000) : this.intervalMs);
+		this.pulse?.setPeriod(rest ? Math.max(this.pulseMs, this.options.restPulseMs ?? 100) : this.pulseMs);
+		clearTimeout(this.restTimer);
+		this.restTimer = undefined;
+		if (!rest && !running && !held) {
+			// Only the linger keeps us fast: look again when it is over.
+			this.restTimer = setTimeout(() => this.retune(), linger - quietFor + 1);
+			this.restTimer.unref();
+		}
+	}
+
+	/**
+	 * Nothing of ours on this thread between a release and the takeover: a frame costs 10–20 ms
+	 * of this thread (Ink lays out and styles every cell) and a probe up to ~10 ms, and the
+	 * taking node's kernel wait completes on this thread too (measured: a failover of 0.5 ms
+	 * took 23 ms at p95 inside the TUI when a frame fell in between). Until the next 'live'
+	 * event, or 100 ms at most, the view's listeners and probes are held, then run once.
+	 */
+	private holdForHandOver(): void {
+		if (this.handOver) return;
+		const timer = setTimeout(() => this.endHandOver(), 100);
+		timer.unref();
+		this.handOver = {timer, emit: false, refresh: false};
+	}
+
+	private endHandOver(): void {
+		const held = this.handOver;
+		if (!held) return;
+		this.handOver = undefined;
+		clearTimeout(held.timer);
+		if (held.emit) this.emitChange();
+		if (held.refresh) this.refreshSoon();
+	}
+
 	private refreshSoon(delayMs = 3): void {
+		if (this.handOver) {
+			this.handOver.refresh = true;
+			return;
+		}
+
 		if (this.refreshQueued || this.closed) return;
 		this.refreshQueued = true;
 		// A few ms later, not at once: a lock hand-over between our nodes completes first, and
@@ -263,6 +370,11 @@ export class Session implements SessionLike {
 	}
 
 	private emitChange(): void {
+		if (this.handOver) {
+			this.handOver.emit = true;
+			return;
+		}
+
 		for (const listener of this.listeners) listener();
 	}
 }

@@ -1,6 +1,7 @@
 // Turns file events and periodic probes into snapshots and changes. Taking or dropping a
 // lock changes no byte and fires no file event, so a probe runs every interval as well;
 // chokidar brings byte changes (and deletion/creation) without waiting for the next probe.
+// The interval can be changed while running (the TUI's session probes slowly at rest).
 import {EventEmitter} from 'node:events';
 import path from 'node:path';
 import chokidar, {type FSWatcher} from 'chokidar';
@@ -21,7 +22,10 @@ export type WatcherOptions = {
 
 export type WatchUpdate = {snapshot: Snapshot; changes: Change[]};
 
-export class LockFileWatcher extends EventEmitter<{update: [WatchUpdate]; 'file-events-failed': [message: string]}> {
+/** The files whose events matter: server.lock, and the files layout's serverlock.N beside it. */
+const SERVERLOCK_NAMES = ['serverlock.0', 'serverlock.1', 'serverlock.2'];
+
+export class LockFileWatcher extends EventEmitter<{update: [WatchUpdate]; 'file-events-failed': [message: string]; 'file-event': []}> {
 	readonly fsKind: FsKind;
 	current: Snapshot | undefined;
 	/** Why file events stopped (chokidar's error, one line), once they did. */
@@ -29,7 +33,7 @@ export class LockFileWatcher extends EventEmitter<{update: [WatchUpdate]; 'file-
 	private pollingOnly: boolean;
 	private closed = false;
 	private readonly cache = new HolderCache();
-	private readonly intervalMs: number;
+	private intervalMs: number;
 	private timer: NodeJS.Timeout | undefined;
 	private chokidar: FSWatcher | undefined;
 	private firstIdentity: {device: number; inode: number} | undefined;
@@ -47,21 +51,39 @@ export class LockFileWatcher extends EventEmitter<{update: [WatchUpdate]; 'file-
 		return this.pollingOnly;
 	}
 
+	/** The period of the timed probe now (ms). */
+	get periodMs(): number {
+		return this.intervalMs;
+	}
+
+	/** Changes the period of the timed probe; the next one comes a full period from now. */
+	setPeriod(ms: number): void {
+		if (ms === this.intervalMs) return;
+		this.intervalMs = ms;
+		if (!this.timer) return;
+		clearInterval(this.timer);
+		this.timer = setInterval(() => this.refresh(), ms);
+	}
+
 	start(): Snapshot {
 		this.refresh();
 		this.timer = setInterval(() => this.refresh(), this.intervalMs);
 		if (this.options.fileEvents !== false) {
-			// Watch the directory, filtered to our name: that sees the file being created,
-			// deleted and replaced, which a watch on the file itself would lose.
-			const base = path.basename(this.path);
+			// Watch the directory, filtered to our names: that sees the files being created,
+			// deleted and replaced, which a watch on a file itself would lose. The serverlock
+			// files too: one appearing changes the layout, and the pulse must follow it.
+			const names = new Set([path.basename(this.path), ...SERVERLOCK_NAMES]);
 			this.chokidar = chokidar.watch(path.dirname(this.path), {
 				depth: 0,
 				ignoreInitial: true,
 				usePolling: this.polling,
 				interval: Math.max(this.intervalMs, 250),
-				ignored: (file: string) => file !== path.dirname(this.path) && path.basename(file) !== base,
+				ignored: (file: string) => file !== path.dirname(this.path) && !names.has(path.basename(file)),
 			});
-			this.chokidar.on('all', () => this.refreshSoon());
+			this.chokidar.on('all', () => {
+				this.emit('file-event');
+				this.refreshSoon();
+			});
 			// An exhausted inotify limit (ENOSPC) or a vanished directory: say so, and go on probing.
 			this.chokidar.on('error', error => this.fileEventsFailed(error));
 		}
@@ -107,6 +129,8 @@ export class LockFileWatcher extends EventEmitter<{update: [WatchUpdate]; 'file-
 		const watcher = this.chokidar;
 		this.chokidar = undefined;
 		void watcher?.close().catch(() => {});
-		this.emit('file-events-failed', `file events failed (${why}): polling, a probe every ${this.intervalMs} ms`);
+		// The interval asked for at construction: a session that slowed the probe at rest goes
+		// back to it when it learns that file events are gone.
+		this.emit('file-events-failed', `file events failed (${why}): polling, a probe every ${this.options.intervalMs ?? 250} ms`);
 	}
 }

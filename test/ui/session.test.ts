@@ -1,12 +1,14 @@
 // The Session on a real temp lock file: in-process nodes contend through OFD locks.
 import assert from 'node:assert/strict';
-import {execFileSync} from 'node:child_process';
+import {execFileSync, spawn} from 'node:child_process';
+import {once} from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import process from 'node:process';
 import {afterEach, beforeEach, test} from 'node:test';
-import {STATE, decodeLockFile} from '../../source/lock-file/index.js';
+import {STATE, decodeLockFile, encodeNewLockFile} from '../../source/lock-file/index.js';
 import {Session} from '../../source/session/session.js';
+import {hasPython, posixHolder, release} from '../helpers/holders.js';
 import {tempDir} from '../helpers/temp.js';
 import {until} from './fixtures.js';
 
@@ -94,4 +96,115 @@ test('a node that cannot start says why in one line', {skip: !linux}, async () =
 	} finally {
 		await other.close();
 	}
+});
+
+// Issue 11 §3: the view follows a takeover at once (node event, file event), and the
+// session's timers are slow at rest. The timed probe is set to a minute here, and the pulse
+// off where it could also explain the result: what updates the view must be the event.
+const MINUTE = 60_000;
+
+/** server.lock with state L (a live ran: a backup takes over), in the given layout. */
+function lockFileWithL(layout: 'files' | 'ranges'): void {
+	if (layout === 'files') {
+		for (const name of ['serverlock.1', 'serverlock.2']) fs.writeFileSync(path.join(temp.dir, name), '');
+	}
+
+	const bytes = encodeNewLockFile();
+	bytes[0] = STATE.live;
+	fs.writeFileSync(temp.file, bytes);
+}
+
+/** A JVM-like outside live: a POSIX lock on byte 1 of server.lock, or on all of serverlock.1. */
+async function outsideLive(layout: 'files' | 'ranges') {
+	return layout === 'files' ? posixHolder(path.join(temp.dir, 'serverlock.1'), 0, 0) : posixHolder(temp.file, 1);
+}
+
+const liveHolders = (view: Session) => view.getView().snapshot.probe?.locks.live.holders ?? [];
+
+for (const layout of ['ranges', 'files'] as const) {
+	test(`[${layout}] an in-process backup taking over from a killed outside live is named at once, not at the next probe`, {skip: (!linux || !hasPython) && 'needs Linux and python3'}, async () => {
+		lockFileWithL(layout);
+		const holder = await outsideLive(layout);
+		const watching = new Session(temp.file, {intervalMs: MINUTE, pulseMs: 0}).start();
+		try {
+			assert.equal(liveHolders(watching)[0]?.pid, holder.pid);
+			assert.equal(watching.startBackup().ok, true);
+			await until('the backup waits for the live lock', () => watching.getView().nodes[0]?.phase === 'waiting-live-lock', 5000);
+			await release(holder);
+			await until('the live row names this process', () => liveHolders(watching).some(holder => holder.sameProcess), 5000);
+			assert.ok(!liveHolders(watching).some(other => other.pid === holder.pid), 'the dead pid is gone');
+			assert.equal(watching.getView().snapshot.probe?.layout, layout);
+			// No timed probe could have done it: the next one is a minute away.
+			assert.equal(watching.cadence.probeMs, MINUTE);
+		} finally {
+			await watching.stopAll({failover: false});
+			await watching.close();
+		}
+	});
+}
+
+// An outside backup that takes over and touches server.lock, as Artemis 2.29+ and ha-tui do.
+const touchingWaiter = `
+import fcntl, os, sys
+f = open(sys.argv[1], 'r+b')
+print('waiting', flush=True)
+fcntl.lockf(f, fcntl.LOCK_EX, 1, 1, 0)
+os.utime(sys.argv[1])
+print('took', flush=True)
+sys.stdin.read()
+`;
+
+test('a takeover between two outside processes shows on the file event (pulse off, probe a minute away)', {skip: (!linux || !hasPython) && 'needs Linux and python3'}, async () => {
+	lockFileWithL('ranges');
+	const first = await posixHolder(temp.file, 1);
+	const watching = new Session(temp.file, {intervalMs: MINUTE, pulseMs: 0}).start();
+	const second = spawn('python3', ['-c', touchingWaiter, temp.file], {stdio: ['pipe', 'pipe', 'inherit']});
+	try {
+		await once(second.stdout!, 'data');
+		assert.equal(liveHolders(watching)[0]?.pid, first.pid);
+		await release(first);
+		await until('the live row names the new holder', () => liveHolders(watching)[0]?.pid === second.pid, 5000);
+	} finally {
+		await release(second);
+		await watching.close();
+	}
+});
+
+test('at rest the session runs no fast timer; a lock taken at rest makes it fast again, and so does a node', {skip: (!linux || !hasPython) && 'needs Linux and python3'}, async () => {
+	lockFileWithL('ranges');
+	const watching = new Session(temp.file, {intervalMs: 250, pulseMs: 30, lingerMs: 100}).start();
+	try {
+		assert.equal(watching.cadence.mode, 'active', 'fast just after a change (the first look)');
+		await until('rest', () => watching.cadence.mode === 'rest', 5000);
+		assert.deepEqual(watching.cadence, {mode: 'rest', probeMs: 2000, pulseMs: 100});
+		// A lock taken with no file event: the slow pulse still sees it.
+		const holder = await posixHolder(temp.file, 1);
+		await until('the holder in the view', () => liveHolders(watching)[0]?.pid === holder.pid, 5000);
+		assert.deepEqual(watching.cadence, {mode: 'active', probeMs: 250, pulseMs: 30});
+		await release(holder);
+		await until('free again, then rest', () => !watching.getView().snapshot.probe?.locks.live.locked && watching.cadence.mode === 'rest', 5000);
+		// A running node keeps it fast past the linger, however quiet (L and a free live lock:
+		// the backup takes over at once).
+		watching.startBackup();
+		await until('backup live', () => watching.getView().nodes[0]?.phase === 'live', 5000);
+		await new Promise(resolve => setTimeout(resolve, 300));
+		assert.equal(watching.cadence.mode, 'active');
+		await watching.stopAll({failover: false});
+		await until('rest after the node stopped', () => watching.cadence.mode === 'rest', 5000);
+	} finally {
+		await watching.stopAll({failover: false});
+		await watching.close();
+	}
+});
+
+test('a failover between our nodes: no view notification between the release and the takeover', {skip: !linux}, async () => {
+	session.startLive();
+	session.startBackup();
+	await until('backup waiting', () => phase('n2') === 'waiting-live-lock');
+	const seen: string[] = [];
+	session.subscribe(() => seen.push(`${phase('n1')}/${phase('n2')}`));
+	await session.forceFailover('n1');
+	await until('n2 live', () => seen.includes('stopped/live'));
+	// Listeners (the screen) would have drawn a frame here, on the thread the backup needs.
+	assert.ok(!seen.includes('stopped/waiting-live-lock'), seen.join(', '));
 });
