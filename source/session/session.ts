@@ -97,7 +97,7 @@ export class Session implements SessionLike {
 	private restTimer: NodeJS.Timeout | undefined;
 	private mode: Cadence['mode'] = 'active';
 	/** A hand-over between our nodes is under way: frames and probes wait (see holdForHandOver). */
-	private handOver: {timer: NodeJS.Timeout; emit: boolean; refresh: boolean} | undefined;
+	private handOver: {timer: NodeJS.Timeout; emit: boolean; refresh: boolean; done: Promise<void>; end: () => void} | undefined;
 
 	constructor(readonly path: string, private readonly options: SessionOptions = {}) {
 		this.intervalMs = options.intervalMs ?? 250;
@@ -181,8 +181,14 @@ export class Session implements SessionLike {
 		const plan = planForceFailover(this.view, nodeId);
 		if (!plan.ok) return plan;
 		const record = this.records.find(candidate => candidate.id === nodeId)!;
+		// From the request on: the live lets go a few loop turns later (its monitor must stop
+		// first), and a frame for this log line would land right in the hand-over.
+		if (this.records.some(other => other !== record && other.node.phase === 'waiting-live-lock')) this.holdForHandOver();
 		this.log('action', 'warn', `force failover on ${nodeName(nodeView(record))} requested`);
 		await record.node.forceFailover();
+		// Resolved after the takeover: the caller's reaction (a notice, a frame) must not run
+		// on this thread between the release and the waiting node taking the lock.
+		await this.handOver?.done;
 		return {ok: true, message: `${nodeName(nodeView(record))} released the live lock leaving L`};
 	}
 
@@ -202,6 +208,7 @@ export class Session implements SessionLike {
 		this.listeners.clear();
 		clearTimeout(this.restTimer);
 		clearTimeout(this.handOver?.timer);
+		this.handOver?.end();
 		this.handOver = undefined;
 		this.pulse?.stop();
 		await this.watcher.stop();
@@ -330,13 +337,19 @@ export class Session implements SessionLike {
 	 * of this thread (Ink lays out and styles every cell) and a probe up to ~10 ms, and the
 	 * taking node's kernel wait completes on this thread too (measured: a failover of 0.5 ms
 	 * took 23 ms at p95 inside the TUI when a frame fell in between). Until the next 'live'
-	 * event, or 100 ms at most, the view's listeners and probes are held, then run once.
+	 * event, or 100 ms at most, the view's listeners and probes (ours and the watcher's timed
+	 * and file-event ones) are held, then run once.
 	 */
 	private holdForHandOver(): void {
 		if (this.handOver) return;
 		const timer = setTimeout(() => this.endHandOver(), 100);
 		timer.unref();
-		this.handOver = {timer, emit: false, refresh: false};
+		let end = () => {};
+		const done = new Promise<void>(resolve => {
+			end = resolve;
+		});
+		this.handOver = {timer, emit: false, refresh: false, done, end};
+		this.watcher.hold(true);
 	}
 
 	private endHandOver(): void {
@@ -344,6 +357,8 @@ export class Session implements SessionLike {
 		if (!held) return;
 		this.handOver = undefined;
 		clearTimeout(held.timer);
+		held.end();
+		this.watcher.hold(false);
 		if (held.emit) this.emitChange();
 		if (held.refresh) this.refreshSoon();
 	}

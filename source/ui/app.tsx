@@ -35,6 +35,9 @@ const dialogTitle: Readonly<Record<Dialog['kind'], string>> = {
 	quit: 'Quit?',
 };
 
+/** Longer than Ink's frame interval (30 frames a second at most: one per 34 ms). */
+const FRAME_MS = 40;
+
 const yesNo: readonly Choice[] = [{key: 'y', label: 'yes'}, {key: 'n', label: 'no'}];
 const quitChoices: readonly Choice[] = [
 	{key: 'y', label: 'stop them (a live pauses: P)'},
@@ -131,10 +134,12 @@ export function App({session, onExit, size, stopper: given}: AppProps) {
 
 	// The frame for the key (dialog gone) renders first, then the action runs: a frame takes
 	// tens of ms on this thread, and must not sit between a lock release and the node that
-	// takes the lock over (measured: 25-45 ms of "failover" that was only rendering).
+	// takes the lock over (measured: 25-45 ms of "failover" that was only rendering). Ink
+	// draws at most one frame per 34 ms and the last of a burst trails: a 'y' typed just after
+	// the dialog appeared gets its frame up to 34 ms later, so the action waits past that.
 	const confirm = (current: Dialog) => {
 		setDialog(undefined);
-		setTimeout(() => act(current), 0);
+		setTimeout(() => act(current), FRAME_MS);
 	};
 
 	const moveSelection = (step: number) => {

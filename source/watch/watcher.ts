@@ -38,6 +38,9 @@ export class LockFileWatcher extends EventEmitter<{update: [WatchUpdate]; 'file-
 	private chokidar: FSWatcher | undefined;
 	private firstIdentity: {device: number; inode: number} | undefined;
 	private pending = false;
+	/** Timed and file-event probes wait (see hold); `missed`: one is owed. */
+	private held = false;
+	private missed = false;
 
 	constructor(readonly path: string, private readonly options: WatcherOptions = {}) {
 		super();
@@ -62,12 +65,29 @@ export class LockFileWatcher extends EventEmitter<{update: [WatchUpdate]; 'file-
 		this.intervalMs = ms;
 		if (!this.timer) return;
 		clearInterval(this.timer);
-		this.timer = setInterval(() => this.refresh(), ms);
+		this.timer = setInterval(() => this.timedRefresh(), ms);
+	}
+
+	/**
+	 * Holds the timed and file-event probes (a probe takes up to ~10 ms of this thread) while
+	 * the caller needs the thread for something short, e.g. a lock hand-over between in-process
+	 * nodes; released, a probe that was due runs at once. refresh() itself is never held.
+	 */
+	hold(held: boolean): void {
+		this.held = held;
+		if (held || !this.missed) return;
+		this.missed = false;
+		if (!this.closed) this.refresh();
+	}
+
+	private timedRefresh(): void {
+		if (this.held) this.missed = true;
+		else this.refresh();
 	}
 
 	start(): Snapshot {
 		this.refresh();
-		this.timer = setInterval(() => this.refresh(), this.intervalMs);
+		this.timer = setInterval(() => this.timedRefresh(), this.intervalMs);
 		if (this.options.fileEvents !== false) {
 			// Watch the directory, filtered to our names: that sees the files being created,
 			// deleted and replaced, which a watch on a file itself would lose. The serverlock
@@ -97,7 +117,7 @@ export class LockFileWatcher extends EventEmitter<{update: [WatchUpdate]; 'file-
 		this.pending = true;
 		setImmediate(() => {
 			this.pending = false;
-			if (!this.closed) this.refresh();
+			if (!this.closed) this.timedRefresh();
 		});
 	}
 
