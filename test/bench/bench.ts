@@ -15,7 +15,8 @@ const failovers = argument('failovers', 60);
 const rows: string[][] = [['measure', 'result', 'goal', 'ok']];
 const check = (value: boolean) => (value ? 'yes' : 'NO');
 
-for (const layout of ['files', 'ranges'] as const) {
+// --only-tui: the TUI rows alone (also: node dist/test/bench/tui.js).
+for (const layout of process.argv.includes('--only-tui') ? [] : ['files', 'ranges'] as const) {
 	process.stderr.write(`bench (${layout} layout): ${failovers} SIGKILL failovers each: ha-tui backup, python waiter on an ha-tui live, python on python…\n`);
 	const engine = await measureEngine({failovers, cpuSeconds: argument('cpu-seconds', 10), failbacks: argument('failbacks', 20), layout});
 	const ours = summarize(engine.haTui);
@@ -45,7 +46,7 @@ for (const layout of ['files', 'ranges'] as const) {
 
 if (!process.argv.includes('--no-tui')) {
 	process.stderr.write('bench: the TUI on a pseudo-terminal…\n');
-	rows.push(...await measureTui({trials: argument('tui-trials', 20), idleSeconds: argument('idle-seconds', 10)}));
+	rows.push(...await measureTui({trials: argument('tui-trials', 20), idleSeconds: argument('idle-seconds', 30), restTrials: argument('rest-trials', 3)}));
 }
 
 process.stdout.write(`${table(rows)}\n`);

@@ -1,6 +1,13 @@
 // Runs a command on a pseudo-terminal of a given size (python's pty module: no native addon),
 // streaming what it draws and forwarding keys. For the TUI benchmark.
 import {spawn, type ChildProcess} from 'node:child_process';
+import {monotonicMs} from '../../source/time.js';
+
+// eslint-disable-next-line no-control-regex
+const ansi = /\u001B\[[\d;?]*[A-Za-z]|\u001B[()][\dA-Za-z]|\u001B[=>78]/g;
+
+/** What a person would read: the terminal's escape sequences removed. */
+export const stripAnsi = (text: string): string => text.replaceAll(ansi, '');
 
 const relay = `
 import fcntl, os, pty, select, struct, sys, termios
@@ -38,7 +45,15 @@ export type Pty = {
 	output(): string;
 	/** Resolves with the monotonic time (ms) at which the output first matched. */
 	waitFor(pattern: RegExp, timeoutMs?: number, fromOffset?: number): Promise<number>;
+	/**
+	 * Like waitFor on the text without escape sequences: resolves with the monotonic time (ms)
+	 * at which the chunk that completed the match arrived. Event-driven (no busy loop: on two
+	 * cores a spinning waiter would steal a core from the program being measured).
+	 */
+	waitForScreen(pattern: RegExp, options?: {from?: number; timeoutMs?: number}): Promise<number>;
 	write(keys: string): void;
+	/** SIGKILLs the program and the relay; resolves when the relay is gone (bounded). */
+	kill(): Promise<void>;
 };
 
 export function openPty(command: string[], options: {columns?: number; rows?: number; env?: NodeJS.ProcessEnv} = {}): Pty {
@@ -64,16 +79,57 @@ export function openPty(command: string[], options: {columns?: number; rows?: nu
 		});
 		child.once('exit', () => reject(new Error(`pty relay exited: ${error}`)));
 	});
+	let programPid: number | undefined;
+	pid.then(value => {
+		programPid = value;
+	}, () => {});
+	const waitUntil = (matches: () => boolean, pattern: RegExp, timeoutMs: number) => new Promise<number>((resolve, reject) => {
+		const check = () => {
+			if (!matches()) return;
+			const at = monotonicMs();
+			listeners.delete(check);
+			clearTimeout(timer);
+			resolve(at);
+		};
+
+		const timer = setTimeout(() => {
+			listeners.delete(check);
+			reject(new Error(`screen never showed ${pattern} within ${timeoutMs} ms; last screen:\n${stripAnsi(text.slice(-3000))}`));
+		}, timeoutMs);
+		listeners.add(check);
+		check();
+	});
+
 	return {
 		child,
 		pid,
 		output: () => text,
 		write: keys => child.stdin!.write(keys),
+		waitForScreen(pattern, {from = 0, timeoutMs = 5000} = {}) {
+			return waitUntil(() => pattern.test(stripAnsi(text.slice(from))), pattern, timeoutMs);
+		},
+		async kill() {
+			// The program is in its own session (pty.fork): killing the relay alone would orphan it.
+			for (const target of [programPid, child.pid]) {
+				try {
+					if (target !== undefined) process.kill(target, 'SIGKILL');
+				} catch {}
+			}
+
+			if (child.exitCode !== null || child.signalCode !== null) return;
+			await new Promise<void>(resolve => {
+				const timer = setTimeout(resolve, 2000);
+				child.once('exit', () => {
+					clearTimeout(timer);
+					resolve();
+				});
+			});
+		},
 		waitFor(pattern, timeoutMs = 5000, fromOffset = 0) {
 			return new Promise((resolve, reject) => {
 				const check = () => {
 					if (!pattern.test(text.slice(fromOffset))) return;
-					const at = Number(process.hrtime.bigint()) / 1e6;
+					const at = monotonicMs();
 					listeners.delete(check);
 					clearTimeout(timer);
 					resolve(at);
