@@ -12,8 +12,10 @@ export type ProbeSample = {
 	error?: string;
 	state?: number;
 	nodeId?: string;
-	/** Granted (not waiting) write locks on the live lock in one read of /proc/locks. */
+	/** Granted (not waiting) write locks on the live lock in one page (one read) of /proc/locks. */
 	liveLockLines: number;
+	/** How many reads /proc/locks took (over one, the pages are not one instant). */
+	procLocksPages?: number;
 	/** The layout the probe saw (must be the one the nodes use, never mixed). */
 	layout?: string;
 	livePids: number[];
@@ -27,19 +29,47 @@ parentPort!.on('message', message => {
 	if (message === 'stop') running = false;
 });
 
-/** Granted write locks on the live lock: byte 1 of server.lock (ranges) or serverlock.1 (files). */
-function liveLockLines(probe: Probe): number {
-	const target = layout === 'files' ? probe.files.find(entry => entry.name === 'serverlock.1') : {device: probe.device, inode: probe.inode};
-	if (target?.inode === undefined || target.device === undefined) return 0;
-	const dev = deviceToProc(target.device);
-	let count = 0;
-	for (const line of fs.readFileSync('/proc/locks', 'utf8').split('\n')) {
-		const lock = parseProcLockLine(line); // waiters ("N: ->") do not parse: only granted locks
-		if (!lock || lock.inode !== target.inode || lock.device !== dev || lock.type !== 'write') continue;
-		if (layout === 'files' || (lock.start <= 1 && (lock.end === undefined || lock.end >= 1))) count++;
+/**
+ * /proc/locks as the kernel hands it out: one read() returns at most a page of whole lines,
+ * each page consistent in itself, but a longer table comes in several reads with the locks
+ * free to move in between (a lock handed from A to B can show in two pages). Kept per page.
+ */
+function procLocksPages(): string[] {
+	const pages: string[] = [];
+	const fd = fs.openSync('/proc/locks', 'r');
+	try {
+		const buffer = Buffer.alloc(65_536);
+		for (let read; (read = fs.readSync(fd, buffer, 0, buffer.length, null)) > 0;) pages.push(buffer.toString('utf8', 0, read));
+	} finally {
+		fs.closeSync(fd);
 	}
 
-	return count;
+	return pages;
+}
+
+/**
+ * Granted write locks on the live lock — byte 1 of server.lock (ranges) or serverlock.1 (files)
+ * — in the page of /proc/locks that shows the most of them (two in one page is two holders at
+ * one instant; across pages it may be one lock that moved), and how many pages the table took.
+ */
+function liveLockLines(probe: Probe): {lines: number; pages: number} {
+	const target = layout === 'files' ? probe.files.find(entry => entry.name === 'serverlock.1') : {device: probe.device, inode: probe.inode};
+	const pages = procLocksPages();
+	if (target?.inode === undefined || target.device === undefined) return {lines: 0, pages: pages.length};
+	const dev = deviceToProc(target.device);
+	let most = 0;
+	for (const page of pages) {
+		let count = 0;
+		for (const line of page.split('\n')) {
+			const lock = parseProcLockLine(line); // waiters ("N: ->") do not parse: only granted locks
+			if (!lock || lock.inode !== target.inode || lock.device !== dev || lock.type !== 'write') continue;
+			if (layout === 'files' || (lock.start <= 1 && (lock.end === undefined || lock.end >= 1))) count++;
+		}
+
+		most = Math.max(most, count);
+	}
+
+	return {lines: most, pages: pages.length};
 }
 
 async function loop(): Promise<void> {
@@ -53,7 +83,7 @@ async function loop(): Promise<void> {
 				t1: 0,
 				state: probe.state,
 				nodeId: probe.nodeId,
-				liveLockLines: liveLockLines(probe),
+				...(({lines, pages}) => ({liveLockLines: lines, procLocksPages: pages}))(liveLockLines(probe)),
 				layout: probe.layout,
 				livePids: [...new Set(probe.locks.live.holders.map(holder => holder.pid ?? -1))],
 				backupLocked: probe.locks.backup.locked,
