@@ -13,12 +13,17 @@
 // taking a FREE lock changes no byte, so it is seen by the rest pulse (≤ restPulseMs, then
 // one probe and one frame) instead of the fast one; after that the session is active again.
 // On a network file system (no file events) the probe stays at intervalMs.
+// The doctor (session/doctor.ts) sees every snapshot but reads /proc only when the probe
+// changed, or now and then while a lock is held; the `d` panel's wider look runs on its own
+// timer, only while the panel is open.
 import process from 'node:process';
 import {LockFileInputError, supportsSeveralNodesPerProcess, type LayoutChoice} from '../lock-file/index.js';
 import {FileLockNodeManager, HaNode, type HaNodeOptions, type NodeEvent, type NodeManager, type NodeRole} from '../node-manager/index.js';
 import {monotonicMs} from '../time.js';
 import {LockFileWatcher, type WatchUpdate, type WatcherOptions} from '../watch/index.js';
+import type {Snapshot} from '../watch/snapshot.js';
 import {LockPulse} from './lock-pulse.js';
+import {PANEL_MS, SessionDoctor} from './doctor.js';
 import {appendLog, changeLevel, formatMs, nodeEventLine, type Release} from './event-log.js';
 import {isRunning, nodeName} from './labels.js';
 import {planFailback, planForceFailover, planPause, planStartLive} from './policy.js';
@@ -96,12 +101,16 @@ export class Session implements SessionLike {
 	private lastChangeAt = monotonicMs();
 	private restTimer: NodeJS.Timeout | undefined;
 	private mode: Cadence['mode'] = 'active';
+	private readonly doctor = new SessionDoctor(message => this.log('watch', 'warn', message));
+	/** Set while the `d` panel is open. */
+	private doctorTimer: NodeJS.Timeout | undefined;
 	/** A hand-over between our nodes is under way: frames and probes wait (see holdForHandOver). */
 	private handOver: {timer: NodeJS.Timeout; emit: boolean; refresh: boolean; done: Promise<void>; end: () => void} | undefined;
 
 	constructor(readonly path: string, private readonly options: SessionOptions = {}) {
 		this.intervalMs = options.intervalMs ?? 250;
 		this.watcher = new LockFileWatcher(path, {...options.watcher, intervalMs: this.intervalMs});
+		this.watcher.on('probe', (snapshot, changed) => this.onProbe(snapshot, changed));
 		this.watcher.on('update', update => this.onWatch(update));
 		this.watcher.on('file-events-failed', message => {
 			this.view = {...this.view, polling: true};
@@ -141,6 +150,33 @@ export class Session implements SessionLike {
 	/** The timers' periods as they run now (for tests and the bench). */
 	get cadence(): Cadence {
 		return {mode: this.mode, probeMs: this.watcher.periodMs, pulseMs: this.pulse?.periodMs};
+	}
+
+	/** How many times the doctor has read /proc so far (tests and the bench: none at rest). */
+	get doctorLooks(): number {
+		return this.doctor.looks;
+	}
+
+	setDoctorOpen(open: boolean): void {
+		clearTimeout(this.doctorTimer);
+		this.doctorTimer = undefined;
+		if (open && !this.closed) this.lookFully();
+	}
+
+	/**
+	 * The panel's look: every broker on this host, then again in PANEL_MS, or in 20 times what
+	 * the look took if that is longer (a host with thousands of processes: ≤ 5 % of a core).
+	 */
+	private lookFully(): void {
+		const started = monotonicMs();
+		// During a hand-over between our nodes nothing of ours runs on this thread: next time.
+		if (!this.handOver && this.doctor.look(true)) {
+			this.view = {...this.view, doctor: this.doctor.current};
+			this.emitChange();
+		}
+
+		this.doctorTimer = setTimeout(() => this.lookFully(), Math.max(PANEL_MS, 20 * (monotonicMs() - started)));
+		this.doctorTimer.unref();
 	}
 
 	subscribe(listener: () => void): () => void {
@@ -207,6 +243,8 @@ export class Session implements SessionLike {
 		this.closed = true;
 		this.listeners.clear();
 		clearTimeout(this.restTimer);
+		clearTimeout(this.doctorTimer);
+		this.doctorTimer = undefined;
 		clearTimeout(this.handOver?.timer);
 		this.handOver?.end();
 		this.handOver = undefined;
@@ -280,6 +318,17 @@ export class Session implements SessionLike {
 		this.refreshSoon(event.event === 'live' ? 0 : 3);
 	}
 
+	/**
+	 * Every probe, before its update if it changed anything: the doctor compares (a key of a few
+	 * fields) and reads /proc only when that differs; see session/doctor.ts.
+	 */
+	private onProbe(snapshot: Snapshot, changed: boolean): void {
+		if (this.closed || !this.doctor.see(snapshot, this.doctorTimer !== undefined) || changed) return;
+		// Nothing the view shows changed but the findings (server.lock touched, a holder stopped).
+		this.view = {...this.view, doctor: this.doctor.current};
+		this.emitChange();
+	}
+
 	private onWatch({snapshot, changes}: WatchUpdate): void {
 		// A probe already under way when close() ran must not reopen the pulse's descriptor.
 		if (this.closed) return;
@@ -299,7 +348,7 @@ export class Session implements SessionLike {
 			this.liveFreeSince = undefined;
 		}
 
-		this.view = {...this.view, snapshot, log, nodes: this.records.map(nodeView)};
+		this.view = {...this.view, snapshot, log, nodes: this.records.map(nodeView), doctor: this.doctor.current};
 		this.pulse?.follow(snapshot.probe);
 		this.changed();
 		this.emitChange();

@@ -1,5 +1,6 @@
 // What the TUI sees of a session, and what it may ask of it. Components depend on these
 // types only, so tests can drive the screen with a fake session and no lock file.
+import type {Finding} from '../doctor/types.js';
 import type {NodePhase, NodeRole} from '../node-manager/ha-node.js';
 import type {Snapshot} from '../watch/snapshot.js';
 
@@ -41,6 +42,16 @@ export type SessionView = {
 	readonly log: readonly LogEntry[];
 	/** Shown above the panels, e.g. the demo's "press k on the live" hint. */
 	readonly banner?: string;
+	/** Absent while there is no lock file to diagnose. */
+	readonly doctor?: DoctorView;
+};
+
+/** The doctor's findings on the current snapshot (see session/doctor.ts). */
+export type DoctorView = {
+	/** Worst first. */
+	readonly findings: readonly Finding[];
+	/** Every broker on this host was looked at (the `d` panel's look), not only the lock holders. */
+	readonly full: boolean;
 };
 
 export type ActionResult = {readonly ok: boolean; readonly message: string};
@@ -57,4 +68,6 @@ export interface SessionLike {
 	forceFailover(nodeId: string): Promise<ActionResult>;
 	/** Stops every running in-process node; a live pauses (P) unless failover is asked for. */
 	stopAll(options: {failover: boolean}): Promise<void>;
+	/** The `d` panel is open: look at every broker on this host now, and every few seconds until closed. */
+	setDoctorOpen(open: boolean): void;
 }

@@ -25,7 +25,7 @@ export type WatchUpdate = {snapshot: Snapshot; changes: Change[]};
 /** The files whose events matter: server.lock, and the files layout's serverlock.N beside it. */
 const SERVERLOCK_NAMES = ['serverlock.0', 'serverlock.1', 'serverlock.2'];
 
-export class LockFileWatcher extends EventEmitter<{update: [WatchUpdate]; 'file-events-failed': [message: string]; 'file-event': []}> {
+export class LockFileWatcher extends EventEmitter<{update: [WatchUpdate]; probe: [snapshot: Snapshot, changed: boolean]; 'file-events-failed': [message: string]; 'file-event': []}> {
 	readonly fsKind: FsKind;
 	current: Snapshot | undefined;
 	/** Why file events stopped (chokidar's error, one line), once they did. */
@@ -121,13 +121,17 @@ export class LockFileWatcher extends EventEmitter<{update: [WatchUpdate]; 'file-
 		});
 	}
 
-	/** Probes now; emits 'update' when anything changed (never after stop()). */
+	/**
+	 * Probes now; emits 'probe' every time (the TUI's doctor compares what the changes leave out,
+	 * such as server.lock's mtime), then 'update' when anything changed (never after stop()).
+	 */
 	refresh(): Snapshot {
 		if (this.closed && this.current) return this.current;
 		const snapshot = takeSnapshot(this.path, this.current, this.cache, this.firstIdentity);
 		if (snapshot.probe && !this.firstIdentity) this.firstIdentity = {device: snapshot.probe.device, inode: snapshot.probe.inode};
 		const changes = diffSnapshots(this.current, snapshot);
 		this.current = snapshot;
+		if (!this.closed) this.emit('probe', snapshot, changes.length > 0);
 		if (changes.length > 0 && !this.closed) this.emit('update', {snapshot, changes});
 		return snapshot;
 	}

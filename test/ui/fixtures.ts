@@ -1,6 +1,7 @@
 // Fixed snapshots and a fake session: the screen tested without a lock file or a node.
 import {assess, decodeLockFile, describeLayout, encodeNewLockFile, uuidToNodeId, type Holder, type Probe} from '../../source/lock-file/index.js';
-import type {ActionResult, LogEntry, NodeView, SessionLike, SessionView} from '../../source/session/types.js';
+import {runDoctor} from '../../source/doctor/index.js';
+import type {ActionResult, DoctorView, LogEntry, NodeView, SessionLike, SessionView} from '../../source/session/types.js';
 import {planFailback, planForceFailover, planPause} from '../../source/session/policy.js';
 import type {Snapshot} from '../../source/watch/snapshot.js';
 import {waitFor} from '../helpers/wait.js';
@@ -71,6 +72,11 @@ export function makeView(overrides: Partial<SessionView> = {}): SessionView {
 	return {path: PATH, fsKind: 'ext4', polling: false, intervalMs: 250, snapshot: makeSnapshot({live: outside(4264)}), nodes: [], log: [], ...overrides};
 }
 
+/** The doctor's findings on a snapshot, as the session's header look would give them (no process facts). */
+export function doctorFor(snapshot: Snapshot, full = false): DoctorView | undefined {
+	return snapshot.probe ? {findings: runDoctor(snapshot.probe, {now: snapshot.takenAt, processes: new Map()}), full} : undefined;
+}
+
 export const entry = (seq: number, text: string, level: LogEntry['level'] = 'info', source: LogEntry['source'] = 'watch'): LogEntry => ({seq, time: T0 + seq, source, level, text});
 
 /** Records what the screen asked for; refuses as the real session would (same policy). */
@@ -124,6 +130,12 @@ export class FakeSession implements SessionLike {
 
 	async stopAll(options: {failover: boolean}): Promise<void> {
 		this.calls.push(`stopAll failover=${options.failover}`);
+	}
+
+	/** As the session: opening looks (fully) at once. */
+	setDoctorOpen(open: boolean): void {
+		this.calls.push(`doctor ${open ? 'open' : 'closed'}`);
+		if (open) this.set({doctor: doctorFor(this.view.snapshot, true)});
 	}
 }
 

@@ -1,7 +1,7 @@
 // The Session on a real temp lock file: in-process nodes contend through OFD locks.
 import assert from 'node:assert/strict';
 import {execFileSync, spawn} from 'node:child_process';
-import {once} from 'node:events';
+import {once, type EventEmitter} from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import process from 'node:process';
@@ -207,4 +207,61 @@ test('a failover between our nodes: no view notification between the release and
 	await until('n2 live', () => seen.includes('stopped/live'));
 	// Listeners (the screen) would have drawn a frame here, on the thread the backup needs.
 	assert.ok(!seen.includes('stopped/waiting-live-lock'), seen.join(', '));
+});
+
+// Issue 10 §2: the doctor inside the session. Its observer sees every snapshot; /proc is read
+// only when the probe changes (or now and then while a lock is held), never per probe.
+const worst = (watching: Session) => watching.getView().doctor?.findings[0];
+
+test('the doctor: the header finding follows the file (no-backup, touched-while-live, paused); no reading per probe; the panel looks wider', {skip: (!linux || !hasPython) && 'needs Linux and python3'}, async () => {
+	lockFileWithL('files');
+	const holder = await outsideLive('files');
+	// A probe every 20 ms, at rest too (no linger): many probes that find nothing new.
+	const watching = new Session(temp.file, {intervalMs: 20, restIntervalMs: 20, pulseMs: 0, lingerMs: 0}).start();
+	// Counted on the session's own watcher: a probe that finds nothing new notifies nobody else.
+	const {watcher} = watching as unknown as {watcher: EventEmitter};
+	const probes = async (count: number) => {
+		let seen = 0;
+		const onProbe = () => seen++;
+		watcher.on('probe', onProbe);
+		await until(`${count} probes`, () => seen >= count, 5000);
+		watcher.off('probe', onProbe);
+	};
+
+	try {
+		await until('no-backup', () => worst(watching)?.id === 'no-backup', 5000);
+		assert.equal(watching.getView().doctor?.full, false, 'the header look reads the holders only');
+		let looks = watching.doctorLooks;
+		await probes(10);
+		// A lock is held: one more look at most (every RELOOK_MS: a holder can be stopped unseen).
+		assert.ok(watching.doctorLooks - looks <= 1, `${watching.doctorLooks - looks} looks in 10 probes`);
+
+		// Only an observer that saw L with the earlier mtime can tell that server.lock was touched since.
+		const later = new Date(Date.now() + 10_000);
+		fs.utimesSync(temp.file, later, later);
+		await until('touched-while-live', () => worst(watching)?.id === 'touched-while-live', 5000);
+
+		// The primary stops cleanly: P, nobody on the primary lock.
+		await release(holder);
+		const bytes = fs.readFileSync(temp.file);
+		bytes[0] = STATE.paused;
+		fs.writeFileSync(temp.file, bytes);
+		await until('paused', () => worst(watching)?.id === 'paused', 5000);
+		assert.equal(worst(watching)?.level, 'critical');
+
+		// At rest (nothing held, nothing changing): no reading at all.
+		looks = watching.doctorLooks;
+		await probes(10);
+		assert.equal(watching.doctorLooks, looks);
+
+		// The `d` panel: every broker on this host, at once.
+		watching.setDoctorOpen(true);
+		assert.equal(watching.doctorLooks, looks + 1);
+		assert.equal(watching.getView().doctor?.full, true);
+		assert.equal(worst(watching)?.id, 'paused');
+		watching.setDoctorOpen(false);
+	} finally {
+		await release(holder);
+		await watching.close();
+	}
 });
