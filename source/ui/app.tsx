@@ -1,12 +1,13 @@
 // The screen: panels from the session's view, keys turned into session actions. Destructive
 // actions go through a y/n dialog that says what will happen; refusals say why.
-import React, {useCallback, useLayoutEffect, useRef, useState} from 'react';
+import React, {useCallback, useEffect, useLayoutEffect, useRef, useState} from 'react';
 import {Box, useInput, type Key} from 'ink';
 import {planFailback, planForceFailover, planPause, planQuit, planStartLive} from '../session/policy.js';
 import {Stopper, describeAbandoned, type StopResult} from '../session/stopper.js';
 import type {ActionResult, LogLevel, NodeView, SessionLike, SessionView} from '../session/types.js';
 import {sanitize} from '../text/sanitize.js';
 import {ConfirmDialog, type Choice} from './confirm.js';
+import {DoctorPanel, maxDoctorOffset} from './doctor-panel.js';
 import {EventLog} from './event-log.js';
 import {lineCount} from './format.js';
 import {Header, headerHeight} from './header.js';
@@ -76,8 +77,28 @@ export function App({session, onExit, size, stopper: given}: AppProps) {
 	const [dialog, setDialog] = useState<Dialog>();
 	const [notice, setNotice] = useState<Notice>();
 	const [help, setHelp] = useState(false);
+	const [doctor, setDoctor] = useState(false);
+	const [doctorOffset, setDoctorOffset] = useState(0);
 	const [quitting, setQuitting] = useState(false);
 	const selected = selectedNode(view.nodes, selectedId);
+	const width = Math.max(20, columns);
+	// Ink clears the whole screen when a frame is as tall as the terminal: stay one line short.
+	const height = Math.max(8, rows - 1);
+	const noticeText = notice ? sanitize(notice.text) : '';
+	const noticeLines = notice ? lineCount(`${levelSymbol[notice.level]} ${noticeText}`, width) : 0;
+	const fixed = headerHeight(view) + LOCK_FILE_PANEL_HEIGHT + locksPanelHeight(view, width) + nodesPanelHeight(view.nodes) + 1 + noticeLines;
+	const logLines = Math.max(0, height - fixed - 1);
+	// The doctor panel has the room of every panel below the header.
+	const doctorRows = Math.max(3, height - headerHeight(view) - 1 - noticeLines);
+	const doctorMax = doctor ? maxDoctorOffset(view, width, doctorRows) : 0;
+	// The session looks wider (every broker on this host) and keeps looking while the panel is open.
+	useEffect(() => {
+		if (!doctor) return;
+		session.setDoctorOpen(true);
+		return () => {
+			session.setDoctorOpen(false);
+		};
+	}, [doctor, session]);
 
 	const report = (result: ActionResult) => setNotice({level: result.ok ? 'ok' : 'error', text: result.ok ? result.message : `refused: ${result.message}`});
 	const selectNewest = () => setSelectedId(session.getView().nodes.at(-1)?.id);
@@ -179,7 +200,24 @@ export function App({session, onExit, size, stopper: given}: AppProps) {
 			return;
 		}
 
+		if (doctor) {
+			const page = Math.max(1, doctorRows - 3);
+			const step = key.upArrow ? -1 : key.downArrow ? 1 : key.pageUp ? -page : key.pageDown || input === ' ' ? page : 0;
+			if (step !== 0) {
+				setDoctorOffset(offset => Math.max(0, Math.min(doctorMax, offset + step)));
+				return;
+			}
+
+			if (input === 'd' || key.escape) {
+				setDoctor(false);
+				return;
+			}
+
+			// Any other key closes the panel and does what it does (the panels, a dialog, come back).
+		}
+
 		setHelp(false);
+		setDoctor(false);
 		setNotice(undefined);
 		const current = session.getView();
 		switch (input) {
@@ -219,6 +257,12 @@ export function App({session, onExit, size, stopper: given}: AppProps) {
 				return;
 			}
 
+			case 'd': {
+				setDoctorOffset(0);
+				setDoctor(true);
+				return;
+			}
+
 			case 'q': {
 				askToQuit();
 				return;
@@ -244,17 +288,10 @@ export function App({session, onExit, size, stopper: given}: AppProps) {
 		latestOnKey.current(input, key);
 	}, []));
 
-	const width = Math.max(20, columns);
-	// Ink clears the whole screen when a frame is as tall as the terminal: stay one line short.
-	const height = Math.max(8, rows - 1);
-	const noticeText = notice ? sanitize(notice.text) : '';
-	const noticeLines = notice ? lineCount(`${levelSymbol[notice.level]} ${noticeText}`, width) : 0;
-	const fixed = headerHeight(view) + LOCK_FILE_PANEL_HEIGHT + locksPanelHeight(view, width) + nodesPanelHeight(view.nodes) + 1 + noticeLines;
-	const logLines = Math.max(0, height - fixed - 1);
 	return (
 		<Box flexDirection="column" width={width} height={height} overflow="hidden">
 			<Header view={view} now={now} width={width}/>
-			{help ? <HelpOverlay width={width}/> : (
+			{help ? <HelpOverlay width={width}/> : doctor && !dialog ? <DoctorPanel view={view} width={width} rows={doctorRows} offset={doctorOffset}/> : (
 				<>
 					<LockFilePanel snapshot={view.snapshot} width={width}/>
 					<LocksPanel view={view} now={now} width={width}/>
@@ -266,7 +303,7 @@ export function App({session, onExit, size, stopper: given}: AppProps) {
 			)}
 			<Box flexGrow={1}/>
 			{notice ? <Tone tone={notice.level}>{levelSymbol[notice.level]} {noticeText}</Tone> : null}
-			<HelpBar/>
+			<HelpBar width={width}/>
 		</Box>
 	);
 }

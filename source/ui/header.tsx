@@ -1,7 +1,9 @@
 // Top lines: which file, which file system, what time; and, loudly, a deleted or replaced file.
 import React from 'react';
 import {Box, Text} from 'ink';
+import {levelLabel, worstFinding, type Finding} from '../doctor/index.js';
 import type {SessionView} from '../session/types.js';
+import {levelTone} from './doctor-panel.js';
 import {clock, truncateMiddle} from './format.js';
 import {sanitize} from '../text/sanitize.js';
 import {Tone} from './theme.js';
@@ -25,6 +27,12 @@ export function alarmFor(view: SessionView): Alarm | undefined {
 	return undefined;
 }
 
+/** The doctor's worst finding when it asks for action (a warning or worse); `d` shows them all. */
+export function doctorHeadline(view: SessionView): Finding | undefined {
+	const worst = view.doctor ? worstFinding(view.doctor.findings) : undefined;
+	return worst?.level === 'warning' || worst?.level === 'critical' ? worst : undefined;
+}
+
 export function Header({view, now, width}: {readonly view: SessionView; readonly now: number; readonly width: number}) {
 	const {probe} = view.snapshot;
 	const time = clock(now);
@@ -33,6 +41,7 @@ export function Header({view, now, width}: {readonly view: SessionView; readonly
 		? `dev:inode ${probe.device}:${probe.inode} · ${probe.size} bytes · ${view.fsKind} (${watching})`
 		: `${view.snapshot.status === 'error' ? 'not a usable lock file' : 'no file'} · ${view.fsKind} (${watching})`;
 	const alarm = alarmFor(view);
+	const finding = doctorHeadline(view);
 	return (
 		<Box flexDirection="column" flexShrink={0}>
 			<Box>
@@ -42,11 +51,16 @@ export function Header({view, now, width}: {readonly view: SessionView; readonly
 			</Box>
 			<Tone tone="muted" wrap="truncate-end">{sanitize(identity)}</Tone>
 			{alarm ? <Tone bold inverse={alarm.tone === 'error'} tone={alarm.tone} wrap="truncate-end">{sanitize(alarm.text)}</Tone> : null}
+			{finding ? (
+				<Text wrap="truncate-end">
+					doctor: <Tone bold tone={levelTone[finding.level]}>{levelLabel[finding.level]} {finding.id}</Tone> — {sanitize(finding.title)}
+				</Text>
+			) : null}
 			{view.banner ? <Tone tone="accent" wrap="truncate-end">{sanitize(view.banner)}</Tone> : null}
 		</Box>
 	);
 }
 
 export function headerHeight(view: SessionView): number {
-	return 2 + (alarmFor(view) ? 1 : 0) + (view.banner ? 1 : 0);
+	return 2 + (alarmFor(view) ? 1 : 0) + (doctorHeadline(view) ? 1 : 0) + (view.banner ? 1 : 0);
 }

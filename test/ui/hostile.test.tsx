@@ -8,6 +8,7 @@ import {Box} from 'ink';
 import {cleanup, render} from 'ink-testing-library';
 import {App} from '../../source/ui/app.js';
 import {ConfirmDialog} from '../../source/ui/confirm.js';
+import {DoctorPanel} from '../../source/ui/doctor-panel.js';
 import {ErrorBoundary} from '../../source/ui/error-boundary.js';
 import {EventLog} from '../../source/ui/event-log.js';
 import {Header} from '../../source/ui/header.js';
@@ -16,7 +17,7 @@ import {LocksPanel} from '../../source/ui/locks-panel.js';
 import {NodesPanel} from '../../source/ui/nodes-panel.js';
 import type {ActionResult, SessionView} from '../../source/session/types.js';
 import {HOSTILE, describeControl, hostile, stringFields} from '../helpers/hostile.js';
-import {FakeSession, T0, entry, makeNode, makeSnapshot, makeView, missingSnapshot, listening, outside, until} from './fixtures.js';
+import {FakeSession, T0, doctorFor, entry, makeNode, makeSnapshot, makeView, missingSnapshot, listening, outside, until} from './fixtures.js';
 
 afterEach(cleanup);
 
@@ -32,7 +33,10 @@ function hostileViews(): Array<[string, SessionView]> {
 	const nodes = [makeNode(1, 'live', 'live'), makeNode(2, 'backup', 'backup', {detail: 'x'})];
 	const log = [entry(1, 'a'), entry(2, 'b', 'error'), entry(3, 'c', 'warn', 'node')];
 	const error = {...missingSnapshot(), status: 'error' as const, error: '/tmp/x.lock: is a FIFO (named pipe), not a lock file'};
+	const paused = makeSnapshot({state: 'P', backup: outside(77)});
 	return [
+		// The doctor's titles, evidence and fixes quote broker names, paths and command lines.
+		['paused, with the doctor\'s findings', hostile(makeView({snapshot: paused, doctor: doctorFor(paused), log}))],
 		['held by outside processes', hostile(makeView({snapshot: makeSnapshot({live: outside(4264), backup: outside(77)}), nodes, log, banner: 'demo'}))],
 		['replaced', hostile(makeView({snapshot: makeSnapshot({replaced: true, live: outside(1)}), nodes, log}))],
 		['missing', hostile(makeView({snapshot: missingSnapshot(), log}))],
@@ -58,6 +62,7 @@ test('every panel renders hostile text as visible escapes', () => {
 			['locks', <LocksPanel view={view} now={T0} width={400}/>],
 			['nodes', <NodesPanel nodes={view.nodes} selectedId="n1" now={T0} width={200}/>],
 			['events', <EventLog log={view.log} lines={10} width={400}/>],
+			['doctor', <DoctorPanel view={view} width={200} rows={60} offset={0}/>],
 			['dialog', <ConfirmDialog title={HOSTILE} message={`stop ${HOSTILE}?`} choices={[{key: 'y', label: 'yes'}]}/>],
 		];
 		for (const [panel, element] of panels) {
@@ -67,7 +72,13 @@ test('every panel renders hostile text as visible escapes', () => {
 	}
 
 	// And the text is there, escaped: the operator sees that something odd is going on.
-	const [, view] = hostileViews()[0];
+	const [, doctored] = hostileViews()[0];
+	for (const element of [<Header view={doctored} now={T0} width={400}/>, <DoctorPanel view={doctored} width={400} rows={60} offset={0}/>]) {
+		const {lastFrame} = render(<Box width={400} flexDirection="column">{element}</Box>);
+		assert.ok((lastFrame() ?? '').includes(ESCAPED), lastFrame());
+	}
+
+	const [, view] = hostileViews()[1];
 	const {lastFrame} = render(<Box width={400} flexDirection="column"><LocksPanel view={view} now={T0} width={400}/></Box>);
 	assert.ok((lastFrame() ?? '').includes(ESCAPED), lastFrame());
 });
@@ -89,6 +100,10 @@ test('the whole screen, its notices and the crash line render hostile text as vi
 		await until('the notice', () => (app.lastFrame() ?? '').includes('refused: cannot start a backup'));
 		assertSafe(`${name} with a notice`, app.lastFrame());
 		assert.ok((app.lastFrame() ?? '').includes(ESCAPED));
+		// The doctor panel, with the findings the (fake) session works out from the hostile probe.
+		app.stdin.write('d');
+		await until('the doctor panel', () => (app.lastFrame() ?? '').includes('Doctor ─'));
+		assertSafe(`${name} with the doctor panel`, app.lastFrame());
 		app.unmount();
 	}
 
