@@ -6,13 +6,14 @@ import {Tone} from './theme.js';
 
 // Each line fits 80 columns (a 10-column key, 70 of text), so the whole help fits 80×24.
 const keys: ReadonlyArray<[string, string]> = [
-	['l', 'start a live: writes F, waits for the live lock, then writes L.'],
+	['l', 'start a primary (live): writes F, waits for the live lock, writes L.'],
 	['', 'On a group whose backup is live, this is the failback request.'],
 	['b', 'start a backup: queues on the backup lock, takes over when live dies'],
 	['f', 'failback: as l, offered only when a backup is live (else: why not)'],
 	['p', 'pause the selected node: a live writes P (backups do NOT take over);'],
 	['', 'a backup releases its locks and stops'],
 	['k', 'force failover: the selected live lets go leaving L, as a crash would'],
+	['d', 'doctor: why the group is stuck and what to do (↑↓ scroll, d closes)'],
 	['↑ ↓ tab', 'select a node'],
 	['q Ctrl-C', 'quit: running nodes stop cleanly first (a live pauses, or fails over)'],
 ];

@@ -31,6 +31,9 @@ const verdictSymbol: Readonly<Record<Verdict, string>> = {
 	unknown: '?',
 };
 
+/** Row labels in Artemis ≥ 2.32's words: the live lock is the primary's. */
+const rowLabel: Readonly<Record<Segment, string>> = {state: 'state', live: 'primary (live)', backup: 'backup'};
+
 /** Which of our nodes a "this process" lock belongs to, judging by their phases. */
 function ourNode(segment: Segment, nodes: readonly NodeView[]): NodeView | undefined {
 	if (segment === 'live') return nodes.find(node => node.phase === 'live');
@@ -87,7 +90,7 @@ export function LocksPanel({view, now, width}: {readonly view: SessionView; read
 				return (
 					<Box key={segment}>
 						<Box flexShrink={0}>
-							<Text>{` ${segment.padEnd(7)}`}</Text>
+							<Text>{` ${rowLabel[segment].padEnd(15)}`}</Text>
 							<Tone bold={held} tone={held ? (segment === 'live' ? 'ok' : 'accent') : 'muted'}>{held ? '● held ' : lock ? '○ free ' : '? '}</Tone>
 						</Box>
 						<Box flexGrow={1} flexShrink={1}>

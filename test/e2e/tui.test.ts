@@ -45,7 +45,7 @@ test('tmux: outside live seen with its pid; b; kill the live; the backup is live
 	const command = `env -u CI -u CONTINUOUS_INTEGRATION TERM=xterm-256color ${JSON.stringify(process.execPath)} ${JSON.stringify(cliPath)} ${JSON.stringify(temp.file)}; echo TUI-EXIT=$?; sleep 60`;
 	tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '30', command);
 
-	await see('the outside live and its pid', new RegExp(`state 'L' \\(0x4c\\) live .*live ● held pid ${livePid} OFD — ha-tui node`));
+	await see('the outside live and its pid', new RegExp(`state 'L' \\(0x4c\\) live .*primary \\(live\\) ● held pid ${livePid} OFD — ha-tui node`));
 	await see('read-only until a key', /none: read-only/);
 	await see('the verdict', /WARNING: no backup/);
 
@@ -57,7 +57,7 @@ test('tmux: outside live seen with its pid; b; kill the live; the backup is live
 	live.child.kill('SIGKILL');
 	await live.exited;
 	await see('the in-process backup is live', /#1 backup live \(activated backup\)/);
-	await see('the live lock held here', /live ● held this process \(OFD\) — #1 backup/);
+	await see('the live lock held here', /primary \(live\) ● held this process \(OFD\) — #1 backup/);
 	await see('the takeover in the event log', new RegExp(`#1 backup became LIVE as soon as pid ${livePid} let go of the live lock`));
 
 	keys('p');
@@ -66,6 +66,12 @@ test('tmux: outside live seen with its pid; b; kill the live; the backup is live
 	await see('paused', /state 'P' \(0x50\) paused/);
 	await see('no live', /CRITICAL: NO LIVE/);
 	assert.equal(fs.readFileSync(temp.file)[0], 'P'.charCodeAt(0));
+	// The doctor (issue 10 §2): the worst finding in the header, all of them behind d.
+	await see('the doctor in the header', /doctor: CRITICAL paused — the primary stopped cleanly/);
+	keys('d');
+	await see('the doctor panel', /Doctor .*CRITICAL paused — the primary stopped cleanly.* fix: Start the primary again/);
+	keys('d');
+	await see('the panels again', /Lock file .*Locks/);
 
 	// One more backup, so that q has a node to stop.
 	keys('b');

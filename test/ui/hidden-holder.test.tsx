@@ -16,10 +16,10 @@ const hidden: Holder = {pid: undefined, command: undefined, kind: 'OFD', samePro
 test('TUI: a holder with no visible pid, and a lock with no visible holder, say "holder not visible"', () => {
 	const snapshot = makeSnapshot({live: hidden});
 	const frame = render(<LocksPanel view={makeView({snapshot})} now={T0} width={120}/>).lastFrame() ?? '';
-	assert.match(frame, /live +● held holder not visible \(hidepid \/ other user \/ other host\) \(OFD\)/);
+	assert.match(frame, /primary \(live\) +● held holder not visible \(hidepid \/ other user \/ other host\) \(OFD\)/);
 	assert.doesNotMatch(frame, /pid \?/);
 	const none = {...snapshot, probe: {...snapshot.probe!, locks: {...snapshot.probe!.locks, live: {...snapshot.probe!.locks.live, holders: []}}}};
-	assert.match(render(<LocksPanel view={makeView({snapshot: none})} now={T0} width={120}/>).lastFrame() ?? '', /live +● held holder not visible \(hidepid \/ other user \/ other host\)/);
+	assert.match(render(<LocksPanel view={makeView({snapshot: none})} now={T0} width={120}/>).lastFrame() ?? '', /primary \(live\) +● held holder not visible \(hidepid \/ other user \/ other host\)/);
 });
 
 test('watch: the change line says "holder not visible" rather than pid ?', () => {

@@ -70,7 +70,7 @@ test('locks panel: holders with pid, command, kind, "this process", held-for, an
 	const text = frame(<LocksPanel view={view} now={T0} width={100}/>);
 	assert.match(text, /✔ OK: healthy — live is up and a backup is queued/);
 	assert.match(text, /state +○ free/);
-	assert.match(text, /live +● held pid 4264 OFD — java -cp artemis\.jar.* for 10s/);
+	assert.match(text, /primary \(live\) +● held pid 4264 OFD — java -cp artemis\.jar.* for 10s/);
 	assert.match(text, /backup +● held this process \(OFD\) — #1 backup .* for 3s/);
 });
 
@@ -114,9 +114,15 @@ test('event log: the latest entries, timestamped, with a symbol per level', () =
 });
 
 test('help bar: every key, within 80 columns', () => {
-	const text = frame(<HelpBar/>);
-	for (const key of ['l live', 'b backup', 'f failback', 'p pause', 'k failover', '↑↓ select', '? help', 'q quit']) assert.ok(text.includes(key), key);
-	assert.ok(text.length <= 80);
+	const keys = ['l primary (live)', 'b backup', 'f failback', 'p pause', 'k failover', 'd doctor', '? help', 'q quit'];
+	const narrow = frame(<HelpBar width={80}/>);
+	for (const key of keys) assert.ok(narrow.includes(key), `${key}: ${narrow}`);
+	assert.ok(narrow.length <= 80, narrow);
+	// Wider: two spaces between keys, and ↑↓ select (the nodes panel's title says it at 80).
+	const wide = frame(<HelpBar width={100}/>);
+	for (const key of [...keys, '↑↓ select']) assert.ok(wide.includes(key), `${key}: ${wide}`);
+	assert.match(wide, /primary \(live\) {2}b backup/);
+	assert.ok(wide.length <= 100, wide);
 });
 
 test('NO_COLOR switches every tone off', () => {
@@ -163,7 +169,7 @@ test('locks panel: no lock is called free when nothing was probed', () => {
 	const error = {...missingSnapshot(), status: 'error' as const, error: '/tmp/empty.lock: is empty (0 bytes); a lock file has 19'};
 	const unreadable = frame(<LocksPanel view={makeView({snapshot: error})} now={T0} width={80}/>);
 	assert.doesNotMatch(unreadable, /free/);
-	assert.match(unreadable, /live +\? not probed \(not a lock file\)/);
+	assert.match(unreadable, /primary \(live\) +\? not probed \(not a lock file\)/);
 	const missing = frame(<LocksPanel view={makeView({snapshot: missingSnapshot()})} now={T0} width={80}/>);
 	assert.doesNotMatch(missing, /free/);
 	assert.match(missing, /backup +\? no file/);
