@@ -154,7 +154,7 @@ async function takeover(layout: Layout, trials: number, restTrials: number, haTu
 			let from = pty.output().length;
 			const python = i < trials;
 			const live = python ? await outsideLive(temp.dir, layout) : await haTuiLive(temp.file, layout);
-			const shown = await pty.waitForScreen(new RegExp(`live\\s+● held\\s+pid ${live.child.pid}\\b`), {from, timeoutMs: 10_000});
+			const shown = await pty.waitForScreen(new RegExp(`live\\)?\\s+● held\\s+pid ${live.child.pid}\\b`), {from, timeoutMs: 10_000});
 			if (python) result.taken.push(shown - live.lockedAt);
 			from = pty.output().length;
 			pty.write('b');
@@ -163,7 +163,7 @@ async function takeover(layout: Layout, trials: number, restTrials: number, haTu
 			await sleep(150 + ((i * 37) % 200));
 			from = pty.output().length;
 			const killedAt = await kill(live.child);
-			(python ? result.takeover : result.haTui).push(await pty.waitForScreen(/live\s+● held\s+this process/, {from}) - killedAt);
+			(python ? result.takeover : result.haTui).push(await pty.waitForScreen(/live\)?\s+● held\s+this process/, {from}) - killedAt);
 			// Back to an outside live for the next trial: our activated backup (selected, the
 			// newest) lets go leaving L.
 			await sleep(100);
@@ -172,7 +172,7 @@ async function takeover(layout: Layout, trials: number, restTrials: number, haTu
 			await pty.waitForScreen(/Force failover\?/, {from});
 			from = pty.output().length;
 			pty.write('y');
-			await pty.waitForScreen(/live\s+○ free/, {from});
+			await pty.waitForScreen(/live\)?\s+○ free/, {from});
 			await sleep(100 + ((i * 53) % 150));
 		}
 
@@ -183,7 +183,7 @@ async function takeover(layout: Layout, trials: number, restTrials: number, haTu
 			await sleep(100 + ((i * 37) % 150));
 			const from = pty.output().length;
 			const killedAt = await kill(live.child);
-			result.released.push(await pty.waitForScreen(/live\s+○ free/, {from}) - killedAt);
+			result.released.push(await pty.waitForScreen(/live\)?\s+○ free/, {from}) - killedAt);
 		}
 
 		// At rest: a lock taken with no file event is seen by the slow pulse only.
@@ -191,9 +191,9 @@ async function takeover(layout: Layout, trials: number, restTrials: number, haTu
 			await sleep(REST_AFTER_MS + ((i * 97) % 300));
 			const from = pty.output().length;
 			const live = await outsideLive(temp.dir, layout);
-			result.takenAtRest.push(await pty.waitForScreen(new RegExp(`live\\s+● held\\s+pid ${live.child.pid}\\b`), {from}) - live.lockedAt);
+			result.takenAtRest.push(await pty.waitForScreen(new RegExp(`live\\)?\\s+● held\\s+pid ${live.child.pid}\\b`), {from}) - live.lockedAt);
 			await kill(live.child);
-			await pty.waitForScreen(/live\s+○ free/, {from: pty.output().length});
+			await pty.waitForScreen(/live\)?\s+○ free/, {from: pty.output().length});
 		}
 
 		await quit(pty);
