@@ -218,6 +218,8 @@ export function probeLockFile(file: string, cache?: HolderCache): Probe {
 		const probe = probeOpenFile(opened, cache);
 		if (probe.size === 0) throw new LockFileInputError(file, 'is empty (0 bytes); a lock file has 19');
 		if (probe.size < FILE_SIZE) throw new LockFileInputError(file, `is too short (${probe.size} bytes); a lock file has 19`);
+		// Artemis writes exactly 19 bytes, and so does every node: a longer file is somebody else's.
+		if (probe.size > FILE_SIZE) throw new LockFileInputError(file, `is not a lock file: ${probe.size} bytes (a server.lock has 19)`);
 		return probe;
 	} finally {
 		fs.closeSync(opened.fd);

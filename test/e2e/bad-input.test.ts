@@ -2,6 +2,7 @@
 // and the file untouched (nothing created, truncated or changed).
 import assert from 'node:assert/strict';
 import {execFileSync} from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import process from 'node:process';
@@ -50,6 +51,11 @@ const cases: Array<[string, () => string, RegExp]> = [
 		fs.writeFileSync(file, 'L0');
 		return file;
 	}, /too short \(2 bytes\)/],
+	['file of random bytes (1 MiB)', () => {
+		const file = path.join(temp.dir, 'random.lock');
+		fs.writeFileSync(file, crypto.randomBytes(1024 * 1024));
+		return file;
+	}, /is not a lock file: 1048576 bytes/],
 	['directory without server.lock', () => {
 		const dir = path.join(temp.dir, 'journal');
 		fs.mkdirSync(dir);
