@@ -47,10 +47,7 @@ describe('doctor beside a real Artemis 2.40.0 shared-store pair', () => {
 		artemis = found;
 		root = fs.mkdtempSync(path.join(os.tmpdir(), 'ha-tui-doctor-broker-'));
 		pair = await BrokerPair.create(artemis, path.join(root, 'shared'));
-		primary = pair.start(group, 'primary');
-		await brokerLine(primary, brokerLog.primaryActive, 60_000);
-		backup = pair.start(group, 'backup');
-		await brokerLine(backup, brokerLog.backupWaiting, 60_000);
+		({primary, backup} = await pair.startBoth(group));
 	});
 
 	after(async () => {

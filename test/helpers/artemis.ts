@@ -185,6 +185,15 @@ export class BrokerPair {
 		const javaArgs = [...quickJvm, '-Xms32m', '-Xmx256m', '-Dlog4j2.disableJmx=true', '--add-opens', 'java.base/jdk.internal.misc=ALL-UNNAMED'].join(' ');
 		return track(group.spawn(name, path.join(this.instance(role), 'bin', 'artemis'), ['run'], {detached: true, env: {...process.env, JAVA_ARGS: javaArgs}}));
 	}
+
+	/** Starts the primary, waits until it is active, then the backup, until it waits. */
+	async startBoth(group: ProcessGroup): Promise<{primary: Spawned; backup: Spawned}> {
+		const primary = this.start(group, 'primary');
+		await brokerLine(primary, brokerLog.primaryActive, 60_000);
+		const backup = this.start(group, 'backup');
+		await brokerLine(backup, brokerLog.backupWaiting, 60_000);
+		return {primary, backup};
+	}
 }
 
 // Log lines of a 2.40 broker (message ids are stable across versions).

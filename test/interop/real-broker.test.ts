@@ -34,10 +34,7 @@ describe('a real Artemis 2.40.0 shared-store broker pair (bin/artemis run) with 
 
 		root = fs.mkdtempSync(path.join(os.tmpdir(), 'ha-tui-broker-'));
 		pair = await BrokerPair.create(artemis, root);
-		primary = pair.start(group, 'primary');
-		await brokerLine(primary, brokerLog.primaryActive, 60_000);
-		backup = pair.start(group, 'backup');
-		await brokerLine(backup, brokerLog.backupWaiting, 60_000);
+		({primary, backup} = await pair.startBoth(group));
 	});
 
 	after(async () => {
