@@ -69,7 +69,7 @@ test('phase, phaseSince and activated are read-only from outside', () => {
 });
 
 test('stop() is idempotent: twice at once is one stop', async () => {
-	const {store, live, events} = await startedLive();
+	const {live, events} = await startedLive();
 	await Promise.all([live.stop(), live.stop(), live.forceFailover()]);
 	assert.deepEqual(events, ['failing-back', 'live', 'paused']);
 });
