@@ -2,7 +2,7 @@
 // responsive: probeLockFile never takes a lock, /proc/locks is read once per sample (atomic).
 import fs from 'node:fs';
 import {parentPort, workerData} from 'node:worker_threads';
-import {HolderCache, probeLockFile, type Probe} from '../../source/lock-file/index.js';
+import {probeLockFile, type Probe} from '../../source/lock-file/index.js';
 import {deviceToProc, parseProcLockLine} from '../../source/lock-file/proc-locks.js';
 
 export type ProbeSample = {
@@ -25,7 +25,6 @@ export type ProbeSample = {
 import {monotonicMs} from '../../source/time.js';
 const {file, everyMs, layout} = workerData as {file: string; everyMs: number; layout: 'files' | 'ranges'};
 let running = true;
-const cache = new HolderCache();
 parentPort!.on('message', message => {
 	if (message === 'stop') running = false;
 });
@@ -78,11 +77,7 @@ async function loop(): Promise<void> {
 		const t0 = monotonicMs();
 		let sample: ProbeSample;
 		try {
-			// One HolderCache, as watch and the TUI use it: it rescans every process's fds only when
-			// /proc/locks changes and re-checks each remembered owner in its own fdinfo otherwise.
-			// A fresh cache per sample rescanned /proc/*/fd every 5 ms: most of a core on this
-			// 2-core machine, taken from the nodes whose failover times the run measures.
-			const probe = probeLockFile(file, cache);
+			const probe = probeLockFile(file); // a fresh HolderCache: always rescans the owners
 			sample = {
 				t0,
 				t1: 0,
