@@ -54,18 +54,29 @@ export type Probe = DecodedLockFile & {
 /**
  * Remembers the OFD owner scan while /proc/locks shows the same OFD locks on the files and
  * every remembered owner still holds its lock (checked in its own fdinfo: one small read each).
+ * A lock with no owner found is looked for again, at most every ownerRetryMs: a scan that ran
+ * while the lock moved between two holders finds nobody, and /proc/locks (pid -1 for every OFD
+ * lock) looks the same before and after, so the key alone would keep "nobody" for good. Where
+ * owners are hidden for real (hidepid, another user), that retry is all it costs.
  */
 export class HolderCache {
 	private key = '';
 	private owners = new Map<string, OfdOwner[]>();
+	private scannedAt = 0;
+
+	constructor(private readonly ownerRetryMs = 250) {}
 
 	ofdOwners(files: readonly FileIdentity[], locks: readonly ProcLock[]): Map<string, OfdOwner[]> {
 		const ofd = locks.filter(lock => lock.kind === 'OFD');
 		const key = `${files.map(file => `${file.device}:${file.inode}`).join(',')}|${ofd.map(lock => lock.line.replace(/^\d+:/, '')).sort().join('|')}`;
-		const stale = key !== this.key || [...this.owners].some(([range, owners]) => owners.some(owner => !ofdOwnerStillHolds(owner, files, range)));
+		const ownerless = ofd.some(lock => (this.owners.get(rangeKey(lock.inode, lock)) ?? []).length === 0);
+		const stale = key !== this.key
+			|| [...this.owners].some(([range, owners]) => owners.some(owner => !ofdOwnerStillHolds(owner, files, range)))
+			|| (ownerless && Date.now() - this.scannedAt >= this.ownerRetryMs);
 		if (stale) {
 			this.key = key;
 			this.owners = ofd.length > 0 ? findOfdOwners(files) : new Map();
+			this.scannedAt = Date.now();
 		}
 
 		return this.owners;
