@@ -59,7 +59,7 @@ export function planFailback(view: SessionView): Plan {
 	if (waiting) return refuse(`no failback: ${nodeName(waiting)} is already failing back (waiting for the live lock)`);
 	const {state} = snapshot.probe;
 	const holder = liveHolder(view);
-	if (!holder) return refuse(`no failback: no backup is live — nobody holds the live lock (state ${describeStateByte(state)} ${snapshot.probe.stateName}). Press l to start a live.`);
+	if (!holder) return refuse(`no failback: no backup is live — nobody holds the live lock (state ${describeStateByte(state)} ${snapshot.probe.stateName}). Press l to start a primary (live).`);
 	if (state === STATE.failingBack) return refuse('no failback: one is already in progress (state F: a live is waiting for the live lock)');
 	if (state !== STATE.live) return refuse(`no failback: the state is ${describeStateByte(state)} ${snapshot.probe.stateName}, not L, so no backup is live`);
 	if (holder.node && !holder.node.activated) return refuse(`no failback: the live is ${holder.text}, which started as a live, not an activated backup`);

@@ -30,7 +30,7 @@ export function NodesPanel({nodes, selectedId, now, width}: {readonly nodes: rea
 		<Box flexDirection="column" flexShrink={0}>
 			<SectionTitle title="In-process nodes" width={width} hint={nodes.length > 1 ? '↑↓ select' : undefined}/>
 			{nodes.length === 0
-				? <Tone tone="muted" wrap="truncate-end"> none: read-only. Press l to start a live, b a backup.</Tone>
+				? <Tone tone="muted" wrap="truncate-end"> none: read-only. Press l to start a primary (live), b a backup.</Tone>
 				: nodes.map(node => {
 					const selected = node.id === selectedId;
 					const phase = node.phase === 'live' && node.activated ? 'live (activated backup)' : phaseLabel[node.phase];
