@@ -126,22 +126,8 @@ export function openPty(command: string[], options: {columns?: number; rows?: nu
 			});
 		},
 		waitFor(pattern, timeoutMs = 5000, fromOffset = 0) {
-			return new Promise((resolve, reject) => {
-				const check = () => {
-					if (!pattern.test(text.slice(fromOffset))) return;
-					const at = monotonicMs();
-					listeners.delete(check);
-					clearTimeout(timer);
-					resolve(at);
-				};
-
-				const timer = setTimeout(() => {
-					listeners.delete(check);
-					reject(new Error(`screen never showed ${pattern} within ${timeoutMs} ms`));
-				}, timeoutMs);
-				listeners.add(check);
-				check();
-			});
+			// The raw output (escape sequences and all), unlike waitForScreen.
+			return waitUntil(() => pattern.test(text.slice(fromOffset)), pattern, timeoutMs);
 		},
 	};
 }
