@@ -43,11 +43,9 @@ export type Pty = {
 	pid: Promise<number>;
 	/** Everything drawn so far. */
 	output(): string;
-	/** Resolves with the monotonic time (ms) at which the output first matched. */
-	waitFor(pattern: RegExp, timeoutMs?: number, fromOffset?: number): Promise<number>;
 	/**
-	 * Like waitFor on the text without escape sequences: resolves with the monotonic time (ms)
-	 * at which the chunk that completed the match arrived. Event-driven (no busy loop: on two
+	 * Waits until the text without escape sequences matches: resolves with the monotonic time
+	 * (ms) at which the chunk that completed the match arrived. Event-driven (no busy loop: on two
 	 * cores a spinning waiter would steal a core from the program being measured).
 	 */
 	waitForScreen(pattern: RegExp, options?: {from?: number; timeoutMs?: number}): Promise<number>;
@@ -124,10 +122,6 @@ export function openPty(command: string[], options: {columns?: number; rows?: nu
 					resolve();
 				});
 			});
-		},
-		waitFor(pattern, timeoutMs = 5000, fromOffset = 0) {
-			// The raw output (escape sequences and all), unlike waitForScreen.
-			return waitUntil(() => pattern.test(text.slice(fromOffset)), pattern, timeoutMs);
 		},
 	};
 }
