@@ -13,10 +13,12 @@ import {
 	LayoutConflictError,
 	LockFileInputError,
 	SERVER_LOCK,
+	STATE,
 	chooseLayout,
 	closeDescriptor,
 	decodeLockFile,
 	getConflictingLock,
+	isSameFile,
 	layoutOfDirectory,
 	lockKind,
 	lockTargets,
@@ -243,14 +245,14 @@ export class FileLockNodeManager implements NodeManager {
 	sameFile(): boolean {
 		const files = this.opened;
 		if (!files) return false;
-		return sameIdentity(files.server) && (files.liveFile === files.server || sameIdentity(files.liveFile));
+		return isSameFile(files.server) && (files.liveFile === files.server || isSameFile(files.liveFile));
 	}
 
 	async lostLock(signal?: AbortSignal): Promise<string | undefined> {
 		const files = this.opened;
 		if (!files || !this.held.has('live')) return 'the live lock is not held';
-		if (!sameIdentity(files.server)) return `${files.server.path} was deleted or replaced`;
-		if (files.liveFile !== files.server && !sameIdentity(files.liveFile)) return `${files.liveFile.path} was deleted or replaced`;
+		if (!isSameFile(files.server)) return `${files.server.path} was deleted or replaced`;
+		if (files.liveFile !== files.server && !isSameFile(files.liveFile)) return `${files.liveFile.path} was deleted or replaced`;
 		// POSIX locks (not Linux) are invisible to their own process's F_GETLK: there the
 		// identity checks are all we can do.
 		if (lockKind() === 'OFD' && !getConflictingLock(files.liveProbeFd, files.targets.live.range)) return 'the live lock vanished (NFS lock recovery?)';
@@ -267,7 +269,7 @@ export class FileLockNodeManager implements NodeManager {
 			// Look again under the state lock, at the state and the mtime together: every state
 			// write (and an undone F, whose mtime is put back) happens under that lock.
 			const now = await this.withStateLock(server => ({state: readStateByte(server.fd), mtimeNs: mtimeNs(server.fd)}), signal);
-			if (now.mtimeNs > files.ownMtimeNs && now.state === 0x4c) return `${files.server.path} was modified by another node while the state is L (a backup took over?)`;
+			if (now.mtimeNs > files.ownMtimeNs && now.state === STATE.live) return `${files.server.path} was modified by another node while the state is L (a backup took over?)`;
 			// F from a failing-back primary, or P, or nothing left to see: not a takeover.
 			if (now.mtimeNs > files.ownMtimeNs) files.ownMtimeNs = now.mtimeNs;
 		}
@@ -334,15 +336,6 @@ export class FileLockNodeManager implements NodeManager {
 		// Closing a lock's only descriptor drops its OFD lock, as a dying process would. A
 		// descriptor with a wait in flight closes once the kernel call has returned.
 		for (const fd of [files.lockFds.live, files.lockFds.backup, files.lockFds.state, ...(files.oldState ? [files.oldState.fd] : []), files.liveProbeFd, files.server.fd]) closeDescriptor(fd);
-	}
-}
-
-function sameIdentity(opened: OpenedLockFile): boolean {
-	try {
-		const stat = fs.statSync(opened.path);
-		return stat.ino === opened.inode && stat.dev === opened.device;
-	} catch {
-		return false;
 	}
 }
 
