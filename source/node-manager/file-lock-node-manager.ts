@@ -38,6 +38,7 @@ import {
 	type OpenedLockFile,
 } from '../lock-file/index.js';
 import type {LockSegment, NodeManager} from './node-manager.js';
+import {waitForChangeOrTimeout} from './wait-for-change.js';
 
 export type FileLockNodeManagerOptions = {
 	/** auto (default): what the directory shows; a new directory gets the files layout. */
@@ -278,30 +279,11 @@ export class FileLockNodeManager implements NodeManager {
 	}
 
 	async waitForChange(timeoutMs: number, signal: AbortSignal): Promise<void> {
-		const files = this.files;
-		await new Promise<void>((resolve, reject) => {
-			const done = () => {
-				clearTimeout(timer);
-				files.changeListeners.delete(done);
-				signal.removeEventListener('abort', aborted);
-				resolve();
-			};
-
-			const aborted = () => {
-				clearTimeout(timer);
-				files.changeListeners.delete(done);
-				reject(signal.reason);
-			};
-
-			if (signal.aborted) {
-				reject(signal.reason);
-				return;
-			}
-
-			const timer = setTimeout(done, timeoutMs);
-			files.changeListeners.add(done);
-			signal.addEventListener('abort', aborted, {once: true});
-		});
+		const {changeListeners} = this.files;
+		await waitForChangeOrTimeout(wake => {
+			changeListeners.add(wake);
+			return () => changeListeners.delete(wake);
+		}, timeoutMs, signal);
 	}
 
 	/**

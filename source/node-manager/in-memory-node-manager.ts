@@ -3,6 +3,7 @@
 import {EventEmitter} from 'node:events';
 import {STATE, nodeIdToUuid, newNodeId} from '../lock-file/format.js';
 import type {LockSegment, NodeManager} from './node-manager.js';
+import {waitForChangeOrTimeout} from './wait-for-change.js';
 
 type Waiter = {owner: InMemoryNodeManager; resolve: () => void};
 
@@ -105,25 +106,10 @@ export class InMemoryNodeManager implements NodeManager {
 	}
 
 	async waitForChange(timeoutMs: number, signal: AbortSignal): Promise<void> {
-		signal.throwIfAborted();
-		await new Promise<void>((resolve, reject) => {
-			const done = () => {
-				clearTimeout(timer);
-				this.store.events.off('change', done);
-				signal.removeEventListener('abort', aborted);
-				resolve();
-			};
-
-			const aborted = () => {
-				clearTimeout(timer);
-				this.store.events.off('change', done);
-				reject(signal.reason);
-			};
-
-			const timer = setTimeout(done, timeoutMs);
-			this.store.events.on('change', done);
-			signal.addEventListener('abort', aborted, {once: true});
-		});
+		await waitForChangeOrTimeout(wake => {
+			this.store.events.on('change', wake);
+			return () => this.store.events.off('change', wake);
+		}, timeoutMs, signal);
 	}
 
 	tryLock(segment: LockSegment): boolean {
