@@ -1,6 +1,7 @@
 // Read-only views of one process in /proc. Every reader returns undefined when the process is
 // gone or we may not look (another user's process, hidepid): callers must cope with not knowing.
 import fs from 'node:fs';
+import {readProcArgs} from '../lock-file/proc-locks.js';
 
 /** One letter from /proc/PID/stat: R running, S sleeping, D disk wait, T stopped, t traced, Z zombie, … */
 export type ProcessState = string;
@@ -39,32 +40,10 @@ export function readProcStat(pid: number): ProcStat | undefined {
 /** A broker's argv is a few KiB; a hostile one may be megabytes: read no more than this. */
 const MAX_ARGV_BYTES = 256 * 1024;
 
-function readBounded(file: string, limit: number): string {
-	const fd = fs.openSync(file, 'r');
-	try {
-		const buffer = Buffer.alloc(limit);
-		let length = 0;
-		for (;;) {
-			const read = fs.readSync(fd, buffer, length, limit - length, null);
-			if (read === 0 || (length += read) >= limit) break;
-		}
-
-		return buffer.toString('utf8', 0, length);
-	} finally {
-		fs.closeSync(fd);
-	}
-}
-
 /** argv as the process was started (NUL-separated), or undefined when unreadable or a kernel thread. */
 export function readArgv(pid: number): string[] | undefined {
-	try {
-		const raw = readBounded(`/proc/${pid}/cmdline`, MAX_ARGV_BYTES);
-		const argv = raw.split('\0');
-		if (argv.at(-1) === '') argv.pop();
-		return argv.length > 0 ? argv : undefined;
-	} catch {
-		return undefined;
-	}
+	const argv = readProcArgs(pid, MAX_ARGV_BYTES)?.args.map(arg => arg.toString('utf8'));
+	return argv && argv.length > 0 ? argv : undefined;
 }
 
 export type Credentials = {

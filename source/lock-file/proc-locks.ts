@@ -82,7 +82,36 @@ export function locksCovering(locks: readonly ProcLock[], offset: number): ProcL
 	return locks.filter(lock => covers(lock, offset));
 }
 
-/** A command line is chosen by whoever started the process: read at most this much of it. */
+/**
+ * A process's arguments as the kernel keeps them (/proc/PID/cmdline, NUL-separated), reading
+ * at most `limit` bytes: a command line is chosen by whoever started the process, and may be
+ * megabytes. undefined where it cannot be read (gone, hidepid, another user's).
+ */
+export function readProcArgs(pid: number, limit: number): {args: Buffer[]; truncated: boolean} | undefined {
+	let fd: number | undefined;
+	try {
+		fd = fs.openSync(`/proc/${pid}/cmdline`, 'r');
+		const buffer = Buffer.alloc(limit);
+		let length = 0;
+		for (let read; length < buffer.length && (read = fs.readSync(fd, buffer, length, buffer.length - length, null)) > 0;) length += read;
+		const args: Buffer[] = [];
+		let start = 0;
+		for (let index = 0; index < length; index++) {
+			if (buffer[index] !== 0) continue;
+			args.push(buffer.subarray(start, index));
+			start = index + 1;
+		}
+
+		if (start < length) args.push(buffer.subarray(start, length)); // the last one, cut or unterminated
+		return {args, truncated: length === buffer.length};
+	} catch {
+		return undefined;
+	} finally {
+		if (fd !== undefined) fs.closeSync(fd);
+	}
+}
+
+/** What a holder's command line shows: at most this much of it. */
 const COMMAND_LINE_LIMIT = 64 * 1024;
 
 /**
@@ -91,27 +120,10 @@ const COMMAND_LINE_LIMIT = 64 * 1024;
  * sanitize() at the terminal, as everything from outside.
  */
 export function commandLine(pid: number): string | undefined {
-	let fd: number | undefined;
-	try {
-		fd = fs.openSync(`/proc/${pid}/cmdline`, 'r');
-		const buffer = Buffer.alloc(COMMAND_LINE_LIMIT);
-		let length = 0;
-		for (let read; length < buffer.length && (read = fs.readSync(fd, buffer, length, buffer.length - length, null)) > 0;) length += read;
-		const args: string[] = [];
-		let start = 0;
-		for (let index = 0; index <= length; index++) {
-			if (index < length && buffer[index] !== 0) continue;
-			if (index > start) args.push(decodeBytes(buffer.subarray(start, index)));
-			start = index + 1;
-		}
-
-		const command = args.join(' ') + (length === buffer.length ? ' …' : '');
-		return command.trim() || undefined;
-	} catch {
-		return undefined;
-	} finally {
-		if (fd !== undefined) fs.closeSync(fd);
-	}
+	const read = readProcArgs(pid, COMMAND_LINE_LIMIT);
+	if (!read) return undefined;
+	const command = read.args.filter(arg => arg.length > 0).map(arg => decodeBytes(arg)).join(' ') + (read.truncated ? ' …' : '');
+	return command.trim() || undefined;
 }
 
 /** Where an OFD lock was seen: the process and the descriptor whose fdinfo lists it. */
