@@ -4,10 +4,12 @@
 import fs from 'node:fs';
 import process from 'node:process';
 import meow from 'meow';
+import type {LayoutChoice} from '../lock-file/layout.js';
 import {errorLine} from '../text/error-line.js';
 
 export type CommandName = 'status' | 'watch' | 'node' | 'doctor' | 'demo' | 'tui';
-export type LayoutOption = 'files' | 'ranges' | 'auto';
+/** Type only: the parser must not load the lock engine (koffi) to show a usage line. */
+export type LayoutOption = LayoutChoice;
 
 export type Flags = {
 	json: boolean;

@@ -102,7 +102,3 @@ export function lockTargets(layout: Layout, directory: string, options: {serverl
 		backup: {file: at('serverlock.2'), range: WHOLE_FILE},
 	};
 }
-
-export function parseLayoutChoice(value: string): LayoutChoice | undefined {
-	return value === 'files' || value === 'ranges' || value === 'auto' ? value : undefined;
-}
