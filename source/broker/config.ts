@@ -27,6 +27,8 @@ export type BrokerInfo = {
 	readonly restartBackup: boolean | null;
 	/** Absolute: node-manager-lock-directory, else the journal directory. */
 	readonly lockDirectory: string | null;
+	/** Which setting lockDirectory comes from (absent when it could not be resolved). */
+	readonly lockDirectorySetting?: 'node-manager-lock-directory' | 'journal-directory';
 	readonly clusterConnection: boolean | null;
 	readonly unresolved?: readonly string[];
 };
@@ -217,7 +219,8 @@ export function artemisBroker(commandLine: BrokerCommandLine, facts: ProcessFact
 	const name = reader.resolve('name', text(child(core, 'name')));
 	const journal = reader.resolve('journal-directory', text(child(core, 'journal-directory')) ?? DEFAULT_JOURNAL_DIRECTORY);
 	const lockSetting = reader.resolve('node-manager-lock-directory', text(child(core, 'node-manager-lock-directory')));
-	const lockDirectory = lockSetting === undefined || lockSetting === '' ? reader.directory('journal-directory', journal, base) : reader.directory('node-manager-lock-directory', lockSetting, base);
+	const setting = lockSetting === undefined || lockSetting === '' ? 'journal-directory' : 'node-manager-lock-directory';
+	const lockDirectory = setting === 'journal-directory' ? reader.directory('journal-directory', journal, base) : reader.directory('node-manager-lock-directory', lockSetting, base);
 	const info: BrokerInfo = {
 		kind: 'artemis',
 		name: name === undefined ? DEFAULT_NAME : name,
@@ -225,6 +228,7 @@ export function artemisBroker(commandLine: BrokerCommandLine, facts: ProcessFact
 		configuration,
 		...haPolicyOf(core, reader),
 		lockDirectory,
+		...(lockDirectory ? {lockDirectorySetting: setting} : {}),
 		clusterConnection: hasClusterConnection(core),
 	};
 	return finish(info, reader.notes);
@@ -283,5 +287,6 @@ export function hornetqBroker(commandLine: BrokerCommandLine, facts: ProcessFact
 		lockDirectory: reader.directory('journal-directory', journal, facts.cwd),
 		clusterConnection: hasClusterConnection(root),
 	};
+	if (info.lockDirectory) return finish({...info, lockDirectorySetting: 'journal-directory'}, reader.notes);
 	return finish(info, reader.notes);
 }

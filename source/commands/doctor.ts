@@ -3,7 +3,8 @@
 // to FAILBACK_WATCH_MS, re-probing, to tell a failback that is taking its time from a stuck one.
 import {setTimeout as sleep} from 'node:timers/promises';
 import {DoctorObserver, FAILBACK_STUCK_MS, exitCodeOf, gatherContext, levelLabel, runDoctor, type DoctorProbe, type Finding} from '../doctor/index.js';
-import {LockFileInputError, STATE, probeLockFile, resolveLockPath, HolderCache} from '../lock-file/index.js';
+import {LockFileInputError, STATE, probeLockFile, HolderCache} from '../lock-file/index.js';
+import {describeTarget, resolveTarget, type ResolvedTarget} from '../target/resolve.js';
 import {sanitize} from '../text/sanitize.js';
 import {EXIT, type Io} from './output.js';
 
@@ -26,12 +27,14 @@ export type DoctorJson = {
 
 const liveHolder = (probe: DoctorProbe) => probe.locks.live.holders.map(holder => holder.pid).join(',');
 
-export async function doctor(target: string, options: DoctorOptions, io: Io): Promise<number> {
-	const file = resolveLockPath(target);
+export async function doctor(argument: string, options: DoctorOptions, io: Io): Promise<number> {
 	const cache = new HolderCache();
 	const observer = new DoctorObserver();
 	let probe: DoctorProbe;
+	let target: ResolvedTarget | undefined;
 	try {
+		target = resolveTarget(argument, {missing: 'error'});
+		const file = target.file;
 		probe = probeLockFile(file, cache);
 		let observation = observer.observe(probe);
 		const started = Date.now();
@@ -53,22 +56,22 @@ export async function doctor(target: string, options: DoctorOptions, io: Io): Pr
 			const json: DoctorJson = {path: probe.path, layout: probe.layout ?? null, findings, exitCode};
 			io.out(JSON.stringify(json));
 		} else {
-			for (const line of doctorText(probe, findings)) io.out(line);
+			for (const line of doctorText(probe, findings, target)) io.out(line);
 		}
 
 		return exitCode;
 	} catch (error) {
 		if (!(error instanceof LockFileInputError)) throw error;
-		if (options.json) io.out(JSON.stringify({path: file, layout: null, findings: [], error: error.message, exitCode: EXIT.unknown}));
+		if (options.json) io.out(JSON.stringify({path: target?.file ?? argument, layout: null, findings: [], error: error.message, exitCode: EXIT.unknown}));
 		io.err(`ha-tui: ${sanitize(error.message)}`);
 		return EXIT.unknown;
 	}
 }
 
 /** The human report: a header line, then each finding with its evidence and fix. */
-export function doctorText(probe: DoctorProbe, findings: readonly Finding[]): string[] {
+export function doctorText(probe: DoctorProbe, findings: readonly Finding[], target?: ResolvedTarget): string[] {
 	const layout = probe.layout ? `, ${probe.layout} layout` : '';
-	const lines = [`ha-tui doctor: ${sanitize(probe.path)}${layout}`];
+	const lines = [`ha-tui doctor: ${sanitize(target && target.file === probe.path ? describeTarget(target) : probe.path)}${layout}`];
 	for (const finding of findings) {
 		lines.push('', `${levelLabel[finding.level].padEnd(8)} ${finding.id} — ${sanitize(finding.title)}`);
 		for (const fact of finding.evidence) lines.push(`         · ${sanitize(fact)}`);

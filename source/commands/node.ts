@@ -1,5 +1,6 @@
 // `node`: one HA node with no screen, its progress as NDJSON on stdout.
-import {LockFileInputError, resolveLockPath, type LayoutChoice} from '../lock-file/index.js';
+import {LockFileInputError, type LayoutChoice} from '../lock-file/index.js';
+import {describeTarget, resolveTarget, targetDiffers, type ResolvedTarget} from '../target/resolve.js';
 import {FileLockNodeManager, HaNode, type NodeRole} from '../node-manager/index.js';
 import {EXIT, type Io} from './output.js';
 
@@ -14,8 +15,20 @@ export type NodeCommandOptions = {
 	layout?: LayoutChoice;
 };
 
-export async function node(target: string, options: NodeCommandOptions, io: Io): Promise<number> {
-	const file = resolveLockPath(target);
+export async function node(argument: string, options: NodeCommandOptions, io: Io): Promise<number> {
+	let target: ResolvedTarget;
+	try {
+		// The REAL directory, before anything else: a node beside a symlink to server.lock would
+		// lock its own serverlock files and write into the group's state (issue 14).
+		target = resolveTarget(argument, {missing: 'create', createDirectory: options.createDirectory});
+	} catch (error) {
+		if (!(error instanceof LockFileInputError)) throw error;
+		io.err(`ha-tui: ${error.message}`);
+		return EXIT.unknown;
+	}
+
+	const file = target.file;
+	if (targetDiffers(target)) io.err(`ha-tui: node on ${describeTarget(target)}`);
 	const haNode = new HaNode(new FileLockNodeManager(file, {createDirectory: options.createDirectory, layout: options.layout ?? 'auto'}), {
 		role: options.role,
 		allowFailback: options.allowFailback,

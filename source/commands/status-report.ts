@@ -1,6 +1,7 @@
 // The `status` report: the --json object and the human text, from one probe.
 import {brokerLabel, brokerOf, type BrokerInfo} from '../broker/index.js';
 import {describeStateByte, verdictLabel, type Assessment, type Holder, type Probe, type Segment} from '../lock-file/index.js';
+import {describeTarget, type ResolvedTarget} from '../target/resolve.js';
 import {sanitize} from '../text/sanitize.js';
 
 /** `broker`: present when the holder is an Artemis or HornetQ broker (issue 10). */
@@ -8,6 +9,8 @@ export type HolderJson = {pid: number | null; command: string | null; kind: stri
 
 export type StatusJson = {
 	path: string;
+	/** The argument and how it led to path (present when the command resolved one). */
+	target?: {argument: string; typed: string; via: ResolvedTarget['via']; note?: string};
 	directory: string;
 	device: number;
 	inode: number;
@@ -30,7 +33,7 @@ export function holderJson(holder: Holder): HolderJson {
 	return {pid: holder.pid ?? null, command: holder.command ?? null, kind: holder.kind, sameProcess: holder.sameProcess, ...(broker ? {broker} : {})};
 }
 
-export function statusJson(probe: Probe, assessment: Assessment): StatusJson {
+export function statusJson(probe: Probe, assessment: Assessment, target?: ResolvedTarget): StatusJson {
 	const locks = {} as StatusJson['locks'];
 	for (const segment of ['state', 'live', 'backup'] as const) {
 		const lock = probe.locks[segment];
@@ -39,6 +42,7 @@ export function statusJson(probe: Probe, assessment: Assessment): StatusJson {
 
 	return {
 		path: probe.path,
+		...(target ? {target: {argument: target.argument, typed: target.typed, via: target.via, ...(target.note ? {note: target.note} : {})}} : {}),
 		directory: probe.directory,
 		device: probe.device,
 		inode: probe.inode,
@@ -82,13 +86,13 @@ function whereLabel(probe: Probe, segment: Segment): string {
 	return probe.layout === 'mixed' ? `byte ${segment === 'state' ? 0 : segment === 'live' ? 1 : 2} + ${name}` : name;
 }
 
-export function statusText(probe: Probe, assessment: Assessment): string[] {
+export function statusText(probe: Probe, assessment: Assessment, target?: ResolvedTarget): string[] {
 	const files = probe.layout === 'ranges'
 		? []
 		: probe.files.filter(file => file.name !== 'server.lock').map(file => `         ${file.name}: ${file.exists ? `inode ${file.inode ?? '?'}, ${file.size ?? '?'} bytes` : 'absent'}`);
 	return [
 		`${verdictLabel[assessment.verdict]} — ${assessment.summary}`,
-		`file     ${probe.path} (device ${probe.device}, inode ${probe.inode}, ${probe.size} bytes)`,
+		`file     ${target && target.file === probe.path ? describeTarget(target) : probe.path} (device ${probe.device}, inode ${probe.inode}, ${probe.size} bytes)`,
 		`layout   ${probe.layout} — ${probe.generation}`,
 		...files,
 		`state    ${describeStateByte(probe.state)} ${probe.stateName}`,

@@ -1,18 +1,21 @@
-import {LockFileInputError, assess, probeLockFile, resolveLockPath} from '../lock-file/index.js';
+import {LockFileInputError, assess, probeLockFile} from '../lock-file/index.js';
+import {resolveTarget, type ResolvedTarget} from '../target/resolve.js';
 import {EXIT, type Io} from './output.js';
 import {statusJson, statusText} from './status-report.js';
 
-export function status(target: string, options: {json: boolean}, io: Io): number {
-	const file = resolveLockPath(target);
+export function status(argument: string, options: {json: boolean}, io: Io): number {
+	let target: ResolvedTarget | undefined;
 	try {
-		const probe = probeLockFile(file);
+		// The real server.lock first (symlinks, instance and data directories): see target/resolve.ts.
+		target = resolveTarget(argument, {missing: 'error'});
+		const probe = probeLockFile(target.file);
 		const assessment = assess(probe);
-		if (options.json) io.out(JSON.stringify(statusJson(probe, assessment)));
-		else for (const line of statusText(probe, assessment)) io.out(line);
+		if (options.json) io.out(JSON.stringify(statusJson(probe, assessment, target)));
+		else for (const line of statusText(probe, assessment, target)) io.out(line);
 		return assessment.exitCode;
 	} catch (error) {
 		if (!(error instanceof LockFileInputError)) throw error;
-		if (options.json) io.out(JSON.stringify({path: file, verdict: 'unknown', error: error.message, exitCode: EXIT.unknown}));
+		if (options.json) io.out(JSON.stringify({path: target?.file ?? argument, verdict: 'unknown', error: error.message, exitCode: EXIT.unknown}));
 		io.err(`ha-tui: ${error.message}`);
 		return EXIT.unknown;
 	}

@@ -1,12 +1,25 @@
 // `watch`: one line (or one NDJSON object) per change, until `signal` aborts (cli.tsx: SIGINT,
 // SIGTERM, stdout gone).
-import {resolveLockPath} from '../lock-file/index.js';
+import {LockFileInputError} from '../lock-file/index.js';
+import {describeTarget, resolveTarget, type ResolvedTarget} from '../target/resolve.js';
 import {LockFileWatcher, diffSnapshots, type WatchUpdate} from '../watch/index.js';
 import {statusJson} from './status-report.js';
 import {EXIT, type Io} from './output.js';
 
-export async function watch(target: string, options: {json: boolean; intervalMs: number; signal: AbortSignal}, io: Io): Promise<number> {
-	const file = resolveLockPath(target);
+export async function watch(argument: string, options: {json: boolean; intervalMs: number; signal: AbortSignal}, io: Io): Promise<number> {
+	let target: ResolvedTarget;
+	try {
+		// The real server.lock (target/resolve.ts); a directory without one yet is waited on.
+		target = resolveTarget(argument, {missing: 'wait'});
+	} catch (error) {
+		if (!(error instanceof LockFileInputError)) throw error;
+		if (options.json) io.out(JSON.stringify({verdict: 'unknown', error: error.message, exitCode: EXIT.unknown}));
+		io.err(`ha-tui: ${error.message}`);
+		return EXIT.unknown;
+	}
+
+	const file = target.file;
+	const shown = describeTarget(target);
 	const watcher = new LockFileWatcher(file, {intervalMs: options.intervalMs});
 	const print = ({snapshot, changes}: WatchUpdate) => {
 		const time = new Date(snapshot.takenAt).toISOString();
@@ -26,7 +39,7 @@ export async function watch(target: string, options: {json: boolean; intervalMs:
 	};
 
 	const first = watcher.start();
-	if (first.status !== 'ok') {
+	if (first.status === 'error') {
 		// Bad input at start is an error (exit 3); a file that goes away later is reported.
 		await watcher.stop();
 		io.err(`ha-tui: ${first.error ?? first.assessment.summary}`);
@@ -34,9 +47,12 @@ export async function watch(target: string, options: {json: boolean; intervalMs:
 	}
 
 	// The first lines: where we watch and how, then the state as it is now.
+	const how = `on ${watcher.fsKind.name}${watcher.polling ? ' (polling: inotify cannot see other hosts)' : ''}`;
 	const opening = diffSnapshots(undefined, first).map(change => change.kind === 'appeared'
-		? {...change, message: `watching ${file} on ${watcher.fsKind.name}${watcher.polling ? ' (polling: inotify cannot see other hosts)' : ''}`}
-		: change);
+		? {...change, message: `watching ${shown} ${how}`}
+		: change.kind === 'missing'
+			? {...change, message: `waiting for ${shown}: no lock file yet (the first broker creates it) — watching ${how}`}
+			: change);
 	print({snapshot: first, changes: opening});
 	watcher.on('update', print);
 	watcher.on('file-events-failed', message => print({snapshot: watcher.current ?? first, changes: [{kind: 'file-events', message}]}));

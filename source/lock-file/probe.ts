@@ -43,6 +43,8 @@ export type Probe = DecodedLockFile & {
 	readonly inode: number;
 	/** server.lock's mtime: Artemis 2.29+ primaries read a newer one while L as a lost lock. */
 	readonly mtimeMs: number;
+	/** server.lock's hard links: more than one, and this directory may not be the group's. */
+	readonly links?: number;
 	readonly layout: DetectedLayout;
 	readonly layoutDecision: LayoutDecision;
 	/** The generation(s) the layout belongs to, in words. */
@@ -211,6 +213,7 @@ export function probeOpenFile(opened: {path: string; fd: number}, cache = new Ho
 			device: stat.dev,
 			inode: stat.ino,
 			mtimeMs: stat.mtimeMs,
+			links: stat.nlink,
 			layout,
 			layoutDecision,
 			generation: describeLayout(layout, zero.exists),

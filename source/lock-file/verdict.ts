@@ -22,7 +22,7 @@ export const verdictLabel: Readonly<Record<Verdict, string>> = {
 };
 
 /** What a verdict needs of a probe: the state byte, which locks are held, the layout. */
-export type AssessInput = Pick<Probe, 'state'> & Partial<Pick<Probe, 'layout'>> & {readonly locks: Readonly<Record<'live' | 'backup', {readonly locked: boolean}>>};
+export type AssessInput = Pick<Probe, 'state'> & Partial<Pick<Probe, 'layout' | 'links'>> & {readonly locks: Readonly<Record<'live' | 'backup', {readonly locked: boolean}>>};
 
 export function assess(probe: AssessInput): Assessment {
 	if (probe.layout === 'mixed') {
@@ -32,6 +32,12 @@ export function assess(probe: AssessInput): Assessment {
 	const liveHeld = probe.locks.live.locked;
 	const backupHeld = probe.locks.backup.locked;
 	const {state} = probe;
+	// A hard link to another directory's server.lock reads, here, as a ranges-layout file nobody
+	// locks: the group's serverlock files (and its holders) are beside the other name.
+	if ((probe.links ?? 1) > 1 && probe.layout === 'ranges' && !liveHeld && !backupHeld) {
+		return {verdict: 'unknown', exitCode: 3, summary: `server.lock has ${probe.links} hard links and no serverlock files or byte locks here: this may be a second name of another directory's server.lock, whose locks live in that directory — run ha-tui on the directory the brokers use`};
+	}
+
 	if (state === STATE.failingBack) {
 		return {verdict: 'failing-back', exitCode: 1, summary: liveHeld ? 'a live wants its role back; the active node should step down' : 'a live announced failback and is taking the live lock'};
 	}

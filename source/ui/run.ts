@@ -6,7 +6,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import process from 'node:process';
-import {LockFileInputError, openForReading, resolveLockPath} from '../lock-file/index.js';
+import {LockFileInputError, openForReading} from '../lock-file/index.js';
+import {describeTarget, resolveTarget, targetDiffers} from '../target/resolve.js';
 import {Session, type NodeLayout, type SessionOptions} from '../session/session.js';
 import {Stopper, describeAbandoned, type StopResult} from '../session/stopper.js';
 import {errorLine} from '../text/error-line.js';
@@ -82,15 +83,27 @@ function end({code, abandoned}: Ended): number {
 	return code;
 }
 
-export async function runTui(target: string, options: {intervalMs: number; layout?: NodeLayout; signal: AbortSignal; sessionOptions?: SessionOptions}): Promise<number> {
-	const file = resolveLockPath(target);
+export async function runTui(argument: string, options: {intervalMs: number; layout?: NodeLayout; signal: AbortSignal; sessionOptions?: SessionOptions}): Promise<number> {
+	// The real server.lock, as every command (target/resolve.ts): its directory is the group's.
+	let target;
+	try {
+		target = resolveTarget(argument, {missing: 'wait'});
+	} catch (error) {
+		if (!(error instanceof LockFileInputError)) throw error;
+		process.stderr.write(`ha-tui: ${sanitize(error.message)}\n`);
+		return 3;
+	}
+
+	const file = target.file;
 	const bad = notInteractive() ?? badInput(file);
 	if (bad) {
 		process.stderr.write(`ha-tui: ${sanitize(bad)}\n`);
 		return 3;
 	}
 
-	return end(await runSession(new Session(file, {intervalMs: options.intervalMs, layout: options.layout, ...options.sessionOptions}), options.signal));
+	// Both paths on screen when they differ (the banner line; the session has no other slot yet).
+	const banner = targetDiffers(target) ? describeTarget(target) : undefined;
+	return end(await runSession(new Session(file, {intervalMs: options.intervalMs, layout: options.layout, ...(banner ? {banner} : {}), ...options.sessionOptions}), options.signal));
 }
 
 /** A live and two backups on a temp lock file (or DIR/server.lock), to press keys at. */

@@ -24,6 +24,7 @@ test('a 2.40 primary (artemis create --shared-store): name, role, failover-on-sh
 		allowFailback: null,
 		restartBackup: null,
 		lockDirectory: '/shared/group-1/journal',
+		lockDirectorySetting: 'journal-directory',
 		clusterConnection: true,
 	});
 	assert.equal(brokerLabel(broker!), 'broker-a (primary)');
@@ -150,6 +151,7 @@ test('HornetQ: hornetq-configuration.xml found on the class path, flat settings,
 		allowFailback: true,
 		restartBackup: null,
 		lockDirectory: '/opt/hornetq/data/journal',
+		lockDirectorySetting: 'journal-directory',
 		clusterConnection: true,
 	});
 	assert.equal(brokerLabel(broker!), 'HornetQ (backup)');

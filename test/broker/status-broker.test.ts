@@ -33,6 +33,7 @@ test('status --json: holder.broker for brokers, absent for other holders; text s
 			allowFailback: null,
 			restartBackup: null,
 			lockDirectory: group.dir,
+			lockDirectorySetting: 'journal-directory',
 			clusterConnection: true,
 		});
 		assert.equal('broker' in json.locks.backup.holders[0], false);

@@ -39,6 +39,8 @@ async function expectRefused(args: string[], file: string, cause: RegExp, option
 	return result;
 }
 
+// watch waits for a lock file that is not there yet (issue 14 §5): only status refuses those.
+const waitedFor = new Set(['missing file', 'directory without server.lock']);
 const cases: Array<[string, () => string, RegExp]> = [
 	['missing file', () => path.join(temp.dir, 'missing.lock'), /no such file or directory/],
 	['empty file', () => {
@@ -76,14 +78,14 @@ const cases: Array<[string, () => string, RegExp]> = [
 ];
 
 for (const [name, make, cause] of cases) {
-	test(`status and watch refuse a ${name}`, async () => {
+	test(`status${waitedFor.has(name) ? '' : ' and watch'} refuse a ${name}`, async () => {
 		const file = make();
 		await expectRefused(['status', file], file, cause);
 		const json = await expectRefused(['status', file, '--json'], file, cause);
 		const report = JSON.parse(json.stdout);
 		assert.equal(report.exitCode, 3);
 		assert.equal(report.verdict, 'unknown');
-		await expectRefused(['watch', file], file, cause);
+		if (!waitedFor.has(name)) await expectRefused(['watch', file], file, cause);
 	});
 }
 
@@ -97,7 +99,7 @@ test('node refuses a FIFO, a symlink loop and a missing directory (without --cre
 
 	await expectRefused(['node', loop, '--role', 'backup'], loop, /symbolic links/);
 	const deep = path.join(temp.dir, 'no', 'such', 'dir', 'server.lock');
-	await expectRefused(['node', deep, '--role', 'live'], deep, /no such file or directory/);
+	await expectRefused(['node', deep, '--role', 'live'], deep, /does not exist \(--create-dir creates it\)/);
 	assert.equal(fs.existsSync(path.join(temp.dir, 'no')), false, 'no directory created');
 });
 
