@@ -22,5 +22,6 @@ export {
 export * from './kernel-wait.js';
 export * from './layout.js';
 export * from './lock-file.js';
+export * from './group-directory.js';
 export * from './probe.js';
 export * from './verdict.js';

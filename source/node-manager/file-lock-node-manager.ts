@@ -16,6 +16,9 @@ import {
 	STATE,
 	chooseLayout,
 	closeDescriptor,
+	confirmOpened,
+	pinGroupDirectory,
+	releasePinned,
 	decodeLockFile,
 	getConflictingLock,
 	isSameFile,
@@ -36,6 +39,7 @@ import {
 	type LayoutChoice,
 	type LockTarget,
 	type OpenedLockFile,
+	type PinnedDirectory,
 } from '../lock-file/index.js';
 import type {LockSegment, NodeManager} from './node-manager.js';
 import {waitForChangeOrTimeout} from './wait-for-change.js';
@@ -101,6 +105,16 @@ export class FileLockNodeManager implements NodeManager {
 		}
 
 		if (!fs.existsSync(directory)) throw new LockFileInputError(this.path, 'no such file or directory (its directory is missing; --create-dir creates it)');
+		// Is this the group's one directory? Checked before anything is created (group-directory.ts).
+		const pinned = pinGroupDirectory(this.path);
+		try {
+			this.openIn(directory, pinned, options);
+		} finally {
+			releasePinned(pinned);
+		}
+	}
+
+	private openIn(directory: string, pinned: PinnedDirectory, options: {create?: boolean}): void {
 		let layout: Layout;
 		try {
 			layout = chooseLayout(this.options.layout ?? 'auto', layoutOfDirectory(directory));
@@ -142,6 +156,7 @@ export class FileLockNodeManager implements NodeManager {
 			const oldState = oldStateTarget ? {fd: track({fd: reopen(lockFiles.get(oldStateTarget.file)!, 'write')}).fd, range: oldStateTarget.range} : undefined;
 			const liveFile = lockFiles.get(targets.live.file)!;
 			const liveProbeFd = track({fd: reopen(liveFile, 'read')}).fd;
+			confirmOpened(pinned, [...lockFiles.values()]);
 			this.nodeId = decodeLockFile(readBytes(server.fd)).nodeId;
 			this.opened = {layout, server, targets, lockFds, oldState, liveProbeFd, liveFile, ownMtimeNs: mtimeNs(server.fd), watcher, changeListeners};
 			this.chosen = layout;
