@@ -126,6 +126,11 @@ export class HaNode extends EventEmitter<{event: [NodeEvent]}> {
 		return this.wasActivated;
 	}
 
+	/** The state byte a live node found before it wrote F (what a stop while failing back puts back). */
+	get stateBeforeFailingBack(): number | undefined {
+		return this.stateBeforeFailback;
+	}
+
 	get nodeId(): string | undefined {
 		return this.manager.nodeId;
 	}
@@ -279,7 +284,6 @@ export class HaNode extends EventEmitter<{event: [NodeEvent]}> {
 				replacement.dispose();
 			}
 
-			this.wasActivated = true;
 			await this.monitorWhileLive();
 			// monitorWhileLive returns only after stepping down (or when the node ended).
 			if (isTerminal(this.currentPhase)) return;
@@ -349,6 +353,8 @@ export class HaNode extends EventEmitter<{event: [NodeEvent]}> {
 				// Not a write of L: that could overwrite an F a failing-back live wrote in between.
 				this.manager.touch();
 				this.manager.unlock('backup');
+				// Before the event: whoever handles 'live' reads `activated` and must see true.
+				this.wasActivated = true;
 				this.setPhase('live', {detail: 'activated: the live lock was free and the state was L', waitedMs});
 				return;
 			}

@@ -73,3 +73,18 @@ test('stop() is idempotent: twice at once is one stop', async () => {
 	await Promise.all([live.stop(), live.stop(), live.forceFailover()]);
 	assert.deepEqual(events, ['failing-back', 'live', 'paused']);
 });
+
+test('a backup that takes over is activated when its "live" event is emitted, not after', async () => {
+	const {store, live} = await startedLive();
+	const backup = new HaNode(new InMemoryNodeManager(store), {role: 'backup', ...fast});
+	const seen: boolean[] = [];
+	backup.on('event', event => {
+		if (event.event === 'live') seen.push(backup.activated);
+	});
+	backup.start();
+	await waitFor('backup queued', () => backup.phase === 'waiting-live-lock');
+	live.crash();
+	await waitFor('backup live', () => backup.phase === 'live');
+	assert.deepEqual(seen, [true], 'a listener of "live" sees an activated backup');
+	await backup.stop();
+});
