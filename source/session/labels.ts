@@ -1,4 +1,7 @@
-// Words for node phases and lock holders, shared by the event log and the screen.
+// Words for node phases and lock holders, shared by the event log, the dialogs and the screen.
+// Every holder the TUI names goes through holderName here (one place to follow the
+// holder-to-text function below the session once the snapshot carries it).
+import {brokerLabel, type BrokerInfo} from '../broker/index.js';
 import type {NodePhase} from '../node-manager/ha-node.js';
 import type {Holder} from '../lock-file/probe.js';
 import {HOLDER_NOT_VISIBLE} from '../watch/changes.js';
@@ -28,9 +31,26 @@ export function nodeName(node: Pick<NodeView, 'label' | 'role'>): string {
 	return `${node.label} ${node.role}`;
 }
 
-/** `pid 4264 OFD` — the part of a holder that fits anywhere. */
+/** A holder with the broker behind it, when known (null: looked, not a broker we can read). */
+export type HolderWithBroker = Holder & {readonly broker?: BrokerInfo | null};
+
+/** The broker behind a holder (from its command line and broker.xml), if ha-tui knows it. */
+export function holderBroker(holder: Holder): BrokerInfo | undefined {
+	return (holder as HolderWithBroker).broker ?? undefined;
+}
+
+/** `broker-a (primary) pid 4264` or `pid 4264 OFD` — the part of a holder that fits anywhere. */
 export function holderName(holder: Holder): string {
 	if (holder.sameProcess) return `this process (${holder.kind})`;
 	if (holder.pid === undefined) return `${HOLDER_NOT_VISIBLE} (${holder.kind})`;
-	return `pid ${holder.pid} ${holder.kind}`;
+	const broker = holderBroker(holder);
+	return broker ? `${brokerLabel(broker)} pid ${holder.pid}` : `pid ${holder.pid} ${holder.kind}`;
+}
+
+/** `broker-a (primary) pid 4264` or `pid 4264`: who, without the lock kind (event log sentences). */
+export function holderWho(holder: Holder): string {
+	if (holder.sameProcess) return 'this process';
+	if (holder.pid === undefined) return HOLDER_NOT_VISIBLE;
+	const broker = holderBroker(holder);
+	return broker ? `${brokerLabel(broker)} pid ${holder.pid}` : `pid ${holder.pid}`;
 }

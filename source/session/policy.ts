@@ -2,7 +2,7 @@
 // the screen asks before it offers a confirmation, the session asks again before it acts
 // (the group may have changed while the question was on screen).
 import {STATE, describeStateByte} from '../lock-file/format.js';
-import {holderName, isRunning, nodeName, phaseLabel} from './labels.js';
+import {holderBroker, holderName, isRunning, nodeName, phaseLabel} from './labels.js';
 import type {NodeView, SessionView} from './types.js';
 
 export type Plan =
@@ -12,17 +12,42 @@ export type Plan =
 
 const refuse = (message: string): Plan => ({ok: false, message});
 
-/** Who holds the live lock, naming an in-process node when it is one of ours. */
-export function liveHolder(view: SessionView): {text: string; node?: NodeView} | undefined {
+/** What the live is, as far as ha-tui can tell: it decides whether a failback can work. */
+export type LiveKind = 'primary' | 'activated-backup' | 'unknown';
+
+export type LiveHolder = {
+	readonly text: string;
+	/** One of ours, when the live lock is held in this process. */
+	readonly node?: NodeView;
+	readonly kind: LiveKind;
+	/** Why ha-tui thinks so, for the dialog: "its broker.xml", "it held the backup lock before". */
+	readonly because?: string;
+	/** A backup broker's allow-failback (false: it never steps down); undefined when unknown. */
+	readonly allowFailback?: boolean;
+};
+
+/**
+ * Who holds the live lock and what it is: one of our nodes (a live, or an activated backup),
+ * else a process whose broker.xml names its role, or that was seen holding the backup lock
+ * first (an activated backup), else unknown (another host, an unreadable process).
+ */
+export function liveHolder(view: SessionView): LiveHolder | undefined {
 	const lock = view.snapshot.probe?.locks.live;
 	if (!lock?.locked) return undefined;
 	const holder = lock.holders[0];
 	if (holder?.sameProcess) {
 		const node = view.nodes.find(candidate => candidate.phase === 'live');
-		if (node) return {text: `${nodeName(node)} (this process)`, node};
+		if (node) return {text: `${nodeName(node)} (this process)`, node, kind: node.activated ? 'activated-backup' : 'primary'};
 	}
 
-	return {text: holder ? holderName(holder) : 'a holder on another host'};
+	if (!holder) return {text: 'a holder on another host', kind: 'unknown'};
+	const text = holderName(holder);
+	const broker = holderBroker(holder);
+	const allowFailback = broker?.role === 'backup' ? broker.allowFailback ?? undefined : undefined;
+	if (holder.pid !== undefined && view.backupPids?.includes(holder.pid)) return {text, kind: 'activated-backup', because: 'it held the backup lock before', allowFailback};
+	if (broker?.role === 'backup') return {text, kind: 'activated-backup', because: 'its broker.xml says backup', allowFailback};
+	if (broker?.role === 'primary') return {text, kind: 'primary', because: 'its broker.xml says primary'};
+	return {text, kind: 'unknown'};
 }
 
 /** Who holds the backup lock (the next in line), naming an in-process node when it is one of ours. */
@@ -42,14 +67,38 @@ function failbackInProgress(view: SessionView): NodeView | undefined {
 	return view.nodes.find(node => node.role === 'live' && (node.phase === 'failing-back' || node.phase === 'idle'));
 }
 
+/** Where the live lock is, in the layout's terms: "serverlock.1", "byte 1 of server.lock". */
+function liveLockPlace(view: SessionView): string {
+	const probe = view.snapshot.probe;
+	if (!probe) return '';
+	if (probe.layout === 'ranges') return ' (byte 1 of server.lock)';
+	const name = probe.locks.live.file.split('/').at(-1);
+	return name ? ` (${name})` : '';
+}
+
+/** What a live that waits behind the current one does to the group meanwhile, and after. */
+function waitingLiveConsequences(view: SessionView, holder: string): string {
+	const putBack = view.snapshot.probe?.state === STATE.live ? 'p on the waiting node puts the L back.' : 'the F stays until a live writes L.';
+	return `While it waits the state stays F, so the backups will NOT take over if ${holder} dies (failover is blocked); if ${holder} dies or stops, the new node becomes live instead of the backup. ${putBack}`;
+}
+
 export function planStartLive(view: SessionView): Plan {
 	const holder = liveHolder(view);
-	if (!holder) return {ok: true, confirm: false, message: 'start a live node: it writes F, takes the free live lock and writes L'};
-	if (holder.node && !holder.node.activated) {
-		return {ok: true, confirm: true, message: `start another live node? The live lock is held by ${holder.text}, a live (not a backup): it will not step down, so the new node waits and the state stays F (failing back) meanwhile.`};
+	if (!holder) return {ok: true, confirm: false, message: `start a live node: it writes F, takes the free live lock${liveLockPlace(view)} and writes L`};
+	const because = holder.because ? ` (${holder.because})` : '';
+	if (holder.kind === 'primary') {
+		return {ok: true, confirm: true, message: `start a second primary? The live lock is held by ${holder.text}, a primary${because}: a primary never steps down. Artemis allows a second one, but the new node writes F over the L and waits for the live lock. ${waitingLiveConsequences(view, holder.text)}`};
 	}
 
-	return {ok: true, confirm: true, message: `failback: a new live node writes F and waits for the live lock. The current live, ${holder.text}, steps down if it is an activated backup; then the new node becomes live.`};
+	if (holder.kind === 'activated-backup' && holder.allowFailback === false) {
+		return {ok: true, confirm: true, message: `start another live? ${holder.text} is a live backup with allow-failback false: it will not step down. The new node writes F and waits for the live lock. ${waitingLiveConsequences(view, holder.text)}`};
+	}
+
+	if (holder.kind === 'activated-backup') {
+		return {ok: true, confirm: true, message: `failback: a new live node writes F and waits for the live lock. The current live, ${holder.text}, is an activated backup${because}: it steps down and releases the live lock, then the new node becomes live.`};
+	}
+
+	return {ok: true, confirm: true, message: `a new live node writes F and waits for the live lock. ha-tui cannot tell what the live, ${holder.text}, is (no readable broker.xml, never seen on the backup lock): if it is an activated backup this is a failback — it steps down and the new node becomes live; if it is a primary it never steps down, and the new node waits. ${waitingLiveConsequences(view, holder.text)}`};
 }
 
 export function planFailback(view: SessionView): Plan {
@@ -62,7 +111,13 @@ export function planFailback(view: SessionView): Plan {
 	if (!holder) return refuse(`no failback: no backup is live — nobody holds the live lock (state ${describeStateByte(state)} ${snapshot.probe.stateName}). Press l to start a primary (live).`);
 	if (state === STATE.failingBack) return refuse('no failback: one is already in progress (state F: a live is waiting for the live lock)');
 	if (state !== STATE.live) return refuse(`no failback: the state is ${describeStateByte(state)} ${snapshot.probe.stateName}, not L, so no backup is live`);
-	if (holder.node && !holder.node.activated) return refuse(`no failback: the live is ${holder.text}, which started as a live, not an activated backup`);
+	if (holder.node && holder.kind === 'primary') return refuse(`no failback: the live is ${holder.text}, which started as a live, not an activated backup`);
+	if (holder.kind === 'primary') return refuse(`no failback: the live, ${holder.text}, is a primary (${holder.because ?? 'its role'}), not an activated backup: it never steps down. l starts a second primary anyway and says what that does.`);
+	if (holder.allowFailback === false) return refuse(`no failback: the live, ${holder.text}, is a backup with allow-failback false: it never steps down for a failback`);
+	if (holder.kind === 'unknown') {
+		return {ok: true, confirm: true, message: `failback: a new live node writes F and waits for the live lock. ha-tui cannot tell what the live, ${holder.text}, is: if it is an activated backup it steps down and the new node becomes live; if it is a primary it never does. ${waitingLiveConsequences(view, holder.text)}`};
+	}
+
 	return {ok: true, confirm: true, message: `failback: a new live node writes F and waits; the live backup (${holder.text}) steps down and releases the live lock, then the new node becomes live.`};
 }
 
@@ -80,6 +135,11 @@ export function planPause(view: SessionView, nodeId: string | undefined): Plan {
 	const name = nodeName(node);
 	if (node.phase === 'live') {
 		return {ok: true, confirm: true, message: `pause ${name} (live): it writes P and releases the live lock. Backups will NOT take over: the group has NO LIVE until a live starts.`};
+	}
+
+	if (node.role === 'live' && node.phase === 'failing-back' && node.stateBeforeFailingBack === STATE.live) {
+		// As HaNode.stop does: the L it replaced goes back, unless the file was written since.
+		return {ok: true, confirm: true, message: `stop ${name} (${phaseLabel[node.phase]}): it gives up waiting and puts back the L it replaced with F (unless someone wrote the state since), so the backups can take over again if the live dies.`};
 	}
 
 	if (node.role === 'live') {
@@ -102,5 +162,6 @@ export function planQuit(view: SessionView): Plan {
 	const running = view.nodes.filter(node => isRunning(node));
 	if (running.length === 0) return {ok: true, confirm: false, message: 'quit'};
 	const names = running.map(node => nodeName(node)).join(', ');
-	return {ok: true, confirm: true, message: `quit: ${running.length} in-process node${running.length === 1 ? '' : 's'} running (${names}). They will be stopped.`};
+	const one = running.length === 1;
+	return {ok: true, confirm: true, message: `quit: ${running.length} in-process node${one ? '' : 's'} running (${names}). ${one ? 'It' : 'They'} will be stopped.`};
 }

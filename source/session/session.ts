@@ -22,10 +22,11 @@ import {FileLockNodeManager, HaNode, type HaNodeOptions, type NodeEvent, type No
 import {monotonicMs} from '../time.js';
 import {LockFileWatcher, type WatchUpdate, type WatcherOptions} from '../watch/index.js';
 import type {Snapshot} from '../watch/snapshot.js';
+import {withBrokers} from './holder-brokers.js';
 import {LockPulse} from './lock-pulse.js';
 import {PANEL_MS, SessionDoctor} from './doctor.js';
 import {appendLog, changeLevel, formatMs, nodeEventLine, type Release} from './event-log.js';
-import {isRunning, nodeName} from './labels.js';
+import {holderWho, isRunning, nodeName} from './labels.js';
 import {planFailback, planForceFailover, planPause, planStartLive} from './policy.js';
 import type {ActionResult, LogEntry, LogLevel, NodeView, SessionLike, SessionView} from './types.js';
 import {errorLine} from '../text/error-line.js';
@@ -72,8 +73,8 @@ const nodeView = (record: NodeRecord): NodeView => ({
 	role: record.node.role,
 	phase: record.node.phase,
 	since: record.node.phaseSince,
-	// HaNode sets `activated` just after its 'live' event: a backup that is live is activated.
-	activated: record.node.activated || (record.node.role === 'backup' && record.node.phase === 'live'),
+	activated: record.node.activated,
+	stateBeforeFailingBack: record.node.stateBeforeFailingBack,
 	detail: record.detail,
 });
 
@@ -87,7 +88,7 @@ export class Session implements SessionLike {
 	private counter = 0;
 	private lastRelease: Release | undefined;
 	/**
-	 * `pid 4264`: the last other process the watcher saw holding the live lock. Kept after the
+	 * `pid 4264` or `broker-a (primary) pid 4264`: the last other process the watcher saw holding the live lock. Kept after the
 	 * lock changes hands: the probe that shows our node holding it can run before the node's
 	 * own 'live' event is handled (both wait their turn on this thread).
 	 */
@@ -96,6 +97,10 @@ export class Session implements SessionLike {
 	private liveFreeSince: number | undefined;
 	private refreshQueued = false;
 	private closed = false;
+	/** Quit was decided (stopAll or close): no action may start anything any more. */
+	private closing = false;
+	/** Outside processes seen holding the backup lock while watching: a live among them is an activated backup. */
+	private readonly backupPids = new Set<number>();
 	private readonly intervalMs: number;
 	private readonly pulseMs: number;
 	private lastChangeAt = monotonicMs();
@@ -184,16 +189,31 @@ export class Session implements SessionLike {
 		return () => this.listeners.delete(listener);
 	}
 
+	/** True once quit was decided (stopAll or close): every action is refused from then on. */
+	get isClosing(): boolean {
+		return this.closing;
+	}
+
+	/** An action asked for after quit was decided (a key's deferred action, a signal meanwhile). */
+	private refuseWhenClosing(what: string): ActionResult | undefined {
+		if (!this.closing) return undefined;
+		return {ok: false, message: `${what}: ha-tui is quitting, nothing new is started or stopped`};
+	}
+
 	startLive(): ActionResult {
+		const closing = this.refuseWhenClosing('no live started');
+		if (closing) return closing;
 		const plan = planStartLive(this.view);
 		return plan.ok ? this.startNode('live') : plan;
 	}
 
 	startBackup(): ActionResult {
-		return this.startNode('backup');
+		return this.refuseWhenClosing('no backup started') ?? this.startNode('backup');
 	}
 
 	requestFailback(): ActionResult {
+		const closing = this.refuseWhenClosing('no failback');
+		if (closing) return closing;
 		const plan = planFailback(this.view);
 		if (!plan.ok) {
 			this.log('action', 'warn', `failback refused: ${plan.message.replace(/^no failback: /, '')}`);
@@ -205,6 +225,8 @@ export class Session implements SessionLike {
 	}
 
 	async pause(nodeId: string): Promise<ActionResult> {
+		const closing = this.refuseWhenClosing('no pause');
+		if (closing) return closing;
 		const plan = planPause(this.view, nodeId);
 		if (!plan.ok) return plan;
 		const record = this.records.find(candidate => candidate.id === nodeId)!;
@@ -214,6 +236,8 @@ export class Session implements SessionLike {
 	}
 
 	async forceFailover(nodeId: string): Promise<ActionResult> {
+		const closing = this.refuseWhenClosing('no failover');
+		if (closing) return closing;
 		const plan = planForceFailover(this.view, nodeId);
 		if (!plan.ok) return plan;
 		const record = this.records.find(candidate => candidate.id === nodeId)!;
@@ -229,6 +253,9 @@ export class Session implements SessionLike {
 	}
 
 	async stopAll(options: {failover: boolean}): Promise<void> {
+		// From here on the session only winds down: an action deferred by the screen, or asked
+		// for while the nodes stop, must not start a node that nobody will stop.
+		this.closing = true;
 		const running = this.records.filter(record => isRunning(nodeView(record)));
 		if (running.length === 0) return;
 		this.log('action', 'info', `stopping ${running.length} in-process node${running.length === 1 ? '' : 's'}${options.failover ? ' with failover (a live leaves L)' : ' (a live pauses: P)'}`);
@@ -240,6 +267,7 @@ export class Session implements SessionLike {
 
 	/** Stops watching. Nodes still running keep running: call stopAll first. */
 	async close(): Promise<void> {
+		this.closing = true;
 		this.closed = true;
 		this.listeners.clear();
 		clearTimeout(this.restTimer);
@@ -329,9 +357,14 @@ export class Session implements SessionLike {
 		this.emitChange();
 	}
 
-	private onWatch({snapshot, changes}: WatchUpdate): void {
+	private onWatch({snapshot: seen, changes}: WatchUpdate): void {
 		// A probe already under way when close() ran must not reopen the pulse's descriptor.
 		if (this.closed) return;
+		const snapshot = withBrokers(seen);
+		for (const holder of snapshot.probe?.locks.backup.holders ?? []) {
+			if (!holder.sameProcess && holder.pid !== undefined) this.backupPids.add(holder.pid);
+		}
+
 		let log = this.view.log;
 		const add = (level: LogLevel, text: string) => {
 			log = appendLog(log, {seq: ++this.seq, time: snapshot.takenAt, source: 'watch', level, text});
@@ -339,7 +372,7 @@ export class Session implements SessionLike {
 
 		for (const change of changes) add(changeLevel(change, snapshot), change.message);
 		const outside = snapshot.probe?.locks.live.holders.find(holder => !holder.sameProcess && holder.pid !== undefined);
-		if (outside) this.lastOutsideHolder = `pid ${outside.pid}`;
+		if (outside) this.lastOutsideHolder = holderWho(outside);
 		const liveHeld = snapshot.probe?.locks.live.locked ?? false;
 		if (!liveHeld && this.liveFreeSince === undefined && snapshot.probe) {
 			this.liveFreeSince = snapshot.takenAt;
@@ -348,8 +381,8 @@ export class Session implements SessionLike {
 			this.liveFreeSince = undefined;
 		}
 
-		this.view = {...this.view, snapshot, log, nodes: this.records.map(nodeView), doctor: this.doctor.current};
-		this.pulse?.follow(snapshot.probe);
+		this.view = {...this.view, snapshot, log, nodes: this.records.map(nodeView), doctor: this.doctor.current, backupPids: [...this.backupPids], watchingSince: this.view.watchingSince ?? snapshot.takenAt};
+		this.pulse?.follow(seen.probe);
 		this.changed();
 		this.emitChange();
 	}

@@ -15,6 +15,8 @@ export type NodeView = {
 	readonly since: number;
 	/** A backup that took over as live. */
 	readonly activated: boolean;
+	/** A live node: the state byte it found before writing F (a stop while failing back puts an L back). */
+	readonly stateBeforeFailingBack?: number;
 	readonly detail?: string;
 };
 
@@ -44,6 +46,10 @@ export type SessionView = {
 	readonly banner?: string;
 	/** Absent while there is no lock file to diagnose. */
 	readonly doctor?: DoctorView;
+	/** Pids of other processes seen holding the backup lock while watching: a live among them is an activated backup. */
+	readonly backupPids?: readonly number[];
+	/** ms epoch of the first snapshot: a lock already held then has been held for longer than it was seen. */
+	readonly watchingSince?: number;
 };
 
 /** The doctor's findings on the current snapshot (see session/doctor.ts). */

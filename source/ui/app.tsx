@@ -2,9 +2,8 @@
 // actions go through a y/n dialog that says what will happen; refusals say why.
 import React, {useCallback, useEffect, useLayoutEffect, useRef, useState} from 'react';
 import {Box, useInput, type Key} from 'ink';
-import {planFailback, planForceFailover, planPause, planQuit, planStartLive} from '../session/policy.js';
 import {Stopper, describeAbandoned, type StopResult} from '../session/stopper.js';
-import type {ActionResult, LogLevel, NodeView, SessionLike, SessionView} from '../session/types.js';
+import type {ActionResult, SessionLike} from '../session/types.js';
 import {sanitize} from '../text/sanitize.js';
 import {ConfirmDialog, type Choice} from './confirm.js';
 import {DoctorPanel, maxDoctorOffset} from './doctor-panel.js';
@@ -12,7 +11,8 @@ import {EventLog} from './event-log.js';
 import {lineCount} from './format.js';
 import {Header, headerHeight} from './header.js';
 import {HelpBar} from './help-bar.js';
-import {HelpOverlay} from './help-overlay.js';
+import {HelpOverlay, maxHelpOffset} from './help-overlay.js';
+import {initialUiState, onKey, selectedNode, splitKeys, type Action, type Dialog, type Effect, type Notice, type UiState} from './keys.js';
 import {LOCK_FILE_PANEL_HEIGHT, LockFilePanel} from './lock-file-panel.js';
 import {LocksPanel, locksPanelHeight} from './locks-panel.js';
 import {NodesPanel, nodesPanelHeight} from './nodes-panel.js';
@@ -21,13 +21,6 @@ import {useNow} from './use-now.js';
 import {useSessionView} from './use-session.js';
 import {useTerminalSize, type Size} from './use-terminal-size.js';
 
-type Dialog =
-	| {readonly kind: 'live' | 'failback'; readonly message: string}
-	| {readonly kind: 'pause' | 'failover'; readonly nodeId: string; readonly message: string}
-	| {readonly kind: 'quit'; readonly message: string};
-
-type Notice = {readonly level: LogLevel; readonly text: string};
-
 const dialogTitle: Readonly<Record<Dialog['kind'], string>> = {
 	live: 'Start a live node?',
 	failback: 'Request failback?',
@@ -35,9 +28,6 @@ const dialogTitle: Readonly<Record<Dialog['kind'], string>> = {
 	failover: 'Force failover?',
 	quit: 'Quit?',
 };
-
-/** Longer than Ink's frame interval (30 frames a second at most: one per 34 ms). */
-const FRAME_MS = 40;
 
 const yesNo: readonly Choice[] = [{key: 'y', label: 'yes'}, {key: 'n', label: 'no'}];
 const quitChoices: readonly Choice[] = [
@@ -56,31 +46,19 @@ export type AppProps = {
 	readonly size?: Size;
 };
 
-/** Start times of every age on screen, so the clock ticks when one of them would change. */
-function ageStarts(view: SessionView): number[] {
-	const starts = view.nodes.map(node => node.since);
-	for (const since of Object.values(view.snapshot.heldSince)) if (since !== undefined) starts.push(since);
-	return starts;
-}
-
-function selectedNode(nodes: readonly NodeView[], selectedId: string | undefined): NodeView | undefined {
-	return nodes.find(node => node.id === selectedId) ?? nodes[0];
-}
-
 export function App({session, onExit, size, stopper: given}: AppProps) {
 	const [own] = useState(() => given ? undefined : new Stopper(session));
 	const stopper = given ?? own!;
 	const view = useSessionView(session);
-	const now = useNow(ageStarts(view));
+	const now = useNow();
 	const {columns, rows} = useTerminalSize(size);
-	const [selectedId, setSelectedId] = useState<string>();
-	const [dialog, setDialog] = useState<Dialog>();
+	// The key machine's state (keys.ts): the ref is the truth between keys of one read, the
+	// React state draws it.
+	const [ui, setUi] = useState<UiState>(initialUiState);
+	const uiRef = useRef(ui);
 	const [notice, setNotice] = useState<Notice>();
-	const [help, setHelp] = useState(false);
-	const [doctor, setDoctor] = useState(false);
-	const [doctorOffset, setDoctorOffset] = useState(0);
-	const [quitting, setQuitting] = useState(false);
-	const selected = selectedNode(view.nodes, selectedId);
+	const selected = selectedNode(view.nodes, ui.selectedId);
+	const doctor = ui.screen === 'doctor' && !ui.dialog;
 	const width = Math.max(20, columns);
 	// Ink clears the whole screen when a frame is as tall as the terminal: stay one line short.
 	const height = Math.max(8, rows - 1);
@@ -88,9 +66,10 @@ export function App({session, onExit, size, stopper: given}: AppProps) {
 	const noticeLines = notice ? lineCount(`${levelSymbol[notice.level]} ${noticeText}`, width) : 0;
 	const fixed = headerHeight(view) + LOCK_FILE_PANEL_HEIGHT + locksPanelHeight(view, width) + nodesPanelHeight(view.nodes) + 1 + noticeLines;
 	const logLines = Math.max(0, height - fixed - 1);
-	// The doctor panel has the room of every panel below the header.
+	// The doctor panel (and the help) have the room of every panel below the header.
 	const doctorRows = Math.max(3, height - headerHeight(view) - 1 - noticeLines);
 	const doctorMax = doctor ? maxDoctorOffset(view, width, doctorRows) : 0;
+	const helpMax = maxHelpOffset(view.snapshot.probe, doctorRows);
 	// The session looks wider (every broker on this host) and keeps looking while the panel is open.
 	useEffect(() => {
 		if (!doctor) return;
@@ -100,15 +79,61 @@ export function App({session, onExit, size, stopper: given}: AppProps) {
 		};
 	}, [doctor, session]);
 
+	// Actions waiting for their key's frame. They die with the screen, and none runs once quit
+	// was decided: a node started then would hold a lock with no screen to stop it.
+	const deferred = useRef(new Set<NodeJS.Timeout>());
+	const cancelDeferred = () => {
+		for (const timer of deferred.current) clearTimeout(timer);
+		deferred.current.clear();
+	};
+
+	useEffect(() => cancelDeferred, []);
+
+	const setUiState = (next: UiState) => {
+		uiRef.current = next;
+		setUi(next);
+	};
+
 	const report = (result: ActionResult) => setNotice({level: result.ok ? 'ok' : 'error', text: result.ok ? result.message : `refused: ${result.message}`});
-	const selectNewest = () => setSelectedId(session.getView().nodes.at(-1)?.id);
+	const selectNewest = () => setUiState({...uiRef.current, selectedId: session.getView().nodes.at(-1)?.id});
 	const runAsync = (action: Promise<ActionResult>) => {
 		action.then(report, (error: unknown) => setNotice({level: 'error', text: error instanceof Error ? error.message : String(error)}));
 	};
 
+	const execute = (action: Action) => {
+		switch (action.kind) {
+			case 'startLive': {
+				report(session.startLive());
+				selectNewest();
+				break;
+			}
+
+			case 'startBackup': {
+				report(session.startBackup());
+				selectNewest();
+				break;
+			}
+
+			case 'requestFailback': {
+				report(session.requestFailback());
+				selectNewest();
+				break;
+			}
+
+			case 'pause': {
+				runAsync(session.pause(action.nodeId));
+				break;
+			}
+
+			case 'forceFailover': {
+				runAsync(session.forceFailover(action.nodeId));
+				break;
+			}
+		}
+	};
+
 	const quit = (failover: boolean) => {
-		setDialog(undefined);
-		setQuitting(true);
+		cancelDeferred();
 		setNotice({level: 'info', text: 'stopping in-process nodes… (Ctrl-C again: leave them)'});
 		void stopper.stop({failover}).then(result => {
 			if (result.abandoned.length > 0) setNotice({level: 'error', text: describeAbandoned(result) ?? ''});
@@ -116,163 +141,45 @@ export function App({session, onExit, size, stopper: given}: AppProps) {
 		});
 	};
 
-	const askToQuit = () => {
-		const plan = planQuit(session.getView());
-		if (plan.ok && plan.confirm) setDialog({kind: 'quit', message: plan.message});
-		else quit(false);
-	};
-
-	const act = (current: Dialog) => {
-		switch (current.kind) {
-			case 'live': {
-				report(session.startLive());
-				selectNewest();
+	const perform = (effect: Effect) => {
+		switch (effect.type) {
+			case 'notice': {
+				setNotice(effect.notice);
 				break;
 			}
 
-			case 'failback': {
-				report(session.requestFailback());
-				selectNewest();
-				break;
-			}
-
-			case 'pause': {
-				runAsync(session.pause(current.nodeId));
-				break;
-			}
-
-			case 'failover': {
-				runAsync(session.forceFailover(current.nodeId));
+			case 'run': {
+				const timer = setTimeout(() => {
+					deferred.current.delete(timer);
+					if (!stopper.stopping) execute(effect.action);
+				}, effect.afterMs);
+				deferred.current.add(timer);
 				break;
 			}
 
 			case 'quit': {
-				quit(false);
+				quit(effect.failover);
+				break;
+			}
+
+			case 'abandon': {
+				stopper.abandon();
 				break;
 			}
 		}
 	};
 
-	// The frame for the key (dialog gone) renders first, then the action runs: a frame takes
-	// tens of ms on this thread, and must not sit between a lock release and the node that
-	// takes the lock over (measured: 25-45 ms of "failover" that was only rendering). Ink
-	// draws at most one frame per 34 ms and the last of a burst trails: a 'y' typed just after
-	// the dialog appeared gets its frame up to 34 ms later, so the action waits past that.
-	const confirm = (current: Dialog) => {
-		setDialog(undefined);
-		setTimeout(() => act(current), FRAME_MS);
-	};
-
-	const moveSelection = (step: number) => {
-		const {nodes} = view;
-		if (nodes.length === 0) return;
-		const index = selected ? nodes.indexOf(selected) : 0;
-		setSelectedId(nodes[(index + step + nodes.length) % nodes.length].id);
-	};
-
-	const onKey = (input: string, key: Key) => {
-		if (quitting || stopper.stopping) {
-			// Nodes are being stopped (by q, or by a signal): only Ctrl-C counts, and it stops waiting.
-			if (key.ctrl && input === 'c') stopper.abandon();
-			return;
+	const onInput = (input: string, key: Key) => {
+		// This render's measures: the handler is the one of the frame on screen (latestOnKey below).
+		const page = Math.max(1, doctorRows - 3);
+		for (const press of splitKeys(input, key)) {
+			// quitting is the Stopper's: q, or a signal (SIGTERM, SIGHUP) that run.ts handled.
+			const step = onKey(uiRef.current, press, {view: session.getView(), quitting: stopper.stopping, doctorPage: page, doctorMax, helpPage: page, helpMax});
+			uiRef.current = step.state;
+			for (const effect of step.effects) perform(effect);
 		}
 
-		if (key.ctrl && input === 'c') {
-			// Ctrl-C asks like q; a second Ctrl-C answers the question with the safe "stop cleanly".
-			if (dialog?.kind === 'quit') quit(false);
-			else askToQuit();
-			return;
-		}
-
-		if (dialog) {
-			if (input === 'y') confirm(dialog);
-			else if (input === 'f' && dialog.kind === 'quit') quit(true);
-			else if (input === 'n' || key.escape) {
-				setDialog(undefined);
-				setNotice({level: 'info', text: 'cancelled: nothing was done'});
-			}
-
-			return;
-		}
-
-		if (help && (input === '?' || key.escape)) {
-			setHelp(false);
-			return;
-		}
-
-		if (doctor) {
-			const page = Math.max(1, doctorRows - 3);
-			const step = key.upArrow ? -1 : key.downArrow ? 1 : key.pageUp ? -page : key.pageDown || input === ' ' ? page : 0;
-			if (step !== 0) {
-				setDoctorOffset(offset => Math.max(0, Math.min(doctorMax, offset + step)));
-				return;
-			}
-
-			if (input === 'd' || key.escape) {
-				setDoctor(false);
-				return;
-			}
-
-			// Any other key closes the panel and does what it does (the panels, a dialog, come back).
-		}
-
-		setHelp(false);
-		setDoctor(false);
-		setNotice(undefined);
-		const current = session.getView();
-		switch (input) {
-			case 'l': {
-				const plan = planStartLive(current);
-				if (plan.ok && plan.confirm) setDialog({kind: 'live', message: plan.message});
-				else confirm({kind: 'live', message: plan.message});
-
-				return;
-			}
-
-			case 'b': {
-				setTimeout(() => {
-					report(session.startBackup());
-					selectNewest();
-				}, 0);
-				return;
-			}
-
-			case 'f': {
-				const plan = planFailback(current);
-				if (plan.ok) setDialog({kind: 'failback', message: plan.message});
-				else report(plan);
-				return;
-			}
-
-			case 'p':
-			case 'k': {
-				const plan = input === 'p' ? planPause(current, selected?.id) : planForceFailover(current, selected?.id);
-				if (plan.ok && selected) setDialog({kind: input === 'p' ? 'pause' : 'failover', nodeId: selected.id, message: plan.message});
-				else report(plan);
-				return;
-			}
-
-			case '?': {
-				setHelp(true);
-				return;
-			}
-
-			case 'd': {
-				setDoctorOffset(0);
-				setDoctor(true);
-				return;
-			}
-
-			case 'q': {
-				askToQuit();
-				return;
-			}
-
-			default: {
-				if (key.upArrow || (key.tab && key.shift)) moveSelection(-1);
-				else if (key.downArrow || key.tab) moveSelection(1);
-			}
-		}
+		setUi(uiRef.current);
 	};
 
 	// One handler for the app's lifetime, calling the latest onKey: Ink re-subscribes a new
@@ -280,9 +187,9 @@ export function App({session, onExit, size, stopper: given}: AppProps) {
 	// right after the frame that shows a dialog) went to the previous render's closure: the
 	// 'y' of a dialog just drawn was ignored. The ref is updated in the commit that draws the
 	// frame, so a key sent after a frame is seen is handled with that frame's state.
-	const latestOnKey = useRef(onKey);
+	const latestOnKey = useRef(onInput);
 	useLayoutEffect(() => {
-		latestOnKey.current = onKey;
+		latestOnKey.current = onInput;
 	});
 	useInput(useCallback((input: string, key: Key) => {
 		latestOnKey.current(input, key);
@@ -291,13 +198,13 @@ export function App({session, onExit, size, stopper: given}: AppProps) {
 	return (
 		<Box flexDirection="column" width={width} height={height} overflow="hidden">
 			<Header view={view} now={now} width={width}/>
-			{help ? <HelpOverlay width={width}/> : doctor && !dialog ? <DoctorPanel view={view} width={width} rows={doctorRows} offset={doctorOffset}/> : (
+			{ui.screen === 'help' && !ui.dialog ? <HelpOverlay width={width} probe={view.snapshot.probe} rows={doctorRows} offset={ui.helpOffset}/> : doctor ? <DoctorPanel view={view} width={width} rows={doctorRows} offset={ui.doctorOffset}/> : (
 				<>
 					<LockFilePanel snapshot={view.snapshot} width={width}/>
 					<LocksPanel view={view} now={now} width={width}/>
 					<NodesPanel nodes={view.nodes} selectedId={selected?.id} now={now} width={width}/>
-					{dialog
-						? <ConfirmDialog title={dialogTitle[dialog.kind]} message={dialog.message} choices={dialog.kind === 'quit' ? quitChoices : yesNo}/>
+					{ui.dialog
+						? <ConfirmDialog title={dialogTitle[ui.dialog.kind]} message={ui.dialog.message} choices={ui.dialog.kind === 'quit' ? quitChoices : yesNo}/>
 						: <EventLog log={view.log} lines={logLines} width={width}/>}
 				</>
 			)}

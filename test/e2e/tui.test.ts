@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import {execFileSync, spawnSync} from 'node:child_process';
 import fs from 'node:fs';
+import path from 'node:path';
 import process from 'node:process';
 import {after, before, test} from 'node:test';
 import {cliPath, startNode} from '../helpers/cli.js';
@@ -86,3 +87,34 @@ test('tmux: outside live seen with its pid; b; kill the live; the backup is live
 	assert.equal(fs.readFileSync(temp.file)[0], 'P'.charCodeAt(0), 'a stopped backup writes nothing');
 	assert.doesNotMatch(screen(), /at .*\.js:\d+/, 'no stack trace on screen');
 });
+
+for (const [how, send] of [
+	// One send-keys: both keys in one write to the terminal, the way a fast typist's arrive.
+	['in one write', (name: string) => tmux('send-keys', '-t', name, 'l', 'q')],
+	// Two writes a few ms apart: q lands while l's action waits for its frame (40 ms).
+	['in two writes', (name: string) => {
+		tmux('send-keys', '-t', name, 'l');
+		tmux('send-keys', '-t', name, 'q');
+	}],
+] as const) {
+	test(`tmux: l and q ${how} on a free lock: the screen quits and no live ever starts`, {skip: !hasTmux && 'tmux not installed', timeout: 30_000}, async () => {
+		const directory = fs.mkdtempSync(path.join(temp.dir, 'lq-'));
+		const file = path.join(directory, 'server.lock');
+		const name = `${session}-lq-${how.length}`;
+		const capture = () => tmux('capture-pane', '-p', '-t', name);
+		const shows = (what: string, pattern: RegExp) => waitFor(what, () => pattern.test(capture().replaceAll(/\s+/g, ' ')), {timeoutMs: 5000, everyMs: 20})
+			.catch((error: Error) => {
+				throw new Error(`${error.message}\n--- screen:\n${capture()}`);
+			});
+		const command = `env -u CI -u CONTINUOUS_INTEGRATION TERM=xterm-256color ${JSON.stringify(process.execPath)} ${JSON.stringify(cliPath)} ${JSON.stringify(file)}; echo TUI-EXIT=$?; sleep 60`;
+		tmux('new-session', '-d', '-s', name, '-x', '100', '-y', '30', command);
+		await shows('the screen, waiting for the file', /waiting for .*server\.lock/);
+		send(name);
+		await shows('a clean exit', /TUI-EXIT=0/);
+		// The process is gone: nothing can start after this. Before the fix the deferred l started
+		// a live after the screen was gone (the file created, L, the primary lock held), or the
+		// keys of one write were dropped whole.
+		assert.equal(fs.existsSync(file), false, `a live was started after quit: ${fs.existsSync(file) ? fs.readFileSync(file).toString('latin1') : ''}`);
+		tmux('kill-session', '-t', name);
+	});
+}

@@ -4,6 +4,7 @@ import {afterEach, test} from 'node:test';
 import React from 'react';
 import {cleanup, render} from 'ink-testing-library';
 import {App} from '../../source/ui/app.js';
+import {FRAME_MS} from '../../source/ui/keys.js';
 import type {SessionView} from '../../source/session/types.js';
 import {FakeSession, listening, makeNode, makeSnapshot, makeView, ours, outside, until} from './fixtures.js';
 
@@ -29,8 +30,17 @@ function mount(view: Partial<SessionView> = {}) {
 	return {session, app, screen, press, see, called, exitCode: () => exitCode};
 }
 
-// A live backup held by another process: the case where failback makes sense.
-const backupIsLive = {snapshot: makeSnapshot({live: outside(4264)})};
+/**
+ * Resolves after every action a key already deferred has run (or would have): Node fires
+ * timers in the order they expire, and this one expires after any FRAME_MS timer set before
+ * it. The event that would have to come first, not a guess at how long things take.
+ */
+const afterDeferral = async () => new Promise(resolve => {
+	setTimeout(resolve, FRAME_MS + 1);
+});
+
+// A live that held the backup lock before (an activated backup): the case where failback makes sense.
+const backupIsLive = {snapshot: makeSnapshot({live: outside(4264)}), backupPids: [4264]};
 const liveFree = {snapshot: makeSnapshot({state: 'P'})};
 
 test('l on a free live lock starts a live at once', async () => {
@@ -42,7 +52,8 @@ test('l on a free live lock starts a live at once', async () => {
 test('l while a live runs asks first, naming the failback', async () => {
 	const ui = mount(backupIsLive);
 	await ui.press('l');
-	await ui.see(/Start a live node\? .*failback.*pid 4264 OFD.*y yes n no/);
+	await ui.see(/Start a live node\? .*failback.*pid 4264 OFD.*is an activated backup \(it held the backup lock before\).*y yes n no/);
+	await afterDeferral();
 	assert.deepEqual(ui.session.calls, []);
 	await ui.press('y');
 	await ui.called('startLive');
@@ -58,6 +69,7 @@ test('f is refused with the reason when no backup is live', async () => {
 	const ui = mount(liveFree);
 	await ui.press('f');
 	await ui.see(/refused: no failback: no backup is live — nobody holds the live lock \(state 'P' \(0x50\) paused\)/);
+	await afterDeferral();
 	assert.deepEqual(ui.session.calls, []);
 });
 
@@ -81,6 +93,7 @@ test('p on a live asks, naming what happens; n cancels and nothing is done', asy
 	await ui.see(/pause #1 live \(live\): it writes P and releases the live lock\. Backups will NOT take over/);
 	await ui.press('n');
 	await ui.see(/cancelled: nothing was done/);
+	await afterDeferral();
 	assert.deepEqual(ui.session.calls, []);
 	await ui.press('p');
 	await ui.see(/y yes n no/);
@@ -142,6 +155,7 @@ test('q with nodes running asks; y stops them (a live pauses) and exits', async 
 	const ui = mount({nodes: [makeNode(1, 'live', 'live'), makeNode(2, 'backup', 'backup')]});
 	await ui.press('q');
 	await ui.see(/Quit\? quit: 2 in-process nodes running \(#1 live, #2 backup\)\. They will be stopped\. y stop them \(a live pauses: P\) f stop with failover/);
+	await afterDeferral();
 	assert.equal(ui.exitCode(), undefined);
 	await ui.press('y');
 	await ui.called('stopAll failover=false');
@@ -176,4 +190,43 @@ test('the screen follows the session: a change shows without a key', async () =>
 	await ui.see(/CRITICAL: NO LIVE/);
 	ui.session.set({snapshot: makeSnapshot({live: outside(777), backup: outside(778)})});
 	await ui.see(/OK: healthy .*pid 777 OFD/);
+});
+
+test('l then q in one read: the screen quits and the deferred start never runs', async () => {
+	const ui = mount(liveFree);
+	await ui.press('lq');
+	await until('exit', () => ui.exitCode() === 0);
+	await afterDeferral();
+	assert.deepEqual(ui.session.calls, ['stopAll failover=false'], 'nothing may start after quit was decided');
+});
+
+test('keys that arrive in one read are each handled: "ly" opens the dialog and confirms it', async () => {
+	const ui = mount(backupIsLive);
+	await ui.press('ly');
+	await ui.called('startLive');
+});
+
+test('a pasted "bb" starts two backups', async () => {
+	const ui = mount();
+	await ui.press('bb');
+	await until(`two startBackup; calls: ${ui.session.calls.join(', ')}`, () => ui.session.calls.filter(call => call === 'startBackup').length === 2);
+});
+
+test('f next to a real primary is refused: a primary never steps down; l says what a second primary does', async () => {
+	const primary = {...outside(4264), broker: {kind: 'artemis', name: 'broker-a', role: 'primary', instance: null, configuration: null, haPolicy: 'shared-store', failoverOnShutdown: null, allowFailback: null, restartBackup: null, lockDirectory: null, clusterConnection: null}} as const;
+	const ui = mount({snapshot: makeSnapshot({live: primary})});
+	await ui.press('f');
+	await ui.see(/refused: no failback: the live, broker-a \(primary\) pid 4264, is a primary \(its broker.xml says primary\), not an activated backup: it never steps down/);
+	assert.doesNotMatch(ui.screen(), /live backup .* steps down/);
+	await ui.press('l');
+	await ui.see(/start a second primary\? The live lock is held by broker-a \(primary\) pid 4264, a primary .* never steps down\. Artemis allows a second one, but the new node writes F over the L and waits for the live lock\. While it waits the state stays F, so the backups will NOT take over if broker-a \(primary\) pid 4264 dies \(failover is blocked\); if broker-a \(primary\) pid 4264 dies or stops, the new node becomes live instead of the backup\. p on the waiting node puts the L back\./);
+	await afterDeferral();
+	assert.deepEqual(ui.session.calls, []);
+});
+
+test('p on a live waiting behind a primary says the L is put back', async () => {
+	const ui = mount({snapshot: makeSnapshot({live: outside(4264), state: 'F'}), nodes: [makeNode(1, 'live', 'failing-back', {stateBeforeFailingBack: 'L'.charCodeAt(0)})]});
+	await ui.press('p');
+	await ui.see(/stop #1 live \(failing back\): it gives up waiting and puts back the L it replaced with F/);
+	assert.doesNotMatch(ui.screen(), /stays F/);
 });
