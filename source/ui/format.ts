@@ -1,16 +1,15 @@
 // Small text helpers for the screen: clocks, ages, fitting a path into a width.
 const two = (value: number) => String(value).padStart(2, '0');
 
-/** 19:00, local time. */
+/** 19:00:04, local time: the header's clock. */
 export function clock(time: number): string {
-	const date = new Date(time);
-	return `${two(date.getHours())}:${two(date.getMinutes())}`;
+	return clockSeconds(time);
 }
 
 /** 19:00:04, local time. */
 export function clockSeconds(time: number): string {
 	const date = new Date(time);
-	return `${clock(time)}:${two(date.getSeconds())}`;
+	return `${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}`;
 }
 
 /** 19:00:04.306, local time: event log resolution. */
@@ -19,15 +18,14 @@ export function clockMs(time: number): string {
 }
 
 /**
- * 0s … 9s, then 10s, 20s … (floored), 3m, 2h05m, 3d04h. Coarser as it grows, so an idle
- * screen needs a new frame every minute, not every second (see nextAgeChange).
+ * 0s … 59s, 1m05s … 59m59s, 2h05m, 3d04h: floored, never rounded to a coarser step than it
+ * shows (the clock ticks every second anyway, so an age can too).
  */
 export function age(ms: number): string {
 	const seconds = Math.max(0, Math.floor(ms / 1000));
-	if (seconds < 10) return `${seconds}s`;
-	if (seconds < 60) return `${Math.floor(seconds / 10) * 10}s`;
+	if (seconds < 60) return `${seconds}s`;
 	const minutes = Math.floor(seconds / 60);
-	if (minutes < 60) return `${minutes}m`;
+	if (minutes < 60) return `${minutes}m${two(seconds % 60)}s`;
 	const hours = Math.floor(minutes / 60);
 	if (hours < 24) return `${hours}h${two(minutes % 60)}m`;
 	return `${Math.floor(hours / 24)}d${two(hours % 24)}h`;
@@ -36,13 +34,13 @@ export function age(ms: number): string {
 /** ms until age(ms) shows something else. */
 export function nextAgeChange(ms: number): number {
 	const elapsed = Math.max(0, ms);
-	const step = elapsed < 10_000 ? 1000 : elapsed < 60_000 ? 10_000 : elapsed < 86_400_000 ? 60_000 : 3_600_000;
+	const step = elapsed < 3_600_000 ? 1000 : elapsed < 86_400_000 ? 60_000 : 3_600_000;
 	return step - (elapsed % step);
 }
 
-/** ms until clock(time) shows another minute. */
-export function nextMinute(time: number): number {
-	return 60_000 - (time % 60_000);
+/** ms until clock(time) shows another second. */
+export function nextSecond(time: number): number {
+	return 1000 - (time % 1000);
 }
 
 /** Keeps both ends of a long path: `/var/lib/…/journal/server.lock`. */

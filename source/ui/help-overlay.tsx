@@ -1,11 +1,13 @@
-// `?`: every key and what it does to the group, plus the protocol in five lines.
+// `?`: every key and what it does to the group, plus the file in the layout's own words.
 import React from 'react';
 import {Box, Text} from 'ink';
+import type {Probe} from '../lock-file/probe.js';
+import {sanitize} from '../text/sanitize.js';
 import {SectionTitle} from './section.js';
 import {Tone} from './theme.js';
 
 // Each line fits 80 columns (a 10-column key, 70 of text), so the whole help fits 80×24.
-const keys: ReadonlyArray<[string, string]> = [
+export const helpKeys: ReadonlyArray<[string, string]> = [
 	['l', 'start a primary (live): writes F, waits for the live lock, writes L.'],
 	['', 'On a group whose backup is live, this is the failback request.'],
 	['b', 'start a backup: queues on the backup lock, takes over when live dies'],
@@ -18,23 +20,56 @@ const keys: ReadonlyArray<[string, string]> = [
 	['q Ctrl-C', 'quit: running nodes stop cleanly first (a live pauses, or fails over)'],
 ];
 
-export function HelpOverlay({width}: {readonly width: number}) {
+/** The file, in the terms of the layout the directory is in (the locks are not always bytes). */
+export function fileHelp(probe: Probe | undefined): string[] {
+	const state = ' byte 0 state: L live, P paused, F failing back, 0 first start, N not started';
+	const rule = ' A backup takes over only if the live lock is free AND the state is L.';
+	if (!probe || probe.layout === 'ranges') {
+		return [state, ' byte 1 live lock (the active server) · byte 2 backup lock (next in line)', ' bytes 3-18 node id.', rule];
+	}
+
+	return [state, ' bytes 3-18 node id.', ` locks: ${sanitize(probe.generation)}`, rule];
+}
+
+/** Every line of the help below its title, for the layout and for scrolling. */
+export function helpLines(probe: Probe | undefined): Array<{key?: string; text: string; bold?: boolean}> {
+	return [
+		...helpKeys.map(([key, text]) => ({key, text})),
+		{text: ' '},
+		{text: ' p, k, f, l (while a live runs) and quitting with nodes running ask y/n first.'},
+		{text: ' '},
+		{text: ' The file', bold: true},
+		...fileHelp(probe).map(text => ({text})),
+	];
+}
+
+export function HelpOverlay({width, probe, rows, offset = 0}: {readonly width: number; readonly probe?: Probe; readonly rows?: number; readonly offset?: number}) {
+	const lines = helpLines(probe);
+	const body = rows === undefined ? lines.length : Math.max(1, rows - 1);
+	const scrolls = lines.length > body;
+	const room = scrolls ? Math.max(1, body - 1) : body;
+	const start = Math.max(0, Math.min(offset, lines.length - room));
+	const shown = lines.slice(start, start + room);
+	const below = lines.length - start - shown.length;
 	return (
 		<Box flexDirection="column" flexGrow={1} overflow="hidden">
-			<SectionTitle title="Help" width={width} hint="? or Esc closes"/>
-			{keys.map(([key, text]) => (
-				<Box key={`${key}:${text}`}>
-					<Box width={10} flexShrink={0}><Tone bold tone="accent">{` ${key}`}</Tone></Box>
-					<Text>{text}</Text>
+			<SectionTitle title="Help" width={width} hint={scrolls ? '↑↓ scroll · ? closes' : '? or Esc closes'}/>
+			{shown.map((line, index) => line.key === undefined ? (
+				<Text key={start + index} bold={line.bold} wrap="truncate-end">{line.text}</Text>
+			) : (
+				<Box key={start + index}>
+					<Box width={10} flexShrink={0}><Tone bold tone="accent">{` ${line.key}`}</Tone></Box>
+					<Text wrap="truncate-end">{line.text}</Text>
 				</Box>
 			))}
-			<Text> </Text>
-			<Text>{' p, k, f, l (while a live runs) and quitting with nodes running ask y/n first.'}</Text>
-			<Text> </Text>
-			<Text bold> The file</Text>
-			<Text>{' byte 0 state: L live, P paused, F failing back, 0 first start, N not started'}</Text>
-			<Text>{' byte 1 live lock (the active server) · byte 2 backup lock (next in line)'}</Text>
-			<Text>{' bytes 3-18 node id. A backup takes over only if the live lock is free AND L.'}</Text>
+			{scrolls ? <Tone tone="muted" wrap="truncate-end">{below > 0 ? ` ↓ ${below} more line${below === 1 ? '' : 's'} (↑↓ scroll)` : ` ↑ ${start} line${start === 1 ? '' : 's'} above`}</Tone> : null}
 		</Box>
 	);
+}
+
+/** The largest useful scroll offset of the help in rows. */
+export function maxHelpOffset(probe: Probe | undefined, rows: number): number {
+	const lines = helpLines(probe).length;
+	const body = Math.max(1, rows - 1);
+	return lines > body ? lines - Math.max(1, body - 1) : 0;
 }

@@ -3,7 +3,7 @@ import React from 'react';
 import {Box, Text} from 'ink';
 import {SEGMENTS, type Segment} from '../lock-file/format.js';
 import {verdictLabel, type Verdict} from '../lock-file/verdict.js';
-import {holderName, nodeName} from '../session/labels.js';
+import {holderBroker, holderName, nodeName} from '../session/labels.js';
 import {HOLDER_NOT_VISIBLE} from '../watch/changes.js';
 import type {NodeView, SessionView} from '../session/types.js';
 import {age, lineCount} from './format.js';
@@ -51,6 +51,8 @@ export function holderText(view: SessionView, segment: Segment): string {
 			return `${holderName(holder)}${node ? ` — ${nodeName(node)}` : ''}`;
 		}
 
+		// With a broker name the command line adds nothing but length (java -XX:… for every broker).
+		if (holderBroker(holder)) return holderName(holder);
 		return `${holderName(holder)}${holder.command ? ` — ${holder.command}` : ''}`;
 	}).join('; ');
 }
@@ -65,6 +67,15 @@ function heldSince(view: SessionView, segment: Segment): number | undefined {
 	const node = holder?.sameProcess ? ourNode(segment, view.nodes) : undefined;
 	if (seen === undefined || !node) return seen;
 	return Math.max(seen, node.since);
+}
+
+/**
+ * "for 12s" when the lock was taken while watching (a true lower bound: held at least since it
+ * was seen); "seen for 12s" when it was already held at the first look (it may be days).
+ */
+export function heldForText(view: SessionView, since: number, now: number): string {
+	const before = view.watchingSince !== undefined && since <= view.watchingSince;
+	return `${before ? 'seen for' : 'for'} ${age(now - since)}`;
 }
 
 /** The verdict line wraps: its cause ("paused: backups will not take over") must not be cut. */
@@ -96,7 +107,7 @@ export function LocksPanel({view, now, width}: {readonly view: SessionView; read
 						<Box flexGrow={1} flexShrink={1}>
 							<Text wrap="truncate-end">{held ? sanitize(holderText(view, segment)) : lock ? '' : snapshot.status === 'error' ? 'not probed (not a lock file)' : 'no file'}</Text>
 						</Box>
-						{held && since !== undefined ? <Box flexShrink={0}><Tone tone="muted"> for {age(now - since)}</Tone></Box> : null}
+						{held && since !== undefined ? <Box flexShrink={0}><Tone tone="muted"> {heldForText(view, since, now)}</Tone></Box> : null}
 					</Box>
 				);
 			})}

@@ -5,6 +5,7 @@ import React from 'react';
 import {Box} from 'ink';
 import {cleanup, render} from 'ink-testing-library';
 import {EventLog} from '../../source/ui/event-log.js';
+import {age} from '../../source/ui/format.js';
 import {Header} from '../../source/ui/header.js';
 import {HelpBar} from '../../source/ui/help-bar.js';
 import {HelpOverlay} from '../../source/ui/help-overlay.js';
@@ -21,7 +22,7 @@ const lines = (text: string) => text.split('\n');
 
 test('header: path, device:inode, size, file system, watch mode, local time', () => {
 	const text = frame(<Header view={makeView()} now={T0} width={80}/>);
-	assert.match(text, /ha-tui \/srv\/artemis\/data\/journal\/server\.lock +03:04/);
+	assert.match(text, /ha-tui \/srv\/artemis\/data\/journal\/server\.lock +03:04:05/, 'the clock has seconds');
 	assert.match(text, /dev:inode 65024:2146390 · 19 bytes · ext4 \(inotify\)/);
 	assert.match(frame(<Header view={makeView({fsKind: 'nfs', polling: true})} now={T0} width={80}/>), /nfs \(polling\)/);
 });
@@ -30,7 +31,7 @@ test('header: a long path keeps both ends within 80 columns', () => {
 	const path = `/very/${'deep/'.repeat(30)}journal/server.lock`;
 	const first = lines(frame(<Box width={80}><Header view={makeView({path})} now={T0} width={80}/></Box>))[0];
 	assert.ok(first.length <= 80, first);
-	assert.match(first, /^ha-tui \/very\/deep.*….*journal\/server\.lock +03:04$/);
+	assert.match(first, /^ha-tui \/very\/deep.*….*journal\/server\.lock +03:04:05$/);
 });
 
 test('header: missing, deleted and replaced files are said loudly', () => {
@@ -70,8 +71,23 @@ test('locks panel: holders with pid, command, kind, "this process", held-for, an
 	const text = frame(<LocksPanel view={view} now={T0} width={100}/>);
 	assert.match(text, /✔ OK: healthy — live is up and a backup is queued/);
 	assert.match(text, /state +○ free/);
-	assert.match(text, /primary \(live\) +● held pid 4264 OFD — java -cp artemis\.jar.* for 10s/);
+	// Ages as they are: 12 s is "12s", not a coarser "10s".
+	assert.match(text, /primary \(live\) +● held pid 4264 OFD — java -cp artemis\.jar.* for 12s/);
 	assert.match(text, /backup +● held this process \(OFD\) — #1 backup .* for 3s/);
+});
+
+test('locks panel: a lock already held at the first look is "seen for", not "for"; a broker is named, not its java command', () => {
+	const snapshot = makeSnapshot({live: {...outside(4264), broker: {kind: 'artemis', name: 'broker-a', role: 'primary', instance: null, configuration: null, haPolicy: 'shared-store', failoverOnShutdown: null, allowFailback: null, restartBackup: null, lockDirectory: null, clusterConnection: null}} as never});
+	// The first snapshot was taken after the live lock was first seen: held for longer than we know.
+	const text = frame(<LocksPanel view={makeView({snapshot, watchingSince: T0 - 12_000})} now={T0 + 75_000} width={100}/>);
+	assert.match(text, /primary \(live\) +● held broker-a \(primary\) pid 4264 +seen for 1m27s/);
+	assert.doesNotMatch(text, /java/);
+	// Taken while watching: a true lower bound.
+	assert.match(frame(<LocksPanel view={makeView({snapshot, watchingSince: T0 - 60_000})} now={T0} width={100}/>), /pid 4264 +for 12s/);
+});
+
+test('ages: floored seconds, then minutes and seconds, hours and minutes, days and hours', () => {
+	assert.deepEqual([0, 999, 25_900, 59_999, 60_000, 65_000, 3_599_000, 3_600_000, 7_500_000, 90_000_000].map(ms => age(ms)), ['0s', '0s', '25s', '59s', '1m00s', '1m05s', '59m59s', '1h00m', '2h05m', '1d01h']);
 });
 
 test('locks panel: verdicts in the same words as status', () => {
@@ -161,8 +177,16 @@ test('help overlay: every line whole within 80 columns, and short enough for 80�
 		'a backup releases its locks and stops',
 		'lets go leaving L, as a crash would',
 		'(a live pauses, or fails over)',
-		'free AND L.',
+		'free AND the state is L.',
 	]) assert.ok(text.includes(whole), `cut: ${whole}`);
+	assert.match(text, /byte 1 live lock/, 'the ranges layout (no probe yet): the locks are bytes');
+});
+
+test('help overlay: in the files layout it explains the serverlock files, not byte locks', () => {
+	const text = frame(<Box width={100} flexDirection="column"><HelpOverlay width={100} probe={makeSnapshot({layout: 'files'}).probe}/></Box>);
+	assert.doesNotMatch(text, /byte 1 live lock|byte 2 backup lock/);
+	assert.match(text, /locks: Artemis 2\.10\+: whole-file locks on serverlock\.1 \(primary\) \/ serverlock\.2 \(backup\)/);
+	assert.match(frame(<Box width={100} flexDirection="column"><HelpOverlay width={100} probe={makeSnapshot({layout: 'ranges'}).probe}/></Box>), /byte 1 live lock \(the active server\) · byte 2 backup lock/);
 });
 
 test('locks panel: no lock is called free when nothing was probed', () => {
