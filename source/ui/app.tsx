@@ -3,7 +3,7 @@
 import React, {useCallback, useEffect, useLayoutEffect, useRef, useState} from 'react';
 import {Box, useInput, type Key} from 'ink';
 import {Stopper, describeAbandoned, type StopResult} from '../session/stopper.js';
-import type {ActionResult, SessionLike} from '../session/types.js';
+import type {ActionResult, SessionLike, SessionView} from '../session/types.js';
 import {sanitize} from '../text/sanitize.js';
 import {ConfirmDialog, type Choice} from './confirm.js';
 import {DoctorPanel, maxDoctorOffset} from './doctor-panel.js';
@@ -44,13 +44,22 @@ export type AppProps = {
 	readonly stopper?: Stopper;
 	/** Fixed size for tests; otherwise the terminal's, following resizes. */
 	readonly size?: Size;
+	/** The clock's seconds are painted on the terminal (clock-painter.ts), not rendered every second. */
+	readonly clockPainted?: boolean;
 };
 
-export function App({session, onExit, size, stopper: given}: AppProps) {
+/** Start times of every age on screen, so the screen redraws when one of them would read differently. */
+function ageStarts(view: SessionView): number[] {
+	const starts = view.nodes.map(node => node.since);
+	for (const since of Object.values(view.snapshot.heldSince)) if (since !== undefined) starts.push(since);
+	return starts;
+}
+
+export function App({session, onExit, size, stopper: given, clockPainted = false}: AppProps) {
 	const [own] = useState(() => given ? undefined : new Stopper(session));
 	const stopper = given ?? own!;
 	const view = useSessionView(session);
-	const now = useNow();
+	const now = useNow(ageStarts(view), !clockPainted);
 	const {columns, rows} = useTerminalSize(size);
 	// The key machine's state (keys.ts): the ref is the truth between keys of one read, the
 	// React state draws it.
