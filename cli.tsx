@@ -4,12 +4,14 @@ import path from 'node:path';
 import process from 'node:process';
 import {fileURLToPath} from 'node:url';
 import {processIo, stdoutWasClosed} from './source/commands/output.js';
-import {parseCommandLine} from './source/commands/usage.js';
+import {parseCommandLine, type Flags} from './source/commands/usage.js';
+import {maskArgv, isJdbcTarget} from './source/store/jdbc/target.js';
 import {errorLine} from './source/text/error-line.js';
 import {sanitize} from './source/text/sanitize.js';
 
-// Holders seen by `status` show this process's command line: keep the arguments in it.
-process.title = ['ha-tui', ...process.argv.slice(2)].join(' ');
+// Holders seen by `status` show this process's command line: keep the arguments in it
+// (a database URL's password masked: /proc/PID/cmdline is readable by everyone).
+process.title = ['ha-tui', ...maskArgv(process.argv.slice(2))].join(' ');
 /**
  * Shutdown has one owner: this file. A long-running command (watch, node, the TUI, the demo)
  * gets one AbortSignal that aborts on the first SIGTERM or SIGINT (SIGHUP too for the screen:
@@ -85,6 +87,7 @@ async function main(): Promise<number> {
 
 	const {command, flags} = parsed;
 	const target = parsed.target!;
+	if (target !== undefined && isJdbcTarget(target)) return runJdbc(command, target, flags);
 	switch (command) {
 		case 'status': {
 			const {status} = await import('./source/commands/status.js');
@@ -120,6 +123,36 @@ async function main(): Promise<number> {
 
 			const {runTui} = await import('./source/ui/run.js');
 			return runTui(target, {intervalMs: flags.interval, layout: flags.layout, signal: listenForShutdown(true)});
+		}
+	}
+}
+
+/** The same commands on an Artemis JDBC shared store (source/commands/jdbc.ts). */
+async function runJdbc(command: string, target: string, flags: Flags): Promise<number> {
+	const jdbc = await import('./source/commands/jdbc.js');
+	const table = {table: flags.table};
+	switch (command) {
+		case 'status': {
+			return jdbc.jdbcStatus(target, {json: flags.json, ...table}, processIo);
+		}
+
+		case 'doctor': {
+			return jdbc.jdbcDoctorCommand(target, {json: flags.json, ...table}, processIo);
+		}
+
+		case 'node': {
+			return jdbc.jdbcNode(target, {role: flags.role!, allowFailback: flags.allowFailback, failoverOnShutdown: flags.failoverOnShutdown, renewPeriodMs: flags.lockRenewPeriod, expirationMs: flags.lockExpiration, signal: listenForShutdown(false), ...table}, processIo);
+		}
+
+		default: {
+			// watch, and the TUI (its lease screen is source/ui/jdbc-*.tsx; without a terminal: watch).
+			if (command === 'tui' && process.stdout.isTTY) {
+				const {runJdbcTui} = await import('./source/ui/jdbc-run.js');
+				return runJdbcTui(target, {intervalMs: flags.interval, signal: listenForShutdown(true), ...table});
+			}
+
+			if (command === 'tui') process.stderr.write('ha-tui: stdout is not a terminal; printing `watch` output instead (use `ha-tui watch` to say so)\n');
+			return jdbc.jdbcWatch(target, {json: flags.json, intervalMs: flags.interval, signal: listenForShutdown(false), ...table}, processIo);
 		}
 	}
 }

@@ -70,4 +70,14 @@ if [[ ! -x "$dist_home/bin/artemis" ]]; then
 	mv "$download/apache-artemis-$dist_version" "$dist_home"
 fi
 
+# JDBC store (issue 17): the real JdbcNodeManager (artemis-server + artemis-jdbc-store 2.40.0) and
+# the PostgreSQL JDBC driver, as <cache>/classpath-jdbc-2.40.0.txt (test/interop/real-jdbc*).
+jdbc_out="$cache/classpath-jdbc-2.40.0.txt"
+if ! classpath_ok "$jdbc_out"; then
+	echo "fetch-artemis: resolving artemis-jdbc-store 2.40.0 and org.postgresql:postgresql (Maven)"
+	mvn_try -f "$root/test/interop/maven/jdbc-2.40.0/pom.xml" dependency:build-classpath \
+		-Dmdep.includeScope=runtime -Dmdep.outputFile="$jdbc_out.tmp"
+	mv "$jdbc_out.tmp" "$jdbc_out"
+fi
+
 echo "fetch-artemis: ready in $cache"

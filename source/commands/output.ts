@@ -1,6 +1,7 @@
 // Where commands write, so tests can capture it and the CLI can exit with a code.
 import process from 'node:process';
 import {sanitize} from '../text/sanitize.js';
+import {maskSecrets} from '../text/secrets.js';
 
 export type Io = {
 	out: (line: string) => void;
@@ -18,13 +19,14 @@ export function stdoutWasClosed(): void {
  * The terminal boundary: every line is one line of text, passed through sanitize() (lines
  * quote command lines and file names chosen by others). A JSON line stays JSON with the same
  * value: JSON.stringify leaves no C0 raw, and DEL/C1 become their own `\u` escapes.
+ * A secret this process was given (a database password, text/secrets.ts) becomes ***.
  */
 export function terminalIo(stdout: {write: (text: string) => unknown}, stderr: {write: (text: string) => unknown}): Io {
 	return {
 		out(line) {
-			if (!stdoutClosed) stdout.write(`${sanitize(line)}\n`);
+			if (!stdoutClosed) stdout.write(`${sanitize(maskSecrets(line))}\n`);
 		},
-		err: line => stderr.write(`${sanitize(line)}\n`),
+		err: line => stderr.write(`${sanitize(maskSecrets(line))}\n`),
 	};
 }
 

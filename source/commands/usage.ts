@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import process from 'node:process';
 import meow from 'meow';
 import type {LayoutChoice} from '../lock-file/layout.js';
+import {isJdbcTarget} from '../store/jdbc/target.js';
 import {errorLine} from '../text/error-line.js';
 
 export type CommandName = 'status' | 'watch' | 'node' | 'doctor' | 'demo' | 'tui';
@@ -19,6 +20,10 @@ export type Flags = {
 	allowFailback: boolean;
 	failoverOnShutdown: boolean;
 	createDir: boolean;
+	/** JDBC targets: the node-manager table (NODE_MANAGER_STORE when absent). */
+	table?: string;
+	lockRenewPeriod?: number;
+	lockExpiration?: number;
 };
 
 export type Parsed =
@@ -27,7 +32,7 @@ export type Parsed =
 	| {kind: 'version'}
 	| {kind: 'error'; message: string; json: boolean};
 
-type FlagName = 'json' | 'interval' | 'role' | 'layout' | 'allow-failback' | 'no-allow-failback' | 'failover-on-shutdown' | 'create-dir';
+type FlagName = 'json' | 'interval' | 'role' | 'layout' | 'allow-failback' | 'no-allow-failback' | 'failover-on-shutdown' | 'create-dir' | 'table' | 'lock-renew-period' | 'lock-expiration';
 
 type CommandSpec = {usage: string; summary: string; flags: readonly FlagName[]; target: 'required' | 'optional'};
 
@@ -40,20 +45,23 @@ const flagHelp: Readonly<Record<FlagName, string>> = {
 	'no-allow-failback': '--no-allow-failback        an activated backup ignores a failing-back primary (F)',
 	'failover-on-shutdown': '--failover-on-shutdown     SIGTERM/SIGINT leave L (a backup takes over) instead of P',
 	'create-dir': '--create-dir               create the lock file\'s directory if missing',
+	table: '--table <name>             JDBC store: the node-manager table (default NODE_MANAGER_STORE)',
+	'lock-renew-period': '--lock-renew-period <ms>   JDBC node: renew the lease this often (default 4000)',
+	'lock-expiration': '--lock-expiration <ms>     JDBC node: lease length (default 20000)',
 };
 
 export const commands: Readonly<Record<CommandName, CommandSpec>> = {
-	status: {usage: 'ha-tui status <file|dir> [--json]', summary: 'one-shot report, exit 0 OK / 1 warning / 2 critical / 3 unknown', flags: ['json'], target: 'required'},
-	watch: {usage: 'ha-tui watch <file|dir> [--json] [--interval ms]', summary: 'a line (NDJSON with --json) on every change', flags: ['json', 'interval'], target: 'required'},
+	status: {usage: 'ha-tui status <file|dir> [--json]', summary: 'one-shot report, exit 0 OK / 1 warning / 2 critical / 3 unknown', flags: ['json', 'table'], target: 'required'},
+	watch: {usage: 'ha-tui watch <file|dir> [--json] [--interval ms]', summary: 'a line (NDJSON with --json) on every change', flags: ['json', 'interval', 'table'], target: 'required'},
 	node: {
 		usage: 'ha-tui node <file|dir> --role primary|backup [--layout files|ranges|auto] [--no-allow-failback] [--failover-on-shutdown] [--create-dir]',
 		summary: 'one headless node, NDJSON events on stdout; primary (live) and backup',
-		flags: ['role', 'layout', 'allow-failback', 'no-allow-failback', 'failover-on-shutdown', 'create-dir'],
+		flags: ['role', 'layout', 'allow-failback', 'no-allow-failback', 'failover-on-shutdown', 'create-dir', 'table', 'lock-renew-period', 'lock-expiration'],
 		target: 'required',
 	},
-	doctor: {usage: 'ha-tui doctor <file|dir> [--json]', summary: 'checks the group and the brokers that hold its locks', flags: ['json'], target: 'required'},
+	doctor: {usage: 'ha-tui doctor <file|dir> [--json]', summary: 'checks the group and the brokers that hold its locks', flags: ['json', 'table'], target: 'required'},
 	demo: {usage: 'ha-tui demo [dir] [--layout files|ranges|auto] [--interval ms]', summary: 'a temp lock file with a primary (live) and two backups, in the TUI', flags: ['interval', 'layout'], target: 'optional'},
-	tui: {usage: 'ha-tui <file|dir> [--layout files|ranges|auto] [--interval ms]', summary: 'interactive TUI (watch + drive in-process nodes); without a terminal: watch output', flags: ['interval', 'layout', 'json'], target: 'required'},
+	tui: {usage: 'ha-tui <file|dir> [--layout files|ranges|auto] [--interval ms]', summary: 'interactive TUI (watch + drive in-process nodes); without a terminal: watch output', flags: ['interval', 'layout', 'json', 'table'], target: 'required'},
 };
 
 const named = new Set<string>(Object.keys(commands).filter(name => name !== 'tui'));
@@ -66,10 +74,12 @@ export function mainHelp(): string {
 		'',
 		'  A directory means the Artemis journal directory: DIR/server.lock (and DIR/serverlock.1,',
 		'  DIR/serverlock.2 in the files layout of Artemis ≥ 2.10).',
+		'  A postgresql://, postgres:// or jdbc:postgresql:// URL means an Artemis JDBC shared store',
+		'  (table --table, default NODE_MANAGER_STORE); credentials from the URL, PGPASSWORD or ~/.pgpass.',
 		'  `ha-tui <command> --help` shows one command\'s options.',
 		'',
 		'  Options',
-		...(['json', 'interval', 'role', 'layout', 'no-allow-failback', 'failover-on-shutdown', 'create-dir'] as const).map(flag => `    ${flagHelp[flag]}`),
+		...(['json', 'interval', 'role', 'layout', 'no-allow-failback', 'failover-on-shutdown', 'create-dir', 'table', 'lock-renew-period', 'lock-expiration'] as const).map(flag => `    ${flagHelp[flag]}`),
 		'    --help, -h                 this help (or a command\'s)',
 		'    --version                  the version',
 		'',
@@ -107,6 +117,9 @@ const meowFlags = {
 	allowFailback: {type: 'boolean'},
 	failoverOnShutdown: {type: 'boolean'},
 	createDir: {type: 'boolean'},
+	table: {type: 'string'},
+	lockRenewPeriod: {type: 'string'},
+	lockExpiration: {type: 'string'},
 	help: {type: 'boolean', shortFlag: 'h'},
 	version: {type: 'boolean'},
 } as const;
@@ -183,7 +196,7 @@ export function parseCommandLine(argv: readonly string[], exists: (path: string)
 
 	const withValue = typed.find(arg => arg.startsWith('--') && arg.includes('=') && meowFlags[camel(arg.slice(2, arg.indexOf('=')).replace(/^no-/, '')) as keyof typeof meowFlags]?.type === 'boolean');
 	if (withValue) return fail(`${withValue.slice(0, withValue.indexOf('='))} takes no value`, command);
-	for (const key of ['role', 'layout', 'interval'] as const) {
+	for (const key of ['role', 'layout', 'interval', 'table', 'lockRenewPeriod', 'lockExpiration'] as const) {
 		const value = cli.flags[key] as unknown;
 		// `--role` last or before another flag gives '', `--no-role` gives false.
 		if (value !== undefined && (typeof value !== 'string' || value === '')) return fail(`${nameOf(key)} needs a value`, command);
@@ -218,5 +231,20 @@ export function parseCommandLine(argv: readonly string[], exists: (path: string)
 	}
 
 	if (command === 'node' && !flags.role) return fail('node needs --role primary or --role backup', command);
+	const jdbc = target !== undefined && isJdbcTarget(target);
+	for (const key of ['table', 'lockRenewPeriod', 'lockExpiration'] as const) {
+		const value = cli.flags[key];
+		if (value === undefined) continue;
+		if (!jdbc) return fail(`${nameOf(key)} is for a database target (postgresql://…)`, command);
+		if (key === 'table') {
+			flags.table = value;
+			continue;
+		}
+
+		if (!/^\d+$/.test(value) || Number(value) < 100) return fail(`${nameOf(key)} must be a whole number of ms ≥ 100, got ${JSON.stringify(value)}`, command);
+		flags[key] = Number(value);
+	}
+
+	if (jdbc && (cli.flags.layout !== undefined || cli.flags.createDir !== undefined)) return fail(`${cli.flags.layout === undefined ? '--create-dir' : '--layout'} is for a lock file, not a database target`, command);
 	return {kind: 'run', command, target, flags};
 }

@@ -21,7 +21,13 @@ export type FindingId =
 	| 'no-live'
 	| 'failing-back'
 	| 'transition'
-	| 'unknown';
+	| 'unknown'
+	// JDBC store (store/jdbc/doctor.ts)
+	| 'lease-expired'
+	| 'renew-late'
+	| 'clock-skew'
+	| 'stale-failback'
+	| 'old-table-format';
 
 export type Finding = {
 	readonly id: FindingId;

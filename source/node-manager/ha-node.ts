@@ -142,8 +142,11 @@ export class HaNode extends EventEmitter<{event: [NodeEvent]}> {
 	/** Opens the store and runs the activation in the background; events tell the progress. */
 	start(): void {
 		if (this.running) throw new Error('node already started');
-		this.manager.open();
-		this.running = (this.role === 'live' ? this.runLive() : this.runBackup()).catch(async (error: unknown) => {
+		const opened = this.manager.open();
+		this.running = (async () => {
+			await opened;
+			await (this.role === 'live' ? this.runLive() : this.runBackup());
+		})().catch(async (error: unknown) => {
 			if (isAbort(error) && this.controller.signal.aborted) return;
 			this.emitEvent('error', {detail: error instanceof Error ? error.message : String(error)});
 			this.shutDown('stopped', true);
@@ -152,7 +155,8 @@ export class HaNode extends EventEmitter<{event: [NodeEvent]}> {
 
 	/** Clean stop. A live writes P (backups stay put) unless failover is asked for: then it leaves L. Idempotent. */
 	async stop(options: {failover?: boolean} = {}): Promise<void> {
-		this.stopping ??= this.stopOnce(options.failover ?? this.options.failoverOnShutdown);
+		// A database store releases asynchronously: stop() resolves once that is done.
+		this.stopping ??= this.stopOnce(options.failover ?? this.options.failoverOnShutdown).then(async () => this.manager.settled?.());
 		return this.stopping;
 	}
 
@@ -220,7 +224,7 @@ export class HaNode extends EventEmitter<{event: [NodeEvent]}> {
 			if (unlock) {
 				for (const segment of ['live', 'backup'] as const) {
 					try {
-						this.manager.unlock(segment);
+						void this.manager.unlock(segment);
 					} catch {}
 				}
 			}
@@ -254,7 +258,7 @@ export class HaNode extends EventEmitter<{event: [NodeEvent]}> {
 		await this.manager.writeState(STATE.failingBack, signal);
 		this.setPhase('failing-back', {detail: 'wrote F, taking the live lock'});
 		const started = monotonicMs();
-		if (!this.manager.tryLock('live')) await this.manager.waitLock('live', signal);
+		if (!(await this.manager.tryLock('live'))) await this.manager.waitLock('live', signal);
 
 		if (!this.manager.sameFile()) {
 			// Granted on a file that was deleted or replaced while we waited: not a live lock any more.
@@ -307,7 +311,7 @@ export class HaNode extends EventEmitter<{event: [NodeEvent]}> {
 		for (;;) {
 			try {
 				// Never create it: whoever removed it may mean it. Wait for it to come back.
-				this.manager.open({create: false});
+				await this.manager.open({create: false});
 				return;
 			} catch (error) {
 				if (isAbort(error)) throw error;
@@ -317,7 +321,7 @@ export class HaNode extends EventEmitter<{event: [NodeEvent]}> {
 	}
 
 	private async joinBackupsAndAwaitLive(signal: AbortSignal): Promise<void> {
-		if (!this.manager.tryLock('backup')) {
+		if (!(await this.manager.tryLock('backup'))) {
 			if (this.currentPhase !== 'waiting-backup-lock') this.setPhase('waiting-backup-lock');
 			await this.manager.waitLock('backup', signal);
 		}
@@ -331,8 +335,14 @@ export class HaNode extends EventEmitter<{event: [NodeEvent]}> {
 				continue;
 			}
 
+			if (before !== STATE.live && this.manager.readsStateBeforeLiveLock) {
+				// JdbcNodeManager: P or F means wait, without touching the live lock at all.
+				await this.manager.waitForChange(this.options.backoffMs, signal);
+				continue;
+			}
+
 			const started = monotonicMs();
-			if (!this.manager.tryLock('live')) {
+			if (!(await this.manager.tryLock('live'))) {
 				if (this.currentPhase !== 'waiting-live-lock') this.setPhase('waiting-live-lock');
 				await this.manager.waitLock('live', signal);
 			}
@@ -341,7 +351,7 @@ export class HaNode extends EventEmitter<{event: [NodeEvent]}> {
 			if (!this.manager.sameFile()) {
 				// The lock we got is on a file no longer at the path (its live died after an rm or
 				// a replace): taking over there would make a second live. Rejoin instead.
-				this.manager.unlock('live');
+				await this.manager.unlock('live');
 				throw new FileReplaced('the lock file was deleted or replaced');
 			}
 
@@ -352,7 +362,7 @@ export class HaNode extends EventEmitter<{event: [NodeEvent]}> {
 				// finds out through its lost-lock monitor, and file watchers see the takeover now.
 				// Not a write of L: that could overwrite an F a failing-back live wrote in between.
 				this.manager.touch();
-				this.manager.unlock('backup');
+				await this.manager.unlock('backup');
 				// Before the event: whoever handles 'live' reads `activated` and must see true.
 				this.wasActivated = true;
 				this.setPhase('live', {detail: 'activated: the live lock was free and the state was L', waitedMs});
@@ -360,7 +370,7 @@ export class HaNode extends EventEmitter<{event: [NodeEvent]}> {
 			}
 
 			// P (clean stop) or F (failback in progress): do not take over; wait for a change.
-			this.manager.unlock('live');
+			await this.manager.unlock('live');
 			await this.manager.waitForChange(this.options.backoffMs, signal);
 		}
 	}
@@ -382,7 +392,7 @@ export class HaNode extends EventEmitter<{event: [NodeEvent]}> {
 
 			if (watchFailback && await this.manager.readState(signal) === STATE.failingBack) {
 				this.setPhase('stepping-down', {detail: 'a live announced failback (F)'});
-				this.manager.unlock('live'); // without writing P: the failing-back live takes over
+				await this.manager.unlock('live'); // without writing P: the failing-back live takes over
 				return;
 			}
 		}

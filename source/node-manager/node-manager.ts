@@ -11,7 +11,7 @@ export interface NodeManager {
 	 * Opens the store, creating it unless create is false (then a missing store throws), and
 	 * reads (or creates once) the node id. Throws LockFileInputError on bad input.
 	 */
-	open(options?: {create?: boolean}): void;
+	open(options?: {create?: boolean}): void | Promise<void>;
 	/** Does the path still name the file we opened? false once it is deleted or replaced. */
 	sameFile(): boolean;
 	readonly nodeId: string | undefined;
@@ -24,10 +24,12 @@ export interface NodeManager {
 	 * were — if nobody wrote or touched the file since; false otherwise. One hold of the state lock.
 	 */
 	undoLastWrite(previous: number, signal?: AbortSignal): Promise<boolean>;
-	tryLock(segment: LockSegment): boolean;
+	/** A database store answers asynchronously (HaNode awaits either). */
+	tryLock(segment: LockSegment): boolean | Promise<boolean>;
 	/** Resolves holding the lock; rejects (holding nothing) when the signal aborts. */
 	waitLock(segment: LockSegment, signal: AbortSignal): Promise<void>;
-	unlock(segment: LockSegment): void;
+	/** A database store releases asynchronously: await it where the order matters (a takeover). */
+	unlock(segment: LockSegment): void | Promise<void>;
 	/**
 	 * For a live: why it must consider its lock lost (file gone or replaced, lock vanished,
 	 * server.lock modified by another node while L), or undefined while all is well.
@@ -45,4 +47,14 @@ export interface NodeManager {
 	 * flight is cancelled first; its descriptor closes once the kernel has let go of it.
 	 */
 	close(): void;
+	/**
+	 * A store whose unlock/close run asynchronously (a database): resolves when every release
+	 * has run and the connections are closed. HaNode.stop() waits for it.
+	 */
+	settled?(): Promise<void>;
+	/**
+	 * JdbcNodeManager's order (JDBC.md): a backup reads the state without any lock and tries the
+	 * live lock only when it is L. The file protocol locks first and reads after (false/absent).
+	 */
+	readonly readsStateBeforeLiveLock?: boolean;
 }

@@ -2,19 +2,26 @@
 import fs from 'node:fs';
 import {STATE, decodeLockFile, encodeNewLockFile, probeLockFile} from '../../source/lock-file/index.js';
 import {FileLockNodeManager, HaNode, InMemoryNodeManager, InMemoryStore, type HaNodeOptions, type NodeEvent} from '../../source/node-manager/index.js';
+import process from 'node:process';
+import {JdbcNodeManager} from '../../source/store/jdbc/jdbc-node-manager.js';
+import {parseJdbcTarget} from '../../source/store/jdbc/target.js';
+import type {Postgres} from '../helpers/postgres.js';
 import {tempDir} from '../helpers/temp.js';
 
+type MaybePromise<T> = T | Promise<T>;
+
+/** Reads may be asynchronous (the JDBC store's are queries): scenarios await them all. */
 export type Harness = {
 	readonly name: string;
 	node(role: HaNodeOptions['role'], options?: Partial<HaNodeOptions>): HaNode;
-	state(): number | undefined;
-	nodeId(): string | undefined;
-	liveLocked(): boolean;
-	backupLocked(): boolean;
-	/** rm + a new file at the path, with another node id. */
-	replaceFile(): void;
-	/** rm, and no new file. */
-	removeFile(): void;
+	state(): MaybePromise<number | undefined>;
+	nodeId(): MaybePromise<string | undefined>;
+	liveLocked(): MaybePromise<boolean>;
+	backupLocked(): MaybePromise<boolean>;
+	/** rm + a new file at the path, with another node id (JDBC: another holder takes the lease, P, a new node id). */
+	replaceFile(): MaybePromise<void>;
+	/** rm, and no new file. Absent where the store has no such thing (a table is not rm'ed under a broker). */
+	removeFile?(): void;
 	cleanup(): Promise<void>;
 };
 
@@ -90,6 +97,47 @@ export function memoryHarness(): Harness {
 			store.nodeId = '11111111-2222-4333-8444-555555555555';
 		},
 		removeFile: () => store.remove(),
+		async cleanup() {
+			await stopAll(nodes);
+		},
+	};
+}
+
+/** Fast leases for scenarios: renew every 100 ms, a 600 ms lease, look every 50 ms. */
+export const fastLeases = {renewPeriodMs: 100, expirationMs: 600, pollMs: 50};
+
+let tables = 0;
+
+/** The JDBC store on a real PostgreSQL (test/helpers/postgres.ts): a fresh table per scenario. */
+export function jdbcHarness(db: Postgres): Harness {
+	const table = `nms_${process.pid}_${++tables}`;
+	const target = parseJdbcTarget(db.url, {table});
+	const nodes: HaNode[] = [];
+	const one = async (sqlText: string, values: unknown[] = []) => (await db.sql(sqlText, values)).rows[0] as Record<string, unknown> | undefined;
+	const held = async (id: number) => {
+		const row = await one(`SELECT holder_id, holder_expiration_time, (EXTRACT(EPOCH FROM NOW()) * 1000)::BIGINT AS now FROM ${table} WHERE id = $1`, [id]);
+		return row?.holder_id !== null && row?.holder_id !== undefined && Number(row.now) <= Number(row.holder_expiration_time);
+	};
+
+	return {
+		name: 'JdbcNodeManager (PostgreSQL)',
+		node: (role, options) => track(nodes, new HaNode(new JdbcNodeManager(target, {...fastLeases, role}), {role, ...fast, ...options})),
+		async state() {
+			const row = await one(`SELECT state FROM ${table} WHERE id = 0`).catch(() => undefined);
+			return typeof row?.state === 'string' ? row.state.codePointAt(0) : undefined;
+		},
+		async nodeId() {
+			const row = await one(`SELECT node_id FROM ${table} WHERE id = 3`).catch(() => undefined);
+			return typeof row?.node_id === 'string' ? row.node_id.trim() : undefined;
+		},
+		liveLocked: async () => held(1),
+		backupLocked: async () => held(2),
+		async replaceFile() {
+			// Another group's node takes the primary lease for a minute, writes P and its own node id.
+			await db.sql(`UPDATE ${table} SET holder_id = 'intruder', holder_expiration_time = (EXTRACT(EPOCH FROM NOW()) * 1000)::BIGINT + 60000 WHERE id = 1`);
+			await db.sql(`UPDATE ${table} SET state = 'P' WHERE id = 0`);
+			await db.sql(`UPDATE ${table} SET node_id = '11111111-2222-1333-8444-555555555555' WHERE id = 3`);
+		},
 		async cleanup() {
 			await stopAll(nodes);
 		},

@@ -1,0 +1,154 @@
+// Connections to the database, through node-postgres (`pg`): TLS per sslmode, a connect and a
+// statement timeout of a few seconds (a dead database is UNKNOWN, not a hang), no prompt
+// ever, and one line naming the host and the cause for anything that goes wrong.
+import fs from 'node:fs';
+import pg from 'pg';
+import {errorLine} from '../../text/error-line.js';
+import {maskSecrets} from '../../text/secrets.js';
+import {JdbcInputError, type JdbcTarget} from './target.js';
+
+export const CONNECT_TIMEOUT_MS = 3000;
+export const STATEMENT_TIMEOUT_MS = 3000;
+
+/** The database cannot be reached or refuses us: exit 3, one line. */
+export class JdbcConnectionError extends JdbcInputError {
+	override name = 'JdbcConnectionError';
+}
+
+function sslOption(target: JdbcTarget, mode: 'tls' | 'plain'): pg.ClientConfig['ssl'] {
+	if (mode === 'plain') return false;
+	const ca = target.sslRootCert ? readCa(target.sslRootCert) : undefined;
+	switch (target.sslMode) {
+		case 'verify-full': {
+			return {rejectUnauthorized: true, ...(ca ? {ca} : {})};
+		}
+
+		case 'verify-ca': {
+			// The chain is checked, the host name is not (libpq's verify-ca).
+			return {rejectUnauthorized: true, checkServerIdentity: () => undefined, ...(ca ? {ca} : {})};
+		}
+
+		default: {
+			// require / prefer / allow: encrypted, certificate not checked (libpq's meaning).
+			return {rejectUnauthorized: false};
+		}
+	}
+}
+
+function readCa(file: string): string {
+	try {
+		return fs.readFileSync(file, 'utf8');
+	} catch (error) {
+		throw new JdbcInputError(`sslrootcert ${file}: ${errorLine(error)}`);
+	}
+}
+
+export type ConnectOptions = {
+	/** Shown in pg_stat_activity: ha-tui nodes name their holder id here (brokers.ts). */
+	applicationName?: string;
+	statementTimeoutMs?: number;
+	connectTimeoutMs?: number;
+};
+
+export function clientConfig(target: JdbcTarget, mode: 'tls' | 'plain', options: ConnectOptions): pg.ClientConfig {
+	const statementTimeout = options.statementTimeoutMs ?? STATEMENT_TIMEOUT_MS;
+	return {
+		host: target.host,
+		port: target.port,
+		database: target.database,
+		user: target.user,
+		// undefined: pg falls back to PGPASSWORD, then ~/.pgpass (PGPASSFILE). Never a prompt.
+		password: target.password,
+		ssl: sslOption(target, mode),
+		connectionTimeoutMillis: options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,
+		statement_timeout: statementTimeout,
+		query_timeout: statementTimeout + 1000,
+		application_name: options.applicationName ?? 'ha-tui',
+		keepAlive: true,
+	};
+}
+
+/** The modes to try, in order (prefer and allow fall back, as libpq does). */
+function modes(target: JdbcTarget): Array<'tls' | 'plain'> {
+	switch (target.sslMode) {
+		case 'disable': {
+			return ['plain'];
+		}
+
+		case 'allow': {
+			return ['plain', 'tls'];
+		}
+
+		case 'prefer': {
+			return ['tls', 'plain'];
+		}
+
+		default: {
+			return ['tls'];
+		}
+	}
+}
+
+/** A connected client; JdbcConnectionError (one line) when that fails. */
+export async function connect(target: JdbcTarget, options: ConnectOptions = {}): Promise<pg.Client> {
+	return (await connectWithMode(target, options)).client;
+}
+
+/** Connects, and says which of sslmode's modes worked (a pool then uses that one). */
+export async function connectWithMode(target: JdbcTarget, options: ConnectOptions = {}): Promise<{client: pg.Client; mode: 'tls' | 'plain'}> {
+	let last: unknown;
+	for (const mode of modes(target)) {
+		const client = new pg.Client(clientConfig(target, mode, options));
+		// A connection that breaks later emits 'error': without a listener that would crash us.
+		client.on('error', () => {});
+		try {
+			await client.connect();
+			return {client, mode};
+		} catch (error) {
+			last = error;
+			await client.end().catch(() => {});
+			const message = errorLine(error);
+			// Fall back only where the other mode can help (prefer: the server has no TLS).
+			const tlsRefused = /does not support SSL/i.test(message);
+			const plainRefused = /no pg_hba\.conf entry .*no encryption/i.test(message);
+			if (!tlsRefused && !plainRefused) break;
+		}
+	}
+
+	throw connectionError(target, last);
+}
+
+/** One line, naming the host and the cause, with any secret masked. */
+export function describeDbError(error: unknown): string {
+	const code = (error as {code?: string} | undefined)?.code;
+	const message = errorLine(error);
+	const known: Record<string, string> = {
+		ECONNREFUSED: 'connection refused (is PostgreSQL running on that host and port?)',
+		ENOTFOUND: 'host not found',
+		EAI_AGAIN: 'host name lookup failed (temporary DNS failure)',
+		EHOSTUNREACH: 'host unreachable',
+		ENETUNREACH: 'network unreachable',
+		ECONNRESET: 'the connection was reset',
+		ETIMEDOUT: 'connection timed out',
+		ENOENT: 'no server socket there (is PostgreSQL running, with that socket directory and port?)',
+		EACCES: 'permission denied on the server socket',
+		'28P01': message,
+		'28000': message,
+		'3D000': message,
+		'42501': `permission denied: ${message}`,
+		'57014': `a statement took longer than ${STATEMENT_TIMEOUT_MS / 1000} s (statement timeout)`,
+		'57P01': 'the server is shutting down',
+		'57P03': 'the server is starting up or shutting down',
+		'53300': 'too many connections on the server',
+	};
+	if (code && known[code]) return maskSecrets(known[code]);
+	if (/timeout expired|Connection terminated due to connection timeout/i.test(message)) return `no answer within ${CONNECT_TIMEOUT_MS / 1000} s (connect timeout)`;
+	if (/Query read timeout/i.test(message)) return `no answer within ${(STATEMENT_TIMEOUT_MS + 1000) / 1000} s (statement timeout)`;
+	if (/client password must be a string|SASL: SCRAM-SERVER-FIRST-MESSAGE/i.test(message)) return 'the server asks for a password and none was given (URL, PGPASSWORD or ~/.pgpass)';
+	if (/self[- ]signed certificate|unable to verify|certificate/i.test(message)) return `TLS certificate not accepted: ${maskSecrets(message)}`;
+	return maskSecrets(message);
+}
+
+export function connectionError(target: JdbcTarget, error: unknown): JdbcConnectionError {
+	return new JdbcConnectionError(`${target.where}: ${describeDbError(error)}`);
+}

@@ -1,0 +1,166 @@
+// A JDBC-store target as users type it: postgresql://…, postgres://…, or the
+// jdbc:postgresql://… URL exactly as a broker.xml's <jdbc-connection-url> has it, plus the
+// table name (folded the way PostgreSQL folds an unquoted identifier). Credentials come from
+// the URL, else libpq's environment (PGUSER, PGPASSWORD, …) and ~/.pgpass (read by `pg`).
+// The password is never shown: `display` masks it, and it is registered with the output
+// layer's masker (text/secrets.ts) so no error or JSON line can carry it.
+import process from 'node:process';
+import {registerSecret} from '../../text/secrets.js';
+
+export class JdbcInputError extends Error {
+	override name = 'JdbcInputError';
+}
+
+export type SslMode = 'disable' | 'allow' | 'prefer' | 'require' | 'verify-ca' | 'verify-full';
+const SSL_MODES = new Set<SslMode>(['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full']);
+
+export type JdbcTarget = {
+	/** As typed, password masked: postgresql://app:***@db:5432/ha */
+	readonly display: string;
+	/** host:port (or the socket directory), for one-line errors. */
+	readonly where: string;
+	readonly host: string;
+	readonly port: number;
+	readonly database: string | undefined;
+	readonly user: string | undefined;
+	readonly password: string | undefined;
+	readonly sslMode: SslMode;
+	readonly sslRootCert: string | undefined;
+	/** The table name as PostgreSQL stores it (unquoted names folded to lower case). */
+	readonly table: string;
+	/** As typed (NODE_MANAGER_STORE by default), for messages. */
+	readonly tableAsTyped: string;
+};
+
+export const DEFAULT_TABLE = 'NODE_MANAGER_STORE';
+const SCHEMES = ['postgresql://', 'postgres://', 'jdbc:postgresql:'];
+
+/** Does this argument name a database rather than a path? */
+export function isJdbcTarget(target: string): boolean {
+	const lower = target.toLowerCase();
+	return SCHEMES.some(scheme => lower.startsWith(scheme));
+}
+
+/**
+ * A table name as PostgreSQL resolves it: "Quoted" keeps its case, unquoted folds to lower.
+ * Only plain identifiers (what Artemis' table-name setting can make): no schema tricks.
+ */
+export function foldTableName(name: string): string {
+	const quoted = /^"([^"\0]{1,63})"$/.exec(name);
+	if (quoted) return quoted[1];
+	if (!/^[A-Za-z_][A-Za-z0-9_$]{0,62}$/.test(name)) throw new JdbcInputError(`--table ${JSON.stringify(name)} is not a table name (letters, digits, _ and $, at most 63)`);
+	return name.toLowerCase();
+}
+
+const MAX_URL = 4096;
+
+function decode(text: string, what: string): string {
+	try {
+		return decodeURIComponent(text);
+	} catch {
+		throw new JdbcInputError(`bad percent-encoding in the ${what} of the URL`);
+	}
+}
+
+export type ParseOptions = {
+	table?: string;
+	/** libpq-style environment (tests pass their own). */
+	env?: NodeJS.ProcessEnv;
+};
+
+export function parseJdbcTarget(input: string, options: ParseOptions = {}): JdbcTarget {
+	const env = options.env ?? process.env;
+	if (input.length > MAX_URL) throw new JdbcInputError(`database URL longer than ${MAX_URL} characters`);
+	let rest: string;
+	const lower = input.toLowerCase();
+	if (lower.startsWith('jdbc:postgresql://')) rest = input.slice('jdbc:postgresql://'.length);
+	else if (lower.startsWith('jdbc:postgresql:')) rest = `/${input.slice('jdbc:postgresql:'.length)}`; // jdbc:postgresql:db (localhost)
+	else if (lower.startsWith('postgresql://')) rest = input.slice('postgresql://'.length);
+	else if (lower.startsWith('postgres://')) rest = input.slice('postgres://'.length);
+	else throw new JdbcInputError(`not a PostgreSQL URL: ${maskUrl(input)}`);
+
+	const hashAt = rest.indexOf('#');
+	if (hashAt !== -1) rest = rest.slice(0, hashAt);
+	const queryAt = rest.indexOf('?');
+	const query = new URLSearchParams(queryAt === -1 ? '' : rest.slice(queryAt + 1));
+	if (queryAt !== -1) rest = rest.slice(0, queryAt);
+	const slash = rest.indexOf('/');
+	let authority = slash === -1 ? rest : rest.slice(0, slash);
+	const databasePart = slash === -1 ? '' : rest.slice(slash + 1);
+
+	let user: string | undefined;
+	let password: string | undefined;
+	const at = authority.lastIndexOf('@');
+	if (at !== -1) {
+		const info = authority.slice(0, at);
+		authority = authority.slice(at + 1);
+		const colon = info.indexOf(':');
+		user = decode(colon === -1 ? info : info.slice(0, colon), 'user') || undefined;
+		if (colon !== -1) password = decode(info.slice(colon + 1), 'password');
+	}
+
+	// pgjdbc: ?user=&password=; libpq: the same names.
+	user = query.get('user') ?? user;
+	password = query.get('password') ?? password;
+	if (password !== undefined && password !== '') registerSecret(password);
+
+	// host[:port][,host2[:port2]…]: a failover list; the first host is where we look.
+	const firstHost = decode(authority.split(',')[0] ?? '', 'host');
+	let host = firstHost;
+	let portText: string | undefined;
+	const bracket = /^\[([^\]]+)\](?::(\d*))?$/.exec(firstHost);
+	if (bracket) {
+		host = bracket[1];
+		portText = bracket[2];
+	} else if (firstHost.includes(':')) {
+		host = firstHost.slice(0, firstHost.lastIndexOf(':'));
+		portText = firstHost.slice(firstHost.lastIndexOf(':') + 1);
+	}
+
+	host = query.get('host') ?? (host || env.PGHOST || 'localhost');
+	portText = query.get('port') ?? (portText || env.PGPORT || '5432');
+	if (!/^\d{1,5}$/.test(portText) || Number(portText) < 1 || Number(portText) > 65_535) throw new JdbcInputError(`bad port ${JSON.stringify(portText)} in ${maskUrl(input, password)}`);
+	const port = Number(portText);
+	const database = decode(databasePart, 'database') || query.get('dbname') || env.PGDATABASE || undefined;
+	user ??= env.PGUSER;
+	if (password === undefined && env.PGPASSWORD) registerSecret(env.PGPASSWORD);
+
+	// sslmode (libpq, pgjdbc), else pgjdbc's ssl=true (which means verify-full), else PGSSLMODE, else prefer.
+	let sslText = query.get('sslmode') ?? undefined;
+	if (sslText === undefined && query.has('ssl')) sslText = query.get('ssl') === 'false' ? 'disable' : 'verify-full';
+	sslText ??= env.PGSSLMODE ?? 'prefer';
+	if (!SSL_MODES.has(sslText as SslMode)) throw new JdbcInputError(`sslmode ${JSON.stringify(sslText)} is not one of ${[...SSL_MODES].join(', ')}`);
+	const tableAsTyped = options.table ?? DEFAULT_TABLE;
+	const table = foldTableName(tableAsTyped);
+	const where = host.startsWith('/') ? `${host} (socket, port ${port})` : `${host.includes(':') ? `[${host}]` : host}:${port}`;
+	return {
+		display: maskUrl(input, password),
+		where,
+		host,
+		port,
+		database,
+		user,
+		password,
+		sslMode: sslText as SslMode,
+		sslRootCert: query.get('sslrootcert') ?? env.PGSSLROOTCERT ?? undefined,
+		table,
+		tableAsTyped,
+	};
+}
+
+/**
+ * The URL with its password replaced by *** — in the user-info part and in a password=
+ * parameter — for every line that shows a target.
+ */
+export function maskUrl(url: string, password?: string): string {
+	let masked = url
+		.replace(/^((?:jdbc:)?postgres(?:ql)?:\/\/[^/@?#]*?:)[^/@?#]*@/i, '$1***@')
+		.replaceAll(/([?&;]password=)[^&#;]*/gi, '$1***');
+	if (password) masked = masked.split(password).join('***');
+	return masked;
+}
+
+/** Masks database URLs in argv (for the process title: /proc/PID/cmdline is world-readable). */
+export function maskArgv(argv: readonly string[]): string[] {
+	return argv.map(arg => (isJdbcTarget(arg) ? maskUrl(arg) : arg));
+}

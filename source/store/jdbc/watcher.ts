@@ -1,0 +1,223 @@
+// Watches a JDBC store: a pulse every intervalMs — ONE round trip: a read-only transaction
+// with the clock query and the rows (the table's shape is checked once, at start) — and an
+// `update` event with the changes whenever something changed: the state, a lease taken,
+// released, renewed late or expired, the verdict. Renew cadence comes from successive expiry
+// values of the same holder (each renew sets expiry = DB now + lease length).
+// A database that goes away is reported once and retried every tick; never a write.
+import {EventEmitter} from 'node:events';
+import type pg from 'pg';
+import {connectionError, describeDbError} from './client.js';
+import {readConnections, type DbConnection} from './holders.js';
+import {probeWith, type JdbcProbe, type Lease} from './probe.js';
+import {connectReadOnly} from './read-only.js';
+import {leaseText, shortHolder} from './report.js';
+import {JdbcInputError, type JdbcTarget} from './target.js';
+import {assessJdbc, jdbcVerdictLabel, seconds, type JdbcAssessment} from './verdict.js';
+
+export type JdbcChange = {kind: string; segment?: 'live' | 'backup'; message: string};
+
+/** What successive expiry values of one holder say about its renewing. */
+export type RenewStats = {
+	holderId: string | null;
+	/** Renews seen. */
+	count: number;
+	/** ms between the last two renews (by expiry values, DB clock). */
+	lastIntervalMs: number | null;
+	maxIntervalMs: number | null;
+	avgIntervalMs: number | null;
+	/** The least lease that was left when a renew came (ms); small = close to losing it. */
+	minMarginMs: number | null;
+	/** The lease length as seen right after renews (≈ jdbc-lock-expiration). */
+	leaseMs: number | null;
+};
+
+export type JdbcUpdate = {
+	takenAt: number;
+	probe?: JdbcProbe;
+	assessment: JdbcAssessment;
+	connections: DbConnection[];
+	changes: JdbcChange[];
+	error?: string;
+	renew: {live: RenewStats; backup: RenewStats};
+};
+
+const rowName = {live: 'primary', backup: 'backup'} as const;
+/** A renew later than this past the usual cadence is reported. */
+const LATE_MS = 1000;
+
+const emptyStats = (holderId: string | null): RenewStats => ({holderId, count: 0, lastIntervalMs: null, maxIntervalMs: null, avgIntervalMs: null, minMarginMs: null, leaseMs: null});
+
+export class JdbcWatcher extends EventEmitter<{update: [JdbcUpdate]}> {
+	private client: pg.Client | undefined;
+	private format: 'bigint' | 'timestamp' | undefined;
+	private timer: NodeJS.Timeout | undefined;
+	private stopped = false;
+	private busy = false;
+	private current: JdbcUpdate | undefined;
+	private readonly stats: {live: RenewStats; backup: RenewStats} = {live: emptyStats(null), backup: emptyStats(null)};
+	private intervalSum = {live: 0, backup: 0};
+	private connections: DbConnection[] = [];
+	private connectionsKey = '';
+	/** Statements sent (for the bench: queries per second). */
+	queries = 0;
+
+	constructor(readonly target: JdbcTarget, private readonly options: {intervalMs: number}) {
+		super();
+	}
+
+	/** The first look: throws JdbcInputError (exit 3) when the store cannot be read at all. */
+	async start(): Promise<JdbcUpdate> {
+		this.client = await connectReadOnly(this.target);
+		try {
+			const probe = await probeWith(this.client, this.target);
+			this.queries += 6;
+			this.format = probe.format;
+			this.connections = await readConnections(this.client, this.target.table);
+			this.connectionsKey = this.holderKey(probe);
+			this.current = this.fold(probe, undefined);
+		} catch (error) {
+			if (error instanceof JdbcInputError) throw error;
+			throw connectionError(this.target, error);
+		}
+
+		this.schedule();
+		return this.current;
+	}
+
+	/** The opening lines: where we watch, then the state as it is. */
+	opening(): JdbcUpdate {
+		const update = this.current!;
+		const first: JdbcChange = {kind: 'appeared', message: `watching ${this.target.display} table ${this.target.table} every ${this.options.intervalMs} ms (read-only)`};
+		const verdict: JdbcChange = {kind: 'verdict', message: `${jdbcVerdictLabel[update.assessment.verdict]} — ${update.assessment.summary}`};
+		const leases = update.probe ? (['live', 'backup'] as const).map(segment => ({kind: 'lease', segment, message: `${rowName[segment]} lease: ${this.leaseLine(update.probe!.locks[segment])}`})) : [];
+		return {...update, changes: [first, verdict, ...leases]};
+	}
+
+	get latest(): JdbcUpdate | undefined {
+		return this.current;
+	}
+
+	async stop(): Promise<void> {
+		this.stopped = true;
+		clearTimeout(this.timer);
+		const client = this.client;
+		this.client = undefined;
+		await client?.end().catch(() => {});
+	}
+
+	private schedule(): void {
+		if (this.stopped) return;
+		this.timer = setTimeout(() => {
+			void this.tick();
+		}, this.options.intervalMs);
+	}
+
+	private async tick(): Promise<void> {
+		if (this.busy || this.stopped) return;
+		this.busy = true;
+		try {
+			const previous = this.current;
+			let update: JdbcUpdate;
+			try {
+				this.client ??= await connectReadOnly(this.target);
+				const probe = await probeWith(this.client, this.target, {checkedFormat: this.format});
+				this.queries += 4;
+				const key = this.holderKey(probe);
+				if (key !== this.connectionsKey) {
+					// A new holder: look again at who is connected (a few ms of /proc), not every tick.
+					this.connections = await readConnections(this.client, this.target.table);
+					this.queries++;
+					this.connectionsKey = key;
+				}
+
+				update = this.fold(probe, previous);
+			} catch (error) {
+				const client = this.client;
+				this.client = undefined;
+				await client?.end().catch(() => {});
+				const message = error instanceof JdbcInputError ? error.message : `${this.target.where}: ${describeDbError(error)}`;
+				const changes: JdbcChange[] = previous?.error === message ? [] : [{kind: 'error', message}];
+				update = {takenAt: Date.now(), assessment: {verdict: 'unknown', exitCode: 3, summary: message}, connections: [], changes, error: message, renew: this.renewCopy()};
+			}
+
+			this.current = update;
+			if (update.changes.length > 0 && !this.stopped) this.emit('update', update);
+		} finally {
+			this.busy = false;
+			this.schedule();
+		}
+	}
+
+	private holderKey(probe: JdbcProbe): string {
+		return `${probe.locks.live.holderId}|${probe.locks.backup.holderId}`;
+	}
+
+	private leaseLine(lease: Lease): string {
+		if (lease.holderId === null) return leaseText(lease);
+		const who = this.connections.find(connection => connection.haTui?.holderId === lease.holderId);
+		const name = who ? ` — ha-tui node (${who.haTui!.role})${who.pid === undefined ? '' : ` pid ${who.pid}`}` : '';
+		return `holder ${shortHolder(lease.holderId)}, ${leaseText(lease)}${name}`;
+	}
+
+	private renewCopy(): {live: RenewStats; backup: RenewStats} {
+		return {live: {...this.stats.live}, backup: {...this.stats.backup}};
+	}
+
+	private fold(probe: JdbcProbe, previous: JdbcUpdate | undefined): JdbcUpdate {
+		const assessment = assessJdbc(probe);
+		const changes: JdbcChange[] = [];
+		const before = previous?.probe;
+		if (previous?.error) changes.push({kind: 'recovered', message: `${this.target.where}: reachable again`});
+		if (before) {
+			if (before.stateRaw !== probe.stateRaw) changes.push({kind: 'state', message: `state ${before.stateRaw ?? 'NULL'} → ${probe.stateRaw ?? 'NULL'} (${probe.stateName})`});
+			if (before.nodeId !== probe.nodeId) changes.push({kind: 'node-id', message: `node id ${before.nodeId ?? 'none'} → ${probe.nodeId ?? 'none'}`});
+			for (const segment of ['live', 'backup'] as const) changes.push(...this.leaseChanges(segment, before.locks[segment], probe.locks[segment], probe));
+			if (previous.assessment.verdict !== assessment.verdict) changes.push({kind: 'verdict', message: `${jdbcVerdictLabel[assessment.verdict]} — ${assessment.summary}`});
+		} else {
+			for (const segment of ['live', 'backup'] as const) this.stats[segment] = emptyStats(probe.locks[segment].holderId);
+		}
+
+		return {takenAt: Date.now(), probe, assessment, connections: this.connections, changes, renew: this.renewCopy()};
+	}
+
+	private leaseChanges(segment: 'live' | 'backup', before: Lease, now: Lease, probe: JdbcProbe): JdbcChange[] {
+		const name = rowName[segment];
+		const changes: JdbcChange[] = [];
+		if (before.holderId !== now.holderId) {
+			this.stats[segment] = emptyStats(now.holderId);
+			this.intervalSum[segment] = 0;
+			if (now.holderId === null) changes.push({kind: 'lease-released', segment, message: `${name} lease released by ${shortHolder(before.holderId ?? '?')}`});
+			else changes.push({kind: 'lease-taken', segment, message: `${name} lease taken: ${this.leaseLine(now)}${before.holderId ? ` (was ${shortHolder(before.holderId)}, ${before.held ? 'still held' : 'expired'})` : ''}`});
+			return changes;
+		}
+
+		if (now.holderId === null) return changes;
+		if (before.expiresAt !== null && now.expiresAt !== null && now.expiresAt > before.expiresAt) {
+			// A renew: expiry = DB now + lease. The interval between two is the renew cadence.
+			const stats = this.stats[segment];
+			const interval = now.expiresAt - before.expiresAt;
+			const leaseMs = now.leftMs === null ? stats.leaseMs : Math.max(stats.leaseMs ?? 0, now.leftMs);
+			const margin = leaseMs === null ? null : before.expiresAt - (now.expiresAt - leaseMs);
+			stats.count++;
+			// The first interval may span a renew we did not see since we started: count from the second.
+			if (stats.count > 1) {
+				this.intervalSum[segment] += interval;
+				stats.lastIntervalMs = interval;
+				stats.maxIntervalMs = Math.max(stats.maxIntervalMs ?? 0, interval);
+				stats.avgIntervalMs = Math.round(this.intervalSum[segment] / (stats.count - 1));
+				if (margin !== null) stats.minMarginMs = Math.min(stats.minMarginMs ?? margin, margin);
+				if (stats.avgIntervalMs !== null && stats.count > 2 && interval > (stats.avgIntervalMs ?? interval) + LATE_MS) {
+					changes.push({kind: 'renew-late', segment, message: `${name} lease renewed late: ${seconds(interval)} after the previous renew (usually ${seconds(stats.avgIntervalMs)})${margin === null ? '' : `, ${seconds(margin)} of lease was left`}`});
+				}
+			}
+
+			stats.leaseMs = leaseMs;
+		}
+
+		if (before.held && now.held === false && now.leftMs !== null) {
+			changes.push({kind: 'lease-expired', segment, message: `${name} lease expired (holder ${shortHolder(now.holderId)}, no renew for ${seconds((this.stats[segment].leaseMs ?? 0) - now.leftMs)}): ${segment === 'live' && probe.state === 0x4c ? 'takeover due' : 'free for the next node'}`});
+		}
+
+		return changes;
+	}
+}
