@@ -46,6 +46,11 @@ export class IllegalTransitionError extends Error {
 	override name = 'IllegalTransitionError';
 }
 
+/** Throws IllegalTransitionError unless the table lists from → to (every phase change goes through here). */
+export function checkTransition(from: NodePhase, to: NodePhase): void {
+	if (!PHASE_TRANSITIONS[from].includes(to)) throw new IllegalTransitionError(`illegal transition ${from} → ${to}`);
+}
+
 export type NodeEvent = {
 	readonly event: Exclude<NodePhase, 'idle'> | 'error';
 	/** Wall clock, ms since the epoch. */
@@ -239,10 +244,7 @@ export class HaNode extends EventEmitter<{event: [NodeEvent]}> {
 	}
 
 	private setPhase(phase: Exclude<NodePhase, 'idle'>, extra: Partial<NodeEvent> = {}): void {
-		if (!PHASE_TRANSITIONS[this.currentPhase].includes(phase)) {
-			throw new IllegalTransitionError(`illegal transition ${this.currentPhase} → ${phase}`);
-		}
-
+		checkTransition(this.currentPhase, phase);
 		this.currentPhase = phase;
 		this.since = Date.now();
 		this.emitEvent(phase, extra);

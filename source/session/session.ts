@@ -3,16 +3,13 @@
 // node event. Each node has its own FileLockNodeManager (its own open file description), so
 // on Linux their OFD locks contend exactly as separate processes would.
 //
-// Cadence: the probe (every intervalMs) and the lock pulse (every pulseMs) are fast only while
-// something can change fast: one of our nodes runs, a lock is held (its holder can die any
-// moment and a backup take over), or something changed less than lingerMs ago. At rest (no
-// node, no lock held, nothing changed for lingerMs) they slow down to restIntervalMs and
-// restPulseMs: each wake-up costs CPU even when it finds nothing. Byte changes, creation,
-// deletion and takeovers (which touch server.lock) still arrive at once by file events, and
-// every node event and file event probes at once. What is slower at rest: an outside process
-// taking a FREE lock changes no byte, so it is seen by the rest pulse (≤ restPulseMs, then
-// one probe and one frame) instead of the fast one; after that the session is active again.
-// On a network file system (no file events) the probe stays at intervalMs.
+// It composes small parts that own their timers: the cadence (cadence.ts: fast while something
+// can change fast, slow at rest), the hand-over hold (hand-over.ts: nothing of ours on the
+// thread between one of our nodes releasing the live lock and another taking it), the lock
+// pulse (lock-pulse.ts) and the doctor (doctor.ts). At rest an outside process taking a FREE
+// lock changes no byte, so it is seen by the rest pulse (≤ restPulseMs, then one probe and one
+// frame) instead of the fast one; after that the session is active again. Once quit was
+// decided (stopAll, close) every action is refused.
 // The doctor (session/doctor.ts) sees every snapshot but reads /proc only when the probe
 // changed, or now and then while a lock is held; the `d` panel's wider look runs on its own
 // timer, only while the panel is open.
@@ -23,6 +20,8 @@ import {monotonicMs} from '../time.js';
 import {LockFileWatcher, type WatchUpdate, type WatcherOptions} from '../watch/index.js';
 import type {Snapshot} from '../watch/snapshot.js';
 import {withBrokers} from './holder-brokers.js';
+import {Cadence, type CadenceFacts, type CadenceMode} from './cadence.js';
+import {HandOverHold} from './hand-over.js';
 import {LockPulse} from './lock-pulse.js';
 import {PANEL_MS, SessionDoctor} from './doctor.js';
 import {appendLog, changeLevel, formatMs, nodeEventLine, type Release} from './event-log.js';
@@ -44,6 +43,8 @@ export type SessionOptions = {
 	/** Defaults to a FileLockNodeManager on the session's path. */
 	createManager?: (path: string) => NodeManager;
 	watcher?: Omit<WatcherOptions, 'intervalMs'>;
+	/** A seam for tests: the watcher the session drives (default a LockFileWatcher on path). */
+	createWatcher?: (path: string, options: WatcherOptions) => LockFileWatcher;
 	/** Finished nodes beyond this many are dropped from the list, oldest first. */
 	maxNodes?: number;
 	/** How often to ask the kernel whether a lock changed (see lock-pulse.ts); 0: never. */
@@ -57,7 +58,7 @@ export type SessionOptions = {
 };
 
 /** The timers as they run now: fast (active) or slow (rest). */
-export type Cadence = {readonly mode: 'active' | 'rest'; readonly probeMs: number; readonly pulseMs: number | undefined};
+export type CadenceNow = {readonly mode: CadenceMode; readonly probeMs: number; readonly pulseMs: number | undefined};
 
 type NodeRecord = {
 	readonly id: string;
@@ -103,18 +104,16 @@ export class Session implements SessionLike {
 	private readonly backupPids = new Set<number>();
 	private readonly intervalMs: number;
 	private readonly pulseMs: number;
-	private lastChangeAt = monotonicMs();
-	private restTimer: NodeJS.Timeout | undefined;
-	private mode: Cadence['mode'] = 'active';
+	private readonly pace: Cadence;
 	private readonly doctor = new SessionDoctor(message => this.log('watch', 'warn', message));
 	/** Set while the `d` panel is open. */
 	private doctorTimer: NodeJS.Timeout | undefined;
-	/** A hand-over between our nodes is under way: frames and probes wait (see holdForHandOver). */
-	private handOver: {timer: NodeJS.Timeout; emit: boolean; refresh: boolean; done: Promise<void>; end: () => void} | undefined;
+	/** A hand-over between our nodes is under way: frames and probes wait (see hand-over.ts). */
+	private readonly handOver: HandOverHold;
 
 	constructor(readonly path: string, private readonly options: SessionOptions = {}) {
 		this.intervalMs = options.intervalMs ?? 250;
-		this.watcher = new LockFileWatcher(path, {...options.watcher, intervalMs: this.intervalMs});
+		this.watcher = options.createWatcher?.(path, {...options.watcher, intervalMs: this.intervalMs}) ?? new LockFileWatcher(path, {...options.watcher, intervalMs: this.intervalMs});
 		this.watcher.on('probe', (snapshot, changed) => this.onProbe(snapshot, changed));
 		this.watcher.on('update', update => this.onWatch(update));
 		this.watcher.on('file-events-failed', message => {
@@ -126,6 +125,17 @@ export class Session implements SessionLike {
 		this.watcher.on('file-event', () => this.changed());
 		this.pulseMs = options.pulseMs ?? Math.min(30, this.intervalMs);
 		if (this.pulseMs > 0) this.pulse = new LockPulse(path, this.pulseMs, () => this.refreshSoon(0));
+		this.pace = new Cadence(this.watcher, this.pulse, () => this.cadenceFacts(), {
+			intervalMs: this.intervalMs,
+			pulseMs: this.pulseMs,
+			restIntervalMs: options.restIntervalMs,
+			restPulseMs: options.restPulseMs,
+			lingerMs: options.lingerMs,
+		});
+		this.handOver = new HandOverHold(this.watcher, owed => {
+			if (owed.emit) this.emitChange();
+			if (owed.refresh) this.refreshSoon();
+		});
 		this.view = {
 			path,
 			fsKind: this.watcher.fsKind.name,
@@ -153,8 +163,8 @@ export class Session implements SessionLike {
 	}
 
 	/** The timers' periods as they run now (for tests and the bench). */
-	get cadence(): Cadence {
-		return {mode: this.mode, probeMs: this.watcher.periodMs, pulseMs: this.pulse?.periodMs};
+	get cadence(): CadenceNow {
+		return {mode: this.pace.mode, probeMs: this.watcher.periodMs, pulseMs: this.pulse?.periodMs};
 	}
 
 	/** How many times the doctor has read /proc so far (tests and the bench: none at rest). */
@@ -175,7 +185,7 @@ export class Session implements SessionLike {
 	private lookFully(): void {
 		const started = monotonicMs();
 		// During a hand-over between our nodes nothing of ours runs on this thread: next time.
-		if (!this.handOver && this.doctor.look(true)) {
+		if (!this.handOver.active && this.doctor.look(true)) {
 			this.view = {...this.view, doctor: this.doctor.current};
 			this.emitChange();
 		}
@@ -243,12 +253,12 @@ export class Session implements SessionLike {
 		const record = this.records.find(candidate => candidate.id === nodeId)!;
 		// From the request on: the live lets go a few loop turns later (its monitor must stop
 		// first), and a frame for this log line would land right in the hand-over.
-		if (this.records.some(other => other !== record && other.node.phase === 'waiting-live-lock')) this.holdForHandOver();
+		if (this.records.some(other => other !== record && other.node.phase === 'waiting-live-lock')) this.handOver.begin();
 		this.log('action', 'warn', `force failover on ${nodeName(nodeView(record))} requested`);
 		await record.node.forceFailover();
 		// Resolved after the takeover: the caller's reaction (a notice, a frame) must not run
 		// on this thread between the release and the waiting node taking the lock.
-		await this.handOver?.done;
+		await this.handOver.done;
 		return {ok: true, message: `${nodeName(nodeView(record))} released the live lock leaving L`};
 	}
 
@@ -270,12 +280,10 @@ export class Session implements SessionLike {
 		this.closing = true;
 		this.closed = true;
 		this.listeners.clear();
-		clearTimeout(this.restTimer);
+		this.pace.close();
 		clearTimeout(this.doctorTimer);
 		this.doctorTimer = undefined;
-		clearTimeout(this.handOver?.timer);
-		this.handOver?.end();
-		this.handOver = undefined;
+		this.handOver.close();
 		this.pulse?.stop();
 		await this.watcher.stop();
 	}
@@ -330,7 +338,7 @@ export class Session implements SessionLike {
 		// nodes waits for the lock: it takes it within a ms, unless this thread is busy.
 		const handsOver = record.lastPhase === 'live' && (event.event === 'stopped' || event.event === 'stepping-down')
 			&& this.records.some(other => other !== record && (other.node.phase === 'waiting-live-lock' || other.node.phase === 'failing-back'));
-		if (handsOver) this.holdForHandOver();
+		if (handsOver) this.handOver.begin();
 		const view = nodeView(record);
 		const line = nodeEventLine(view, event, this.lastRelease, this.lastOutsideHolder);
 		if (record.lastPhase === 'live' && event.event !== 'live') this.lastRelease = {mono: event.mono, name: nodeName(view)};
@@ -338,7 +346,7 @@ export class Session implements SessionLike {
 		if (event.detail) record.detail = event.detail;
 		this.view = {...this.view, nodes: this.records.map(nodeView)};
 		this.log('node', line.level, line.text, event.time);
-		if (event.event === 'live') this.endHandOver();
+		if (event.event === 'live') this.handOver.end();
 		this.changed();
 		// A node changed the locks: look now rather than at the next probe (which may be
 		// intervalMs away, or more at rest): a takeover shows in the next frame. After 'live'
@@ -387,70 +395,26 @@ export class Session implements SessionLike {
 		this.emitChange();
 	}
 
-	/** Something changed now: fast for at least lingerMs. */
+	/** Something changed now: fast for at least lingerMs (see cadence.ts). */
 	private changed(): void {
-		this.lastChangeAt = monotonicMs();
-		this.retune();
+		this.pace.changed();
 	}
 
-	/** Fast timers while something can change fast, slow ones at rest (see the top of this file). */
 	private retune(): void {
-		if (this.closed) return;
-		const running = this.records.some(record => isRunning(nodeView(record)));
+		this.pace.retune();
+	}
+
+	private cadenceFacts(): CadenceFacts {
 		const locks = this.view.snapshot.probe?.locks;
-		const held = locks !== undefined && (locks.state.locked || locks.live.locked || locks.backup.locked);
-		const linger = this.options.lingerMs ?? 5000;
-		const quietFor = monotonicMs() - this.lastChangeAt;
-		this.mode = running || held || quietFor < linger ? 'active' : 'rest';
-		const rest = this.mode === 'rest';
-		this.watcher.setPeriod(rest && !this.view.polling ? Math.max(this.intervalMs, this.options.restIntervalMs ?? 2000) : this.intervalMs);
-		this.pulse?.setPeriod(rest ? Math.max(this.pulseMs, this.options.restPulseMs ?? 100) : this.pulseMs);
-		clearTimeout(this.restTimer);
-		this.restTimer = undefined;
-		if (!rest && !running && !held) {
-			// Only the linger keeps us fast: look again when it is over.
-			this.restTimer = setTimeout(() => this.retune(), linger - quietFor + 1);
-			this.restTimer.unref();
-		}
-	}
-
-	/**
-	 * Nothing of ours on this thread between a release and the takeover: a frame costs 10–20 ms
-	 * of this thread (Ink lays out and styles every cell) and a probe up to ~10 ms, and the
-	 * taking node's kernel wait completes on this thread too (measured: a failover of 0.5 ms
-	 * took 23 ms at p95 inside the TUI when a frame fell in between). Until the next 'live'
-	 * event, or 100 ms at most, the view's listeners and probes (ours and the watcher's timed
-	 * and file-event ones) are held, then run once.
-	 */
-	private holdForHandOver(): void {
-		if (this.handOver) return;
-		const timer = setTimeout(() => this.endHandOver(), 100);
-		timer.unref();
-		let end = () => {};
-		const done = new Promise<void>(resolve => {
-			end = resolve;
-		});
-		this.handOver = {timer, emit: false, refresh: false, done, end};
-		this.watcher.hold(true);
-	}
-
-	private endHandOver(): void {
-		const held = this.handOver;
-		if (!held) return;
-		this.handOver = undefined;
-		clearTimeout(held.timer);
-		held.end();
-		this.watcher.hold(false);
-		if (held.emit) this.emitChange();
-		if (held.refresh) this.refreshSoon();
+		return {
+			running: this.records.some(record => isRunning(nodeView(record))),
+			held: locks !== undefined && (locks.state.locked || locks.live.locked || locks.backup.locked),
+			polling: this.view.polling,
+		};
 	}
 
 	private refreshSoon(delayMs = 3): void {
-		if (this.handOver) {
-			this.handOver.refresh = true;
-			return;
-		}
-
+		if (this.handOver.deferRefresh()) return;
 		if (this.refreshQueued || this.closed) return;
 		this.refreshQueued = true;
 		// A few ms later, not at once: a lock hand-over between our nodes completes first, and
@@ -467,10 +431,7 @@ export class Session implements SessionLike {
 	}
 
 	private emitChange(): void {
-		if (this.handOver) {
-			this.handOver.emit = true;
-			return;
-		}
+		if (this.handOver.deferEmit()) return;
 
 		for (const listener of this.listeners) listener();
 	}

@@ -4,7 +4,7 @@
 // The interval can be changed while running (the TUI's session probes slowly at rest).
 import {EventEmitter} from 'node:events';
 import path from 'node:path';
-import chokidar, {type FSWatcher} from 'chokidar';
+import chokidar, {type ChokidarOptions} from 'chokidar';
 import {HolderCache} from '../lock-file/index.js';
 import {diffSnapshots, type Change} from './changes.js';
 import {fileSystemKind, type FsKind} from './fs-kind.js';
@@ -18,6 +18,15 @@ export type WatcherOptions = {
 	polling?: boolean;
 	/** Only probe; no chokidar (used by one-shot tools and tests). */
 	fileEvents?: boolean;
+	/** A seam for tests: what watches the directory (default chokidar.watch). */
+	watchDirectory?: (directory: string, options: ChokidarOptions) => DirectoryWatcher;
+};
+
+/** The part of chokidar's FSWatcher the watcher uses. */
+export type DirectoryWatcher = {
+	on(event: 'all', listener: () => void): unknown;
+	on(event: 'error', listener: (error: unknown) => void): unknown;
+	close(): Promise<void>;
 };
 
 export type WatchUpdate = {snapshot: Snapshot; changes: Change[]};
@@ -35,7 +44,7 @@ export class LockFileWatcher extends EventEmitter<{update: [WatchUpdate]; probe:
 	private readonly cache = new HolderCache();
 	private intervalMs: number;
 	private timer: NodeJS.Timeout | undefined;
-	private chokidar: FSWatcher | undefined;
+	private chokidar: DirectoryWatcher | undefined;
 	private firstIdentity: {device: number; inode: number} | undefined;
 	private pending = false;
 	/** Timed and file-event probes wait (see hold); `missed`: one is owed. */
@@ -93,7 +102,8 @@ export class LockFileWatcher extends EventEmitter<{update: [WatchUpdate]; probe:
 			// deleted and replaced, which a watch on a file itself would lose. The serverlock
 			// files too: one appearing changes the layout, and the pulse must follow it.
 			const names = new Set([path.basename(this.path), ...SERVERLOCK_NAMES]);
-			this.chokidar = chokidar.watch(path.dirname(this.path), {
+			const watch = this.options.watchDirectory ?? ((directory: string, options: ChokidarOptions) => chokidar.watch(directory, options));
+			this.chokidar = watch(path.dirname(this.path), {
 				depth: 0,
 				ignoreInitial: true,
 				usePolling: this.polling,
@@ -105,7 +115,7 @@ export class LockFileWatcher extends EventEmitter<{update: [WatchUpdate]; probe:
 				this.refreshSoon();
 			});
 			// An exhausted inotify limit (ENOSPC) or a vanished directory: say so, and go on probing.
-			this.chokidar.on('error', error => this.fileEventsFailed(error));
+			this.chokidar.on('error', (error: unknown) => this.fileEventsFailed(error));
 		}
 
 		return this.current!;

@@ -1,16 +1,17 @@
 // The Session on a real temp lock file: in-process nodes contend through OFD locks.
 import assert from 'node:assert/strict';
 import {execFileSync, spawn} from 'node:child_process';
-import {once, type EventEmitter} from 'node:events';
+import {once} from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import process from 'node:process';
 import {afterEach, beforeEach, test} from 'node:test';
 import {STATE, decodeLockFile, encodeNewLockFile} from '../../source/lock-file/index.js';
 import {Session} from '../../source/session/session.js';
+import {LockFileWatcher} from '../../source/watch/index.js';
 import {hasPython, posixHolder, release} from '../helpers/holders.js';
 import {tempDir} from '../helpers/temp.js';
-import {until} from './fixtures.js';
+import {until} from '../ui/fixtures.js';
 
 const linux = process.platform === 'linux';
 let temp: ReturnType<typeof tempDir>;
@@ -217,15 +218,16 @@ test('the doctor: the header finding follows the file (no-backup, touched-while-
 	lockFileWithL('files');
 	const holder = await outsideLive('files');
 	// A probe every 20 ms, at rest too (no linger): many probes that find nothing new.
-	const watching = new Session(temp.file, {intervalMs: 20, restIntervalMs: 20, pulseMs: 0, lingerMs: 0}).start();
-	// Counted on the session's own watcher: a probe that finds nothing new notifies nobody else.
-	const {watcher} = watching as unknown as {watcher: EventEmitter};
+	// Counted on the session's own watcher (given through the seam): a probe that finds nothing
+	// new notifies nobody else.
+	let watcher: LockFileWatcher | undefined;
+	const watching = new Session(temp.file, {intervalMs: 20, restIntervalMs: 20, pulseMs: 0, lingerMs: 0, createWatcher: (file, options) => watcher = new LockFileWatcher(file, options)}).start();
 	const probes = async (count: number) => {
 		let seen = 0;
 		const onProbe = () => seen++;
-		watcher.on('probe', onProbe);
+		watcher!.on('probe', onProbe);
 		await until(`${count} probes`, () => seen >= count, 5000);
-		watcher.off('probe', onProbe);
+		watcher!.off('probe', onProbe);
 	};
 
 	try {
