@@ -87,14 +87,43 @@ async function main(): Promise<number> {
 
 	const {command, flags} = parsed;
 	const target = parsed.target!;
-	if (target !== undefined && isJdbcTarget(target)) return runJdbc(command, target, flags);
+	// Several groups (issue 19): more than one target, or --scan.
+	const fleet = parsed.targets.length > 1 || flags.scan !== undefined;
+	const fleetTargets = {targets: parsed.targets, scan: flags.scan, depth: flags.depth};
+	if (command !== 'history' && parsed.targets.some(one => isJdbcTarget(one)) && (fleet || command === 'serve' || flags.record !== undefined || flags.onChange !== undefined)) {
+		// The fleet commands read lock directories; database groups in them are not done yet.
+		processIo.err('ha-tui: several groups, serve, --record and --on-change take lock directories; a database target (postgresql://…) works alone for now');
+		return 3;
+	}
+
+	if (target !== undefined && command !== 'history' && isJdbcTarget(target)) return runJdbc(command, target, flags);
 	switch (command) {
+		case 'history': {
+			const {history} = await import('./source/commands/history.js');
+			return history(parsed.targets, {json: flags.json, since: flags.since}, processIo);
+		}
+
+		case 'serve': {
+			const {serve} = await import('./source/commands/serve.js');
+			return serve({...fleetTargets, listen: flags.listen, intervalMs: flags.interval, onChange: flags.onChange, signal: listenForShutdown(false)}, processIo);
+		}
+
 		case 'status': {
+			if (fleet) {
+				const {fleetStatus} = await import('./source/commands/fleet-status.js');
+				return fleetStatus({...fleetTargets, json: flags.json}, processIo);
+			}
+
 			const {status} = await import('./source/commands/status.js');
 			return status(target, {json: flags.json}, processIo);
 		}
 
 		case 'watch': {
+			if (fleet || flags.record !== undefined || flags.onChange !== undefined) {
+				const {fleetWatch} = await import('./source/commands/fleet-watch.js');
+				return fleetWatch({...fleetTargets, json: flags.json, intervalMs: flags.interval, record: flags.record, onChange: flags.onChange, signal: listenForShutdown(false)}, processIo);
+			}
+
 			const {watch} = await import('./source/commands/watch.js');
 			return watch(target, {json: flags.json, intervalMs: flags.interval, signal: listenForShutdown(false)}, processIo);
 		}
@@ -115,6 +144,17 @@ async function main(): Promise<number> {
 		}
 
 		case 'tui': {
+			if (fleet && !process.stdout.isTTY) {
+				process.stderr.write('ha-tui: stdout is not a terminal; printing `watch` output instead (use `ha-tui watch` to say so)\n');
+				const {fleetWatch} = await import('./source/commands/fleet-watch.js');
+				return fleetWatch({...fleetTargets, json: flags.json, intervalMs: flags.interval, signal: listenForShutdown(false)}, processIo);
+			}
+
+			if (fleet) {
+				const {runFleetTui} = await import('./source/ui/fleet-run.js');
+				return runFleetTui({...fleetTargets, intervalMs: flags.interval, layout: flags.layout, signal: listenForShutdown(true)});
+			}
+
 			if (!process.stdout.isTTY) {
 				process.stderr.write('ha-tui: stdout is not a terminal; printing `watch` output instead (use `ha-tui watch` to say so)\n');
 				const {watch} = await import('./source/commands/watch.js');

@@ -8,7 +8,7 @@ import type {LayoutChoice} from '../lock-file/layout.js';
 import {isJdbcTarget} from '../store/jdbc/target.js';
 import {errorLine} from '../text/error-line.js';
 
-export type CommandName = 'status' | 'watch' | 'node' | 'doctor' | 'demo' | 'tui';
+export type CommandName = 'status' | 'watch' | 'node' | 'doctor' | 'demo' | 'tui' | 'history' | 'serve';
 /** Type only: the parser must not load the lock engine (koffi) to show a usage line. */
 export type LayoutOption = LayoutChoice;
 
@@ -24,17 +24,32 @@ export type Flags = {
 	table?: string;
 	lockRenewPeriod?: number;
 	lockExpiration?: number;
+	/** Several groups (issue 19): --scan ROOT finds them, --depth bounds it. */
+	scan?: string;
+	depth: number;
+	/** watch --record FILE: NDJSON events for `history` (issue 18 §3). */
+	record?: string;
+	/** history --since: an ISO time or an age (30m, 2h, 1d). */
+	since?: string;
+	/** serve --listen HOST:PORT. */
+	listen: string;
+	/** watch/serve --on-change CMD: run on a verdict change (environment, never a shell string). */
+	onChange?: string;
 };
 
 export type Parsed =
-	| {kind: 'run'; command: CommandName; target: string | undefined; flags: Flags}
+	| {kind: 'run'; command: CommandName; target: string | undefined; targets: string[]; flags: Flags}
 	| {kind: 'help'; text: string}
 	| {kind: 'version'}
 	| {kind: 'error'; message: string; json: boolean};
 
-type FlagName = 'json' | 'interval' | 'role' | 'layout' | 'allow-failback' | 'no-allow-failback' | 'failover-on-shutdown' | 'create-dir' | 'table' | 'lock-renew-period' | 'lock-expiration';
+type FlagName = 'json' | 'interval' | 'role' | 'layout' | 'allow-failback' | 'no-allow-failback' | 'failover-on-shutdown' | 'create-dir' | 'table' | 'lock-renew-period' | 'lock-expiration' | 'scan' | 'depth' | 'record' | 'since' | 'listen' | 'on-change';
 
-type CommandSpec = {usage: string; summary: string; flags: readonly FlagName[]; target: 'required' | 'optional'};
+/** many: several targets (or --scan); none: the arguments are files of another kind (history). */
+type CommandSpec = {usage: string; summary: string; flags: readonly FlagName[]; target: 'required' | 'optional' | 'many'};
+
+/** The default address of `serve`: localhost only, a port no broker uses. */
+export const DEFAULT_LISTEN = '127.0.0.1:9642';
 
 const flagHelp: Readonly<Record<FlagName, string>> = {
 	json: '--json                     machine-readable output (one JSON object, NDJSON for watch)',
@@ -48,11 +63,19 @@ const flagHelp: Readonly<Record<FlagName, string>> = {
 	table: '--table <name>             JDBC store: the node-manager table (default NODE_MANAGER_STORE)',
 	'lock-renew-period': '--lock-renew-period <ms>   JDBC node: renew the lease this often (default 4000)',
 	'lock-expiration': '--lock-expiration <ms>     JDBC node: lease length (default 20000)',
+	scan: '--scan <root>              every group under root (directories with lock files, broker.xml)',
+	depth: '--depth <n>                how deep --scan looks, 0–64 (default 6)',
+	record: '--record <file>            append NDJSON events to file, for `ha-tui history`',
+	since: '--since <time|age>         only episodes after an ISO time or an age (30m, 2h, 1d)',
+	listen: `--listen <host:port>       where to serve /metrics and /healthz (default ${DEFAULT_LISTEN})`,
+	'on-change': '--on-change <cmd>          run cmd (no shell) when a group\'s verdict changes; HA_TUI_* variables',
 };
 
 export const commands: Readonly<Record<CommandName, CommandSpec>> = {
-	status: {usage: 'ha-tui status <file|dir> [--json]', summary: 'one-shot report, exit 0 OK / 1 warning / 2 critical / 3 unknown', flags: ['json', 'table'], target: 'required'},
-	watch: {usage: 'ha-tui watch <file|dir> [--json] [--interval ms]', summary: 'a line (NDJSON with --json) on every change', flags: ['json', 'interval', 'table'], target: 'required'},
+	status: {usage: 'ha-tui status <file|dir> [--json]\n    $ ha-tui status <dir> <dir>… | --scan <root> [--depth n] [--json]', summary: 'one-shot report, exit 0 OK / 1 warning / 2 critical / 3 unknown (several groups: one line each, the worst exit)', flags: ['json', 'table', 'scan', 'depth'], target: 'many'},
+	watch: {usage: 'ha-tui watch <file|dir>… [--scan root] [--json] [--interval ms] [--record file] [--on-change cmd]', summary: 'a line (NDJSON with --json) on every change, naming its group', flags: ['json', 'interval', 'table', 'scan', 'depth', 'record', 'on-change'], target: 'many'},
+	history: {usage: 'ha-tui history <record>… [--json] [--since time|age]', summary: 'the episodes in `watch --record` files: failovers, failbacks, pauses, frozen holders, lost locks, availability', flags: ['json', 'since'], target: 'required'},
+	serve: {usage: `ha-tui serve <file|dir>… [--scan root] [--listen ${DEFAULT_LISTEN}] [--on-change cmd]`, summary: 'a Prometheus exporter: /metrics per group, /healthz', flags: ['scan', 'depth', 'listen', 'interval', 'on-change'], target: 'many'},
 	node: {
 		usage: 'ha-tui node <file|dir> --role primary|backup [--layout files|ranges|auto] [--no-allow-failback] [--failover-on-shutdown] [--create-dir]',
 		summary: 'one headless node, NDJSON events on stdout; primary (live) and backup',
@@ -61,13 +84,13 @@ export const commands: Readonly<Record<CommandName, CommandSpec>> = {
 	},
 	doctor: {usage: 'ha-tui doctor <file|dir> [--json]', summary: 'checks the group and the brokers that hold its locks', flags: ['json', 'table'], target: 'required'},
 	demo: {usage: 'ha-tui demo [dir] [--layout files|ranges|auto] [--interval ms]', summary: 'a temp lock file with a primary (live) and two backups, in the TUI', flags: ['interval', 'layout'], target: 'optional'},
-	tui: {usage: 'ha-tui <file|dir> [--layout files|ranges|auto] [--interval ms]', summary: 'interactive TUI (watch + drive in-process nodes); without a terminal: watch output', flags: ['interval', 'layout', 'json', 'table'], target: 'required'},
+	tui: {usage: 'ha-tui <file|dir> [--layout files|ranges|auto] [--interval ms]', summary: 'interactive TUI (watch + drive in-process nodes); without a terminal: watch output', flags: ['interval', 'layout', 'json', 'table', 'scan', 'depth'], target: 'many'},
 };
 
 const named = new Set<string>(Object.keys(commands).filter(name => name !== 'tui'));
 
 export function mainHelp(): string {
-	const order: CommandName[] = ['tui', 'status', 'watch', 'node', 'doctor', 'demo'];
+	const order: CommandName[] = ['tui', 'status', 'watch', 'node', 'doctor', 'demo', 'history', 'serve'];
 	const lines = ['', '  Usage'];
 	for (const name of order) lines.push(`    $ ${commands[name].usage}`, `        ${commands[name].summary}`);
 	lines.push(
@@ -79,7 +102,7 @@ export function mainHelp(): string {
 		'  `ha-tui <command> --help` shows one command\'s options.',
 		'',
 		'  Options',
-		...(['json', 'interval', 'role', 'layout', 'no-allow-failback', 'failover-on-shutdown', 'create-dir', 'table', 'lock-renew-period', 'lock-expiration'] as const).map(flag => `    ${flagHelp[flag]}`),
+		...(['json', 'interval', 'role', 'layout', 'no-allow-failback', 'failover-on-shutdown', 'create-dir', 'table', 'lock-renew-period', 'lock-expiration', 'scan', 'depth', 'record', 'since', 'listen', 'on-change'] as const).map(flag => `    ${flagHelp[flag]}`),
 		'    --help, -h                 this help (or a command\'s)',
 		'    --version                  the version',
 		'',
@@ -120,6 +143,12 @@ const meowFlags = {
 	table: {type: 'string'},
 	lockRenewPeriod: {type: 'string'},
 	lockExpiration: {type: 'string'},
+	scan: {type: 'string'},
+	depth: {type: 'string'},
+	record: {type: 'string'},
+	since: {type: 'string'},
+	listen: {type: 'string'},
+	onChange: {type: 'string'},
 	help: {type: 'boolean', shortFlag: 'h'},
 	version: {type: 'boolean'},
 } as const;
@@ -196,13 +225,13 @@ export function parseCommandLine(argv: readonly string[], exists: (path: string)
 
 	const withValue = typed.find(arg => arg.startsWith('--') && arg.includes('=') && meowFlags[camel(arg.slice(2, arg.indexOf('=')).replace(/^no-/, '')) as keyof typeof meowFlags]?.type === 'boolean');
 	if (withValue) return fail(`${withValue.slice(0, withValue.indexOf('='))} takes no value`, command);
-	for (const key of ['role', 'layout', 'interval', 'table', 'lockRenewPeriod', 'lockExpiration'] as const) {
+	for (const key of ['role', 'layout', 'interval', 'table', 'lockRenewPeriod', 'lockExpiration', 'scan', 'depth', 'record', 'since', 'listen', 'onChange'] as const) {
 		const value = cli.flags[key] as unknown;
 		// `--role` last or before another flag gives '', `--no-role` gives false.
 		if (value !== undefined && (typeof value !== 'string' || value === '')) return fail(`${nameOf(key)} needs a value`, command);
 	}
 
-	const flags: Flags = {json: cli.flags.json ?? false, interval: 250, layout: 'auto', allowFailback: cli.flags.allowFailback ?? true, failoverOnShutdown: cli.flags.failoverOnShutdown ?? false, createDir: cli.flags.createDir ?? false};
+	const flags: Flags = {json: cli.flags.json ?? false, interval: 250, layout: 'auto', allowFailback: cli.flags.allowFailback ?? true, failoverOnShutdown: cli.flags.failoverOnShutdown ?? false, createDir: cli.flags.createDir ?? false, depth: 6, listen: DEFAULT_LISTEN, scan: cli.flags.scan, record: cli.flags.record, since: cli.flags.since, onChange: cli.flags.onChange};
 	const {interval, role, layout} = cli.flags;
 	if (interval !== undefined) {
 		const ms = Number(interval);
@@ -215,6 +244,17 @@ export function parseCommandLine(argv: readonly string[], exists: (path: string)
 		flags.role = role === 'backup' ? 'backup' : 'live';
 	}
 
+	if (cli.flags.depth !== undefined) {
+		if (!/^\d+$/.test(cli.flags.depth) || Number(cli.flags.depth) > 64) return fail(`--depth must be a whole number from 0 to 64, got ${JSON.stringify(cli.flags.depth)}`, command);
+		if (flags.scan === undefined) return fail('--depth needs --scan', command);
+		flags.depth = Number(cli.flags.depth);
+	}
+
+	if (cli.flags.listen !== undefined) {
+		if (!/^(\[[\da-f:.]+\]|[\w.-]+):\d{1,5}$/i.test(cli.flags.listen) || Number(cli.flags.listen.slice(cli.flags.listen.lastIndexOf(':') + 1)) > 65_535) return fail(`--listen must be host:port (e.g. ${DEFAULT_LISTEN}), got ${JSON.stringify(cli.flags.listen)}`, command);
+		flags.listen = cli.flags.listen;
+	}
+
 	if (layout !== undefined) {
 		if (layout !== 'files' && layout !== 'ranges' && layout !== 'auto') return fail(`--layout must be files, ranges or auto, got ${JSON.stringify(layout)}`, command);
 		flags.layout = layout;
@@ -223,10 +263,13 @@ export function parseCommandLine(argv: readonly string[], exists: (path: string)
 	// `ha-tui stauts FILE`, or `ha-tui stauts`: a word that is no path here is a mistyped command,
 	// not a lock file to wait for.
 	const looksLikeWord = (word: string) => !word.includes('/') && !word.includes('.') && !exists(word);
-	if (command === 'tui' && first !== undefined && (positionals.length > 1 ? !first.includes('/') : looksLikeWord(first))) return fail(`unknown command: ${first}`);
-	if (args.length > 1) return fail(`unexpected argument: ${args[1]}`, command);
+	if (command === 'tui' && first !== undefined && (positionals.length > 1 ? !first.includes('/') && looksLikeWord(first) : looksLikeWord(first))) return fail(`unknown command: ${first}`);
+	const many = spec.target === 'many' || command === 'history';
+	if (args.length > 1 && !many) return fail(`unexpected argument: ${args[1]}`, command);
 	const target = args[0];
-	if (spec.target === 'required' && target === undefined) {
+	if (spec.target === 'many' && target === undefined && flags.scan !== undefined) return {kind: 'run', command, target, targets: [], flags};
+	if (command === 'history' && target === undefined) return fail('history needs a file written by `watch --record`', command);
+	if (spec.target !== 'optional' && target === undefined) {
 		return fail(command === 'tui' ? 'needs a lock file or directory, or a command' : `${command} needs a lock file or directory`, command);
 	}
 
@@ -246,5 +289,5 @@ export function parseCommandLine(argv: readonly string[], exists: (path: string)
 	}
 
 	if (jdbc && (cli.flags.layout !== undefined || cli.flags.createDir !== undefined)) return fail(`${cli.flags.layout === undefined ? '--create-dir' : '--layout'} is for a lock file, not a database target`, command);
-	return {kind: 'run', command, target, flags};
+	return {kind: 'run', command, target, targets: [...args], flags};
 }

@@ -61,7 +61,10 @@ export type Probe = DecodedLockFile & {
  * lock) looks the same before and after, so the key alone would keep "nobody" for good. Where
  * owners are hidden for real (hidepid, another user), that retry is all it costs.
  */
-export class HolderCache {
+/** Where a probe learns which process holds each OFD lock: a HolderCache, or one scan shared by many groups (source/fleet). */
+export type OwnerLookup = {ofdOwners(files: readonly FileIdentity[], locks: readonly ProcLock[]): Map<string, OfdOwner[]>};
+
+export class HolderCache implements OwnerLookup {
 	private key = '';
 	private owners = new Map<string, OfdOwner[]>();
 	private scannedAt = 0;
@@ -168,7 +171,7 @@ function merge(a: {locked: boolean; holders: Holder[]}, b: {locked: boolean; hol
 }
 
 /** Probes a server.lock opened read-only and the serverlock files beside it. */
-export function probeOpenFile(opened: {path: string; fd: number}, cache = new HolderCache()): Probe {
+export function probeOpenFile(opened: {path: string; fd: number}, cache: OwnerLookup = new HolderCache()): Probe {
 	const stat = fs.fstatSync(opened.fd);
 	const decoded = decodeLockFile(readBytes(opened.fd, FILE_SIZE));
 	const directory = path.dirname(opened.path);
@@ -226,7 +229,7 @@ export function probeOpenFile(opened: {path: string; fd: number}, cache = new Ho
 }
 
 /** Opens, probes and closes. Throws LockFileInputError for anything that is not a lock file. */
-export function probeLockFile(file: string, cache?: HolderCache): Probe {
+export function probeLockFile(file: string, cache?: OwnerLookup): Probe {
 	const opened = openForReading(file);
 	try {
 		const probe = probeOpenFile(opened, cache);

@@ -57,7 +57,12 @@ const cases: Array<[string, () => string[], RegExp]> = [
 	['nothing at all', () => [], /needs a lock file or directory, or a command/],
 	['unknown command', () => ['stauts', file], /unknown command: stauts/],
 	['unknown command alone', () => ['stauts'], /unknown command: stauts/],
-	['extra argument', () => ['status', file, 'extra'], /unexpected argument: extra/],
+	['extra argument', () => ['doctor', file, 'extra'], /unexpected argument: extra/],
+	['bad --depth', () => ['status', '--scan', '/tmp', '--depth', 'x'], /--depth must be a whole number from 0 to 64, got "x"/],
+	['--depth without --scan', () => ['status', file, '--depth', '2'], /--depth needs --scan/],
+	['bad --listen', () => ['serve', file, '--listen', 'localhost'], /--listen must be host:port/],
+	['--record is not an option of status', () => ['status', file, '--record', '/tmp/x'], /--record is not an option of status/],
+	['history without a file', () => ['history'], /history needs a file written by `watch --record`/],
 	['doctor without a file', () => ['doctor', '--json'], /doctor needs a lock file or directory/],
 	['doctor with a flag of node', () => ['doctor', file, '--role', 'backup'], /--role is not an option of doctor/],
 ];

@@ -1,0 +1,68 @@
+// `watch A B C…` / `watch --scan ROOT` / `watch … --record FILE` / `--on-change CMD`: one stream
+// for many groups, every line naming its group; the record gets one self-contained event per
+// change (source/fleet/record.ts) for `ha-tui history`.
+import {FleetWatcher, type FleetUpdate} from '../fleet/fleet-watcher.js';
+import {ChangeHooks, HookCommandError} from '../fleet/hooks.js';
+import {RecordTargetError, RecordWriter, checkRecordTarget, groupEvent} from '../fleet/record.js';
+import {monotonicMs} from '../time.js';
+import {resolveFleet, type FleetTargets} from './fleet-targets.js';
+import {EXIT, type Io} from './output.js';
+import {statusJson} from './status-report.js';
+
+export type FleetWatchOptions = FleetTargets & {json: boolean; intervalMs: number; record?: string; onChange?: string; signal: AbortSignal};
+
+export async function fleetWatch(options: FleetWatchOptions, io: Io): Promise<number> {
+	const fleet = await resolveFleet(options, io);
+	if ('error' in fleet) {
+		io.err(`ha-tui: ${fleet.error}`);
+		return EXIT.unknown;
+	}
+
+	const {groups} = fleet;
+	let writer: RecordWriter | undefined;
+	let hooks: ChangeHooks | undefined;
+	try {
+		if (options.record !== undefined) writer = new RecordWriter(checkRecordTarget(options.record, groups));
+		if (options.onChange !== undefined) hooks = new ChangeHooks(options.onChange, {log: line => io.err(`ha-tui: ${line}`)});
+	} catch (error) {
+		if (!(error instanceof RecordTargetError || error instanceof HookCommandError || (error as NodeJS.ErrnoException).code)) throw error;
+		io.err(`ha-tui: ${error instanceof RecordTargetError || error instanceof HookCommandError ? error.message : `--record ${options.record}: ${(error as NodeJS.ErrnoException).code}`}`);
+		return EXIT.unknown;
+	}
+
+	// Big fleets: the kernel pulse and file events see changes at once; the full probe of each
+	// group need not run 4 times a second.
+	const intervalMs = groups.length > 10 ? Math.max(options.intervalMs, 1000) : options.intervalMs;
+	const watcher = new FleetWatcher(groups, {intervalMs});
+	const many = groups.length > 1;
+	const print = (update: FleetUpdate) => {
+		const {snapshot, group, changes} = update;
+		const time = new Date(snapshot.takenAt).toISOString();
+		writer?.write(groupEvent(update));
+		hooks?.onUpdate(group, update.previous, snapshot);
+		if (options.json) {
+			io.out(JSON.stringify({
+				time,
+				group: group.label,
+				changes: changes.map(change => ({kind: change.kind, ...(change.segment ? {segment: change.segment} : {}), message: change.message})),
+				status: snapshot.status,
+				...(snapshot.error ? {error: snapshot.error} : {}),
+				replaced: snapshot.replaced,
+				...(update.frozen.length > 0 ? {frozen: update.frozen} : {}),
+				...(snapshot.probe ? statusJson(snapshot.probe, snapshot.assessment) : {verdict: snapshot.assessment.verdict, exitCode: snapshot.assessment.exitCode}),
+			}));
+		} else {
+			for (const change of changes) io.out(`${time} ${many ? `${group.label}: ` : ''}${change.message}`);
+		}
+	};
+
+	watcher.on('update', print);
+	watcher.on('file-events-failed', (group, message) => io.err(`ha-tui: ${group.label}: ${message}`));
+	writer?.start(groups, monotonicMs());
+	watcher.start();
+	if (!options.signal.aborted) await new Promise(resolve => options.signal.addEventListener('abort', resolve, {once: true}));
+	await watcher.stop();
+	await hooks?.close();
+	writer?.close(String(options.signal.reason ?? 'stopped'), monotonicMs());
+	return EXIT.ok;
+}

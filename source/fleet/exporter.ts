@@ -1,0 +1,134 @@
+// The Prometheus metrics of a fleet (issue 19 §3), kept up to date from FleetWatcher updates.
+// Per-group series carry `path`; the info metric ha_tui_group_info adds node_id and layout
+// (and ha_tui_verdict carries them too), so a node id change does not reset the counters.
+// Everything here comes from the lock files and /proc: it goes on reporting while every
+// broker of a group is down.
+import {Counter, Gauge, Histogram, Registry} from 'prom-client';
+import {brokerOf} from '../broker/index.js';
+import type {Verdict} from '../lock-file/index.js';
+import {monotonicMs} from '../time.js';
+import type {Snapshot} from '../watch/index.js';
+import type {Group} from './groups.js';
+import type {FleetUpdate} from './fleet-watcher.js';
+import {EpisodeTracker} from './history.js';
+import {groupEvent} from './record.js';
+
+const VERDICTS: readonly Verdict[] = ['healthy', 'no-backup', 'failing-back', 'transition', 'no-live', 'mixed-layout', 'unknown'];
+
+type Labels = Record<string, string>;
+type Current = {info?: Labels; verdict?: Labels; state?: Labels; holders: Labels[]; changedMono: number};
+
+export class FleetExporter {
+	readonly registry = new Registry();
+	private readonly tracker = new EpisodeTracker();
+	private readonly current = new Map<string, Current>();
+	private lastUpdateMono = monotonicMs();
+	private readonly groupCount: Gauge;
+	private readonly info: Gauge;
+	private readonly verdict: Gauge;
+	private readonly verdictState: Gauge;
+	private readonly primaryHeld: Gauge;
+	private readonly backupHeld: Gauge;
+	private readonly readable: Gauge;
+	private readonly stateInfo: Gauge;
+	private readonly holderInfo: Gauge;
+	private readonly failovers: Counter;
+	private readonly failbacks: Counter;
+	private readonly lostLocks: Counter;
+	private readonly pauses: Counter;
+	private readonly noLive: Histogram;
+	private readonly lastNoLive: Gauge;
+
+	constructor(groups: readonly Group[]) {
+		const registers = [this.registry];
+		this.groupCount = new Gauge({name: 'ha_tui_groups', help: 'Groups watched by this exporter', registers});
+		this.groupCount.set(groups.length);
+		this.info = new Gauge({name: 'ha_tui_group_info', help: 'A group: its lock directory, node id and lock layout (always 1)', labelNames: ['path', 'node_id', 'layout', 'found_by'], registers});
+		this.verdict = new Gauge({name: 'ha_tui_verdict', help: 'The group\'s verdict as a monitoring exit code: 0 healthy, 1 warning (no backup, failing back, in transition), 2 critical (no live, mixed layout), 3 unknown', labelNames: ['path', 'node_id', 'layout'], registers});
+		this.verdictState = new Gauge({name: 'ha_tui_verdict_state', help: 'The group\'s verdict by name: 1 for the current one, 0 for the others', labelNames: ['path', 'verdict'], registers});
+		this.primaryHeld = new Gauge({name: 'ha_tui_primary_lock_held', help: 'Is the primary (live) lock held (1) or free (0)', labelNames: ['path'], registers});
+		this.backupHeld = new Gauge({name: 'ha_tui_backup_lock_held', help: 'Is the backup lock held (1) or free (0)', labelNames: ['path'], registers});
+		this.readable = new Gauge({name: 'ha_tui_lock_file_readable', help: 'Could the group\'s server.lock be read as a lock file (1) or not (0: missing, unreadable, not a lock file)', labelNames: ['path'], registers});
+		this.stateInfo = new Gauge({name: 'ha_tui_state_info', help: 'The state byte of server.lock (L live, P paused, F failing back, N not started, …), always 1', labelNames: ['path', 'state', 'state_name'], registers});
+		this.holderInfo = new Gauge({name: 'ha_tui_holder_info', help: 'A process holding the live or backup lock: pid, broker name and role where known (always 1)', labelNames: ['path', 'lock', 'pid', 'broker', 'role'], registers});
+		const groupsNow = this.current;
+		new Gauge({
+			name: 'ha_tui_seconds_since_change',
+			help: 'Seconds since the group\'s verdict, state or lock holders last changed (or since the exporter started)',
+			labelNames: ['path'],
+			registers,
+			collect() {
+				const now = monotonicMs();
+				for (const [path, current] of groupsNow) this.set({path}, Math.max(0, (now - current.changedMono) / 1000));
+			},
+		});
+		this.failovers = new Counter({name: 'ha_tui_failovers_total', help: 'Failovers seen since the exporter started (the live lock went to another holder)', labelNames: ['path'], registers});
+		this.failbacks = new Counter({name: 'ha_tui_failbacks_total', help: 'Failbacks seen since the exporter started (the live lock went back after F)', labelNames: ['path'], registers});
+		this.lostLocks = new Counter({name: 'ha_tui_lost_locks_total', help: 'Lock files replaced or deleted while a live held them, since the exporter started', labelNames: ['path'], registers});
+		this.pauses = new Counter({name: 'ha_tui_pauses_total', help: 'Clean stops (P) of a live that ended with a live again, since the exporter started', labelNames: ['path'], registers});
+		this.noLive = new Histogram({name: 'ha_tui_failover_no_live_seconds', help: 'Time without a live during each failover or failback (upper bound, to the kernel pulse)', labelNames: ['path'], buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300], registers});
+		this.lastNoLive = new Gauge({name: 'ha_tui_last_failover_no_live_seconds', help: 'Time without a live during the last failover or failback', labelNames: ['path'], registers});
+		for (const group of groups) {
+			this.current.set(group.label, {holders: [], changedMono: monotonicMs()});
+			for (const counter of [this.failovers, this.failbacks, this.lostLocks, this.pauses]) counter.inc({path: group.label}, 0);
+		}
+	}
+
+	/** How long since any group was last probed with a change or started (healthz). */
+	get msSinceUpdate(): number {
+		return monotonicMs() - this.lastUpdateMono;
+	}
+
+	onUpdate(update: FleetUpdate): void {
+		this.lastUpdateMono = monotonicMs();
+		const path = update.group.label;
+		const current = this.current.get(path) ?? {holders: [], changedMono: update.mono};
+		this.current.set(path, current);
+		if (!update.first) current.changedMono = update.mono;
+		this.setGroup(update.group, update.snapshot, current);
+		for (const episode of this.tracker.add(groupEvent(update))) {
+			if (episode.kind === 'failover' || episode.kind === 'failback') {
+				(episode.kind === 'failover' ? this.failovers : this.failbacks).inc({path});
+				if (episode.noLiveMs !== undefined) {
+					this.noLive.observe({path}, episode.noLiveMs / 1000);
+					this.lastNoLive.set({path}, episode.noLiveMs / 1000);
+				}
+			} else if (episode.kind === 'lost-lock') {
+				this.lostLocks.inc({path});
+			} else if (episode.kind === 'pause') {
+				this.pauses.inc({path});
+			}
+		}
+	}
+
+	private setGroup(group: Group, snapshot: Snapshot, current: Current): void {
+		const path = group.label;
+		const probe = snapshot.probe;
+		const nodeId = probe?.nodeId ?? '';
+		const layout = probe?.layout ?? '';
+		const replace = (gauge: Gauge, old: Labels | undefined, labels: Labels, value: number): Labels => {
+			if (old && JSON.stringify(old) !== JSON.stringify(labels)) gauge.remove(old);
+			gauge.set(labels, value);
+			return labels;
+		};
+
+		current.info = replace(this.info, current.info, {path, node_id: nodeId, layout, found_by: group.foundBy}, 1);
+		current.verdict = replace(this.verdict, current.verdict, {path, node_id: nodeId, layout}, snapshot.assessment.exitCode);
+		for (const verdict of VERDICTS) this.verdictState.set({path, verdict}, verdict === snapshot.assessment.verdict ? 1 : 0);
+		this.primaryHeld.set({path}, probe?.locks.live.locked ? 1 : 0);
+		this.backupHeld.set({path}, probe?.locks.backup.locked ? 1 : 0);
+		this.readable.set({path}, snapshot.status === 'ok' ? 1 : 0);
+		const state = probe?.state === undefined ? '' : String.fromCharCode(probe.state);
+		current.state = replace(this.stateInfo, current.state, {path, state, state_name: probe?.stateName ?? (snapshot.status === 'ok' ? '' : snapshot.status)}, 1);
+		for (const labels of current.holders) this.holderInfo.remove(labels);
+		current.holders = [];
+		for (const lock of ['live', 'backup'] as const) {
+			for (const holder of probe?.locks[lock].holders ?? []) {
+				const broker = brokerOf(holder.pid);
+				const labels = {path, lock, pid: holder.pid === undefined ? 'hidden' : String(holder.pid), broker: broker?.name ?? '', role: broker?.role ?? ''};
+				this.holderInfo.set(labels, 1);
+				current.holders.push(labels);
+			}
+		}
+	}
+}

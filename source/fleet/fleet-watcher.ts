@@ -1,0 +1,120 @@
+// The fleet's engine: one LockFileWatcher per group (file events + a timed probe), one kernel
+// pulse for all of them, and a look at the holders' process state (a SIGSTOPped live holds
+// its lock and changes nothing on disk: only /proc/PID/stat says it is frozen). It emits one
+// `update` per change of any group; `watch`, `serve`, the record and the fleet screen read it.
+import {EventEmitter} from 'node:events';
+import {readProcStat} from '../broker/index.js';
+import {monotonicMs} from '../time.js';
+import {LockFileWatcher, diffSnapshots, type Change, type Snapshot} from '../watch/index.js';
+import type {Group} from './groups.js';
+import {FleetPulse} from './pulse.js';
+
+export type FleetUpdate = {
+	readonly group: Group;
+	readonly snapshot: Snapshot;
+	/** The group's snapshot before this one (undefined for the first). */
+	readonly previous: Snapshot | undefined;
+	readonly changes: readonly Change[];
+	/** CLOCK_MONOTONIC ms when the change was seen (source/time.ts). */
+	readonly mono: number;
+	/** The last moment (monotonic ms) the kernel pulse saw the locks as before: the change came after it. */
+	readonly quietMono: number | undefined;
+	/** Holders (pid) of the live or backup lock whose process is stopped (state T/t). */
+	readonly frozen: readonly number[];
+	readonly first: boolean;
+};
+
+export type FleetWatcherOptions = {
+	/** The full probe period per group (ms). */
+	readonly intervalMs?: number;
+	/** The kernel pulse period (ms); default 50, slower for big fleets (≈ 1 ms per group). */
+	readonly pulseMs?: number;
+	readonly fileEvents?: boolean;
+};
+
+type Member = {group: Group; watcher: LockFileWatcher; last?: Snapshot; frozen: number[]};
+
+function frozenHolders(snapshot: Snapshot): number[] {
+	const pids = new Set<number>();
+	for (const segment of ['live', 'backup'] as const) {
+		for (const holder of snapshot.probe?.locks[segment].holders ?? []) if (holder.pid !== undefined) pids.add(holder.pid);
+	}
+
+	return [...pids].filter(pid => {
+		const state = readProcStat(pid)?.state;
+		return state === 'T' || state === 't';
+	}).sort((a, b) => a - b);
+}
+
+export class FleetWatcher extends EventEmitter<{update: [FleetUpdate]; 'file-events-failed': [group: Group, message: string]}> {
+	private readonly members: Member[];
+	private readonly pulse: FleetPulse;
+	private stopped = false;
+	/** When any group was last probed (monotonic ms): /healthz looks at it. */
+	lastProbeMono = monotonicMs();
+
+	constructor(readonly groups: readonly Group[], private readonly options: FleetWatcherOptions = {}) {
+		super();
+		this.pulse = new FleetPulse(options.pulseMs ?? Math.max(50, groups.length));
+		this.members = groups.map(group => ({group, watcher: new LockFileWatcher(group.lockPath, {intervalMs: options.intervalMs ?? 250, ...(options.fileEvents === false ? {fileEvents: false} : {})}), frozen: []}));
+	}
+
+	/** Each group's latest snapshot, in the order of the groups. */
+	snapshots(): Array<{group: Group; snapshot: Snapshot | undefined; frozen: readonly number[]}> {
+		return this.members.map(member => ({group: member.group, snapshot: member.last, frozen: member.frozen}));
+	}
+
+	/** Starts every group; the first update of each (first: true) is emitted before this returns. */
+	start(): void {
+		for (const member of this.members) {
+			const {watcher, group} = member;
+			watcher.on('probe', snapshot => this.onProbe(member, snapshot));
+			watcher.on('file-events-failed', message => this.emit('file-events-failed', group, message));
+			const first = watcher.start();
+			member.last = first;
+			member.frozen = frozenHolders(first);
+			this.pulse.follow(group.lockPath, first.probe, () => watcher.refresh());
+			this.emit('update', {group, snapshot: first, previous: undefined, changes: diffSnapshots(undefined, first), mono: monotonicMs(), quietMono: undefined, frozen: member.frozen, first: true});
+		}
+
+		this.pulse.start();
+	}
+
+	/** Probes every group now. */
+	refreshAll(): void {
+		for (const member of this.members) member.watcher.refresh();
+	}
+
+	async stop(): Promise<void> {
+		if (this.stopped) return;
+		this.stopped = true;
+		this.pulse.stop();
+		await Promise.all(this.members.map(async member => member.watcher.stop()));
+	}
+
+	private onProbe(member: Member, snapshot: Snapshot): void {
+		if (this.stopped || member.last === undefined) return;
+		const mono = monotonicMs();
+		this.lastProbeMono = mono;
+		// Read before the pulse marks this tick quiet: the change happened after this moment.
+		const quietMono = this.pulse.quietSince(member.group.lockPath);
+		const previous = member.last;
+		const frozen = frozenHolders(snapshot);
+		const changes = diffSnapshots(previous, snapshot);
+		const frozenChanged = frozen.join(',') !== member.frozen.join(',');
+		if (frozenChanged) {
+			const added = frozen.filter(pid => !member.frozen.includes(pid));
+			const gone = member.frozen.filter(pid => !frozen.includes(pid));
+			if (added.length > 0) changes.push({kind: 'locks', message: `holder FROZEN (stopped, SIGSTOP?): pid ${added.join(', ')} holds its lock but does not run`});
+			if (gone.length > 0) changes.push({kind: 'locks', message: `holder pid ${gone.join(', ')} runs again (or is gone)`});
+		}
+
+		member.last = snapshot;
+		member.frozen = frozen;
+		// A no-op unless the files or the layout changed (the pulse compares their identities).
+		this.pulse.follow(member.group.lockPath, snapshot.probe, () => member.watcher.refresh());
+
+		if (changes.length === 0) return;
+		this.emit('update', {group: member.group, snapshot, previous, changes, mono, quietMono, frozen, first: false});
+	}
+}

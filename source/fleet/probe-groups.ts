@@ -1,0 +1,43 @@
+// Every group probed once, with one holder scan shared by all (status over many groups).
+import fs from 'node:fs';
+import path from 'node:path';
+import {LockFileInputError, SERVERLOCK_FILES, assess, probeLockFile, type Assessment, type Probe} from '../lock-file/index.js';
+import type {FileIdentity} from '../lock-file/proc-locks.js';
+import type {Group} from './groups.js';
+import {SharedOwnerScan} from './shared-owners.js';
+
+export type GroupProbe = {
+	readonly group: Group;
+	readonly probe?: Probe;
+	readonly assessment: Assessment;
+	/** One line: why there is no probe. */
+	readonly error?: string;
+};
+
+/** The identities of a group's lock files, for the shared scan: a stat each, no open. */
+function identitiesOf(group: Group): FileIdentity[] {
+	const directory = path.dirname(group.lockPath);
+	const identities: FileIdentity[] = [];
+	for (const file of [group.lockPath, ...SERVERLOCK_FILES.map(name => path.join(directory, name))]) {
+		try {
+			const stat = fs.statSync(file);
+			if (stat.isFile()) identities.push({device: stat.dev, inode: stat.ino});
+		} catch {}
+	}
+
+	return identities;
+}
+
+export function probeGroups(groups: readonly Group[]): {results: GroupProbe[]; scans: number} {
+	const scan = new SharedOwnerScan(groups.flatMap(group => identitiesOf(group)));
+	const results = groups.map((group): GroupProbe => {
+		try {
+			const probe = probeLockFile(group.lockPath, scan);
+			return {group, probe, assessment: assess(probe)};
+		} catch (error) {
+			if (!(error instanceof LockFileInputError)) throw error;
+			return {group, assessment: {verdict: 'unknown', exitCode: 3, summary: error.message}, error: error.message};
+		}
+	});
+	return {results, scans: scan.scans};
+}
