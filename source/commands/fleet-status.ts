@@ -30,7 +30,7 @@ export function groupLine(result: GroupProbe): string {
 
 export function groupJson(result: GroupProbe, scanning: boolean): Record<string, unknown> {
 	const found = scanning ? {foundBy: result.group.foundBy} : {};
-	if (result.probe) return {...statusJson(result.probe, result.assessment), ...found};
+	if (result.probe) return {...statusJson(result.probe, result.assessment, result.group.resolved), ...found};
 	return {path: result.group.lockPath, verdict: 'unknown', error: result.error ?? result.assessment.summary, exitCode: EXIT.unknown, ...found};
 }
 

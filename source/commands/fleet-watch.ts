@@ -12,7 +12,7 @@ import {statusJson} from './status-report.js';
 export type FleetWatchOptions = FleetTargets & {json: boolean; intervalMs: number; record?: string; onChange?: string; signal: AbortSignal};
 
 export async function fleetWatch(options: FleetWatchOptions, io: Io): Promise<number> {
-	const fleet = await resolveFleet(options, io);
+	const fleet = await resolveFleet(options, io, 'wait');
 	if ('error' in fleet) {
 		io.err(`ha-tui: ${fleet.error}`);
 		return EXIT.unknown;

@@ -20,7 +20,7 @@ export function parseListen(listen: string): {host: string; port: number} {
 }
 
 export async function serve(options: ServeOptions, io: Io): Promise<number> {
-	const fleet = await resolveFleet(options, io);
+	const fleet = await resolveFleet(options, io, 'wait');
 	if ('error' in fleet) {
 		io.err(`ha-tui: ${fleet.error}`);
 		return EXIT.unknown;

@@ -1,24 +1,35 @@
 // A group as the fleet commands see it: what the user typed (or --scan found), the lock file
-// it resolves to, and the name lines start with. Resolution is the one of the single-group
-// commands (resolveLockPath), so every target they accept is accepted here.
+// it resolves to, and the name lines start with. Resolution is the single-group commands' own
+// (target/resolve.ts: the real server.lock, instance and data directories, broker.xml), so
+// every target they accept is accepted here, and two spellings of one group are one group.
 import path from 'node:path';
-import {resolveLockPath} from '../lock-file/index.js';
+import {LockFileInputError} from '../lock-file/index.js';
+import {resolveTarget, type MissingPolicy, type ResolvedTarget} from '../target/resolve.js';
 
 export type FoundBy = 'argument' | 'server.lock' | 'serverlock files' | 'flock files' | `broker.xml ${string}`;
 
 export type Group = {
-	/** What lines start with: the group's directory (a URL for a table). */
+	/** What lines start with: the group's real lock directory (a URL for a table). */
 	readonly label: string;
 	/** The target as given (or found). */
 	readonly target: string;
 	/** The lock file the probes read. */
 	readonly lockPath: string;
 	readonly foundBy: FoundBy;
+	readonly resolved?: ResolvedTarget;
+	/** Why the target names no group (status reports it as UNKNOWN). */
+	readonly error?: string;
 };
 
-export function groupOf(target: string, foundBy: FoundBy = 'argument'): Group {
-	const lockPath = resolveLockPath(target);
-	return {label: path.dirname(lockPath), target, lockPath, foundBy};
+export function groupOf(target: string, foundBy: FoundBy = 'argument', missing: MissingPolicy = 'error'): Group {
+	try {
+		const resolved = resolveTarget(target, {missing});
+		return {label: resolved.directory, target, lockPath: resolved.file, foundBy, resolved};
+	} catch (error) {
+		if (!(error instanceof LockFileInputError)) throw error;
+		const absolute = path.resolve(target);
+		return {label: absolute, target, lockPath: absolute, foundBy, error: error.message};
+	}
 }
 
 /** The groups to look at, each once (two spellings of one directory are one group). */

@@ -29,8 +29,9 @@ function identitiesOf(group: Group): FileIdentity[] {
 }
 
 export function probeGroups(groups: readonly Group[]): {results: GroupProbe[]; scans: number} {
-	const scan = new SharedOwnerScan(groups.flatMap(group => identitiesOf(group)));
+	const scan = new SharedOwnerScan(groups.filter(group => group.error === undefined).flatMap(group => identitiesOf(group)));
 	const results = groups.map((group): GroupProbe => {
+		if (group.error !== undefined) return {group, assessment: {verdict: 'unknown', exitCode: 3, summary: group.error}, error: group.error};
 		try {
 			const probe = probeLockFile(group.lockPath, scan);
 			return {group, probe, assessment: assess(probe)};

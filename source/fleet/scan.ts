@@ -169,7 +169,8 @@ export async function scanForGroups(rootArgument: string, options: ScanOptions =
 		if (directory === undefined) continue;
 		// A broker.xml may name a lock directory outside ROOT: that is where its group is.
 		const lockPath = path.join(directory, SERVER_LOCK);
-		if (!groups.has(lockPath)) groups.set(lockPath, {label: directory, target: directory, lockPath, foundBy: `broker.xml ${xml}`});
+		// The target is the broker.xml itself: the resolver (target/resolve.ts) follows it again.
+		if (!groups.has(lockPath)) groups.set(lockPath, {label: directory, target: xml, lockPath, foundBy: `broker.xml ${xml}`});
 	}
 
 	return {root, groups: [...groups.values()].sort((a, b) => a.label.localeCompare(b.label)), directories, entries, unreadable, unreadableCount, skippedLinks, ...(incomplete ? {incomplete} : {})};
