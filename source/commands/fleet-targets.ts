@@ -38,7 +38,7 @@ export async function resolveFleet(options: FleetTargets, io: Io, policy: FleetP
 		if (scan.incomplete) notes.push(`INCOMPLETE: ${scan.incomplete}`);
 		io.err(`ha-tui: scanned ${scan.root}: ${scan.directories} directories, ${scan.entries} entries, ${scan.groups.length} group${scan.groups.length === 1 ? '' : 's'}${notes.length > 0 ? `; ${notes.join('; ')}` : ''}`);
 		// Through the resolver as typed targets are: real paths, so a group found twice is one.
-		groups.push(...scan.groups.map(found => groupOf(found.target, found.foundBy, policy)));
+		groups.push(...scan.groups.map(found => groupOf(found.target, found.foundBy, policy, found.label)));
 		if (groups.length === 0) return {error: `--scan ${options.scan}: no group found (no server.lock, serverlock.1/.2, server.1.lock/.2 or shared-store broker.xml within depth ${options.depth ?? 6})`};
 	}
 

@@ -56,8 +56,9 @@ export async function serve(options: ServeOptions, io: Io): Promise<number> {
 	server.maxConnections = 64;
 	// A client that connects and sends nothing is dropped after this long.
 	server.setTimeout(15_000, socket => socket.destroy());
-	server.on('clientError', (_error, socket) => {
-		if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+	server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+		const status = error.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+		if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 		else socket.destroy();
 	});
 

@@ -21,14 +21,15 @@ export type Group = {
 	readonly error?: string;
 };
 
-export function groupOf(target: string, foundBy: FoundBy = 'argument', missing: MissingPolicy = 'error'): Group {
+/** `label`: the name to use when the target names no group (a scanned directory). */
+export function groupOf(target: string, foundBy: FoundBy = 'argument', missing: MissingPolicy = 'error', label?: string): Group {
 	try {
 		const resolved = resolveTarget(target, {missing});
 		return {label: resolved.directory, target, lockPath: resolved.file, foundBy, resolved};
 	} catch (error) {
 		if (!(error instanceof LockFileInputError)) throw error;
 		const absolute = path.resolve(target);
-		return {label: absolute, target, lockPath: absolute, foundBy, error: error.message};
+		return {label: label ?? absolute, target, lockPath: label ? path.join(label, 'server.lock') : absolute, foundBy, error: error.message};
 	}
 }
 

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import {spawnSync} from 'node:child_process';
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import {after, test} from 'node:test';
 import {freePorts} from '../helpers/artemis.js';
@@ -69,6 +70,25 @@ async function until<T>(what: string, check: () => Promise<T | undefined>, timeo
 	}
 }
 
+type Reply = {status: number; type: string; body: string};
+
+/** One request on its own connection (node:http, no keep-alive reuse to race the server's idle close). */
+async function request(url: string, method = 'GET'): Promise<Reply> {
+	return new Promise((resolve, reject) => {
+		const outgoing = http.request(url, {method, agent: false, timeout: 20_000}, response => {
+			let body = '';
+			response.setEncoding('utf8');
+			response.on('data', (chunk: string) => {
+				body += chunk;
+			});
+			response.on('end', () => resolve({status: response.statusCode ?? 0, type: response.headers['content-type'] ?? '', body}));
+		});
+		outgoing.on('timeout', () => outgoing.destroy(new Error(`${method} ${url}: no answer in 20 s`)));
+		outgoing.on('error', reject);
+		outgoing.end();
+	});
+}
+
 type Sample = {name: string; labels: Record<string, string>; value: number};
 
 /** The Prometheus project's own parser (prometheus_client.parser), on the exporter's text. */
@@ -124,13 +144,13 @@ test('fifty groups: one status, one watch with a record, one exporter, history â
 	const serve = processes.cli('serve', ['serve', '--scan', temp.dir, '--listen', `127.0.0.1:${port}`]);
 	for (const group of groups) await watch.waitLine(`${group.dir} healthy`, line => line.includes(`${group.dir}: live is up and a backup is queued`), 30_000);
 	const scrape = async () => {
-		const response = await fetch(`http://127.0.0.1:${port}/metrics`);
+		const response = await request(`http://127.0.0.1:${port}/metrics`);
 		assert.equal(response.status, 200);
-		assert.match(response.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);
-		return response.text();
+		assert.match(response.type, /^text\/plain; version=0\.0\.4/);
+		return response.body;
 	};
 
-	await until('the exporter', async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok || undefined);
+	await until('the exporter', async () => (await request(`http://127.0.0.1:${port}/healthz`)).status === 200 || undefined);
 
 	// SIGKILL the live of ten groups (two of ha-tui nodes); each backup takes over.
 	const victims = [0, 1, 4, 9, 13, 21, 30, 38, 44, 49];
@@ -179,9 +199,13 @@ test('fifty groups: one status, one watch with a record, one exporter, history â
 	}
 
 	// Bad requests do not hurt it.
-	assert.equal((await fetch(`http://127.0.0.1:${port}/nope`)).status, 404);
-	assert.equal((await fetch(`http://127.0.0.1:${port}/metrics`, {method: 'POST'})).status, 405);
-	assert.equal((await fetch(`http://127.0.0.1:${port}/healthz`)).status, 200);
+	assert.equal((await request(`http://127.0.0.1:${port}/nope`)).status, 404);
+	assert.equal((await request(`http://127.0.0.1:${port}/metrics`, 'POST')).status, 405);
+	assert.equal((await request(`http://127.0.0.1:${port}/healthz`)).status, 200);
+	// And fetch (undici), as a scraper would, with its connection reuse.
+	const fetched = await fetch(`http://127.0.0.1:${port}/metrics`);
+	assert.equal(fetched.status, 200);
+	assert.match(await fetched.text(), /^ha_tui_groups 50$/m);
 
 	watch.kill('SIGTERM');
 	assert.deepEqual(await watch.waitExit(), {code: 0, signal: null});
