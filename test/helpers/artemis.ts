@@ -10,6 +10,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import process from 'node:process';
+import {realVersions, type RealVersion} from '../interop/versions.js';
 import {ProcessGroup, repoRoot, run, which, type Spawned} from './spawned.js';
 
 export type ServerVersion = '2.9.0' | '2.40.0';
@@ -24,6 +25,12 @@ export type RealArtemis = {
 	driverDir: string;
 	/** The unpacked apache-artemis distribution (bin/artemis). */
 	distributionHome: string;
+	/** The version matrix (test/interop/versions.ts): minimal classpath per key. */
+	matrixClasspath: Record<string, string>;
+	/** The compiled java.nio.channels.FileLock patch for the AIO node managers (see jdk-patch/). */
+	jdkPatchDir: string;
+	/** Whether the OS has libaio (Debian: libaio1), which the AIO node managers' JNI layer links. */
+	libaio: boolean;
 };
 
 export const installHint = 'install a JDK and Maven (mvn) to run the real-Artemis tests';
@@ -50,7 +57,9 @@ async function load(): Promise<RealArtemis | {skip: string}> {
 	const cache = cacheDir();
 	const classpathFile = (version: ServerVersion) => path.join(cache, `classpath-${version}.txt`);
 	const distributionHome = path.join(cache, `apache-artemis-${distributionVersion}`);
-	const ready = () => (['2.9.0', '2.40.0'] as const).every(version => fs.existsSync(classpathFile(version))) && fs.existsSync(path.join(distributionHome, 'bin', 'artemis'));
+	const matrixFile = (key: string) => path.join(cache, `classpath-min-${key}.txt`);
+	const ready = () => (['2.9.0', '2.40.0'] as const).every(version => fs.existsSync(classpathFile(version))) && fs.existsSync(path.join(distributionHome, 'bin', 'artemis'))
+		&& realVersions.every(v => fs.existsSync(matrixFile(v.key)) && (!v.aio || fs.existsSync(nativeDir(cache, v.key))));
 	if (!ready()) {
 		// First run on this machine: Maven downloads ~60 MB (artemis-server ×2 with dependencies, the distribution).
 		const fetched = await run('bash', [path.join(repoRoot(), 'scripts', 'fetch-artemis.sh')], {timeoutMs: 15 * 60_000});
@@ -59,7 +68,48 @@ async function load(): Promise<RealArtemis | {skip: string}> {
 
 	const classpath = {} as Record<ServerVersion, string>;
 	for (const version of ['2.9.0', '2.40.0'] as const) classpath[version] = fs.readFileSync(classpathFile(version), 'utf8').trim();
-	return {cache, java, classpath, driverDir: await compileDriver(javac, cache), distributionHome};
+	const matrixClasspath: Record<string, string> = {};
+	for (const {key} of realVersions) matrixClasspath[key] = fs.readFileSync(matrixFile(key), 'utf8').trim();
+	return {
+		cache, java, classpath, driverDir: await compileDriver(javac, cache), distributionHome,
+		matrixClasspath, jdkPatchDir: await compileJdkPatch(javac, cache), libaio: hasLibaio(),
+	};
+}
+
+/** Where fetch-artemis.sh put a key's JNI library (its directory goes on java.library.path). */
+function nativeDir(cache: string, key: string): string {
+	return path.join(cache, `native-${key}`);
+}
+
+/** libaio.so.1 where Debian's libaio1 (or t64) puts it, or anywhere ldconfig knows. */
+function hasLibaio(): boolean {
+	for (const dir of ['/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/lib/x86_64-linux-gnu', '/usr/lib64', '/usr/lib']) {
+		if (fs.existsSync(path.join(dir, 'libaio.so.1')) || fs.existsSync(path.join(dir, 'libaio.so.1t64'))) return true;
+	}
+
+	return false;
+}
+
+/**
+ * javac test/interop/jdk-patch/java/nio/channels/FileLock.java as a patch of java.base (the why is
+ * in that file), once per source and JDK, into the cache: renamed into place like the driver.
+ */
+async function compileJdkPatch(javac: string, cache: string): Promise<string> {
+	const root = path.join(repoRoot(), 'test', 'interop', 'jdk-patch');
+	const source = path.join(root, 'java', 'nio', 'channels', 'FileLock.java');
+	const hash = crypto.createHash('sha256').update(fs.readFileSync(source)).update(fs.realpathSync(javac)).digest('hex').slice(0, 12);
+	const target = path.join(cache, `jdk-patch-${hash}`);
+	if (fs.existsSync(path.join(target, 'java', 'nio', 'channels', 'FileLock.class'))) return target;
+	const temporary = fs.mkdtempSync(path.join(cache, 'jdk-patch-tmp-'));
+	const compiled = await run(javac, ['--patch-module', `java.base=${root}`, '-d', temporary, source], {timeoutMs: 120_000});
+	if (compiled.code !== 0) throw new Error(`javac jdk-patch FileLock.java failed (exit ${compiled.code}):\n${compiled.stdout}\n${compiled.stderr}`);
+	try {
+		fs.renameSync(temporary, target);
+	} catch {
+		fs.rmSync(temporary, {recursive: true, force: true});
+	}
+
+	return target;
 }
 
 /** javac the driver into the cache, once per version of its source (renamed into place: concurrent runs are safe). */
@@ -110,9 +160,30 @@ export type DriverRole = 'primary' | 'backup';
  * `java RealNodeManagerDriver <role> <dir>` on the real artemis-server of that version, in its own
  * process group. Its stdin is a pipe (see driverCommand); it dies with us (--die-with-stdin).
  */
-export function startDriver(group: ProcessGroup, artemis: RealArtemis, version: ServerVersion, role: DriverRole, directory: string, name = `jvm-${version}-${role}`, extra: readonly string[] = []): Spawned {
-	const classpath = `${artemis.driverDir}${path.delimiter}${artemis.classpath[version]}`;
-	return track(group.spawn(name, artemis.java, [...quickJvm, '-Xmx64m', '-cp', classpath, 'RealNodeManagerDriver', role, directory, '--die-with-stdin', ...extra], {stdio: ['pipe', 'pipe', 'pipe'], detached: true}));
+export function startDriver(group: ProcessGroup, artemis: RealArtemis, version: ServerVersion | RealVersion, role: DriverRole, directory: string, name = `jvm-${typeof version === 'string' ? version : version.key}-${role}`, extra: readonly string[] = []): Spawned {
+	const {jvmArgs, driverArgs, classpath} = typeof version === 'string' ? {jvmArgs: [], driverArgs: [], classpath: artemis.classpath[version]} : driverSetup(artemis, version);
+	const fullClasspath = `${artemis.driverDir}${path.delimiter}${classpath}`;
+	return track(group.spawn(name, artemis.java, [...quickJvm, '-Xmx64m', ...jvmArgs, '-cp', fullClasspath, 'RealNodeManagerDriver', role, directory, '--die-with-stdin', ...driverArgs, ...extra], {stdio: ['pipe', 'pipe', 'pipe'], detached: true}));
+}
+
+/** HornetQ's failback-delay for the tests (its default is 5 s; shorter keeps the matrix quick). */
+export const hornetqFailbackDelayMs = 2000;
+
+/**
+ * What a matrix version needs on the java command line. AIO: the JNI library's directory on
+ * java.library.path, and the FileLock patch (jdk-patch/java/nio/channels/FileLock.java says why).
+ */
+export function driverSetup(artemis: RealArtemis, version: RealVersion, options: {patch?: boolean} = {}): {jvmArgs: string[]; driverArgs: string[]; classpath: string} {
+	const jvmArgs: string[] = [];
+	const driverArgs: string[] = [];
+	if (version.aio) {
+		if (options.patch ?? true) jvmArgs.push('--patch-module', `java.base=${artemis.jdkPatchDir}`);
+		jvmArgs.push(`-Djava.library.path=${nativeDir(artemis.cache, version.key)}`);
+		driverArgs.push('--aio');
+	}
+
+	if (version.product === 'HornetQ') driverArgs.push('--failback-delay-ms', String(hornetqFailbackDelayMs));
+	return {jvmArgs, driverArgs, classpath: artemis.matrixClasspath[version.key]};
 }
 
 /** pause | crash | stop, on the driver's stdin. */

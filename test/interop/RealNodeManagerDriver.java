@@ -1,23 +1,39 @@
-// Drives the REAL org.apache.activemq.artemis.core.server.impl.FileLockNodeManager of whichever
-// artemis-server jar is on the classpath (tested with 2.9.0 and 2.40.0), the way a broker's
-// shared-store activation does, so ha-tui can be tested against Artemis' own lock code.
-// Reflection only: this file compiles against the JDK alone, and copes with the renames between
-// versions (startLiveNode → startPrimaryNode, awaitLiveNode → awaitPrimaryNode, pauseLiveServer →
-// pausePrimaryServer, crashLiveServer → crashPrimaryServer) and the constructors (2.40 takes a
-// ScheduledExecutorService for its lock monitor).
+// Drives the REAL shared-store node manager of whichever HornetQ or Artemis jar is on the classpath
+// (org.hornetq.core.server.impl.FileLockNodeManager for HornetQ 2.2–2.4,
+// org.apache.activemq.artemis.core.server.impl.FileLockNodeManager for every Artemis; with --aio
+// their AIOFileLockNodeManager, HornetQ 2.2–2.4 and Artemis ≤ 2.0: flock on server.1.lock /
+// server.2.lock through the native libaio layer), the way a broker's shared-store activation does,
+// so ha-tui can be tested against their own lock code. Tested: HornetQ 2.2.14, 2.3.25, 2.4.7,
+// Artemis 2.0.0 … 2.56.0 (test/interop/versions.ts).
+// Reflection only: this file compiles against the JDK alone, and copes with what changed between
+// versions, all here rather than in the tests:
+//   - names: startLiveNode → startPrimaryNode, awaitLiveNode → awaitPrimaryNode, pauseLiveServer →
+//     pausePrimaryServer, crashLiveServer → crashPrimaryServer, awaitLiveStatus → awaitActiveStatus;
+//   - constructors: HornetQ 2.2 (String), 2.3–2.4 (String, boolean), Artemis (File, boolean),
+//     2.11–2.4x (File, boolean, ScheduledExecutorService: the lock monitor), 2.50+ (File, boolean,
+//     Configuration, ScheduledExecutorService) — the 3-argument one is gone;
+//   - HornetQ's startLiveNode writes L itself and returns nothing; Artemis' startPrimaryNode returns
+//     an ActivateCallback whose activationComplete() writes L;
+//   - HornetQ has no awaitLiveStatus: its failback checker (HornetQServerImpl.FailbackChecker) stops
+//     the activated backup (stop(true): crashLiveServer, leaving the F the returning live wrote),
+//     sleeps failback-delay (default 5 s), and starts it again as a backup.
 //
-//   java -cp <driver dir>:<artemis classpath> RealNodeManagerDriver primary|live|backup <directory>
-//        [--failback-check-ms N] (default 1000, Artemis' failback checker period)
+//   java -cp <driver dir>:<classpath> RealNodeManagerDriver primary|live|backup <directory>
+//        [--aio]                 (AIOFileLockNodeManager; fails unless the native layer loaded)
+//        [--failback-check-ms N] (default 1000, the failback checker period of both)
+//        [--failback-delay-ms N] (HornetQ: the sleep between stepping down and queuing again; 5000)
 //        [--no-failback]         (an activated backup ignores F: allow-failback=false)
 //        [--no-restart-backup]   (a backup that stepped down exits instead of queuing again)
 //        [--die-with-stdin]      (end of stdin = our parent is gone: halt at once, like a crash)
 //
 // primary: startPrimaryNode (writes F, waits for the primary lock), then activationComplete() on
-//          the returned callback (writes L; 2.11+ also starts the lock monitor).
+//          the returned callback (writes L; 2.11+ also starts the lock monitor) — HornetQ: writes L
+//          as soon as it has the lock.
 // backup:  startBackup (waits for the backup lock), awaitPrimaryNode (takes over on L, backs off on
 //          P/F/0/N), releaseBackup; then, like SharedStoreBackupActivation's failback checker, it
 //          polls isAwaitingFailback and on F releases the primary lock without writing P
-//          (crashPrimaryServer), waits with awaitActiveStatus for the primary, and queues again.
+//          (crashPrimaryServer), waits with awaitActiveStatus for the primary (HornetQ: sleeps
+//          failback-delay), and queues again.
 // One JSON object per stdout line: {"event", "pid", "role", "time", "detail"?}; events: started,
 // waiting-live-lock, live, waiting-backup-lock, backup, stepping-down, paused, crashed, stopped,
 // lost-lock (2.11+ lock monitor, through NodeManager.registerLockListener), error.
@@ -39,15 +55,21 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 public final class RealNodeManagerDriver {
-	private static final String NODE_MANAGER = "org.apache.activemq.artemis.core.server.impl.FileLockNodeManager";
-	private static final String ACTIVATE_CALLBACK = "org.apache.activemq.artemis.core.server.ActivateCallback";
-	private static final String LOCK_LISTENER = "org.apache.activemq.artemis.core.server.NodeManager$LockListener";
+	private static final String ARTEMIS = "org.apache.activemq.artemis.core.server.";
+	private static final String HORNETQ = "org.hornetq.core.server.";
+	private static final String LOCK_LISTENER = ARTEMIS + "NodeManager$LockListener";
+	/** Whether the native libaio layer loaded, per generation (the broker checks it before choosing AIO). */
+	private static final String[][] NATIVE_LOADED = {
+		{"org.apache.activemq.artemis.jlibaio.LibaioContext", "isLoaded"},
+		{"org.hornetq.core.asyncio.impl.AsynchronousFileImpl", "isLoaded"},
+	};
 	private static final long PID = ProcessHandle.current().pid();
 
 	private final File directory;
 	private final boolean allowFailback;
 	private final boolean restartBackup;
 	private final long failbackCheckMs;
+	private final long failbackDelayMs;
 	private final boolean dieWithStdin;
 	private final ScheduledExecutorService pool = Executors.newScheduledThreadPool(2, runnable -> {
 		Thread thread = new Thread(runnable, "driver-pool");
@@ -63,13 +85,23 @@ public final class RealNodeManagerDriver {
 	private boolean done;
 	private ScheduledFuture<?> failbackChecker;
 
-	private RealNodeManagerDriver(File directory, boolean allowFailback, boolean restartBackup, long failbackCheckMs, boolean dieWithStdin) throws ClassNotFoundException {
+	private RealNodeManagerDriver(File directory, boolean aio, boolean allowFailback, boolean restartBackup, long failbackCheckMs, long failbackDelayMs, boolean dieWithStdin) throws ClassNotFoundException {
 		this.directory = directory;
 		this.dieWithStdin = dieWithStdin;
 		this.allowFailback = allowFailback;
 		this.restartBackup = restartBackup;
 		this.failbackCheckMs = failbackCheckMs;
-		this.managerClass = Class.forName(NODE_MANAGER);
+		this.failbackDelayMs = failbackDelayMs;
+		this.managerClass = managerClass(aio ? "AIOFileLockNodeManager" : "FileLockNodeManager");
+	}
+
+	/** Artemis' class if its jar is on the classpath, else HornetQ's. */
+	private static Class<?> managerClass(String simpleName) throws ClassNotFoundException {
+		try {
+			return Class.forName(ARTEMIS + "impl." + simpleName);
+		} catch (ClassNotFoundException notArtemis) {
+			return Class.forName(HORNETQ + "impl." + simpleName);
+		}
 	}
 
 	public static void main(String[] args) throws Exception {
@@ -84,23 +116,32 @@ public final class RealNodeManagerDriver {
 			System.exit(3);
 		}
 
+		boolean aio = false;
 		boolean allowFailback = true;
 		boolean restartBackup = true;
 		long failbackCheckMs = 1000;
+		long failbackDelayMs = 5000;
 		boolean dieWithStdin = false;
 		for (int i = 2; i < args.length; i++) {
 			switch (args[i]) {
+				case "--aio": aio = true; break;
 				case "--no-failback": allowFailback = false; break;
 				case "--no-restart-backup": restartBackup = false; break;
 				case "--die-with-stdin": dieWithStdin = true; break;
 				case "--failback-check-ms": failbackCheckMs = Long.parseLong(args[++i]); break;
+				case "--failback-delay-ms": failbackDelayMs = Long.parseLong(args[++i]); break;
 				default:
 					System.err.println("unknown option " + args[i]);
 					System.exit(3);
 			}
 		}
 
-		RealNodeManagerDriver driver = new RealNodeManagerDriver(new File(args[1]), allowFailback, restartBackup, failbackCheckMs, dieWithStdin);
+		if (aio && !nativeLoaded()) {
+			System.err.println("--aio: the native libaio layer did not load (libaio installed? the .so on java.library.path?)");
+			System.exit(3);
+		}
+
+		RealNodeManagerDriver driver = new RealNodeManagerDriver(new File(args[1]), aio, allowFailback, restartBackup, failbackCheckMs, failbackDelayMs, dieWithStdin);
 		Runtime.getRuntime().addShutdownHook(new Thread(() -> driver.finish("stop"), "driver-shutdown"));
 		driver.readCommands();
 		try {
@@ -133,8 +174,9 @@ public final class RealNodeManagerDriver {
 			holdsPrimary = true;
 		}
 
-		Class.forName(ACTIVATE_CALLBACK).getMethod("activationComplete").invoke(callback);
-		emit("live", null);
+		// Artemis writes L here; HornetQ's startLiveNode already did (and returned nothing).
+		if (callback != null) Class.forName(ARTEMIS + "ActivateCallback").getMethod("activationComplete").invoke(callback);
+		emit("live", callback == null ? "L written with the lock (HornetQ)" : null);
 	}
 
 	private void runBackup() throws Exception {
@@ -163,10 +205,20 @@ public final class RealNodeManagerDriver {
 				if (done) return;
 			}
 
-			call(nm, "awaitActiveStatus", "awaitLiveStatus");
-			synchronized (this) {
-				if (done) return;
-				call(nm, "stop");
+			if (has("awaitActiveStatus", "awaitLiveStatus")) {
+				call(nm, "awaitActiveStatus", "awaitLiveStatus");
+				synchronized (this) {
+					if (done) return;
+					call(nm, "stop");
+				}
+			} else {
+				// HornetQ: stop, then sleep failback-delay so the returning live gets the lock first.
+				synchronized (this) {
+					if (done) return;
+					call(nm, "stop");
+				}
+
+				Thread.sleep(failbackDelayMs);
 			}
 
 			if (!restartBackup) {
@@ -256,12 +308,7 @@ public final class RealNodeManagerDriver {
 	// --- the node manager, by reflection -------------------------------------------------------
 
 	private Object newManager(String startRole) throws Exception {
-		Object nm;
-		try {
-			nm = managerClass.getConstructor(File.class, boolean.class, ScheduledExecutorService.class).newInstance(directory, false, pool);
-		} catch (NoSuchMethodException olderThan211) {
-			nm = managerClass.getConstructor(File.class, boolean.class).newInstance(directory, false);
-		}
+		Object nm = construct();
 
 		registerLockListener(nm);
 		call(nm, "start");
@@ -273,8 +320,102 @@ public final class RealNodeManagerDriver {
 		Package pkg = managerClass.getPackage();
 		String version = pkg == null ? null : pkg.getImplementationVersion();
 		String jar = managerClass.getProtectionDomain().getCodeSource().getLocation().getPath();
-		emit("started", "artemis-server " + (version == null ? "?" : version) + " (" + new File(jar).getName() + "), node id " + nodeId(nm));
+		emit("started", managerClass.getName() + " " + (version == null ? "?" : version) + " (" + new File(jar).getName() + "), node id " + nodeId(nm));
 		return nm;
+	}
+
+	/** The richest constructor this version has (the lock monitor needs the scheduled pool). */
+	private Object construct() throws Exception {
+		Class<?> configuration = null;
+		try {
+			configuration = Class.forName(ARTEMIS.replace("server.", "config.Configuration"));
+		} catch (ClassNotFoundException notArtemis) {
+			// HornetQ
+		}
+
+		if (configuration != null) {
+			try {
+				// 2.50+: the lock monitor's pool comes with a Configuration (its lock timeouts are read).
+				return managerClass.getConstructor(File.class, boolean.class, configuration, ScheduledExecutorService.class)
+					.newInstance(directory, false, defaultConfiguration(configuration), pool);
+			} catch (NoSuchMethodException olderThan250) {
+				// next
+			}
+		}
+
+		Object[][] tries = {
+			{new Class<?>[] {File.class, boolean.class, ScheduledExecutorService.class}, new Object[] {directory, false, pool}}, // 2.11–2.4x
+			{new Class<?>[] {File.class, boolean.class}, new Object[] {directory, false}}, // Artemis ≤ 2.10
+			{new Class<?>[] {String.class, boolean.class}, new Object[] {directory.getPath(), false}}, // HornetQ 2.3–2.4
+			{new Class<?>[] {String.class}, new Object[] {directory.getPath()}}, // HornetQ 2.2
+		};
+		for (Object[] attempt : tries) {
+			try {
+				return managerClass.getConstructor((Class<?>[]) attempt[0]).newInstance((Object[]) attempt[1]);
+			} catch (NoSuchMethodException tryTheNext) {
+				// next
+			}
+		}
+
+		throw new NoSuchMethodException("no known constructor in " + managerClass.getName());
+	}
+
+	/**
+	 * A Configuration whose every getter answers Artemis' default (ActiveMQDefaultConfiguration's
+	 * getDefaultX / isDefaultX), as a broker.xml without those elements would: the node manager
+	 * reads its lock acquisition timeout and lock monitor timeout / retries from it.
+	 */
+	private static Object defaultConfiguration(Class<?> configuration) throws ClassNotFoundException {
+		Class<?> defaults = Class.forName("org.apache.activemq.artemis.api.config.ActiveMQDefaultConfiguration");
+		return Proxy.newProxyInstance(configuration.getClassLoader(), new Class<?>[] {configuration}, (proxy, method, arguments) -> {
+			String name = method.getName();
+			switch (name) {
+				case "hashCode": return System.identityHashCode(proxy);
+				case "equals": return proxy == arguments[0];
+				case "toString": return "RealNodeManagerDriver default configuration";
+				default: break;
+			}
+
+			String property = name.startsWith("get") ? name.substring(3) : name.startsWith("is") ? name.substring(2) : null;
+			if (property != null && (arguments == null || arguments.length == 0)) {
+				for (String prefix : new String[] {"getDefault", "isDefault"}) {
+					try {
+						return defaults.getMethod(prefix + property).invoke(null);
+					} catch (NoSuchMethodException tryTheOther) {
+						// next
+					}
+				}
+			}
+
+			throw new UnsupportedOperationException("RealNodeManagerDriver configuration has no " + name);
+		});
+	}
+
+	private static boolean nativeLoaded() {
+		for (String[] probe : NATIVE_LOADED) {
+			try {
+				return (Boolean) Class.forName(probe[0]).getMethod(probe[1]).invoke(null);
+			} catch (ClassNotFoundException notThisGeneration) {
+				// next
+			} catch (ReflectiveOperationException | LinkageError error) {
+				return false;
+			}
+		}
+
+		return false;
+	}
+
+	private boolean has(String... names) {
+		for (String name : names) {
+			try {
+				managerClass.getMethod(name);
+				return true;
+			} catch (NoSuchMethodException tryTheNextName) {
+				// next
+			}
+		}
+
+		return false;
 	}
 
 	/** 2.11+: the lock monitor calls this when it finds the primary lock lost ("Lost NodeManager lock"). */

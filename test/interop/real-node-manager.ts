@@ -1,16 +1,23 @@
-// Shared by real-ranges.test.ts (artemis-server 2.9.0) and real-files.test.ts (2.40.0): ha-tui
-// nodes against the REAL org.apache.activemq.artemis.core.server.impl.FileLockNodeManager,
-// driven by RealNodeManagerDriver.java, on one directory. Both failover directions, P respected
-// both ways, failback both ways, and `status --json` naming the JVM pid with the right verdict.
+// Shared by real-ranges.test.ts (artemis-server 2.9.0), real-files.test.ts (2.40.0) and
+// real-matrix.test.ts (HornetQ 2.2.14 … Artemis 2.56.0, test/interop/versions.ts): ha-tui nodes
+// against the REAL FileLockNodeManager of that version (Artemis' or HornetQ's), driven by
+// RealNodeManagerDriver.java, on one directory. Both failover directions, P respected both ways,
+// failback both ways, `status --json` naming the JVM pid with the right verdict, and an ha-tui
+// backup joining a healthy pair of JVMs without disturbing it.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {describe, test, type TestContext} from 'node:test';
-import {driverCommand, driverEvent, realArtemis, startDriver, type DriverRole, type RealArtemis, type ServerVersion} from '../helpers/artemis.js';
+import {driverCommand, driverEvent, inodeOf, kernelLocksOn, realArtemis, startDriver, type DriverRole, type RealArtemis, type ServerVersion} from '../helpers/artemis.js';
 import {ProcessGroup, statusJson, type Spawned, type StatusReport} from '../helpers/spawned.js';
+import {label as versionLabel, type RealVersion} from './versions.js';
 
 export type Layout = 'files' | 'ranges';
+/** A version with its own full classpath (2.9.0, 2.40.0) or one of the matrix. */
+export type Target = ServerVersion | RealVersion;
+const targetName = (target: Target) => typeof target === 'string' ? `Artemis ${target}` : versionLabel(target);
+const targetKey = (target: Target) => typeof target === 'string' ? target : target.key;
 
 /** status --json with the fields of the two-layout contract (docs: CONTRACT.md). */
 export type Report = StatusReport & {
@@ -31,14 +38,14 @@ export type Case = {
 	haTui(role: 'live' | 'backup', name?: string, extra?: readonly string[]): Spawned;
 };
 
-export async function withCase(t: TestContext, version: ServerVersion, layout: Layout | undefined, body: (c: Case) => Promise<void>): Promise<void> {
+export async function withCase(t: TestContext, version: Target, layout: Layout | 'flock' | undefined, body: (c: Case) => Promise<void>): Promise<void> {
 	const artemis = await realArtemis();
 	if ('skip' in artemis) {
 		t.skip(artemis.skip);
 		return;
 	}
 
-	const dir = fs.mkdtempSync(path.join(os.tmpdir(), `ha-tui-real-${version}-`));
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), `ha-tui-real-${targetKey(version)}-`));
 	const group = new ProcessGroup();
 	const c: Case = {
 		artemis,
@@ -110,8 +117,8 @@ function assertLayoutFields(report: Report, layout: Layout): void {
  * The tests both layouts share. In both, Artemis' FileChannel locks are POSIX (shown with the
  * JVM's pid) and ha-tui's are OFD; the kernel makes them conflict.
  */
-export function nodeManagerInterop(version: ServerVersion, layout: Layout): void {
-	const label = `real FileLockNodeManager ${version} (${layout} layout)`;
+export function nodeManagerInterop(version: Target, layout: Layout): void {
+	const label = `real FileLockNodeManager of ${targetName(version)} (${layout} layout)`;
 	const run = (t: TestContext, body: (c: Case) => Promise<void>) => withCase(t, version, layout, body);
 
 	describe(`${label} ↔ ha-tui node --layout ${layout}`, () => {
@@ -295,4 +302,78 @@ export function nodeManagerInterop(version: ServerVersion, layout: Layout): void
 			assert.equal(back.report.state, 'L');
 		}));
 	});
+
+	describe(`${label}: an ha-tui backup (layout auto) joining a healthy pair of JVMs`, () => {
+		test('holds no lock while the JVMs hold theirs, never touches server.lock, queues behind the JVM backup, takes over when both JVMs die in order', async t => withCase(t, version, undefined, async c => joinHealthyPair(t, c, layout)));
+	});
+}
+
+/** The files each layout locks, in which the only held locks must be the JVMs' (POSIX) ones. */
+function lockedFiles(c: Case, layout: Layout): string[] {
+	return layout === 'files' ? [path.join(c.dir, 'serverlock.1'), path.join(c.dir, 'serverlock.2'), c.lockFile] : [c.lockFile];
+}
+
+async function joinHealthyPair(t: TestContext, c: Case, layout: Layout): Promise<void> {
+	const primary = c.jvm('primary');
+	await driverEvent(primary, 'live');
+	const jvmBackup = c.jvm('backup');
+	await driverEvent(jvmBackup, 'backup');
+	const inodes = lockedFiles(c, layout).map(file => {
+		const inode = inodeOf(file);
+		assert.ok(inode, `${path.basename(file)} exists`);
+		return {name: path.basename(file), inode};
+	});
+	const bytesBefore = fs.readFileSync(c.lockFile);
+	const statBefore = fs.statSync(c.lockFile);
+
+	const backup = c.haTui('backup'); // no --layout: ha-tui must see the layout itself
+	await backup.waitEvent('waiting-backup-lock', 15_000);
+
+	// Longer than one run of a 2.11+ primary's lock monitor (every 2 s), which would stop it on a
+	// touched server.lock. Held locks only: a blocked waiter ("->" in /proc/locks) holds nothing.
+	// A JVM's momentary state lock (byte 0 / server.lock) is one of theirs too.
+	let statusRuns = 0;
+	const checks = await holdsFor(2500, async () => {
+		for (const {name, inode} of inodes) {
+			for (const lock of kernelLocksOn(inode)) {
+				assert.equal(lock.kind, 'POSIX', `${name}: a lock that is not a JVM's: ${JSON.stringify(lock)}`);
+				assert.ok(lock.pid === primary.pid || lock.pid === jvmBackup.pid, `${name} held by someone other than the JVMs: ${JSON.stringify(lock)}`);
+			}
+		}
+
+		assert.equal(backup.hasEvent('backup'), false, 'ha-tui got the backup lock the JVM backup holds');
+		assert.equal(backup.hasEvent('live'), false, 'ha-tui went live beside a live primary: split brain');
+		assert.equal(primary.hasEvent('lost-lock'), false, 'the JVM primary lost its lock');
+		if (statusRuns++ % 10 === 0) {
+			// status is read-only too: it runs in the window.
+			const {code, report} = await statusWhen(c.dir, 'the pair', () => true);
+			assert.equal(code, 0, JSON.stringify(report));
+			assert.deepEqual(pids(report, 'live'), [primary.pid]);
+			assert.equal(report.layout, layout);
+		}
+	});
+	t.diagnostic(`${checks} looks at /proc/locks over 2.5 s`);
+	assert.deepEqual(fs.readFileSync(c.lockFile), bytesBefore, 'server.lock bytes unchanged');
+	const statAfter = fs.statSync(c.lockFile);
+	assert.equal(statAfter.mtimeMs, statBefore.mtimeMs, 'server.lock mtime unchanged');
+	assert.equal(statAfter.ino, statBefore.ino, 'server.lock not replaced');
+	assert.equal(primary.exit, undefined, 'the JVM primary still runs');
+
+	// The primary dies: the JVM backup takes over, ha-tui gets the backup lock and waits behind it.
+	primary.kill('SIGKILL');
+	await driverEvent(jvmBackup, 'live', 10_000);
+	await backup.waitEvent('waiting-live-lock', 10_000);
+	const queued = await statusWhen(c.dir, 'JVM backup live + ha-tui backup', r => pids(r, 'live').includes(jvmBackup.pid) && pids(r, 'backup').includes(backup.pid));
+	assert.equal(queued.code, 0, queued.raw.stdout);
+	assert.equal(queued.report.verdict, 'healthy');
+	assert.equal(backup.hasEvent('live'), false);
+	assert.equal(hexId(queued.report.nodeId), bytesBefore.subarray(3, 19).toString('hex'), 'one group: the node id never changed');
+
+	// Then the activated JVM backup dies: ha-tui takes over.
+	jvmBackup.kill('SIGKILL');
+	await backup.waitEvent('live', 10_000);
+	const last = await statusWhen(c.dir, 'ha-tui live', r => pids(r, 'live').length === 1 && pids(r, 'live')[0] === backup.pid);
+	assert.equal(last.report.state, 'L');
+	assert.equal(last.report.layout, layout);
+	assert.equal(last.code, 1);
 }
