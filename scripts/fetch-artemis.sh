@@ -146,4 +146,23 @@ if ! classpath_ok "$jdbc_out"; then
 	mv "$jdbc_out.tmp" "$jdbc_out"
 fi
 
+# --- matrix: more broker distributions (real-broker.test.ts, `npm run test:matrix`) ----------------
+# Only with --matrix (or HA_TUI_INTEROP_MATRIX=1): 49 MB (2.56.0) and 67 MB (2.21.0) to download.
+if [[ "${1:-}" == "--matrix" || "${HA_TUI_INTEROP_MATRIX:-}" == "1" ]]; then
+	for coordinate in org.apache.artemis:2.56.0 org.apache.activemq:2.21.0; do
+		group="${coordinate%%:*}" version="${coordinate#*:}"
+		home="$cache/apache-artemis-$version"
+		[[ -x "$home/bin/artemis" ]] && continue
+		echo "fetch-artemis: fetching the apache-artemis $version distribution ($group, Maven) and unpacking it"
+		unpack="$(mktemp -d "$cache/download.XXXXXX")"
+		mvn_try -f "$root/test/interop/maven/$dist_version/pom.xml" "$dependency_plugin:copy" \
+			-Dartifact="$group:apache-artemis:$version:tar.gz:bin" -DoutputDirectory="$unpack"
+		tar -xzf "$unpack/apache-artemis-$version-bin.tar.gz" -C "$unpack"
+		rm -rf "$home"
+		mv "$unpack/apache-artemis-$version" "$home"
+		rm -rf "$unpack"
+	done
+fi
+# --- end of matrix distributions ---------------------------------------------------------------------
+
 echo "fetch-artemis: ready in $cache"

@@ -186,6 +186,18 @@ export function driverSetup(artemis: RealArtemis, version: RealVersion, options:
 	return {jvmArgs, driverArgs, classpath: artemis.matrixClasspath[version.key]};
 }
 
+/**
+ * The unpacked apache-artemis distribution of that version: 2.40.0 always (realArtemis fetches it);
+ * the others of the matrix (brokerDistributions) fetched here the first time, by fetch-artemis.sh --matrix.
+ */
+export async function distributionHome(artemis: RealArtemis, version: string): Promise<string> {
+	const home = path.join(artemis.cache, `apache-artemis-${version}`);
+	if (fs.existsSync(path.join(home, 'bin', 'artemis'))) return home;
+	const fetched = await run('bash', [path.join(repoRoot(), 'scripts', 'fetch-artemis.sh'), '--matrix'], {timeoutMs: 15 * 60_000});
+	if (fetched.code !== 0 || !fs.existsSync(path.join(home, 'bin', 'artemis'))) throw new Error(`scripts/fetch-artemis.sh --matrix failed (exit ${fetched.code}):\n${fetched.stdout}\n${fetched.stderr}`);
+	return home;
+}
+
 /** pause | crash | stop, on the driver's stdin. */
 export function driverCommand(driver: Spawned, command: 'pause' | 'crash' | 'stop'): void {
 	driver.child.stdin?.write(`${command}\n`);
@@ -226,13 +238,17 @@ export class BrokerPair {
 		this.journal = path.join(this.data, 'journal');
 	}
 
-	static async create(artemis: RealArtemis, root: string): Promise<BrokerPair> {
+	/**
+	 * `home`: an unpacked apache-artemis distribution (default: the 2.40.0 one); `backupFlag`: how its
+	 * `create` says backup (`--slave` before 2.31).
+	 */
+	static async create(artemis: RealArtemis, root: string, home = artemis.distributionHome, backupFlag = '--backup'): Promise<BrokerPair> {
 		const [primary, backup] = await freePorts(2);
 		const pair = new BrokerPair(artemis, root, {primary, backup});
 		await Promise.all((['primary', 'backup'] as const).map(async role => {
 			const other = role === 'primary' ? 'backup' : 'primary';
-			const created = await run(path.join(artemis.distributionHome, 'bin', 'artemis'), [
-				'create', pair.instance(role), '--shared-store', ...(role === 'backup' ? ['--backup'] : []),
+			const created = await run(path.join(home, 'bin', 'artemis'), [
+				'create', pair.instance(role), '--shared-store', ...(role === 'backup' ? [backupFlag] : []),
 				'--data', pair.data, '--name', role, '--user', 'a', '--password', 'a', '--require-login',
 				'--no-autotune', '--silent', '--no-web', '--nio', '--host', 'localhost',
 				'--no-amqp-acceptor', '--no-mqtt-acceptor', '--no-stomp-acceptor', '--no-hornetq-acceptor',

@@ -57,3 +57,12 @@ export function selectedTiers(value = process.env.HA_TUI_MATRIX): readonly Tier[
 }
 
 export const label = (v: RealVersion) => `${v.product} ${v.version} ${v.aio ? 'AIO' : 'NIO'}`;
+
+/** Real broker pairs (apache-artemis bin distributions, `artemis create --shared-store`): real-broker.test.ts. */
+export type BrokerDistribution = {version: string; groupId: string; layout: Layout; backupFlag: '--backup' | '--slave'; tier: Tier};
+export const brokerDistributions: readonly BrokerDistribution[] = [
+	{version: '2.40.0', groupId: 'org.apache.activemq', layout: 'files', backupFlag: '--backup', tier: 'test'},
+	{version: '2.56.0', groupId: 'org.apache.artemis', layout: 'files', backupFlag: '--backup', tier: 'matrix'},
+	// 2.11–2.28 (no mtime touch on takeover); `create` still says --slave.
+	{version: '2.21.0', groupId: 'org.apache.activemq', layout: 'files', backupFlag: '--slave', tier: 'matrix'},
+];
