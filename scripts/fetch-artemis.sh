@@ -71,7 +71,7 @@ done
 # is fetched with its transitive dependencies excluded): ~0.2–5 MB a version instead of ~30 MB.
 matrix=(
 	"hornetq-2.2.14|org.hornetq:hornetq-core:2.2.14.Final"
-	"hornetq-2.3.25|org.hornetq:hornetq-server:2.3.25.Final org.hornetq:hornetq-commons:2.3.25.Final org.hornetq:hornetq-core-client:2.3.25.Final org.jboss.logging:jboss-logging:3.1.0.GA"
+	"hornetq-2.3.25|org.hornetq:hornetq-server:2.3.25.Final org.hornetq:hornetq-commons:2.3.25.Final org.hornetq:hornetq-core-client:2.3.25.Final org.jboss.logging:jboss-logging:3.1.0.GA org.hornetq:hornetq-journal:2.3.25.Final org.hornetq:hornetq-native:2.3.0.Final"
 	"hornetq-2.4.7|org.hornetq:hornetq-server:2.4.7.Final org.hornetq:hornetq-commons:2.4.7.Final org.hornetq:hornetq-core-client:2.4.7.Final org.jboss.logging:jboss-logging:3.1.0.GA org.hornetq:hornetq-journal:2.4.7.Final org.hornetq:hornetq-native:2.4.7.Final"
 	"artemis-2.0.0|org.apache.activemq:artemis-server:2.0.0 org.apache.activemq:artemis-commons:2.0.0 org.apache.activemq:artemis-core-client:2.0.0 org.jboss.logging:jboss-logging:3.3.0.Final org.apache.activemq:artemis-journal:2.0.0 org.apache.activemq:artemis-native:2.0.0"
 	"artemis-2.10.0|org.apache.activemq:artemis-server:2.10.0 org.apache.activemq:artemis-commons:2.10.0 org.apache.activemq:artemis-core-client:2.10.0 org.jboss.logging:jboss-logging:3.4.0.Final"
@@ -81,8 +81,11 @@ matrix=(
 	"artemis-2.44.0|org.apache.activemq:artemis-server:2.44.0 org.apache.activemq:artemis-commons:2.44.0 org.apache.activemq:artemis-core-client:2.44.0 org.slf4j:slf4j-api:2.0.17"
 	"artemis-2.56.0|org.apache.artemis:artemis-server:2.56.0 org.apache.artemis:artemis-commons:2.56.0 org.apache.artemis:artemis-core-client:2.56.0 org.slf4j:slf4j-api:2.0.18 org.apache.artemis:artemis-journal:2.56.0"
 )
-# The JNI library of the AIO keys: key | jar artifact | path inside it.
+# The JNI library of the AIO keys: key | jar artifact | path inside it. (2.3.25 declares no
+# hornetq-native; the 2.3 line's one jar, 2.3.0.Final, has the native version its journal expects.
+# HornetQ 2.2's library came only in its distribution zip: no AIO run for 2.2.14.)
 natives=(
+	"hornetq-2.3.25|hornetq-native|lib/linux-x86_64/libHornetQAIO64.so"
 	"hornetq-2.4.7|hornetq-native|lib/linux-x86_64/libHornetQAIO64.so"
 	"artemis-2.0.0|artemis-native|lib/linux-x86_64/libartemis-native-64.so"
 )

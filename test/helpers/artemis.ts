@@ -61,7 +61,8 @@ async function load(): Promise<RealArtemis | {skip: string}> {
 	const ready = () => (['2.9.0', '2.40.0'] as const).every(version => fs.existsSync(classpathFile(version))) && fs.existsSync(path.join(distributionHome, 'bin', 'artemis'))
 		&& realVersions.every(v => fs.existsSync(matrixFile(v.key)) && (!v.aio || fs.existsSync(nativeDir(cache, v.key))));
 	if (!ready()) {
-		// First run on this machine: Maven downloads ~60 MB (artemis-server ×2 with dependencies, the distribution).
+		// First run on this machine: Maven downloads ~100 MB (artemis-server ×2 with dependencies, the 2.40.0
+		// distribution, ~30 MB of minimal classpaths for the version matrix).
 		const fetched = await run('bash', [path.join(repoRoot(), 'scripts', 'fetch-artemis.sh')], {timeoutMs: 15 * 60_000});
 		if (fetched.code !== 0 || !ready()) throw new Error(`scripts/fetch-artemis.sh failed (exit ${fetched.code}):\n${fetched.stdout}\n${fetched.stderr}`);
 	}

@@ -37,6 +37,7 @@ const artemis = (version: string, layout: Layout, aio: boolean, tier: Tier): Rea
 export const realVersions: readonly RealVersion[] = [
 	hornetq('2.2.14', 'hornetq-core', 'ranges', false, 'matrix'),
 	hornetq('2.3.25', 'hornetq-server', 'ranges', false, 'matrix'),
+	hornetq('2.3.25', 'hornetq-server', 'flock', true, 'matrix'),
 	hornetq('2.4.7', 'hornetq-server', 'ranges', false, 'test'),
 	hornetq('2.4.7', 'hornetq-server', 'flock', true, 'test'),
 	artemis('2.0.0', 'ranges', false, 'matrix'),
