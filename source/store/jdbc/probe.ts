@@ -116,15 +116,43 @@ async function tableFormat(client: pg.Client, target: JdbcTarget): Promise<'bigi
 	return format.format;
 }
 
+/** BEGIN … READ ONLY, the clock, the rows, COMMIT: one round trip (the simple query protocol). */
+async function pulseRows(client: pg.Client, statements: ReturnType<typeof sql>): Promise<{dbNow: number; before: number; after: number; rows: Array<Record<string, unknown>>}> {
+	const before = Date.now();
+	const results = await client.query(`BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY; ${statements.now}; ${statements.rows}; COMMIT`) as unknown as pg.QueryResult[];
+	const after = Date.now();
+	return {dbNow: Number((results[1]?.rows[0] as {now_ms?: string} | undefined)?.now_ms), before, after, rows: (results[2]?.rows ?? []) as Array<Record<string, unknown>>};
+}
+
 export async function probeWith(client: pg.Client, target: JdbcTarget, options: ProbeOptions = {}): Promise<JdbcProbe> {
 	const statements = sql(target.table);
+	if (options.checkedFormat) {
+		// A watcher's pulse: the table's shape was checked at its first look.
+		let read: Awaited<ReturnType<typeof pulseRows>>;
+		try {
+			read = await pulseRows(client, statements);
+		} catch (error) {
+			await client.query('ROLLBACK').catch(() => {});
+			throw error;
+		}
+
+		return decodeRows(target, options.checkedFormat, read.dbNow, read.before, read.after, read.rows);
+	}
+
 	return readOnly(client, async () => {
 		const before = Date.now();
 		const clock = await client.query<{now_ms: string}>(statements.now);
 		const after = Date.now();
 		const dbNow = Number(clock.rows[0]?.now_ms);
-		const format = options.checkedFormat ?? await tableFormat(client, target);
+		const format = await tableFormat(client, target);
 		const result = await client.query<Record<string, unknown>>(statements.rows);
+		return decodeRows(target, format, dbNow, before, after, result.rows);
+	});
+}
+
+function decodeRows(target: JdbcTarget, format: 'bigint' | 'timestamp', dbNow: number, before: number, after: number, rows: Array<Record<string, unknown>>): JdbcProbe {
+	const result = {rows};
+	{
 		const byId = new Map<number, Record<string, unknown>>();
 		for (const row of result.rows) {
 			const id = Number(row.id);
@@ -162,7 +190,7 @@ export async function probeWith(client: pg.Client, target: JdbcTarget, options: 
 			locks: {live: lease(1, byId.get(ROW.live), format, dbNow), backup: lease(2, byId.get(ROW.backup), format, dbNow)},
 			rows: result.rows.map(row => Object.fromEntries(Object.entries(row).map(([key, value]) => [key, typeof value === 'number' ? value : textOf(value)]))),
 		};
-	});
+	}
 }
 
 /** Connect, probe, disconnect: `status` and `doctor`. */
