@@ -44,6 +44,13 @@ for (const layout of process.argv.includes('--only-tui') ? [] : ['files', 'range
 	}
 }
 
+// The JDBC store (issue 17): real PostgreSQL and the real JdbcNodeManager; --no-jdbc skips it.
+if (!process.argv.includes('--no-jdbc') && !process.argv.includes('--only-tui')) {
+	process.stderr.write('bench (jdbc): PostgreSQL, takeover ha-tui vs the real JdbcNodeManager, status, watch…\n');
+	const {measureJdbc} = await import('./jdbc.js');
+	rows.push(...await measureJdbc({runs: argument('jdbc-runs', 4)}));
+}
+
 if (!process.argv.includes('--no-tui')) {
 	process.stderr.write('bench: the TUI on a pseudo-terminal…\n');
 	rows.push(...await measureTui({trials: argument('tui-trials', 20), idleSeconds: argument('idle-seconds', 30), restTrials: argument('rest-trials', 3)}));

@@ -98,7 +98,7 @@ describe('JDBC store, read-only commands on a real PostgreSQL', () => {
 		await db.sql(`UPDATE ${table} SET holder_id = 'waiting-backup', holder_expiration_time = ${nowMs} + 19000 WHERE id = 2`);
 		const status = await cli(['status', db.url, '--table', table]);
 		assert.equal(status.code, 2);
-		assert.match(status.stdout, /^CRITICAL: LEASE EXPIRED — the primary's lease expired 5\.\d s ago .*a backup should take over within ≤ 2\.0 s/);
+		assert.match(status.stdout, /^CRITICAL: LEASE EXPIRED — the primary's lease expired 5\.\d s ago .*takeover due in ≤ 2\.0 s/);
 		assert.match(status.stdout, /holder dead-primary, lease expired 5\.\d s ago/);
 		const doctor = await cli(['doctor', db.url, '--table', table, '--json']);
 		const findings = (JSON.parse(doctor.stdout) as {findings: Array<{id: string}>}).findings.map(finding => finding.id);

@@ -135,7 +135,8 @@ export function identifyHolder(holderId: string | null, connections: readonly Db
 export function connectedBrokers(connections: readonly DbConnection[]): string[] {
 	const seen = new Map<number, string>();
 	for (const connection of connections) {
-		if (connection.pid === undefined || connection.haTui || seen.has(connection.pid)) continue;
+		// ha-tui nodes are named on their rows; ha-tui's read-only looks (watch, status) hold nothing.
+		if (connection.pid === undefined || connection.haTui || connection.applicationName.startsWith('ha-tui') || seen.has(connection.pid)) continue;
 		const label = connection.broker ? `${brokerLabel(connection.broker)} pid ${connection.pid}` : `pid ${connection.pid} (${(connection.command ?? '?').slice(0, 60)})`;
 		seen.set(connection.pid, label);
 	}

@@ -40,9 +40,9 @@ export function assessJdbc(probe: JdbcProbe): JdbcAssessment {
 	if (probe.state === STATE_L && !live.held && live.holderId !== null && live.leftMs !== null) {
 		const ago = seconds(live.leftMs);
 		const then = backup.held
-			? `a backup should take over within ≤ ${seconds(ARTEMIS_RETRY_MS)} (Artemis retries every 2 s)`
-			: 'and no backup holds the backup lease to take over';
-		return {verdict: 'lease-expired', exitCode: 2, summary: `the primary's lease expired ${ago} ago (its holder is still in the row): ${then}`};
+			? `: takeover due in ≤ ${seconds(ARTEMIS_RETRY_MS)} (a waiting Artemis backup retries every 2 s)`
+			: ', and no backup holds the backup lease to take over';
+		return {verdict: 'lease-expired', exitCode: 2, summary: `the primary's lease expired ${ago} ago (its holder is still in the row)${then}`};
 	}
 
 	const base = assess({state: probe.state, locks: {live: {locked: live.held === true}, backup: {locked: backup.held === true}}});

@@ -45,7 +45,7 @@ const rowName = {live: 'primary', backup: 'backup'} as const;
 /** A renew later than this past the usual cadence is reported. */
 const LATE_MS = 1000;
 
-const emptyStats = (holderId: string | null): RenewStats => ({holderId, count: 0, lastIntervalMs: null, maxIntervalMs: null, avgIntervalMs: null, minMarginMs: null, leaseMs: null});
+const emptyStats = (holderId: string | null, leftMs: number | null = null): RenewStats => ({holderId, count: 0, lastIntervalMs: null, maxIntervalMs: null, avgIntervalMs: null, minMarginMs: null, leaseMs: holderId === null || leftMs === null || leftMs < 0 ? null : leftMs});
 
 export class JdbcWatcher extends EventEmitter<{update: [JdbcUpdate]}> {
 	private client: pg.Client | undefined;
@@ -174,7 +174,7 @@ export class JdbcWatcher extends EventEmitter<{update: [JdbcUpdate]}> {
 			for (const segment of ['live', 'backup'] as const) changes.push(...this.leaseChanges(segment, before.locks[segment], probe.locks[segment], probe));
 			if (previous.assessment.verdict !== assessment.verdict) changes.push({kind: 'verdict', message: `${jdbcVerdictLabel[assessment.verdict]} — ${assessment.summary}`});
 		} else {
-			for (const segment of ['live', 'backup'] as const) this.stats[segment] = emptyStats(probe.locks[segment].holderId);
+			for (const segment of ['live', 'backup'] as const) this.stats[segment] = emptyStats(probe.locks[segment].holderId, probe.locks[segment].leftMs);
 		}
 
 		return {takenAt: Date.now(), probe, assessment, connections: this.connections, changes, renew: this.renewCopy()};
@@ -184,19 +184,29 @@ export class JdbcWatcher extends EventEmitter<{update: [JdbcUpdate]}> {
 		const name = rowName[segment];
 		const changes: JdbcChange[] = [];
 		if (before.holderId !== now.holderId) {
-			this.stats[segment] = emptyStats(now.holderId);
+			this.stats[segment] = emptyStats(now.holderId, now.leftMs);
 			this.intervalSum[segment] = 0;
 			if (now.holderId === null) changes.push({kind: 'lease-released', segment, message: `${name} lease released by ${shortHolder(before.holderId ?? '?')}`});
-			else changes.push({kind: 'lease-taken', segment, message: `${name} lease taken: ${this.leaseLine(now)}${before.holderId ? ` (was ${shortHolder(before.holderId)}, ${before.held ? 'still held' : 'expired'})` : ''}`});
+			else {
+				// The previous holder's lease: run out (a takeover) or released between two looks.
+				const previous = before.holderId === null
+					? ''
+					: before.expiresAt !== null && before.expiresAt < probe.dbNow
+						? ` (was ${shortHolder(before.holderId)}, whose lease ran out ${seconds(probe.dbNow - before.expiresAt)} before this look)`
+						: ` (was ${shortHolder(before.holderId)}, released)`;
+				changes.push({kind: 'lease-taken', segment, message: `${name} lease taken: ${this.leaseLine(now)}${previous}`});
+			}
 			return changes;
 		}
 
 		if (now.holderId === null) return changes;
+		// The lease length as seen: the most lease ever left on this holder's row (≈ jdbc-lock-expiration).
+		if (now.leftMs !== null) this.stats[segment].leaseMs = Math.max(this.stats[segment].leaseMs ?? 0, now.leftMs);
 		if (before.expiresAt !== null && now.expiresAt !== null && now.expiresAt > before.expiresAt) {
 			// A renew: expiry = DB now + lease. The interval between two is the renew cadence.
 			const stats = this.stats[segment];
 			const interval = now.expiresAt - before.expiresAt;
-			const leaseMs = now.leftMs === null ? stats.leaseMs : Math.max(stats.leaseMs ?? 0, now.leftMs);
+			const leaseMs = stats.leaseMs;
 			const margin = leaseMs === null ? null : before.expiresAt - (now.expiresAt - leaseMs);
 			stats.count++;
 			// The first interval may span a renew we did not see since we started: count from the second.
@@ -211,11 +221,12 @@ export class JdbcWatcher extends EventEmitter<{update: [JdbcUpdate]}> {
 				}
 			}
 
-			stats.leaseMs = leaseMs;
 		}
 
 		if (before.held && now.held === false && now.leftMs !== null) {
-			changes.push({kind: 'lease-expired', segment, message: `${name} lease expired (holder ${shortHolder(now.holderId)}, no renew for ${seconds((this.stats[segment].leaseMs ?? 0) - now.leftMs)}): ${segment === 'live' && probe.state === 0x4c ? 'takeover due' : 'free for the next node'}`});
+			const lease = this.stats[segment].leaseMs;
+			const silence = lease === null ? '' : `, last renewed ≥ ${seconds(lease - now.leftMs)} ago`;
+			changes.push({kind: 'lease-expired', segment, message: `${name} lease expired (holder ${shortHolder(now.holderId)}${silence}): ${segment === 'live' && probe.state === 0x4c ? 'takeover due' : 'free for the next node'}`});
 		}
 
 		return changes;
