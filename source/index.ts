@@ -5,3 +5,4 @@ export * from './node-manager/index.js';
 export * from './watch/index.js';
 export {brokerOf, brokerLabel, type BrokerInfo} from './broker/index.js';
 export {runDoctor, worstFinding, exitCodeOf, gatherContext, DoctorObserver, type Finding} from './doctor/index.js';
+export * from './store/index.js';

@@ -79,11 +79,9 @@ export function holderLine(probe: Probe, segment: Segment): string {
 	return lock.holders.map(holder => describeHolder(holder)).join('; ');
 }
 
-/** "serverlock.1" in the files layout, "byte 1" in the ranges layout. */
+/** "serverlock.1" in the files layout, "byte 1" in the ranges layout: the layout's description says (layout.ts whereLabel). */
 function whereLabel(probe: Probe, segment: Segment): string {
-	if (probe.layout === 'ranges') return `byte ${segment === 'state' ? 0 : segment === 'live' ? 1 : 2}`;
-	const name = probe.locks[segment].file.split('/').at(-1) ?? '';
-	return probe.layout === 'mixed' ? `byte ${segment === 'state' ? 0 : segment === 'live' ? 1 : 2} + ${name}` : name;
+	return probe.locks[segment].where;
 }
 
 export function statusText(probe: Probe, assessment: Assessment, target?: ResolvedTarget): string[] {

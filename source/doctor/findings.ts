@@ -6,6 +6,7 @@ import {brokerLabel} from '../broker/index.js';
 import type {BrokerInfo} from '../broker/config.js';
 import {STATE, describeStateByte} from '../lock-file/format.js';
 import {assess} from '../lock-file/verdict.js';
+import {LAYOUTS} from '../lock-file/layout.js';
 import {LOCK_MONITOR_PERIOD_MS, analyseMount} from './mountinfo.js';
 import type {DoctorContext, DoctorHolder, DoctorProbe, Finding, FileOwnership, Level, ProcessFacts} from './types.js';
 
@@ -76,7 +77,9 @@ export function mixedLayout(probe: DoctorProbe, context: DoctorContext): Finding
 		title: 'two lock layouts in one directory: the nodes cannot see each other\'s locks',
 		evidence: [
 			`files: ${present.join(', ') || 'server.lock'}`,
-			`byte locks on server.lock (HornetQ / Artemis ≤ 2.9) and whole-file locks on serverlock.1/2 (Artemis ≥ 2.10) are both held`,
+			probe.generation?.startsWith('mixed: ') && !probe.generation.includes('AND serverlock files')
+				? probe.generation
+				: `byte locks on server.lock (HornetQ / Artemis ≤ 2.9) and whole-file locks on serverlock.1/2 (Artemis ≥ 2.10) are both held`,
 			`primary lock holders: ${names(probe, 'live', context)}`,
 			`backup lock holders: ${names(probe, 'backup', context)}`,
 		],
@@ -339,8 +342,10 @@ export function permissions(probe: DoctorProbe, context: DoctorContext): Finding
 			else if (facts.broker && credentials.uid !== 0 && file.uid !== credentials.uid) evidence.push(`${file.name} is owned by uid ${file.uid}, not by the broker user of ${who}`);
 		}
 
-		const missing = (probe.files ?? []).filter(file => !file.exists && file.name !== 'serverlock.0');
-		if (missing.length > 0 && context.directory && !canWrite(context.directory, credentials) && probe.layout !== 'ranges') {
+		// The files a node of this layout creates at start (layout.ts): missing ones need a writable directory.
+		const created = probe.layout === 'files' || probe.layout === 'flock' ? LAYOUTS[probe.layout].files : probe.layout === 'mixed' ? LAYOUTS.files.files : [];
+		const missing = (probe.files ?? []).filter(file => !file.exists && created.includes(file.name));
+		if (missing.length > 0 && context.directory && !canWrite(context.directory, credentials)) {
 			evidence.push(`${who} cannot create ${missing.map(file => file.name).join(', ')} in ${context.directory.path} (owner ${context.directory.uid}:${context.directory.gid}, mode ${octal(context.directory.mode)})`);
 		}
 	}

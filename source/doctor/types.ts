@@ -62,7 +62,7 @@ export type DoctorProbe = {
 	readonly stateName: string;
 	readonly nodeId: string | undefined;
 	readonly mtimeMs?: number;
-	readonly layout?: 'files' | 'ranges' | 'mixed';
+	readonly layout?: 'files' | 'ranges' | 'flock' | 'mixed';
 	readonly generation?: string;
 	readonly files?: ReadonlyArray<{readonly name: string; readonly path: string; readonly exists: boolean}>;
 	readonly locks: Readonly<Record<Segment, {readonly locked: boolean; readonly file?: string; readonly holders: readonly DoctorHolder[]}>>;

@@ -1,7 +1,7 @@
 // Every group probed once, with one holder scan shared by all (status over many groups).
 import fs from 'node:fs';
 import path from 'node:path';
-import {LockFileInputError, SERVERLOCK_FILES, assess, probeLockFile, type Assessment, type Probe} from '../lock-file/index.js';
+import {LAYOUT_FILES, LockFileInputError, SERVER_LOCK, assess, probeLockFile, type Assessment, type Probe} from '../lock-file/index.js';
 import type {FileIdentity} from '../lock-file/proc-locks.js';
 import type {Group} from './groups.js';
 import {SharedOwnerScan} from './shared-owners.js';
@@ -18,7 +18,8 @@ export type GroupProbe = {
 function identitiesOf(group: Group): FileIdentity[] {
 	const directory = path.dirname(group.lockPath);
 	const identities: FileIdentity[] = [];
-	for (const file of [group.lockPath, ...SERVERLOCK_FILES.map(name => path.join(directory, name))]) {
+	// Every layout's lock files (layout.ts), beside the group's server.lock.
+	for (const file of [group.lockPath, ...LAYOUT_FILES.filter(name => name !== SERVER_LOCK).map(name => path.join(directory, name))]) {
 		try {
 			const stat = fs.statSync(file);
 			if (stat.isFile()) identities.push({device: stat.dev, inode: stat.ino});

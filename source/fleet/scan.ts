@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {pathToFileURL} from 'node:url';
 import {artemisBroker} from '../broker/index.js';
-import {SERVER_LOCK} from '../lock-file/index.js';
+import {LAYOUTS, SERVER_LOCK} from '../lock-file/index.js';
 import {errorLine} from '../text/error-line.js';
 import type {FoundBy, Group} from './groups.js';
 
@@ -154,8 +154,8 @@ export async function scanForGroups(rootArgument: string, options: ScanOptions =
 			}
 
 			if (names.has(SERVER_LOCK)) add(dir, 'server.lock');
-			else if (names.has('serverlock.1') || names.has('serverlock.2')) add(dir, 'serverlock files');
-			else if (names.has('server.1.lock') || names.has('server.2.lock')) add(dir, 'flock files');
+			else if (LAYOUTS.files.files.some(name => names.has(name))) add(dir, 'serverlock files');
+			else if (LAYOUTS.flock.files.some(name => names.has(name))) add(dir, 'flock files');
 			if (names.has('broker.xml')) brokerXmls.push(path.join(dir, 'broker.xml'));
 			if (incomplete) break;
 			if (level < depth) for (const sub of subdirectories.sort()) if (!isPseudo(sub)) queue.push({dir: sub, level: level + 1});

@@ -14,8 +14,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import process from 'node:process';
 import {LockFileInputError} from './lock-file.js';
+import {LAYOUT_FILES} from './layout.js';
 
-const LOCK_NAMES = ['server.lock', 'serverlock.0', 'serverlock.1', 'serverlock.2'] as const;
+/** Every lock file any layout names (layout.ts). */
+const LOCK_NAMES = LAYOUT_FILES;
 
 /** The directory a node checked, held open so its identity can be compared after the opens. */
 export type PinnedDirectory = {

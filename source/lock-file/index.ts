@@ -25,3 +25,5 @@ export * from './lock-file.js';
 export * from './group-directory.js';
 export * from './probe.js';
 export * from './verdict.js';
+export {tryFlock, unflock} from './flock.js';
+export * from './primitives.js';

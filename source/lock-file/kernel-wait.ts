@@ -1,8 +1,9 @@
-// Waiting for a lock without polling: a blocking F_OFD_SETLKW on a libuv pool thread wakes
-// ~0.2 ms after the holder lets go and costs nothing while it sleeps.
+// Waiting for a lock without polling: a blocking F_OFD_SETLKW (or flock LOCK_EX) on a libuv
+// pool thread wakes ~0.2 ms after the holder lets go and costs nothing while it sleeps.
 // A blocked fcntl cannot be abandoned, so cancelling interrupts it: a no-op handler,
 // installed without SA_RESTART, turns a signal sent to that one thread into EINTR.
 // The thread is found through /proc/self/task/*/syscall (syscall number, fd, command).
+// Both primitives (fcntl, flock) go through the same machinery: a Blocking says which call.
 // A descriptor with a wait in flight is never closed under the pool thread: closeDescriptor
 // cancels the wait and closes it once the call has returned, so a lock granted as the cancel
 // lands can never be released through an fd number that already names another file.
@@ -12,6 +13,7 @@ import {setTimeout as sleep} from 'node:timers/promises';
 import koffi from 'koffi';
 import {LockError} from './errors.js';
 import {bindingForWait, encodeRequest, tryLock, unlock, type LockRange, type LockType} from './fcntl.js';
+import {flockForWait, tryFlock, unflock} from './flock.js';
 
 type Interrupter = {
 	signal: number;
@@ -32,8 +34,7 @@ function canSeeThreadSyscalls(): boolean {
 function setUpInterrupter(): Interrupter | undefined {
 	if (interrupter !== undefined) return interrupter ?? undefined;
 	interrupter = null;
-	const {platform} = bindingForWait();
-	if (process.platform !== 'linux' || platform.fcntlSyscall === undefined || !canSeeThreadSyscalls()) return undefined;
+	if (process.platform !== 'linux' || !canSeeThreadSyscalls()) return undefined;
 	try {
 		const libc = koffi.load('libc.so.6');
 		const dlsym = libc.func('void *dlsym(void *handle, const char *name)');
@@ -73,7 +74,44 @@ export function kernelWaitBudget(): number {
 	return Math.max(1, poolSize - 2);
 }
 
+/** One blocking lock call: how to issue it, find it in /proc, retry it without blocking, undo it. */
+type Blocking = {
+	/** The syscall and its second argument as /proc/self/task/TID/syscall shows them. */
+	readonly syscall: number | undefined;
+	readonly command: number;
+	call(callback: (error: unknown, result: number) => void): void;
+	/** The same request without blocking: true = granted. */
+	tryAgain(): boolean;
+	/** Give back a lock granted just as the wait was cancelled. */
+	release(): void;
+};
+
+function fcntlBlocking(fd: number, range: LockRange, type: LockType): Blocking {
+	const binding = bindingForWait();
+	const request = encodeRequest(Buffer.alloc(binding.platform.layout.size), type, range);
+	return {
+		syscall: binding.platform.fcntlSyscall,
+		command: binding.platform.setlkw,
+		call: callback => binding.fcntlAsync(fd, binding.platform.setlkw, request, callback),
+		tryAgain: () => tryLock(fd, range, type),
+		release: () => unlock(fd, range),
+	};
+}
+
+function flockBlocking(fd: number): Blocking {
+	const binding = flockForWait();
+	return {
+		syscall: binding.syscall,
+		command: binding.command,
+		call: callback => binding.call(fd, callback),
+		tryAgain: () => tryFlock(fd),
+		release: () => unflock(fd),
+	};
+}
+
 type InFlight = {
+	/** The call, to find its thread (kernel waits). */
+	blocking: Blocking;
 	/** Interrupt the call and reject the wait with this error. */
 	cancel: (reason: Error) => void;
 	/** Close the descriptor once the call has returned (closeDescriptor was called). */
@@ -89,10 +127,9 @@ type InFlight = {
 const inFlight = new Map<number, InFlight>();
 let exitHookInstalled = false;
 
-/** Sends the no-restart signal to every thread blocked in fcntl on this fd; returns how many. */
-function knock(fd: number, interrupt: Interrupter): number {
-	const {platform} = bindingForWait();
-	const tids = findBlockedThreads(fd, platform.setlkw, platform.fcntlSyscall!);
+/** Sends the no-restart signal to every thread blocked in the call on this fd; returns how many. */
+function knock(fd: number, interrupt: Interrupter, blocking: Blocking): number {
+	const tids = findBlockedThreads(fd, blocking.command, blocking.syscall!);
 	for (const tid of tids) interrupt.tgkill(process.pid, tid, interrupt.signal);
 	return tids.length;
 }
@@ -115,7 +152,7 @@ function interruptAll(): void {
 	const deadline = Date.now() + 1000;
 	for (;;) {
 		let blocked = 0;
-		for (const [fd, record] of inFlight) if (record.kernel) blocked += knock(fd, interrupt);
+		for (const [fd, record] of inFlight) if (record.kernel) blocked += knock(fd, interrupt, record.blocking);
 		if (blocked === 0 || Date.now() > deadline) return;
 		const until = Date.now() + 1;
 		while (Date.now() < until) {} // eslint-disable-line no-empty
@@ -128,8 +165,9 @@ function installExitHook(): void {
 	process.on('exit', interruptAll);
 }
 
-export function canWaitInKernel(): boolean {
-	return setUpInterrupter() !== undefined;
+export function canWaitInKernel(primitive: 'fcntl' | 'flock' = 'fcntl'): boolean {
+	const syscall = primitive === 'fcntl' ? bindingForWait().platform.fcntlSyscall : flockForWait().syscall;
+	return syscall !== undefined && setUpInterrupter() !== undefined;
 }
 
 /** How many kernel waits are parked on pool threads right now. */
@@ -166,10 +204,8 @@ function findBlockedThreads(fd: number, command: number, syscall: number): numbe
 /** Knocking every 2 ms for this long without the call returning means nobody can interrupt it. */
 const KICK_DEADLINE_MS = 2000;
 
-function blockingWait(fd: number, range: LockRange, type: LockType, signal: AbortSignal | undefined): Promise<void> {
-	const binding = bindingForWait();
+function blockingWait(fd: number, blocking: Blocking, signal: AbortSignal | undefined): Promise<void> {
 	const interrupt = setUpInterrupter()!;
-	const request = encodeRequest(Buffer.alloc(binding.platform.layout.size), type, range);
 	installExitHook();
 	return new Promise<void>((resolve, reject) => {
 		let cancelled: Error | undefined;
@@ -180,7 +216,7 @@ function blockingWait(fd: number, range: LockRange, type: LockType, signal: Abor
 		const kick = () => {
 			// The signal may land before the thread enters fcntl; keep knocking until it returns.
 			if (!inFlight.has(fd)) return;
-			knock(fd, interrupt);
+			knock(fd, interrupt, blocking);
 			if (Date.now() - kickStarted > KICK_DEADLINE_MS && !rejected) {
 				// The thread never showed up in fcntl (or keeps re-entering it): stop waiting for
 				// it. Its call still owns the descriptor, so it is closed when the call returns.
@@ -193,6 +229,7 @@ function blockingWait(fd: number, range: LockRange, type: LockType, signal: Abor
 		};
 
 		const record: InFlight = {
+			blocking,
 			closeAfter: false,
 			kernel: true,
 			cancel(reason) {
@@ -223,7 +260,7 @@ function blockingWait(fd: number, range: LockRange, type: LockType, signal: Abor
 		};
 
 		const issue = () => {
-			binding.fcntlAsync(fd, binding.platform.setlkw, request, (error, result) => {
+			blocking.call((error, result) => {
 				if (error) {
 					settle(error instanceof Error ? error : new LockError(String(error)));
 					return;
@@ -234,7 +271,7 @@ function blockingWait(fd: number, range: LockRange, type: LockType, signal: Abor
 						// Granted just as we cancelled: give it back, the caller no longer wants it.
 						// The fd is still ours (closing waits for this callback), so this is safe.
 						try {
-							unlock(fd, range);
+							blocking.release();
 						} catch {}
 					}
 
@@ -251,7 +288,7 @@ function blockingWait(fd: number, range: LockRange, type: LockType, signal: Abor
 				// ENOLCK…) that waiting again would only repeat. errno belongs to the pool thread;
 				// asking the same question without blocking tells the two apart.
 				try {
-					if (tryLock(fd, range, type)) {
+					if (blocking.tryAgain()) {
 						settle(undefined);
 						return;
 					}
@@ -270,12 +307,12 @@ function blockingWait(fd: number, range: LockRange, type: LockType, signal: Abor
 	});
 }
 
-async function pollingWait(fd: number, range: LockRange, type: LockType, signal: AbortSignal | undefined): Promise<void> {
+async function pollingWait(fd: number, blocking: Blocking, signal: AbortSignal | undefined): Promise<void> {
 	// Where the kernel wait is not available (not Linux, no /proc thread view, or every spare
 	// pool thread parked): poll, quickly at first then settling at 50 ms (~0.5 % of a core).
 	// Registered like a kernel wait, so closeDescriptor never closes the fd between two looks.
 	const stop = new AbortController();
-	const record: InFlight = {closeAfter: false, kernel: false, cancel: reason => stop.abort(reason)};
+	const record: InFlight = {blocking, closeAfter: false, kernel: false, cancel: reason => stop.abort(reason)};
 	const onAbort = () => stop.abort(abortError(signal));
 	signal?.addEventListener('abort', onAbort, {once: true});
 	inFlight.set(fd, record);
@@ -288,7 +325,7 @@ async function pollingWait(fd: number, range: LockRange, type: LockType, signal:
 				throw stop.signal.reason as Error;
 			}
 
-			if (tryLock(fd, range, type)) return;
+			if (blocking.tryAgain()) return;
 			delay = Math.min(50, delay * 2);
 		}
 	} finally {
@@ -309,13 +346,23 @@ export type WaitMode = 'kernel' | 'polling';
  * fires first, in which case no lock is left behind.
  */
 export async function waitForLock(fd: number, range: LockRange, options: {type?: LockType; signal?: AbortSignal; onMode?: (mode: WaitMode) => void} = {}): Promise<void> {
-	const {type = 'write', signal} = options;
+	const {type = 'write'} = options;
+	await waitWith(fd, fcntlBlocking(fd, range, type), 'fcntl', options);
+}
+
+/** As waitForLock, for an exclusive flock on the whole file (HornetQ's AIO layout). */
+export async function waitForFlock(fd: number, options: {signal?: AbortSignal; onMode?: (mode: WaitMode) => void} = {}): Promise<void> {
+	await waitWith(fd, flockBlocking(fd), 'flock', options);
+}
+
+async function waitWith(fd: number, blocking: Blocking, primitive: 'fcntl' | 'flock', options: {signal?: AbortSignal; onMode?: (mode: WaitMode) => void}): Promise<void> {
+	const {signal} = options;
 	if (signal?.aborted) throw abortError(signal);
-	if (tryLock(fd, range, type)) return;
+	if (blocking.tryAgain()) return;
 	if (inFlight.has(fd)) throw new LockError('a lock wait is already in flight on this descriptor');
-	const kernel = canWaitInKernel() && kernelWaitsInFlight() < kernelWaitBudget();
+	const kernel = canWaitInKernel(primitive) && kernelWaitsInFlight() < kernelWaitBudget();
 	options.onMode?.(kernel ? 'kernel' : 'polling');
-	await (kernel ? blockingWait(fd, range, type, signal) : pollingWait(fd, range, type, signal));
+	await (kernel ? blockingWait(fd, blocking, signal) : pollingWait(fd, blocking, signal));
 }
 
 export async function waitForByteLock(fd: number, offset: number, options: Parameters<typeof waitForLock>[2] = {}): Promise<void> {

@@ -5,9 +5,11 @@ import path from 'node:path';
 import process from 'node:process';
 import {randomBytes} from 'node:crypto';
 import {describeFsError} from './errors.js';
-import {FILE_SIZE, NODE_ID_LENGTH, NODE_ID_OFFSET, STATE, STATE_OFFSET, encodeNewLockFile, newNodeId} from './format.js';
+import {FILE_SIZE, NODE_ID_LENGTH, NODE_ID_OFFSET, STATE, STATE_OFFSET, encodeNewLockFile, isKnownState, newNodeId} from './format.js';
+import {SERVER_LOCK} from './layout.js';
 
-export const LOCK_FILE_NAME = 'server.lock';
+/** @deprecated the same name as layout.ts SERVER_LOCK, kept for the library's users. */
+export const LOCK_FILE_NAME = SERVER_LOCK;
 
 /** Bad input: the message is one line, naming the file and the cause. */
 export class LockFileInputError extends Error {
@@ -32,9 +34,9 @@ function kindOf(stat: fs.Stats): string {
  */
 export function resolveLockPath(argument: string): string {
 	const absolute = path.resolve(argument);
-	if (/[/\\]$/.test(argument)) return path.join(absolute, LOCK_FILE_NAME);
+	if (/[/\\]$/.test(argument)) return path.join(absolute, SERVER_LOCK);
 	try {
-		if (fs.statSync(absolute).isDirectory()) return path.join(absolute, LOCK_FILE_NAME);
+		if (fs.statSync(absolute).isDirectory()) return path.join(absolute, SERVER_LOCK);
 	} catch {}
 
 	return absolute;
@@ -49,7 +51,7 @@ export type OpenedLockFile = {
 
 function checkRegular(file: string, stat: fs.Stats, wasDirectoryArgument = false): void {
 	if (stat.isFile()) return;
-	if (stat.isDirectory() && !wasDirectoryArgument) throw new LockFileInputError(file, `is a directory without ${LOCK_FILE_NAME}`);
+	if (stat.isDirectory() && !wasDirectoryArgument) throw new LockFileInputError(file, `is a directory without ${SERVER_LOCK}`);
 	throw new LockFileInputError(file, `is ${kindOf(stat)}`);
 }
 
@@ -71,10 +73,15 @@ export function openForReading(file: string): OpenedLockFile {
 		throw new LockFileInputError(file, describeFsError(error));
 	}
 
-	const opened = fs.fstatSync(fd);
-	if (!opened.isFile()) {
+	let opened: fs.Stats;
+	try {
+		opened = fs.fstatSync(fd);
+		if (!opened.isFile()) checkRegular(file, opened);
+	} catch (error) {
+		// Never leak the descriptor, whatever went wrong after the open.
 		fs.closeSync(fd);
-		checkRegular(file, opened);
+		if (error instanceof LockFileInputError) throw error;
+		throw new LockFileInputError(file, describeFsError(error));
 	}
 
 	return {path: file, fd, device: opened.dev, inode: opened.ino};
@@ -135,8 +142,6 @@ function completeShortFile(fd: number): void {
 	fs.fsyncSync(fd);
 }
 
-const STATE_BYTES = new Set<number>([STATE.firstStart, STATE.notStarted, STATE.live, STATE.paused, STATE.failingBack]);
-
 /**
  * Before a node writes a byte: does this look like a server.lock a broker wrote? Only sizes
  * Artemis leaves (0: created, 3: crashed before the node id, 19) and a known state byte.
@@ -150,7 +155,7 @@ export function checkLooksLikeLockFile(file: string, fd: number): void {
 	}
 
 	const first = readStateByte(fd);
-	if (first !== undefined && !STATE_BYTES.has(first)) {
+	if (first !== undefined && !isKnownState(first)) {
 		throw new LockFileInputError(file, `is not a lock file: its state byte is 0x${first.toString(16).padStart(2, '0')}, not one of 0 N L P F; remove it to start a new group`);
 	}
 }
@@ -179,8 +184,9 @@ export function openForNode(file: string, options: {createDirectory?: boolean; c
 }
 
 /**
- * Opens one serverlock.N file for locking, creating it empty where missing, as every
- * Artemis ≥ 2.10 node does at start. An existing one must be a regular, empty file.
+ * Opens one of a layout's own lock files (serverlock.N, server.N.lock) for locking, creating
+ * it empty where missing, as every Artemis ≥ 2.10 node does at start (and HornetQ's AIO layer
+ * when it first tries the lock). An existing one must be a regular, empty file.
  */
 export function openServerlockFile(file: string, options: {create?: boolean} = {}): OpenedLockFile {
 	let fd: number | undefined;
@@ -192,7 +198,7 @@ export function openServerlockFile(file: string, options: {create?: boolean} = {
 		fd = fs.openSync(file, flags, 0o666);
 		const opened = fs.fstatSync(fd);
 		if (!opened.isFile()) checkRegular(file, opened);
-		if (opened.size !== 0) throw new LockFileInputError(file, `is not a serverlock file: it has ${opened.size} bytes (Artemis keeps them empty)`);
+		if (opened.size !== 0) throw new LockFileInputError(file, `is not a ${path.basename(file).startsWith('serverlock.') ? 'serverlock' : 'lock'} file: it has ${opened.size} bytes (brokers keep them empty)`);
 		return {path: file, fd, device: opened.dev, inode: opened.ino};
 	} catch (error) {
 		if (fd !== undefined) fs.closeSync(fd);

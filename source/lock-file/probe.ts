@@ -1,12 +1,14 @@
 // One look at a group's lock files: the bytes of server.lock, which layout the directory
-// uses, and who holds each lock. A probe asks the kernel (F_OFD_GETLK / F_GETLK) and /proc;
-// it never takes a lock, never creates, writes or touches a file.
+// uses, and who holds each lock. A probe asks the kernel (F_OFD_GETLK / F_GETLK for fcntl
+// locks) and /proc (/proc/locks for everything, the only source for flock locks, which have no
+// "get lock"); it never takes a lock, never creates, writes or touches a file.
+// Which files and locks it looks at comes from the layout descriptions (layout.ts).
 import fs from 'node:fs';
 import path from 'node:path';
 import process from 'node:process';
-import {WHOLE_FILE, byteAt, getConflictingLock, isWholeFile, type ConflictingLock, type LockKind, type LockRange} from './fcntl.js';
-import {BACKUP_LOCK_OFFSET, FILE_SIZE, LIVE_LOCK_OFFSET, SEGMENTS, STATE_OFFSET, decodeLockFile, type DecodedLockFile, type Segment} from './format.js';
-import {SERVERLOCK_FILES, SERVER_LOCK, describeLayout, detectLayout, type DetectedLayout, type LayoutDecision} from './layout.js';
+import {getConflictingLock, isWholeFile, type ConflictingLock, type LockKind, type LockRange} from './fcntl.js';
+import {FILE_SIZE, STATE, SEGMENTS, decodeLockFile, type DecodedLockFile, type Segment} from './format.js';
+import {FRESH_SERVER_LOCK_MS, LAYOUTS, LAYOUT_FILES, LAYOUT_NAMES, SERVER_LOCK, describeLayout, detectLayout, mixedLayouts, whereLabel, type DetectedLayout, type Layout, type LayoutDecision, type LayoutDescription, type StateLockSpec, type TargetSpec} from './layout.js';
 import {LockFileInputError, openForReading, readBytes} from './lock-file.js';
 import {commandLine, findOfdOwners, isWholeFileLock, ofdOwnerStillHolds, rangeKey, readProcLocksOn, type FileIdentity, type OfdOwner, type ProcLock} from './proc-locks.js';
 
@@ -15,14 +17,19 @@ export type Holder = {
 	readonly pid: number | undefined;
 	/** undefined: not readable (hidepid, another user's process, another host). */
 	readonly command: string | undefined;
-	readonly kind: LockKind | 'unknown';
+	/** FLOCK: a flock(2) lock (the flock layout); the others are fcntl locks. */
+	readonly kind: LockKind | 'FLOCK' | 'unknown';
 	readonly sameProcess: boolean;
+	/** Who, in words (the store seam's display identity): "pid 2795", or not visible. */
+	readonly identity: string;
 };
 
 export type SegmentLock = {
 	readonly locked: boolean;
 	/** The file this lock lives in (server.lock in the ranges layout, serverlock.N in files). */
 	readonly file: string;
+	/** Where, for a person: "byte 1", "serverlock.1", "server.1.lock (flock)" (layout.ts whereLabel). */
+	readonly where: string;
 	readonly holders: readonly Holder[];
 };
 
@@ -37,6 +44,10 @@ export type LockFileEntry = {
 };
 
 export type Probe = DecodedLockFile & {
+	/** The store seam's tag (source/store/store.ts): a directory in some layout. */
+	readonly store: 'directory';
+	/** What the user pointed at, resolved: the path of server.lock. */
+	readonly target: string;
 	readonly path: string;
 	readonly directory: string;
 	readonly device: number;
@@ -88,18 +99,22 @@ export class HolderCache implements OwnerLookup {
 	}
 }
 
+/** "holder not visible" where the kernel will not say who. */
+export const HOLDER_HIDDEN = 'holder not visible';
+
 function holderOf(pid: number | undefined, kind: Holder['kind']): Holder {
-	return {pid, command: pid === undefined ? undefined : commandLine(pid), kind, sameProcess: pid === process.pid};
+	return {pid, command: pid === undefined ? undefined : commandLine(pid), kind, sameProcess: pid === process.pid, identity: pid === undefined ? HOLDER_HIDDEN : `pid ${pid}`};
 }
 
 type OpenFile = LockFileEntry & {fd?: number};
 
 function openIfThere(directory: string, name: string): OpenFile {
 	const file = path.join(directory, name);
+	let fd: number | undefined;
 	try {
 		const stat = fs.statSync(file);
 		if (!stat.isFile()) return {name, path: file, exists: true, device: stat.dev, inode: stat.ino, size: stat.size};
-		const fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK | fs.constants.O_NOCTTY);
+		fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK | fs.constants.O_NOCTTY);
 		const opened = fs.fstatSync(fd);
 		if (!opened.isFile()) {
 			fs.closeSync(fd);
@@ -108,6 +123,13 @@ function openIfThere(directory: string, name: string): OpenFile {
 
 		return {name, path: file, exists: true, device: opened.dev, inode: opened.ino, size: opened.size, mtimeMs: opened.mtimeMs, fd};
 	} catch {
+		// fstat failing right after open must not leak the descriptor.
+		if (fd !== undefined) {
+			try {
+				fs.closeSync(fd);
+			} catch {}
+		}
+
 		return {name, path: file, exists: false};
 	}
 }
@@ -117,18 +139,21 @@ type Look = {
 	readonly owners: Map<string, OfdOwner[]>;
 };
 
+type Found = {locked: boolean; holders: Holder[]};
+const FREE: Found = {locked: false, holders: []};
+
 /**
- * Who holds a lock over `range` of one file. `ignoreWholeFile`: a whole-file lock on
+ * Who holds an fcntl lock over `range` of one file. `ignoreWholeFile`: a whole-file lock on
  * server.lock is the files layout's momentary state lock, not a byte-1/2 live or backup lock.
  */
-function lockOn(file: OpenFile, range: LockRange, look: Look, ignoreWholeFile = false): {locked: boolean; holders: Holder[]} {
-	if (file.fd === undefined || file.inode === undefined) return {locked: false, holders: []};
+function fcntlLockOn(file: OpenFile, range: LockRange, look: Look, ignoreWholeFile = false): Found {
+	if (file.fd === undefined || file.inode === undefined) return FREE;
 	const conflict = getConflictingLock(file.fd, range);
-	if (!conflict) return {locked: false, holders: []};
-	const relevant = (lock: ProcLock) => lock.inode === file.inode && overlaps(lock, range) && !(ignoreWholeFile && isWholeFileLock(lock));
+	if (!conflict) return FREE;
+	const relevant = (lock: ProcLock) => lock.kind !== 'FLOCK' && lock.inode === file.inode && overlaps(lock, range) && !(ignoreWholeFile && isWholeFileLock(lock));
 	if (look.procLocks === undefined) {
 		// No /proc/locks (not Linux): the kernel's one answer is all there is.
-		if (ignoreWholeFile && isWholeFile(conflict.range)) return {locked: false, holders: []};
+		if (ignoreWholeFile && isWholeFile(conflict.range)) return FREE;
 		return {locked: true, holders: [fromConflict(conflict)]};
 	}
 
@@ -136,7 +161,7 @@ function lockOn(file: OpenFile, range: LockRange, look: Look, ignoreWholeFile = 
 	if (listed.length === 0) {
 		// The kernel named only a lock we ignore, or the holder is on another NFS host
 		// (/proc/locks lists only this host's locks).
-		if (ignoreWholeFile && isWholeFile(conflict.range)) return {locked: false, holders: []};
+		if (ignoreWholeFile && isWholeFile(conflict.range)) return FREE;
 		return {locked: true, holders: [fromConflict(conflict)]};
 	}
 
@@ -156,6 +181,19 @@ function lockOn(file: OpenFile, range: LockRange, look: Look, ignoreWholeFile = 
 	return {locked: true, holders};
 }
 
+/**
+ * Who holds a flock on one file: /proc/locks alone (FLOCK lines name the pid that took it). A
+ * flock has no "get lock", and trying one would take it. Without /proc/locks: unknowable, free.
+ */
+function flockOn(file: OpenFile, look: Look): Found {
+	if (file.inode === undefined || !file.exists || look.procLocks === undefined) return FREE;
+	const listed = look.procLocks.filter(lock => lock.kind === 'FLOCK' && lock.inode === file.inode);
+	if (listed.length === 0) return FREE;
+	const holders: Holder[] = [];
+	for (const lock of listed) if (!holders.some(holder => holder.pid === lock.pid)) holders.push(holderOf(lock.pid, 'FLOCK'));
+	return {locked: true, holders};
+}
+
 function fromConflict(conflict: ConflictingLock): Holder {
 	return holderOf(conflict.pid, conflict.kind);
 }
@@ -166,50 +204,79 @@ function overlaps(lock: Pick<ProcLock, 'start' | 'end'>, range: LockRange): bool
 	return lock.start <= rangeEnd && range.start <= lockEnd;
 }
 
-function merge(a: {locked: boolean; holders: Holder[]}, b: {locked: boolean; holders: Holder[]}): {locked: boolean; holders: Holder[]} {
-	return {locked: a.locked || b.locked, holders: [...a.holders, ...b.holders]};
+function merge(found: readonly Found[]): Found {
+	return {locked: found.some(one => one.locked), holders: found.flatMap(one => one.holders)};
 }
 
-/** Probes a server.lock opened read-only and the serverlock files beside it. */
+/** One layout's three locks as the directory shows them, and whether its own files are there. */
+type LayoutLook = {locks: Record<Segment, Found & {file: string}>; present: boolean; held: boolean};
+
+function lookAtLayout(description: LayoutDescription, files: ReadonlyMap<string, OpenFile>, look: Look): LayoutLook {
+	const fileOf = (spec: TargetSpec) => files.get(spec.name)!;
+	const lockOf = (spec: TargetSpec, ignoreWholeFile: boolean): Found => spec.primitive === 'flock'
+		? flockOn(fileOf(spec), look)
+		: fcntlLockOn(fileOf(spec), spec.range, look, ignoreWholeFile);
+	// A byte of server.lock is a live/backup lock only as a byte lock: a whole-file lock there is a state lock.
+	const segmentLock = (spec: TargetSpec) => ({...lockOf(spec, spec.name === SERVER_LOCK), file: fileOf(spec).path});
+	const stateSpecs = description.stateLocks.filter((spec: StateLockSpec) => !spec.optional || fileOf(spec).exists);
+	const state = stateSpecs.length === 0
+		? {...FREE, file: files.get(SERVER_LOCK)!.path}
+		: {...merge(stateSpecs.map(spec => lockOf(spec, false))), file: fileOf(stateSpecs[0]).path};
+	const live = segmentLock(description.live);
+	const backup = segmentLock(description.backup);
+	return {
+		locks: {state, live, backup},
+		present: description.files.some(name => files.get(name)?.exists === true),
+		held: live.locked || backup.locked,
+	};
+}
+
+/** Probes a server.lock opened read-only and the lock files of every layout beside it. */
 export function probeOpenFile(opened: {path: string; fd: number}, cache: OwnerLookup = new HolderCache()): Probe {
 	const stat = fs.fstatSync(opened.fd);
 	const decoded = decodeLockFile(readBytes(opened.fd, FILE_SIZE));
 	const directory = path.dirname(opened.path);
 	const server: OpenFile = {name: SERVER_LOCK, path: opened.path, exists: true, device: stat.dev, inode: stat.ino, size: stat.size, mtimeMs: stat.mtimeMs, fd: opened.fd};
-	const [zero, one, two] = SERVERLOCK_FILES.map(name => openIfThere(directory, name));
+	const files = new Map<string, OpenFile>([[SERVER_LOCK, server]]);
+	for (const name of LAYOUT_FILES) if (name !== SERVER_LOCK) files.set(name, openIfThere(directory, name));
 	try {
-		const all = [server, zero, one, two];
-		const identities = all.filter(file => file.fd !== undefined).map(file => ({device: file.device!, inode: file.inode!}));
+		const all = [...files.values()];
+		const identities = all.filter(file => file.fd !== undefined || file.inode !== undefined).map(file => ({device: file.device!, inode: file.inode!}));
 		const procLocks = process.platform === 'linux' ? readProcLocksOn(identities) : undefined;
 		const look: Look = {procLocks, owners: cache.ofdOwners(identities, procLocks ?? [])};
-		const byte = {
-			state: lockOn(server, byteAt(STATE_OFFSET), look),
-			live: lockOn(server, byteAt(LIVE_LOCK_OFFSET), look, true),
-			backup: lockOn(server, byteAt(BACKUP_LOCK_OFFSET), look, true),
-		};
-		const whole = {
-			state: merge(lockOn(server, WHOLE_FILE, look), lockOn(zero, WHOLE_FILE, look)),
-			live: lockOn(one, WHOLE_FILE, look),
-			backup: lockOn(two, WHOLE_FILE, look),
-		};
-		const layoutDecision = detectLayout({
-			serverLockExists: true,
-			serverlockFilesExist: one.exists || two.exists,
-			filesLocksHeld: whole.live.locked || whole.backup.locked,
-			rangeLocksHeld: byte.live.locked || byte.backup.locked,
-		});
-		const {layout} = layoutDecision;
-		const locks = {} as Record<Segment, SegmentLock>;
-		for (const segment of SEGMENTS) {
-			const fileOf = segment === 'state' ? (layout === 'files' && zero.exists ? zero : server) : segment === 'live' ? one : two;
-			if (layout === 'ranges') locks[segment] = {...byte[segment], file: server.path};
-			else if (layout === 'files') locks[segment] = {...whole[segment], file: fileOf.path};
-			else locks[segment] = {...merge(byte[segment], whole[segment]), file: `${server.path} + ${fileOf.path}`};
+		const looks = new Map<Layout, LayoutLook>(LAYOUT_NAMES.map(name => [name, lookAtLayout(LAYOUTS[name], files, look)]));
+		const present: Partial<Record<Layout, boolean>> = {};
+		const held: Partial<Record<Layout, boolean>> = {};
+		for (const [name, one] of looks) {
+			present[name] = one.present;
+			held[name] = one.held;
 		}
 
-		const files = all.map(({fd, ...entry}) => entry);
+		const alone = LAYOUT_NAMES.every(name => !present[name] && !held[name]);
+		const freshServerLock = alone && !looks.get('ranges')!.locks.state.locked
+			&& (decoded.state === undefined || decoded.state === STATE.firstStart)
+			&& Date.now() - stat.mtimeMs < FRESH_SERVER_LOCK_MS;
+		const layoutDecision = detectLayout({serverLockExists: true, present, held, freshServerLock});
+		const {layout} = layoutDecision;
+		const optionalPresent = (name: Layout) => LAYOUTS[name].optionalFiles.some(file => files.get(file)?.exists === true);
+		const involved: Layout[] = layout === 'mixed' ? mixedLayouts(layoutDecision) : [layout];
+		const locks = {} as Record<Segment, SegmentLock>;
+		for (const segment of SEGMENTS) {
+			const parts = involved.map(name => looks.get(name)!.locks[segment]);
+			const where = involved.map(name => whereLabel(name, segment, optionalPresent(name))).join(' + ');
+			const paths = [...new Set(parts.map(part => part.file))];
+			locks[segment] = {...merge(parts), file: paths.join(' + '), where};
+		}
+
+		// server.lock and the files layout's serverlock files always (what `status` has always
+		// listed); another layout's files where they exist or the layout is in play.
+		const listed = all.filter(file => file.name === SERVER_LOCK
+			|| LAYOUTS.files.files.includes(file.name) || LAYOUTS.files.optionalFiles.includes(file.name)
+			|| file.exists || involved.some(name => LAYOUTS[name].files.includes(file.name)));
 		return {
 			...decoded,
+			store: 'directory',
+			target: opened.path,
 			size: stat.size,
 			path: opened.path,
 			directory,
@@ -219,12 +286,12 @@ export function probeOpenFile(opened: {path: string; fd: number}, cache: OwnerLo
 			links: stat.nlink,
 			layout,
 			layoutDecision,
-			generation: describeLayout(layout, zero.exists),
-			files,
+			generation: layout === 'mixed' ? describeLayout(layout, false, layoutDecision) : describeLayout(layout, optionalPresent(layout)),
+			files: listed.map(({fd, ...entry}) => entry),
 			locks,
 		};
 	} finally {
-		for (const file of [zero, one, two]) if (file.fd !== undefined) fs.closeSync(file.fd);
+		for (const file of files.values()) if (file !== server && file.fd !== undefined) fs.closeSync(file.fd);
 	}
 }
 
@@ -253,8 +320,9 @@ export function layoutOfDirectory(directory: string): LayoutDecision {
 	try {
 		opened = openForReading(file);
 	} catch {
-		const serverlockFilesExist = ['serverlock.1', 'serverlock.2'].some(name => fs.existsSync(path.join(directory, name)));
-		return detectLayout({serverLockExists: false, serverlockFilesExist, filesLocksHeld: false, rangeLocksHeld: false});
+		const present: Partial<Record<Layout, boolean>> = {};
+		for (const name of LAYOUT_NAMES) present[name] = LAYOUTS[name].files.some(one => fs.existsSync(path.join(directory, one)));
+		return detectLayout({serverLockExists: false, present, held: {}});
 	}
 
 	try {

@@ -1,5 +1,6 @@
 // The one-glance health of a group, in the monitoring-plugin tradition (0 OK … 3 UNKNOWN).
 import {STATE} from './format.js';
+import {mixedWords} from './layout.js';
 import type {Probe} from './probe.js';
 
 export type Verdict = 'healthy' | 'no-backup' | 'failing-back' | 'transition' | 'no-live' | 'mixed-layout' | 'unknown';
@@ -22,11 +23,12 @@ export const verdictLabel: Readonly<Record<Verdict, string>> = {
 };
 
 /** What a verdict needs of a probe: the state byte, which locks are held, the layout. */
-export type AssessInput = Pick<Probe, 'state'> & Partial<Pick<Probe, 'layout' | 'links'>> & {readonly locks: Readonly<Record<'live' | 'backup', {readonly locked: boolean}>>};
+export type AssessInput = Pick<Probe, 'state'> & Partial<Pick<Probe, 'layout' | 'links' | 'layoutDecision'>> & {readonly locks: Readonly<Record<'live' | 'backup', {readonly locked: boolean}>>};
 
 export function assess(probe: AssessInput): Assessment {
 	if (probe.layout === 'mixed') {
-		return {verdict: 'mixed-layout', exitCode: 2, summary: 'two generations share this directory and cannot see each other\'s locks (byte locks on server.lock and serverlock files): a second live is possible'};
+		const words = probe.layoutDecision && probe.layoutDecision.because !== 'both' ? mixedWords(probe.layoutDecision) : 'byte locks on server.lock and serverlock files';
+		return {verdict: 'mixed-layout', exitCode: 2, summary: `two generations share this directory and cannot see each other's locks (${words}): a second live is possible`};
 	}
 
 	const liveHeld = probe.locks.live.locked;

@@ -1,17 +1,24 @@
-// NodeManager on real lock files, lock-compatible with Artemis' FileLockNodeManager in both
-// layouts (docs/protocol.md). The layout decides only which file and range each lock is
-// (lockTargets); everything else is shared:
-// - ranges (HornetQ, Artemis ≤ 2.9): 1-byte locks at offsets 0 (state), 1 (live), 2 (backup)
-//   of server.lock;
-// - files (Artemis ≥ 2.10): whole-file locks on server.lock or serverlock.0 (state),
-//   serverlock.1 (live) and serverlock.2 (backup).
-// Each lock has its own open file description, so OFD locks of one node never merge or
-// replace each other, and two nodes in one process contend like two processes.
+// NodeManager on real lock files, lock-compatible with Artemis' and HornetQ's node managers in
+// every file layout (docs/protocol.md). The layout's description (lock-file/layout.ts) says
+// which file and range each lock is and which primitive takes it (lock-file/primitives.ts);
+// everything else is shared:
+// - ranges (HornetQ, Artemis ≤ 2.9): 1-byte fcntl locks at offsets 0 (state), 1 (live),
+//   2 (backup) of server.lock;
+// - files (Artemis ≥ 2.10): whole-file fcntl locks on server.lock and serverlock.0 where it
+//   exists (state), serverlock.1 (live) and serverlock.2 (backup);
+// - flock (HornetQ / Artemis ≤ 2.0 with an AIO journal): flock on server.1.lock (live) and
+//   server.2.lock (backup); no state lock: the state byte is read and written bare.
+// Each lock has its own open file description, so locks of one node never merge or replace
+// each other, and two nodes in one process contend like two processes (OFD locks and flocks
+// both belong to the open file description).
 import fs from 'node:fs';
 import path from 'node:path';
+import {setTimeout as sleep} from 'node:timers/promises';
 import {
+	LAYOUTS,
 	LayoutConflictError,
 	LockFileInputError,
+	PRIMITIVES,
 	SERVER_LOCK,
 	STATE,
 	chooseLayout,
@@ -20,26 +27,25 @@ import {
 	pinGroupDirectory,
 	releasePinned,
 	decodeLockFile,
-	getConflictingLock,
 	isSameFile,
 	layoutOfDirectory,
 	lockKind,
-	lockTargets,
 	openForNode,
 	openServerlockFile,
 	readBytes,
 	readStateByte,
 	reopen,
 	setFileTimesNs,
-	tryLock,
-	unlock,
-	waitForLock,
+	targetIn,
 	writeStateByte,
 	type Layout,
 	type LayoutChoice,
+	type LayoutDecision,
 	type LockTarget,
 	type OpenedLockFile,
 	type PinnedDirectory,
+	type PrimitiveOps,
+	type StateLockSpec,
 } from '../lock-file/index.js';
 import type {LockSegment, NodeManager} from './node-manager.js';
 import {waitForChangeOrTimeout} from './wait-for-change.js';
@@ -51,17 +57,23 @@ export type FileLockNodeManagerOptions = {
 	createDirectory?: boolean;
 };
 
-type Lock = 'state' | LockSegment;
+/** A lock with its own descriptor (its own open file description). */
+type HeldLock = {readonly fd: number; readonly target: LockTarget; readonly ops: PrimitiveOps};
+
+/**
+ * One state lock. A mandatory one has its descriptor from the start; an optional one
+ * (serverlock.0) is looked for at every state access: a 2.10.x broker may create it after we
+ * started, and it never deletes it.
+ */
+type StateLockSlot = {readonly spec: StateLockSpec; readonly target: LockTarget; fd?: number; device?: number; inode?: number};
 
 type Opened = {
 	layout: Layout;
 	/** server.lock: state byte, node id, times. */
 	server: OpenedLockFile;
-	targets: Readonly<Record<Lock, LockTarget>>;
-	/** One descriptor (one open file description) per lock. */
-	lockFds: Record<Lock, number>;
-	/** 2.10.x's state lock (serverlock.0), where that file exists: taken before the 2.11+ one. */
-	oldState?: {fd: number; range: LockTarget['range']};
+	locks: Record<LockSegment, HeldLock>;
+	/** In the order they are taken; empty in the flock layout. */
+	stateLocks: StateLockSlot[];
 	/** Read-only descriptor on the live lock's file: F_OFD_GETLK through it sees our own lock. */
 	liveProbeFd: number;
 	liveFile: OpenedLockFile;
@@ -74,6 +86,9 @@ type Opened = {
 };
 
 const mtimeNs = (fd: number): bigint => fs.fstatSync(fd, {bigint: true}).mtimeNs;
+
+/** How often a node starting beside a fresh, lone server.lock looks again (see open). */
+const FRESH_RELOOK_MS = 50;
 
 export class FileLockNodeManager implements NodeManager {
 	nodeId: string | undefined;
@@ -90,10 +105,20 @@ export class FileLockNodeManager implements NodeManager {
 
 	get description(): string {
 		const layout = this.chosen ?? this.options.layout ?? 'auto';
-		return layout === 'files' ? `${lockKind()} whole-file locks (files layout)` : layout === 'ranges' ? `${lockKind()} byte-range locks (ranges layout)` : `${lockKind()} locks`;
+		if (layout === 'files') return `${lockKind()} whole-file locks (files layout)`;
+		if (layout === 'ranges') return `${lockKind()} byte-range locks (ranges layout)`;
+		if (layout === 'flock') return 'flock locks on server.1.lock / server.2.lock (flock layout)';
+		return `${lockKind()} locks`;
 	}
 
-	open(options: {create?: boolean} = {}): void {
+	/**
+	 * Opens the lock files in the layout the directory shows (or --layout). A server.lock alone
+	 * that is only seconds old and in state '0' says nothing yet (Artemis creates it before its
+	 * serverlock files, HornetQ before its first lock): then open waits, looking again every
+	 * 50 ms, until the directory shows a layout or the file is old enough to be a ranges group
+	 * at rest — and returns a promise. (With an explicit layout it does not wait.)
+	 */
+	open(options: {create?: boolean; signal?: AbortSignal} = {}): void | Promise<void> {
 		if (this.opened) return;
 		const directory = path.dirname(this.path);
 		if (this.options.createDirectory) {
@@ -107,22 +132,46 @@ export class FileLockNodeManager implements NodeManager {
 		if (!fs.existsSync(directory)) throw new LockFileInputError(this.path, 'no such file or directory (its directory is missing; --create-dir creates it)');
 		// Is this the group's one directory? Checked before anything is created (group-directory.ts).
 		const pinned = pinGroupDirectory(this.path);
+		let waiting = false;
 		try {
-			this.openIn(directory, pinned, options);
+			const decision = layoutOfDirectory(directory);
+			// Only when the directory decides: an explicit --layout is the user's word.
+			if (decision.because !== 'fresh' || (this.options.layout ?? 'auto') !== 'auto') {
+				this.openIn(directory, this.decide(directory, decision), pinned, options);
+				return;
+			}
+
+			waiting = true;
+			return (async () => {
+				try {
+					let now = decision;
+					while (now.because === 'fresh') {
+						await sleep(FRESH_RELOOK_MS, undefined, {signal: options.signal});
+						now = layoutOfDirectory(directory);
+					}
+
+					if (this.opened) return;
+					this.openIn(directory, this.decide(directory, now), pinned, options);
+				} finally {
+					releasePinned(pinned);
+				}
+			})();
 		} finally {
-			releasePinned(pinned);
+			if (!waiting) releasePinned(pinned);
 		}
 	}
 
-	private openIn(directory: string, pinned: PinnedDirectory, options: {create?: boolean}): void {
-		let layout: Layout;
+	private decide(directory: string, decision: LayoutDecision): Layout {
 		try {
-			layout = chooseLayout(this.options.layout ?? 'auto', layoutOfDirectory(directory));
+			return chooseLayout(this.options.layout ?? 'auto', decision);
 		} catch (error) {
 			if (error instanceof LayoutConflictError) throw new LockFileInputError(directory, `refusing to start a node: ${error.message}`);
 			throw error;
 		}
+	}
 
+	private openIn(directory: string, layout: Layout, pinned: PinnedDirectory, options: {create?: boolean}): void {
+		const description = LAYOUTS[layout];
 		const changeListeners = new Set<() => void>();
 		const watcher = this.watchDirectory(directory, changeListeners);
 		const fds: number[] = [];
@@ -132,33 +181,32 @@ export class FileLockNodeManager implements NodeManager {
 		};
 
 		try {
-			// Files layout: the serverlock files first, so that a node starting beside us never
-			// sees a server.lock alone (which would read as the ranges layout).
-			const serverlock0 = path.join(directory, 'serverlock.0');
-			const hasServerlock0 = layout === 'files' && fs.existsSync(serverlock0);
-			// The state lock of 2.11+ (the whole of server.lock) always; where serverlock.0 exists
-			// — a directory a 2.10.x broker ever ran on: nobody deletes it — that of 2.10.x too,
-			// taken first, so brokers of both generations are kept out while we read or write.
-			const targets = lockTargets(layout, directory);
-			const oldStateTarget = hasServerlock0 ? lockTargets(layout, directory, {serverlock0: true}).state : undefined;
+			// The layout's own files first, so that a node starting beside us never sees a
+			// server.lock alone (which would read as the ranges layout).
 			const lockFiles = new Map<string, OpenedLockFile>();
-			if (layout === 'files') {
-				for (const name of ['serverlock.1', 'serverlock.2', ...(hasServerlock0 ? ['serverlock.0'] : [])]) {
-					const file = path.join(directory, name);
-					lockFiles.set(file, track(openServerlockFile(file, {create: options.create !== false})));
-				}
+			for (const name of description.files) {
+				const file = path.join(directory, name);
+				lockFiles.set(file, track(openServerlockFile(file, {create: options.create !== false})));
 			}
 
 			const server = track(openForNode(this.path, {create: options.create}));
 			lockFiles.set(path.join(directory, SERVER_LOCK), server);
-			const descriptorFor = (lock: Lock): number => track({fd: reopen(lockFiles.get(targets[lock].file)!, 'write')}).fd;
-			const lockFds = {state: descriptorFor('state'), live: descriptorFor('live'), backup: descriptorFor('backup')};
-			const oldState = oldStateTarget ? {fd: track({fd: reopen(lockFiles.get(oldStateTarget.file)!, 'write')}).fd, range: oldStateTarget.range} : undefined;
-			const liveFile = lockFiles.get(targets.live.file)!;
+			const own = (target: LockTarget): number => track({fd: reopen(lockFiles.get(target.file)!, 'write')}).fd;
+			const lockOf = (segment: LockSegment): HeldLock => {
+				const target = targetIn(directory, description[segment]);
+				return {fd: own(target), target, ops: PRIMITIVES[target.primitive]};
+			};
+
+			const locks = {live: lockOf('live'), backup: lockOf('backup')};
+			const stateLocks: StateLockSlot[] = description.stateLocks.map(spec => {
+				const target = targetIn(directory, spec);
+				return spec.optional ? {spec, target} : {spec, target, fd: own(target)};
+			});
+			const liveFile = lockFiles.get(locks.live.target.file)!;
 			const liveProbeFd = track({fd: reopen(liveFile, 'read')}).fd;
 			confirmOpened(pinned, [...lockFiles.values()]);
 			this.nodeId = decodeLockFile(readBytes(server.fd)).nodeId;
-			this.opened = {layout, server, targets, lockFds, oldState, liveProbeFd, liveFile, ownMtimeNs: mtimeNs(server.fd), watcher, changeListeners};
+			this.opened = {layout, server, locks, stateLocks, liveProbeFd, liveFile, ownMtimeNs: mtimeNs(server.fd), watcher, changeListeners};
 			this.chosen = layout;
 			// The lock files opened above are not lock descriptors themselves (except server.lock's
 			// for the state byte): close the extra ones; the locks have their own descriptors.
@@ -177,16 +225,43 @@ export class FileLockNodeManager implements NodeManager {
 		return this.opened;
 	}
 
-	/** Holds the state lock around fn, as Artemis ≥ 2.4 does around every state read and write. */
+	/**
+	 * An optional state lock's descriptor, looked for now: opened when its file has appeared (or
+	 * was replaced), dropped when it is gone. Never creates it.
+	 */
+	private refreshSlot(slot: StateLockSlot): number | undefined {
+		const stat = fs.lstatSync(slot.target.file, {throwIfNoEntry: false});
+		// As every lock file of the group (group-directory.ts): a plain file beside server.lock.
+		if (stat && (stat.isSymbolicLink() || stat.dev !== this.files.server.device)) {
+			throw new LockFileInputError(slot.target.file, `${stat.isSymbolicLink() ? 'is a symbolic link' : 'is on another device than server.lock'}: it cannot be this group's state lock`);
+		}
+
+		if (stat && slot.fd !== undefined && stat.ino === slot.inode && stat.dev === slot.device) return slot.fd;
+		if (slot.fd !== undefined) closeDescriptor(slot.fd);
+		slot.fd = undefined;
+		if (!stat) return undefined;
+		const opened = openServerlockFile(slot.target.file, {create: false});
+		slot.fd = opened.fd;
+		slot.device = opened.device;
+		slot.inode = opened.inode;
+		return slot.fd;
+	}
+
+	/**
+	 * Holds the layout's state locks around fn, as Artemis ≥ 2.4 does around every state read
+	 * and write (none in the flock layout, as HornetQ's AIO node manager).
+	 */
 	private async withStateLock<T>(fn: (server: OpenedLockFile) => T, signal?: AbortSignal): Promise<T> {
 		const files = this.files;
-		const locks = [...(files.oldState ? [files.oldState] : []), {fd: files.lockFds.state, range: files.targets.state.range}];
-		const taken: typeof locks = [];
+		const taken: HeldLock[] = [];
 		try {
-			// Always in the same order (serverlock.0, then server.lock): no two ha-tui nodes can
-			// deadlock, and an Artemis node only ever takes one of them.
-			for (const lock of locks) {
-				if (!tryLock(lock.fd, lock.range)) await waitForLock(lock.fd, lock.range, {signal});
+			// Always in the layout's order (serverlock.0, then server.lock): no two ha-tui nodes
+			// can deadlock, and an Artemis node only ever takes one of them.
+			for (const slot of files.stateLocks) {
+				const fd = slot.spec.optional ? this.refreshSlot(slot) : slot.fd;
+				if (fd === undefined) continue;
+				const lock: HeldLock = {fd, target: slot.target, ops: PRIMITIVES[slot.target.primitive]};
+				if (!lock.ops.tryLock(fd, lock.target.range)) await lock.ops.wait(fd, lock.target.range, {signal});
 				taken.push(lock);
 			}
 
@@ -194,7 +269,7 @@ export class FileLockNodeManager implements NodeManager {
 		} finally {
 			for (const lock of taken.reverse()) {
 				try {
-					unlock(lock.fd, lock.range);
+					lock.ops.unlock(lock.fd, lock.target.range);
 				} catch {}
 			}
 		}
@@ -239,22 +314,23 @@ export class FileLockNodeManager implements NodeManager {
 	}
 
 	tryLock(segment: LockSegment): boolean {
-		const files = this.files;
-		const taken = tryLock(files.lockFds[segment], files.targets[segment].range);
+		const lock = this.files.locks[segment];
+		const taken = lock.ops.tryLock(lock.fd, lock.target.range);
 		if (taken) this.held.add(segment);
 		return taken;
 	}
 
 	async waitLock(segment: LockSegment, signal: AbortSignal): Promise<void> {
-		const files = this.files;
-		await waitForLock(files.lockFds[segment], files.targets[segment].range, {signal});
+		const lock = this.files.locks[segment];
+		await lock.ops.wait(lock.fd, lock.target.range, {signal});
 		this.held.add(segment);
 	}
 
 	unlock(segment: LockSegment): void {
 		const files = this.opened;
 		if (!files) return;
-		unlock(files.lockFds[segment], files.targets[segment].range);
+		const lock = files.locks[segment];
+		lock.ops.unlock(lock.fd, lock.target.range);
 		this.held.delete(segment);
 	}
 
@@ -270,8 +346,9 @@ export class FileLockNodeManager implements NodeManager {
 		if (!isSameFile(files.server)) return `${files.server.path} was deleted or replaced`;
 		if (files.liveFile !== files.server && !isSameFile(files.liveFile)) return `${files.liveFile.path} was deleted or replaced`;
 		// POSIX locks (not Linux) are invisible to their own process's F_GETLK: there the
-		// identity checks are all we can do.
-		if (lockKind() === 'OFD' && !getConflictingLock(files.liveProbeFd, files.targets.live.range)) return 'the live lock vanished (NFS lock recovery?)';
+		// identity checks are all we can do (stillHeld says undefined).
+		const live = files.locks.live;
+		if (live.ops.stillHeld(live.fd, files.liveProbeFd, live.target.range) === false) return 'the live lock vanished (NFS lock recovery?)';
 		// As an Artemis 2.29+ primary: a newer mtime than our own last write, with the state
 		// still L, means a backup took over (it touches the file) while we thought we were live.
 		let stat: fs.BigIntStats;
@@ -330,9 +407,10 @@ export class FileLockNodeManager implements NodeManager {
 		if (!files) return;
 		files.watcher?.close();
 		for (const listener of [...files.changeListeners]) listener();
-		// Closing a lock's only descriptor drops its OFD lock, as a dying process would. A
+		// Closing a lock's only descriptor drops its OFD lock or flock, as a dying process would. A
 		// descriptor with a wait in flight closes once the kernel call has returned.
-		for (const fd of [files.lockFds.live, files.lockFds.backup, files.lockFds.state, ...(files.oldState ? [files.oldState.fd] : []), files.liveProbeFd, files.server.fd]) closeDescriptor(fd);
+		const stateFds = files.stateLocks.flatMap(slot => slot.fd === undefined ? [] : [slot.fd]);
+		for (const fd of [files.locks.live.fd, files.locks.backup.fd, ...stateFds, files.liveProbeFd, files.server.fd]) closeDescriptor(fd);
 	}
 }
 

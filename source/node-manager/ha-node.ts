@@ -147,7 +147,9 @@ export class HaNode extends EventEmitter<{event: [NodeEvent]}> {
 	/** Opens the store and runs the activation in the background; events tell the progress. */
 	start(): void {
 		if (this.running) throw new Error('node already started');
-		const opened = this.manager.open();
+		// Bad input throws here, at once; a store that must wait before it can open (see
+		// NodeManager.open) runs the activation after it, and reports failure as an 'error' event.
+		const opened = this.manager.open({signal: this.controller.signal});
 		this.running = (async () => {
 			await opened;
 			await (this.role === 'live' ? this.runLive() : this.runBackup());
@@ -313,7 +315,7 @@ export class HaNode extends EventEmitter<{event: [NodeEvent]}> {
 		for (;;) {
 			try {
 				// Never create it: whoever removed it may mean it. Wait for it to come back.
-				await this.manager.open({create: false});
+				await this.manager.open({create: false, signal: this.controller.signal});
 				return;
 			} catch (error) {
 				if (isAbort(error)) throw error;

@@ -9,9 +9,11 @@ export interface NodeManager {
 	readonly description: string;
 	/**
 	 * Opens the store, creating it unless create is false (then a missing store throws), and
-	 * reads (or creates once) the node id. Throws LockFileInputError on bad input.
+	 * reads (or creates once) the node id. Throws LockFileInputError on bad input. May return a
+	 * promise where opening has to wait (a directory whose layout does not show yet; a database
+	 * connection): then it rejects instead of throwing, and `signal` cancels the wait.
 	 */
-	open(options?: {create?: boolean}): void | Promise<void>;
+	open(options?: {create?: boolean; signal?: AbortSignal}): void | Promise<void>;
 	/** Does the path still name the file we opened? false once it is deleted or replaced. */
 	sameFile(): boolean;
 	readonly nodeId: string | undefined;

@@ -14,7 +14,7 @@
 // changed, or now and then while a lock is held; the `d` panel's wider look runs on its own
 // timer, only while the panel is open.
 import process from 'node:process';
-import {LockFileInputError, supportsSeveralNodesPerProcess, type LayoutChoice} from '../lock-file/index.js';
+import {LockFileInputError, supportsSeveralNodesPerProcess, type LayoutChoice, type Probe} from '../lock-file/index.js';
 import {FileLockNodeManager, HaNode, type HaNodeOptions, type NodeEvent, type NodeManager, type NodeRole} from '../node-manager/index.js';
 import {monotonicMs} from '../time.js';
 import {LockFileWatcher, type WatchUpdate, type WatcherOptions} from '../watch/index.js';
@@ -81,7 +81,7 @@ const nodeView = (record: NodeRecord): NodeView => ({
 
 export class Session implements SessionLike {
 	private readonly watcher: LockFileWatcher;
-	private readonly pulse: LockPulse | undefined;
+	private readonly pulse: LockPulse<Probe> | undefined;
 	private readonly records: NodeRecord[] = [];
 	private readonly listeners = new Set<() => void>();
 	private view: SessionView;
@@ -124,7 +124,7 @@ export class Session implements SessionLike {
 		// Something touched the files: things may be moving (a broker starting, a takeover).
 		this.watcher.on('file-event', () => this.changed());
 		this.pulseMs = options.pulseMs ?? Math.min(30, this.intervalMs);
-		if (this.pulseMs > 0) this.pulse = new LockPulse(path, this.pulseMs, () => this.refreshSoon(0));
+		if (this.pulseMs > 0) this.pulse = new LockPulse(this.watcher.store.pulse(), this.pulseMs, () => this.refreshSoon(0));
 		this.pace = new Cadence(this.watcher, this.pulse, () => this.cadenceFacts(), {
 			intervalMs: this.intervalMs,
 			pulseMs: this.pulseMs,

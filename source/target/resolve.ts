@@ -13,9 +13,11 @@ import {artemisBroker, hornetqBroker} from '../broker/config.js';
 import type {BrokerInfo} from '../broker/config.js';
 import {describeFsError} from '../lock-file/errors.js';
 import {LockFileInputError} from '../lock-file/lock-file.js';
+import {LAYOUTS} from '../lock-file/layout.js';
 
 const SERVER_LOCK = 'server.lock';
-const SERVERLOCK_NAMES = ['serverlock.1', 'serverlock.2'] as const;
+/** A layout's own lock files (layout.ts): one of them there says "this is a lock directory". */
+const SERVERLOCK_NAMES = [...LAYOUTS.files.files, ...LAYOUTS.flock.files];
 /** As the kernel's MAXSYMLINKS: more is a loop. */
 const MAX_SYMLINKS = 40;
 

@@ -3,6 +3,7 @@
 import React from 'react';
 import {Box, Text} from 'ink';
 import {describeStateByte, formatRaw} from '../lock-file/format.js';
+import {LAYOUTS, mixedLayouts, mixedWords, type Layout} from '../lock-file/layout.js';
 import type {Snapshot} from '../watch/snapshot.js';
 import {sanitize} from '../text/sanitize.js';
 import {SectionTitle} from './section.js';
@@ -34,17 +35,20 @@ export function LockFilePanel({snapshot, width}: {readonly snapshot: Snapshot; r
 		);
 	}
 
-	// Where the locks are: bytes 1–2 of server.lock (ranges), or the serverlock files (files),
-	// each with its inode, so a replaced file shows.
-	const serverlocks = probe.files.filter(file => file.name !== 'server.lock' && (file.exists || file.name !== 'serverlock.0'));
-	const files = probe.layout === 'ranges' ? '' : serverlocks.map(file => `${file.name} ${file.exists ? `inode ${file.inode ?? '?'}` : 'absent'}`).join(' · ');
+	// Where the locks are: bytes 1–2 of server.lock (ranges), or the layout's own lock files
+	// (files, flock), each with its inode, so a replaced file shows. The layout's description
+	// (lock-file/layout.ts) says which.
+	const layouts: Layout[] = probe.layout === 'mixed' ? mixedLayouts(probe.layoutDecision) : [probe.layout];
+	const exists = (name: string) => probe.files.some(file => file.name === name && file.exists);
+	const shownFiles = new Set(layouts.flatMap(name => [...LAYOUTS[name].optionalFiles.filter(exists), ...LAYOUTS[name].files]));
+	const lockFiles = probe.files.filter(file => shownFiles.has(file.name));
+	const files = lockFiles.map(file => `${file.name} ${file.exists ? `inode ${file.inode ?? '?'}` : 'absent'}`).join(' · ');
 	const layoutTone: ToneName = probe.layout === 'mixed' ? 'error' : 'info';
-	const generation = probe.layout === 'ranges'
-		? 'HornetQ / Artemis ≤ 2.9: bytes 1 (live) and 2 (backup) of server.lock'
-		: probe.layout === 'files'
-			? (probe.files.some(file => file.name === 'serverlock.0' && file.exists) ? 'Artemis 2.10.x' : 'Artemis ≥ 2.10')
-			: 'byte locks AND serverlock files: two generations that cannot see each other';
-	const segmentLabels = probe.layout === 'ranges' ? '       state  live  backup  node id (16 bytes)' : '       state  \'0\'   \'0\'     node id (16 bytes)  (locks: serverlock files)';
+	const generation = probe.layout === 'mixed'
+		? (probe.layoutDecision.because === 'both' ? 'byte locks AND serverlock files: two generations that cannot see each other' : `${mixedWords(probe.layoutDecision)}: generations that cannot see each other`)
+		: LAYOUTS[probe.layout].label(LAYOUTS[probe.layout].optionalFiles.some(exists));
+	const bytesAreLocks = probe.layout !== 'mixed' && LAYOUTS[probe.layout].bytesAreLocks;
+	const segmentLabels = bytesAreLocks ? '       state  live  backup  node id (16 bytes)' : `       state  '0'   '0'     node id (16 bytes)  (locks: ${probe.layout === 'flock' ? 'flock files' : 'serverlock files'})`;
 
 	// Decoded from the file's bytes, so hex and a UUID; sanitized all the same (they are outside data).
 	const raw = formatRaw(sanitize(probe.raw));
@@ -59,8 +63,8 @@ export function LockFilePanel({snapshot, width}: {readonly snapshot: Snapshot; r
 			<Text wrap="truncate-end">
 				{' bytes '}
 				<Tone bold tone="accent">{raw.state.padEnd(7)}</Tone>
-				<Tone bold tone={probe.layout === 'ranges' ? 'warn' : 'muted'}>{raw.live.padEnd(6)}</Tone>
-				<Tone bold tone={probe.layout === 'ranges' ? 'accent' : 'muted'}>{raw.backup.padEnd(8)}</Tone>
+				<Tone bold tone={bytesAreLocks ? 'warn' : 'muted'}>{raw.live.padEnd(6)}</Tone>
+				<Tone bold tone={bytesAreLocks ? 'accent' : 'muted'}>{raw.backup.padEnd(8)}</Tone>
 				<Text>{raw.nodeId}</Text>
 			</Text>
 			<Tone tone="muted" wrap="truncate-end">{segmentLabels}</Tone>

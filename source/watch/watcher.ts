@@ -3,13 +3,11 @@
 // chokidar brings byte changes (and deletion/creation) without waiting for the next probe.
 // The interval can be changed while running (the TUI's session probes slowly at rest).
 import {EventEmitter} from 'node:events';
-import path from 'node:path';
-import chokidar, {type ChokidarOptions} from 'chokidar';
-import {HolderCache} from '../lock-file/index.js';
+import {DirectoryStore, type DirectoryStoreOptions, type DirectoryWatcher} from '../store/directory-store.js';
+import type {StoreChangeFeed} from '../store/store.js';
 import {diffSnapshots, type Change} from './changes.js';
-import {fileSystemKind, type FsKind} from './fs-kind.js';
+import type {FsKind} from './fs-kind.js';
 import {takeSnapshot, type Snapshot} from './snapshot.js';
-import {errorLine} from '../text/error-line.js';
 
 export type WatcherOptions = {
 	/** Probe period in ms (locks come and go without file events). */
@@ -19,20 +17,14 @@ export type WatcherOptions = {
 	/** Only probe; no chokidar (used by one-shot tools and tests). */
 	fileEvents?: boolean;
 	/** A seam for tests: what watches the directory (default chokidar.watch). */
-	watchDirectory?: (directory: string, options: ChokidarOptions) => DirectoryWatcher;
+	watchDirectory?: DirectoryStoreOptions['watchDirectory'];
+	/** The store to watch (default: the directory store of the path). */
+	store?: DirectoryStore;
 };
 
-/** The part of chokidar's FSWatcher the watcher uses. */
-export type DirectoryWatcher = {
-	on(event: 'all', listener: () => void): unknown;
-	on(event: 'error', listener: (error: unknown) => void): unknown;
-	close(): Promise<void>;
-};
+export type {DirectoryWatcher};
 
 export type WatchUpdate = {snapshot: Snapshot; changes: Change[]};
-
-/** The files whose events matter: server.lock, and the files layout's serverlock.N beside it. */
-const SERVERLOCK_NAMES = ['serverlock.0', 'serverlock.1', 'serverlock.2'];
 
 export class LockFileWatcher extends EventEmitter<{update: [WatchUpdate]; probe: [snapshot: Snapshot, changed: boolean]; 'file-events-failed': [message: string]; 'file-event': []}> {
 	readonly fsKind: FsKind;
@@ -41,10 +33,10 @@ export class LockFileWatcher extends EventEmitter<{update: [WatchUpdate]; probe:
 	fileEventsError: string | undefined;
 	private pollingOnly: boolean;
 	private closed = false;
-	private readonly cache = new HolderCache();
+	readonly store: DirectoryStore;
 	private intervalMs: number;
 	private timer: NodeJS.Timeout | undefined;
-	private chokidar: DirectoryWatcher | undefined;
+	private feed: StoreChangeFeed | undefined;
 	private firstIdentity: {device: number; inode: number} | undefined;
 	private pending = false;
 	/** Timed and file-event probes wait (see hold); `missed`: one is owed. */
@@ -54,7 +46,8 @@ export class LockFileWatcher extends EventEmitter<{update: [WatchUpdate]; probe:
 	constructor(readonly path: string, private readonly options: WatcherOptions = {}) {
 		super();
 		this.intervalMs = options.intervalMs ?? 250;
-		this.fsKind = fileSystemKind(path);
+		this.store = options.store ?? new DirectoryStore(path, {watchDirectory: options.watchDirectory});
+		this.fsKind = this.store.fsKind;
 		this.pollingOnly = options.polling ?? this.fsKind.network;
 	}
 
@@ -98,24 +91,17 @@ export class LockFileWatcher extends EventEmitter<{update: [WatchUpdate]; probe:
 		this.refresh();
 		this.timer = setInterval(() => this.timedRefresh(), this.intervalMs);
 		if (this.options.fileEvents !== false) {
-			// Watch the directory, filtered to our names: that sees the files being created,
-			// deleted and replaced, which a watch on a file itself would lose. The serverlock
-			// files too: one appearing changes the layout, and the pulse must follow it.
-			const names = new Set([path.basename(this.path), ...SERVERLOCK_NAMES]);
-			const watch = this.options.watchDirectory ?? ((directory: string, options: ChokidarOptions) => chokidar.watch(directory, options));
-			this.chokidar = watch(path.dirname(this.path), {
-				depth: 0,
-				ignoreInitial: true,
-				usePolling: this.polling,
-				interval: Math.max(this.intervalMs, 250),
-				ignored: (file: string) => file !== path.dirname(this.path) && !names.has(path.basename(file)),
+			// The store's own change events (for a directory: chokidar on it, filtered to the
+			// names of every layout); the timed probe catches what they miss.
+			this.feed = this.store.watchChanges({
+				polling: this.polling,
+				intervalMs: this.intervalMs,
+				onChange: () => {
+					this.emit('file-event');
+					this.refreshSoon();
+				},
+				onError: why => this.fileEventsFailed(why),
 			});
-			this.chokidar.on('all', () => {
-				this.emit('file-event');
-				this.refreshSoon();
-			});
-			// An exhausted inotify limit (ENOSPC) or a vanished directory: say so, and go on probing.
-			this.chokidar.on('error', (error: unknown) => this.fileEventsFailed(error));
 		}
 
 		return this.current!;
@@ -137,7 +123,7 @@ export class LockFileWatcher extends EventEmitter<{update: [WatchUpdate]; probe:
 	 */
 	refresh(): Snapshot {
 		if (this.closed && this.current) return this.current;
-		const snapshot = takeSnapshot(this.path, this.current, this.cache, this.firstIdentity);
+		const snapshot = takeSnapshot(this.path, this.current, this.store.holderCache, this.firstIdentity);
 		if (snapshot.probe && !this.firstIdentity) this.firstIdentity = {device: snapshot.probe.device, inode: snapshot.probe.inode};
 		const changes = diffSnapshots(this.current, snapshot);
 		this.current = snapshot;
@@ -150,19 +136,17 @@ export class LockFileWatcher extends EventEmitter<{update: [WatchUpdate]; probe:
 		this.closed = true;
 		clearInterval(this.timer);
 		this.timer = undefined;
-		await this.chokidar?.close();
-		this.chokidar = undefined;
+		await this.feed?.close();
+		this.feed = undefined;
 	}
 
-	private fileEventsFailed(error: unknown): void {
+	private fileEventsFailed(why: string): void {
 		if (this.closed || this.fileEventsError !== undefined) return;
-		const code = (error as NodeJS.ErrnoException).code;
-		const why = code === 'ENOSPC' ? 'ENOSPC: the inotify watch limit is reached (fs.inotify.max_user_watches)' : errorLine(error);
 		this.fileEventsError = why;
 		this.pollingOnly = true;
-		const watcher = this.chokidar;
-		this.chokidar = undefined;
-		void watcher?.close().catch(() => {});
+		const feed = this.feed;
+		this.feed = undefined;
+		void feed?.close().catch(() => {});
 		// The interval asked for at construction: a session that slowed the probe at rest goes
 		// back to it when it learns that file events are gone.
 		this.emit('file-events-failed', `file events failed (${why}): polling, a probe every ${this.options.intervalMs ?? 250} ms`);

@@ -72,7 +72,7 @@ test('the shipped bin sizes libuv\'s pool before node starts (16 threads unless 
 	}
 });
 
-test('a failed open leaves no descriptor behind and the manager closed (a serverlock file that is a directory)', {skip: !linux && 'Linux only'}, () => {
+test('a failed open leaves no descriptor behind and the manager closed (a serverlock file that is a directory)', {skip: !linux && 'Linux only'}, async () => {
 	const temp = tempDir();
 	fs.mkdirSync(path.join(temp.dir, 'serverlock.2'));
 	// libuv keeps one inotify descriptor per loop once anything watched a file: make it first.
@@ -91,7 +91,7 @@ test('a failed open leaves no descriptor behind and the manager closed (a server
 	assert.equal(manager.sameFile(), false);
 	assert.throws(() => manager.tryLock('live'), /not open/);
 	fs.rmdirSync(path.join(temp.dir, 'serverlock.2'));
-	manager.open();
+	await manager.open();
 	assert.ok(manager.tryLock('live'));
 	manager.close();
 	temp.cleanup();

@@ -10,15 +10,21 @@ import {hasPython, posixHolder, release} from '../helpers/holders.js';
 import {runCli} from '../helpers/cli.js';
 import {tempDir} from '../helpers/temp.js';
 
-const none: LayoutEvidence = {serverLockExists: false, serverlockFilesExist: false, filesLocksHeld: false, rangeLocksHeld: false};
+const none: LayoutEvidence = {serverLockExists: false, present: {}, held: {}};
+/** The evidence in the words of the two-layout days: serverlock files there or locked, byte locks held. */
+const evidence = (e: {serverLockExists?: boolean; serverlockFilesExist?: boolean; filesLocksHeld?: boolean; rangeLocksHeld?: boolean}): LayoutEvidence => ({
+	serverLockExists: e.serverLockExists ?? false,
+	present: {files: e.serverlockFilesExist ?? false},
+	held: {files: e.filesLocksHeld ?? false, ranges: e.rangeLocksHeld ?? false},
+});
 
 test('detectLayout: new → files; server.lock alone → ranges; serverlock files → files; byte locks → ranges; both → mixed', () => {
 	assert.deepEqual(detectLayout(none), {layout: 'files', because: 'new'});
-	assert.deepEqual(detectLayout({...none, serverLockExists: true}), {layout: 'ranges', because: 'server-lock-only'});
-	assert.deepEqual(detectLayout({...none, serverLockExists: true, serverlockFilesExist: true}), {layout: 'files', because: 'files'});
-	assert.deepEqual(detectLayout({...none, serverLockExists: true, filesLocksHeld: true}), {layout: 'files', because: 'files'});
-	assert.deepEqual(detectLayout({...none, serverLockExists: true, rangeLocksHeld: true}), {layout: 'ranges', because: 'ranges'});
-	assert.deepEqual(detectLayout({...none, serverLockExists: true, rangeLocksHeld: true, serverlockFilesExist: true}), {layout: 'mixed', because: 'both'});
+	assert.deepEqual(detectLayout(evidence({serverLockExists: true})), {layout: 'ranges', because: 'server-lock-only'});
+	assert.deepEqual(detectLayout(evidence({serverLockExists: true, serverlockFilesExist: true})), {layout: 'files', because: 'files'});
+	assert.deepEqual(detectLayout(evidence({serverLockExists: true, filesLocksHeld: true})), {layout: 'files', because: 'files'});
+	assert.deepEqual(detectLayout(evidence({serverLockExists: true, rangeLocksHeld: true})), {layout: 'ranges', because: 'ranges'});
+	assert.deepEqual(detectLayout(evidence({serverLockExists: true, rangeLocksHeld: true, serverlockFilesExist: true})), {layout: 'mixed', because: 'both'});
 });
 
 test('chooseLayout: auto follows the directory; --layout may only pick where the directory does not say; mixed is refused', () => {
@@ -32,7 +38,7 @@ test('chooseLayout: auto follows the directory; --layout may only pick where the
 
 test('property: the decision is total, and mixed exactly when both kinds of evidence are there', () => {
 	fc.assert(fc.property(fc.boolean(), fc.boolean(), fc.boolean(), fc.boolean(), (serverLockExists, serverlockFilesExist, filesLocksHeld, rangeLocksHeld) => {
-		const {layout} = detectLayout({serverLockExists, serverlockFilesExist, filesLocksHeld, rangeLocksHeld});
+		const {layout} = detectLayout(evidence({serverLockExists, serverlockFilesExist, filesLocksHeld, rangeLocksHeld}));
 		const files = serverlockFilesExist || filesLocksHeld;
 		assert.equal(layout === 'mixed', files && rangeLocksHeld);
 		if (files && !rangeLocksHeld) assert.equal(layout, 'files');

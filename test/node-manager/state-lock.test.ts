@@ -26,7 +26,7 @@ for (const c of cases) {
 		fs.writeFileSync(temp.file, bytes);
 		if (c.layout === 'files') for (const name of ['serverlock.1', 'serverlock.2', ...(c.serverlock0 ? ['serverlock.0'] : [])]) fs.writeFileSync(path.join(temp.dir, name), '');
 		const manager = new FileLockNodeManager(temp.file, {layout: c.layout});
-		manager.open();
+		await manager.open();
 		const holder = await posixHolder(path.join(temp.dir, c.file), c.start, c.length);
 		try {
 			let read: number | undefined | 'pending' = 'pending';
@@ -54,7 +54,7 @@ test('the state lock is never left held: after reads and writes a JVM-style hold
 	fs.writeFileSync(temp.file, encodeNewLockFile());
 	for (const name of ['serverlock.0', 'serverlock.1', 'serverlock.2']) fs.writeFileSync(path.join(temp.dir, name), '');
 	const manager = new FileLockNodeManager(temp.file, {layout: 'files'});
-	manager.open();
+	await manager.open();
 	try {
 		await manager.writeState(STATE.failingBack);
 		await manager.readState();

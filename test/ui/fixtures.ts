@@ -1,5 +1,5 @@
 // Fixed snapshots and a fake session: the screen tested without a lock file or a node.
-import {assess, decodeLockFile, describeLayout, encodeNewLockFile, uuidToNodeId, type Holder, type Probe} from '../../source/lock-file/index.js';
+import {assess, decodeLockFile, describeLayout, encodeNewLockFile, uuidToNodeId, whereLabel, type Holder, type Probe} from '../../source/lock-file/index.js';
 import {runDoctor} from '../../source/doctor/index.js';
 import type {ActionResult, DoctorView, LogEntry, NodeView, SessionLike, SessionView} from '../../source/session/types.js';
 import {planFailback, planForceFailover, planPause} from '../../source/session/policy.js';
@@ -10,8 +10,8 @@ export const NODE_ID = '7ece4f00-c0f4-15c4-967a-a7156bda59d8';
 export const PATH = '/srv/artemis/data/journal/server.lock';
 export const T0 = new Date(2026, 0, 2, 3, 4, 5).getTime();
 
-export const outside = (pid: number, command = 'java -cp artemis.jar org.apache.activemq.artemis.boot.Artemis run'): Holder => ({pid, command, kind: 'OFD', sameProcess: false});
-export const ours: Holder = {pid: process.pid, command: 'ha-tui', kind: 'OFD', sameProcess: true};
+export const outside = (pid: number, command = 'java -cp artemis.jar org.apache.activemq.artemis.boot.Artemis run'): Holder => ({pid, command, kind: 'OFD', sameProcess: false, identity: `pid ${pid}`});
+export const ours: Holder = {pid: process.pid, command: 'ha-tui', kind: 'OFD', sameProcess: true, identity: `pid ${process.pid}`};
 
 export const DIRECTORY = '/srv/artemis/data/journal';
 
@@ -22,9 +22,11 @@ export function makeSnapshot(options: {state?: string | number; live?: Holder; b
 	const state = options.state ?? 'L';
 	bytes[0] = typeof state === 'number' ? state : state.charCodeAt(0);
 	const takenAt = options.takenAt ?? T0;
-	const lock = (holder: Holder | undefined, name: string) => ({locked: holder !== undefined, file: file(layout === 'files' ? name : 'server.lock'), holders: holder ? [holder] : []});
+	const lock = (holder: Holder | undefined, name: string, where: string) => ({locked: holder !== undefined, file: file(layout === 'files' ? name : 'server.lock'), where, holders: holder ? [holder] : []});
 	const probe: Probe = {
 		...decodeLockFile(bytes),
+		store: 'directory',
+		target: PATH,
 		path: PATH,
 		directory: DIRECTORY,
 		device: 65024,
@@ -39,7 +41,7 @@ export function makeSnapshot(options: {state?: string | number; live?: Holder; b
 			{name: 'serverlock.1', path: file('serverlock.1'), exists: layout === 'files', ...(layout === 'files' ? {device: 65024, inode: 2146391, size: 0} : {})},
 			{name: 'serverlock.2', path: file('serverlock.2'), exists: layout === 'files', ...(layout === 'files' ? {device: 65024, inode: 2146392, size: 0} : {})},
 		],
-		locks: {state: lock(undefined, 'server.lock'), live: lock(options.live, 'serverlock.1'), backup: lock(options.backup, 'serverlock.2')},
+		locks: {state: lock(undefined, 'server.lock', whereLabel(layout, 'state')), live: lock(options.live, 'serverlock.1', whereLabel(layout, 'live')), backup: lock(options.backup, 'serverlock.2', whereLabel(layout, 'backup'))},
 	};
 	return {
 		path: PATH,

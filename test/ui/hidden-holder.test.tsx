@@ -11,7 +11,7 @@ import {T0, makeSnapshot, makeView} from './fixtures.js';
 
 afterEach(cleanup);
 
-const hidden: Holder = {pid: undefined, command: undefined, kind: 'OFD', sameProcess: false};
+const hidden: Holder = {pid: undefined, command: undefined, kind: 'OFD', sameProcess: false, identity: 'holder not visible'};
 
 test('TUI: a holder with no visible pid, and a lock with no visible holder, say "holder not visible"', () => {
 	const snapshot = makeSnapshot({live: hidden});

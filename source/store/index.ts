@@ -1,0 +1,3 @@
+export * from './store.js';
+export * from './directory-store.js';
+export * from './directory-pulse.js';
