@@ -1,21 +1,21 @@
 // The screen: panels from the session's view, keys turned into session actions. Destructive
 // actions go through a y/n dialog that says what will happen; refusals say why.
 import React, {useCallback, useEffect, useLayoutEffect, useRef, useState} from 'react';
-import {Box, useInput, type Key} from 'ink';
+import {Box, Text, useInput, type Key} from 'ink';
 import {Stopper, describeAbandoned, type StopResult} from '../session/stopper.js';
 import type {ActionResult, SessionLike, SessionView} from '../session/types.js';
 import {sanitize} from '../text/sanitize.js';
 import {ConfirmDialog, type Choice} from './confirm.js';
 import {DoctorPanel, maxDoctorOffset} from './doctor-panel.js';
 import {EventLog} from './event-log.js';
-import {lineCount} from './format.js';
-import {Header, headerHeight} from './header.js';
+import {Header} from './header.js';
 import {HelpBar} from './help-bar.js';
 import {HelpOverlay, maxHelpOffset} from './help-overlay.js';
 import {initialUiState, onKey, selectedNode, splitKeys, type Action, type Dialog, type Effect, type Notice, type UiState} from './keys.js';
-import {LOCK_FILE_PANEL_HEIGHT, LockFilePanel} from './lock-file-panel.js';
-import {LocksPanel, locksPanelHeight} from './locks-panel.js';
-import {NodesPanel, nodesPanelHeight} from './nodes-panel.js';
+import {layoutScreen} from './layout.js';
+import {LockFilePanel} from './lock-file-panel.js';
+import {LocksPanel} from './locks-panel.js';
+import {NodesPanel} from './nodes-panel.js';
 import {Tone, levelSymbol} from './theme.js';
 import {useNow} from './use-now.js';
 import {useSessionView} from './use-session.js';
@@ -68,17 +68,14 @@ export function App({session, onExit, size, stopper: given, clockPainted = false
 	const [notice, setNotice] = useState<Notice>();
 	const selected = selectedNode(view.nodes, ui.selectedId);
 	const doctor = ui.screen === 'doctor' && !ui.dialog;
-	const width = Math.max(20, columns);
-	// Ink clears the whole screen when a frame is as tall as the terminal: stay one line short.
-	const height = Math.max(8, rows - 1);
-	const noticeText = notice ? sanitize(notice.text) : '';
-	const noticeLines = notice ? lineCount(`${levelSymbol[notice.level]} ${noticeText}`, width) : 0;
-	const fixed = headerHeight(view) + LOCK_FILE_PANEL_HEIGHT + locksPanelHeight(view, width) + nodesPanelHeight(view.nodes) + 1 + noticeLines;
-	const logLines = Math.max(0, height - fixed - 1);
-	// The doctor panel (and the help) have the room of every panel below the header.
-	const doctorRows = Math.max(3, height - headerHeight(view) - 1 - noticeLines);
-	const doctorMax = doctor ? maxDoctorOffset(view, width, doctorRows) : 0;
-	const helpMax = maxHelpOffset(view.snapshot.probe, doctorRows);
+	const noticeText = notice ? `${levelSymbol[notice.level]} ${sanitize(notice.text)}` : undefined;
+	const dialogText = ui.dialog ? {title: dialogTitle[ui.dialog.kind], message: ui.dialog.message, choices: ui.dialog.kind === 'quit' ? quitChoices : yesNo} : undefined;
+	// Every line's place from one function (layout.ts), so nothing overlaps at any size.
+	const layout = layoutScreen({columns, rows, view, screen: ui.screen, dialog: dialogText, notice: noticeText, selectedIndex: selected ? view.nodes.indexOf(selected) : -1});
+	const panelRows = layout.kind === 'screen' ? Math.max(1, layout.bodyRows) : 1;
+	const width = layout.width;
+	const doctorMax = doctor && layout.kind === 'screen' ? maxDoctorOffset(view, width, panelRows) : 0;
+	const helpMax = maxHelpOffset(view.snapshot.probe, panelRows, width);
 	// The session looks wider (every broker on this host) and keeps looking while the panel is open.
 	useEffect(() => {
 		if (!doctor) return;
@@ -180,7 +177,7 @@ export function App({session, onExit, size, stopper: given, clockPainted = false
 
 	const onInput = (input: string, key: Key) => {
 		// This render's measures: the handler is the one of the frame on screen (latestOnKey below).
-		const page = Math.max(1, doctorRows - 3);
+		const page = Math.max(1, panelRows - 3);
 		for (const press of splitKeys(input, key)) {
 			// quitting is the Stopper's: q, or a signal (SIGTERM, SIGHUP) that run.ts handled.
 			const step = onKey(uiRef.current, press, {view: session.getView(), quitting: stopper.stopping, doctorPage: page, doctorMax, helpPage: page, helpMax});
@@ -204,21 +201,32 @@ export function App({session, onExit, size, stopper: given, clockPainted = false
 		latestOnKey.current(input, key);
 	}, []));
 
+	if (layout.kind === 'too-small') {
+		// One centred line; the keys still work (q quits, and so on).
+		return (
+			<Box width={layout.width} height={layout.height} alignItems="center" justifyContent="center">
+				<Text wrap="truncate-end">{layout.message}</Text>
+			</Box>
+		);
+	}
+
+	const {header} = layout;
 	return (
-		<Box flexDirection="column" width={width} height={height} overflow="hidden">
-			<Header view={view} now={now} width={width}/>
-			{ui.screen === 'help' && !ui.dialog ? <HelpOverlay width={width} probe={view.snapshot.probe} rows={doctorRows} offset={ui.helpOffset}/> : doctor ? <DoctorPanel view={view} width={width} rows={doctorRows} offset={ui.doctorOffset}/> : (
+		<Box flexDirection="column" width={width} height={layout.height}>
+			<Header view={view} now={now} width={width} lines={header}/>
+			{layout.body === 'help' ? <HelpOverlay width={width} probe={view.snapshot.probe} rows={panelRows} offset={ui.helpOffset}/> : layout.body === 'doctor' ? <DoctorPanel view={view} width={width} rows={panelRows} offset={ui.doctorOffset}/> : (
 				<>
-					<LockFilePanel snapshot={view.snapshot} width={width}/>
-					<LocksPanel view={view} now={now} width={width}/>
-					<NodesPanel nodes={view.nodes} selectedId={selected?.id} now={now} width={width}/>
-					{ui.dialog
-						? <ConfirmDialog title={dialogTitle[ui.dialog.kind]} message={ui.dialog.message} choices={ui.dialog.kind === 'quit' ? quitChoices : yesNo}/>
-						: <EventLog log={view.log} lines={logLines} width={width}/>}
+					<LocksPanel view={view} now={now} width={width} verdict={layout.verdict} title={layout.locks.title} segments={layout.locks.segments}/>
+					{layout.nodes ? <NodesPanel nodes={view.nodes} selectedId={selected?.id} now={now} width={width} rows={layout.nodes.rows} offset={layout.nodes.offset}/> : null}
+					{layout.lockFile > 0 ? <LockFilePanel snapshot={view.snapshot} width={width} lines={layout.lockFile}/> : null}
+					{layout.dialog && dialogText
+						? <ConfirmDialog title={dialogText.title} message={dialogText.message} choices={dialogText.choices} layout={layout.dialog}/>
+						: layout.events > 0 ? <EventLog log={view.log} lines={layout.events - 1} width={width}/> : null}
 				</>
 			)}
 			<Box flexGrow={1}/>
-			{notice ? <Tone tone={notice.level}>{levelSymbol[notice.level]} {noticeText}</Tone> : null}
+			{layout.hidden ? <Tone tone="muted" wrap="truncate-end">{layout.hidden}</Tone> : null}
+			{notice ? layout.notice.map((line, index) => <Tone key={index} tone={notice.level} wrap="truncate-end">{line}</Tone>) : null}
 			<HelpBar width={width}/>
 		</Box>
 	);

@@ -9,10 +9,11 @@ import {Tone, levelSymbol} from './theme.js';
 
 const sourceLabel: Readonly<Record<LogEntry['source'], string>> = {watch: 'file', node: 'node', action: 'you '};
 
+/** lines: the entries shown below the title (the latest). */
 export function EventLog({log, lines, width}: {readonly log: readonly LogEntry[]; readonly lines: number; readonly width: number}) {
 	const shown = lines > 0 ? log.slice(-lines) : [];
 	return (
-		<Box flexDirection="column" flexGrow={1} overflow="hidden">
+		<Box flexDirection="column" flexShrink={0}>
 			<SectionTitle title="Events" width={width}/>
 			{shown.map(entry => (
 				<Box key={entry.seq} flexShrink={0} height={1}>

@@ -33,15 +33,20 @@ export function doctorHeadline(view: SessionView): Finding | undefined {
 	return worst?.level === 'warning' || worst?.level === 'critical' ? worst : undefined;
 }
 
-export function Header({view, now, width}: {readonly view: SessionView; readonly now: number; readonly width: number}) {
+export type HeaderLines = {readonly identity: boolean; readonly alarm: boolean; readonly finding: boolean; readonly banner: boolean};
+
+const allLines: HeaderLines = {identity: true, alarm: true, finding: true, banner: true};
+
+/** The path line always; the others as the layout (layout.ts) gives them room. */
+export function Header({view, now, width, lines = allLines}: {readonly view: SessionView; readonly now: number; readonly width: number; readonly lines?: HeaderLines}) {
 	const {probe} = view.snapshot;
 	const time = clock(now);
 	const watching = view.polling ? 'polling' : 'inotify';
 	const identity = probe
 		? `dev:inode ${probe.device}:${probe.inode} · ${probe.size} bytes · ${view.fsKind} (${watching})`
 		: `${view.snapshot.status === 'error' ? 'not a usable lock file' : 'no file'} · ${view.fsKind} (${watching})`;
-	const alarm = alarmFor(view);
-	const finding = doctorHeadline(view);
+	const alarm = lines.alarm ? alarmFor(view) : undefined;
+	const finding = lines.finding ? doctorHeadline(view) : undefined;
 	return (
 		<Box flexDirection="column" flexShrink={0}>
 			<Box>
@@ -49,18 +54,14 @@ export function Header({view, now, width}: {readonly view: SessionView; readonly
 				<Box flexGrow={1} flexShrink={1}><Text wrap="truncate-end">{truncateMiddle(sanitize(view.path), Math.max(10, width - 8 - time.length))}</Text></Box>
 				<Box flexShrink={0}><Text> {time}</Text></Box>
 			</Box>
-			<Tone tone="muted" wrap="truncate-end">{sanitize(identity)}</Tone>
+			{lines.identity ? <Tone tone="muted" wrap="truncate-end">{sanitize(identity)}</Tone> : null}
 			{alarm ? <Tone bold inverse={alarm.tone === 'error'} tone={alarm.tone} wrap="truncate-end">{sanitize(alarm.text)}</Tone> : null}
 			{finding ? (
 				<Text wrap="truncate-end">
 					doctor: <Tone bold tone={levelTone[finding.level]}>{levelLabel[finding.level]} {finding.id}</Tone> — {sanitize(finding.title)}
 				</Text>
 			) : null}
-			{view.banner ? <Tone tone="accent" wrap="truncate-end">{sanitize(view.banner)}</Tone> : null}
+			{view.banner && lines.banner ? <Tone tone="accent" wrap="truncate-end">{sanitize(view.banner)}</Tone> : null}
 		</Box>
 	);
-}
-
-export function headerHeight(view: SessionView): number {
-	return 2 + (alarmFor(view) ? 1 : 0) + (doctorHeadline(view) ? 1 : 0) + (view.banner ? 1 : 0);
 }

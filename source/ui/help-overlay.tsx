@@ -3,6 +3,7 @@ import React from 'react';
 import {Box, Text} from 'ink';
 import type {Probe} from '../lock-file/probe.js';
 import {sanitize} from '../text/sanitize.js';
+import {wrap} from './text-wrap.js';
 import {SectionTitle} from './section.js';
 import {Tone} from './theme.js';
 
@@ -31,20 +32,22 @@ export function fileHelp(probe: Probe | undefined): string[] {
 	return [state, ' bytes 3-18 node id.', ` locks: ${sanitize(probe.generation)}`, rule];
 }
 
-/** Every line of the help below its title, for the layout and for scrolling. */
-export function helpLines(probe: Probe | undefined): Array<{key?: string; text: string; bold?: boolean}> {
+/** Every line of the help below its title, wrapped to the width (for the layout and for scrolling). */
+export function helpLines(probe: Probe | undefined, width = 80): Array<{key?: string; text: string; bold?: boolean}> {
+	const keyed = helpKeys.flatMap(([key, text]) => wrap(text, Math.max(10, width - 10)).map((line, index) => ({key: index === 0 ? key : '', text: line})));
+	const plain = (text: string, bold?: boolean) => wrap(text.trimStart(), Math.max(10, width - 2)).map(line => ({text: ` ${line}`, bold}));
 	return [
-		...helpKeys.map(([key, text]) => ({key, text})),
+		...keyed,
 		{text: ' '},
-		{text: ' p, k, f, l (while a live runs) and quitting with nodes running ask y/n first.'},
+		...plain(' p, k, f, l (while a live runs) and quitting with nodes running ask y/n first.'),
 		{text: ' '},
-		{text: ' The file', bold: true},
-		...fileHelp(probe).map(text => ({text})),
+		...plain(' The file', true),
+		...fileHelp(probe).flatMap(text => plain(text)),
 	];
 }
 
 export function HelpOverlay({width, probe, rows, offset = 0}: {readonly width: number; readonly probe?: Probe; readonly rows?: number; readonly offset?: number}) {
-	const lines = helpLines(probe);
+	const lines = helpLines(probe, width);
 	const body = rows === undefined ? lines.length : Math.max(1, rows - 1);
 	const scrolls = lines.length > body;
 	const room = scrolls ? Math.max(1, body - 1) : body;
@@ -52,7 +55,7 @@ export function HelpOverlay({width, probe, rows, offset = 0}: {readonly width: n
 	const shown = lines.slice(start, start + room);
 	const below = lines.length - start - shown.length;
 	return (
-		<Box flexDirection="column" flexGrow={1} overflow="hidden">
+		<Box flexDirection="column" flexShrink={0}>
 			<SectionTitle title="Help" width={width} hint={scrolls ? '↑↓ scroll · ? closes' : '? or Esc closes'}/>
 			{shown.map((line, index) => line.key === undefined ? (
 				<Text key={start + index} bold={line.bold} wrap="truncate-end">{line.text}</Text>
@@ -68,8 +71,8 @@ export function HelpOverlay({width, probe, rows, offset = 0}: {readonly width: n
 }
 
 /** The largest useful scroll offset of the help in rows. */
-export function maxHelpOffset(probe: Probe | undefined, rows: number): number {
-	const lines = helpLines(probe).length;
+export function maxHelpOffset(probe: Probe | undefined, rows: number, width = 80): number {
+	const lines = helpLines(probe, width).length;
 	const body = Math.max(1, rows - 1);
 	return lines > body ? lines - Math.max(1, body - 1) : 0;
 }

@@ -18,9 +18,8 @@ const stateTone: Record<string, ToneName> = {
 	unknown: 'error',
 };
 
-export const LOCK_FILE_PANEL_HEIGHT = 5;
-
-export function LockFilePanel({snapshot, width}: {readonly snapshot: Snapshot; readonly width: number}) {
+/** lines: how many of its lines the layout gives it (title and state first, then layout, bytes, labels). */
+export function LockFilePanel({snapshot, width, lines = 5}: {readonly snapshot: Snapshot; readonly width: number; readonly lines?: number}) {
 	const {probe} = snapshot;
 	if (!probe) {
 		const why = snapshot.status === 'missing' ? `waiting for ${snapshot.path}` : `✖ ${snapshot.error ?? 'unreadable'}`;
@@ -28,9 +27,7 @@ export function LockFilePanel({snapshot, width}: {readonly snapshot: Snapshot; r
 			<Box flexDirection="column" flexShrink={0}>
 				<SectionTitle title="Lock file" width={width}/>
 				<Tone tone={snapshot.status === 'missing' ? 'warn' : 'error'} wrap="truncate-end"> {sanitize(why)}</Tone>
-				<Text> </Text>
-				<Text> </Text>
-				<Text> </Text>
+				{Array.from({length: Math.max(0, lines - 2)}, (_, index) => <Text key={index}> </Text>)}
 			</Box>
 		);
 	}
@@ -60,18 +57,18 @@ export function LockFilePanel({snapshot, width}: {readonly snapshot: Snapshot; r
 				{' state '}<Tone bold tone={stateTone[probe.stateName]}>{state}</Tone>
 				{'   node id '}<Text>{probe.nodeId === undefined ? `none (${probe.complete ? '' : 'incomplete, '}${probe.size} bytes)` : sanitize(probe.nodeId)}</Text>
 			</Text>
-			<Text wrap="truncate-end">
+			{lines >= 4 ? <Text wrap="truncate-end">
 				{' bytes '}
 				<Tone bold tone="accent">{raw.state.padEnd(7)}</Tone>
 				<Tone bold tone={bytesAreLocks ? 'warn' : 'muted'}>{raw.live.padEnd(6)}</Tone>
 				<Tone bold tone={bytesAreLocks ? 'accent' : 'muted'}>{raw.backup.padEnd(8)}</Tone>
 				<Text>{raw.nodeId}</Text>
-			</Text>
-			<Tone tone="muted" wrap="truncate-end">{segmentLabels}</Tone>
-			<Text wrap="truncate-end">
+			</Text> : null}
+			{lines >= 5 ? <Tone tone="muted" wrap="truncate-end">{segmentLabels}</Tone> : null}
+			{lines >= 3 ? <Text wrap="truncate-end">
 				{' layout '}<Tone bold tone={layoutTone}>{probe.layout}</Tone>
 				<Tone tone="muted">{` ${generation}${files ? ` · ${sanitize(files)}` : ''}`}</Tone>
-			</Text>
+			</Text> : null}
 		</Box>
 	);
 }

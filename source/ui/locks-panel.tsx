@@ -2,14 +2,15 @@
 import React from 'react';
 import {Box, Text} from 'ink';
 import {SEGMENTS, type Segment} from '../lock-file/format.js';
-import {verdictLabel, type Verdict} from '../lock-file/verdict.js';
+import type {Verdict} from '../lock-file/verdict.js';
 import {holderBroker, holderName, nodeName} from '../session/labels.js';
 import {HOLDER_NOT_VISIBLE} from '../watch/changes.js';
 import type {NodeView, SessionView} from '../session/types.js';
-import {age, lineCount} from './format.js';
+import {age} from './format.js';
+import {verdictHead, verdictLines} from './layout.js';
 import {sanitize} from '../text/sanitize.js';
 import {SectionTitle} from './section.js';
-import {Tone, levelSymbol, type ToneName} from './theme.js';
+import {Tone, type ToneName} from './theme.js';
 
 export const verdictTone: Readonly<Record<Verdict, ToneName>> = {
 	healthy: 'ok',
@@ -21,15 +22,6 @@ export const verdictTone: Readonly<Record<Verdict, ToneName>> = {
 	unknown: 'muted',
 };
 
-const verdictSymbol: Readonly<Record<Verdict, string>> = {
-	healthy: levelSymbol.ok,
-	'no-backup': levelSymbol.warn,
-	'failing-back': levelSymbol.warn,
-	transition: levelSymbol.warn,
-	'no-live': levelSymbol.error,
-	'mixed-layout': levelSymbol.error,
-	unknown: '?',
-};
 
 /** Row labels in Artemis ≥ 2.32's words: the live lock is the primary's. */
 const rowLabel: Readonly<Record<Segment, string>> = {state: 'state', live: 'primary (live)', backup: 'backup'};
@@ -78,23 +70,26 @@ export function heldForText(view: SessionView, since: number, now: number): stri
 	return `${before ? 'seen for' : 'for'} ${age(now - since)}`;
 }
 
-/** The verdict line wraps: its cause ("paused: backups will not take over") must not be cut. */
-export function locksPanelHeight(view: SessionView, width: number): number {
-	const {verdict, summary} = view.snapshot.assessment;
-	return 4 + lineCount(` ${verdictSymbol[verdict]} ${verdictLabel[verdict]} — ${sanitize(summary)}`, width);
-}
-
-export function LocksPanel({view, now, width}: {readonly view: SessionView; readonly now: number; readonly width: number}) {
+/**
+ * The verdict (pre-wrapped by layout.ts, its cause must not be cut), then a row per lock.
+ * Without `verdict` and `segments`: everything, wrapped at width.
+ */
+export function LocksPanel({view, now, width, verdict: given, title = true, segments = SEGMENTS}: {readonly view: SessionView; readonly now: number; readonly width: number; readonly verdict?: readonly string[]; readonly title?: boolean; readonly segments?: readonly Segment[]}) {
 	const {snapshot} = view;
-	const {verdict, summary} = snapshot.assessment;
+	const {verdict} = snapshot.assessment;
+	const lines = given ?? verdictLines(view, width);
+	const head = ` ${verdictHead(verdict)}`;
 	return (
 		<Box flexDirection="column" flexShrink={0}>
-			<SectionTitle title="Locks" width={width}/>
-			<Text>
-				{' '}<Tone bold tone={verdictTone[verdict]}>{verdictSymbol[verdict]} {verdictLabel[verdict]}</Tone>
-				<Text> — {sanitize(summary)}</Text>
-			</Text>
-			{SEGMENTS.map(segment => {
+			{title ? <SectionTitle title="Locks" width={width}/> : null}
+			{lines.map((line, index) => index === 0 && line.startsWith(head) ? (
+				// Pre-wrapped to the width (layout.ts): plain wrap keeps the leading space that truncation trims.
+				<Text key={index}>
+					<Tone bold tone={verdictTone[verdict]}>{head}</Tone>
+					<Text>{line.slice(head.length)}</Text>
+				</Text>
+			) : <Text key={index}>{line}</Text>)}
+			{segments.map(segment => {
 				const lock = snapshot.probe?.locks[segment];
 				const held = lock?.locked ?? false;
 				const since = heldSince(view, segment);

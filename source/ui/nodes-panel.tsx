@@ -21,24 +21,23 @@ const phaseTone: Readonly<Record<NodePhase, ToneName>> = {
 	'lost-lock': 'error',
 };
 
-export function nodesPanelHeight(nodes: readonly NodeView[]): number {
-	return 1 + Math.max(1, nodes.length);
-}
-
-export function NodesPanel({nodes, selectedId, now, width}: {readonly nodes: readonly NodeView[]; readonly selectedId: string | undefined; readonly now: number; readonly width: number}) {
+/** rows nodes from offset (layout.ts keeps the selected one among them); the title says when some are off screen. */
+export function NodesPanel({nodes, selectedId, now, width, rows = nodes.length, offset = 0}: {readonly nodes: readonly NodeView[]; readonly selectedId: string | undefined; readonly now: number; readonly width: number; readonly rows?: number; readonly offset?: number}) {
+	const shown = nodes.slice(offset, offset + Math.max(1, rows));
+	const scrolled = shown.length < nodes.length ? `${offset + 1}–${offset + shown.length} of ${nodes.length} ↑↓` : undefined;
 	return (
 		<Box flexDirection="column" flexShrink={0}>
-			<SectionTitle title="In-process nodes" width={width} hint={nodes.length > 1 ? '↑↓ select' : undefined}/>
+			<SectionTitle title="In-process nodes" width={width} hint={scrolled ?? (nodes.length > 1 ? '↑↓ select' : undefined)}/>
 			{nodes.length === 0
 				? <Tone tone="muted" wrap="truncate-end"> none: read-only. Press l to start a primary (live), b a backup.</Tone>
-				: nodes.map(node => {
+				: shown.map(node => {
 					const selected = node.id === selectedId;
 					const phase = node.phase === 'live' && node.activated ? 'live (activated backup)' : phaseLabel[node.phase];
 					return (
 						<Box key={node.id}>
 							<Box flexShrink={0}><Text bold={selected} inverse={selected}>{selected ? '▶' : ' '} {node.label.padEnd(3)} {node.role.padEnd(7)}</Text></Box>
 							<Box width={26} flexShrink={0}><Tone bold={node.phase === 'live' || node.phase === 'lost-lock'} tone={phaseTone[node.phase]} wrap="truncate-end"> {phase}</Tone></Box>
-							<Box flexShrink={1}><Tone tone="muted" wrap="truncate-end">since {clockSeconds(node.since)} ({age(now - node.since)})</Tone></Box>
+							<Box flexShrink={1} flexGrow={1}><Tone tone="muted" wrap="truncate-end">since {clockSeconds(node.since)} ({age(now - node.since)})</Tone></Box>
 						</Box>
 					);
 				})}

@@ -7,6 +7,7 @@ import path from 'node:path';
 import process from 'node:process';
 import {after, before, test} from 'node:test';
 import {cliPath, startNode} from '../helpers/cli.js';
+import {checkScreen} from '../helpers/screen-lines.js';
 import {ProcessGroup} from '../helpers/spawned.js';
 import {tempDir} from '../helpers/temp.js';
 import {waitFor} from '../helpers/wait.js';
@@ -46,7 +47,7 @@ test('tmux: outside live seen with its pid; b; kill the live; the backup is live
 	const command = `env -u CI -u CONTINUOUS_INTEGRATION TERM=xterm-256color ${JSON.stringify(process.execPath)} ${JSON.stringify(cliPath)} ${JSON.stringify(temp.file)}; echo TUI-EXIT=$?; sleep 60`;
 	tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '30', command);
 
-	await see('the outside live and its pid', new RegExp(`state 'L' \\(0x4c\\) live .*primary \\(live\\) ● held pid ${livePid} OFD — ha-tui node`));
+	await see('the outside live and its pid', new RegExp(`primary \\(live\\) ● held pid ${livePid} OFD — ha-tui node.*state 'L' \\(0x4c\\) live`));
 	await see('read-only until a key', /none: read-only/);
 	await see('the verdict', /WARNING: no backup/);
 
@@ -72,7 +73,7 @@ test('tmux: outside live seen with its pid; b; kill the live; the backup is live
 	keys('d');
 	await see('the doctor panel', /Doctor .*CRITICAL paused — the primary stopped cleanly.* fix: Start the primary again/);
 	keys('d');
-	await see('the panels again', /Lock file .*Locks/);
+	await see('the panels again', /Locks .*Lock file/);
 
 	// One more backup, so that q has a node to stop.
 	keys('b');
@@ -118,3 +119,39 @@ for (const [how, send] of [
 		tmux('kill-session', '-t', name);
 	});
 }
+
+test('tmux: resized 200×60 → 60×16 → 100×30 while running, every line is one of the screen\'s texts (no leftovers)', {skip: !hasTmux && 'tmux not installed', timeout: 60_000}, async () => {
+	const live = startNode(processes, temp.file, 'live', ['--create-dir']);
+	await live.next('live');
+	const name = `${session}-resize`;
+	const capture = () => tmux('capture-pane', '-p', '-t', name).replace(/\n$/, '');
+	const command = `env -u CI -u CONTINUOUS_INTEGRATION TERM=xterm-256color ${JSON.stringify(process.execPath)} ${JSON.stringify(cliPath)} ${JSON.stringify(temp.file)}; echo TUI-EXIT=$?; sleep 60`;
+	tmux('new-session', '-d', '-s', name, '-x', '200', '-y', '60', command);
+	try {
+		for (const [columns, rows] of [[200, 60], [60, 16], [100, 30]] as const) {
+			tmux('resize-window', '-t', name, '-x', String(columns), '-y', String(rows));
+			// The frame for this size: the key bar at the bottom line but one, and every line valid.
+			 
+			await waitFor(`a clean ${columns}×${rows} screen`, () => {
+				const text = capture();
+				const lines = text.split('\n');
+				if (lines.length !== rows || !/\? help +q quit\s*$/.test(lines[rows - 2] ?? '')) return false;
+				try {
+					checkScreen(lines.slice(0, rows - 1).map(line => line.trimEnd()).join('\n'), columns, `${columns}×${rows}`);
+					return true;
+				} catch {
+					return false;
+				}
+			}, {timeoutMs: 5000, everyMs: 50}).catch((error: Error) => {
+				const text = capture();
+				// Say which line is wrong.
+				checkScreen(text.split('\n').slice(0, rows - 1).map(line => line.trimEnd()).join('\n'), columns, `${columns}×${rows}`);
+				throw new Error(`${error.message}\n--- screen:\n${text}`);
+			});
+		}
+	} finally {
+		tmux('kill-session', '-t', name);
+		live.child.kill('SIGKILL');
+		await live.exited;
+	}
+});

@@ -44,12 +44,12 @@ test('d opens the findings, worst first: paused, its evidence and fix; d closes 
 	assert.ok(text.indexOf('paused —') < text.indexOf('no-live —'), text);
 	assert.deepEqual(ui.session.calls, ['doctor open']);
 	await ui.press('d');
-	await ui.see(/Lock file .*Locks/);
+	await ui.see(/Locks .*Lock file/);
 	await until('the session told', () => ui.session.calls.includes('doctor closed'));
 	await ui.press('d');
 	await ui.see(/Doctor /);
 	await ui.press(KEY.escape);
-	await ui.see(/Lock file .*Locks/);
+	await ui.see(/Locks .*Lock file/);
 	await until(`the session told; calls: ${ui.session.calls.join(', ')}`, () => ui.session.calls.length === 4);
 	assert.deepEqual(ui.session.calls, ['doctor open', 'doctor closed', 'doctor open', 'doctor closed']);
 });
@@ -60,7 +60,7 @@ test('another key closes the panel and does what it does', async () => {
 	await ui.see(/Doctor /);
 	await ui.press('b');
 	await until('startBackup', () => ui.session.calls.includes('startBackup'));
-	await ui.see(/Lock file .*Locks/);
+	await ui.see(/Locks .*Lock file/);
 });
 
 test('header: the worst finding in its level, or nothing when all is well', () => {
