@@ -55,7 +55,7 @@ const flagHelp: Readonly<Record<FlagName, string>> = {
 	json: '--json                     machine-readable output (one JSON object, NDJSON for watch)',
 	interval: '--interval <ms>            full probe period, ≥ 10 (default 250)',
 	role: '--role <primary|backup>    node role; live is a synonym of primary',
-	layout: '--layout <files|ranges|auto>  lock layout: files (Artemis ≥ 2.10: serverlock.1/.2),\n                             ranges (HornetQ, Artemis ≤ 2.9: bytes of server.lock);\n                             auto (default) follows what the directory shows',
+	layout: '--layout <files|ranges|flock|auto>  lock layout: files (Artemis ≥ 2.10: serverlock.1/.2),\n                             ranges (HornetQ, Artemis ≤ 2.9 NIO: bytes of server.lock),\n                             flock (HornetQ, Artemis ≤ 2.0 AIO: flock on server.1.lock/.2);\n                             auto (default) follows what the directory shows',
 	'allow-failback': '--allow-failback           an activated backup steps down for a failing-back primary (default)',
 	'no-allow-failback': '--no-allow-failback        an activated backup ignores a failing-back primary (F)',
 	'failover-on-shutdown': '--failover-on-shutdown     SIGTERM/SIGINT leave L (a backup takes over) instead of P',
@@ -77,14 +77,14 @@ export const commands: Readonly<Record<CommandName, CommandSpec>> = {
 	history: {usage: 'ha-tui history <record>… [--json] [--since time|age]', summary: 'the episodes in `watch --record` files: failovers, failbacks, pauses, frozen holders, lost locks, availability', flags: ['json', 'since'], target: 'required'},
 	serve: {usage: `ha-tui serve <file|dir>… [--scan root] [--listen ${DEFAULT_LISTEN}] [--on-change cmd]`, summary: 'a Prometheus exporter: /metrics per group, /healthz', flags: ['scan', 'depth', 'listen', 'interval', 'on-change'], target: 'many'},
 	node: {
-		usage: 'ha-tui node <file|dir> --role primary|backup [--layout files|ranges|auto] [--no-allow-failback] [--failover-on-shutdown] [--create-dir]',
+		usage: 'ha-tui node <file|dir> --role primary|backup [--layout files|ranges|flock|auto] [--no-allow-failback] [--failover-on-shutdown] [--create-dir]',
 		summary: 'one headless node, NDJSON events on stdout; primary (live) and backup',
 		flags: ['role', 'layout', 'allow-failback', 'no-allow-failback', 'failover-on-shutdown', 'create-dir', 'table', 'lock-renew-period', 'lock-expiration'],
 		target: 'required',
 	},
 	doctor: {usage: 'ha-tui doctor <file|dir> [--json]', summary: 'checks the group and the brokers that hold its locks', flags: ['json', 'table'], target: 'required'},
-	demo: {usage: 'ha-tui demo [dir] [--layout files|ranges|auto] [--interval ms]', summary: 'a temp lock file with a primary (live) and two backups, in the TUI', flags: ['interval', 'layout'], target: 'optional'},
-	tui: {usage: 'ha-tui <file|dir> [--layout files|ranges|auto] [--interval ms]', summary: 'interactive TUI (watch + drive in-process nodes); without a terminal: watch output', flags: ['interval', 'layout', 'json', 'table', 'scan', 'depth'], target: 'many'},
+	demo: {usage: 'ha-tui demo [dir] [--layout files|ranges|flock|auto] [--interval ms]', summary: 'a temp lock file with a primary (live) and two backups, in the TUI', flags: ['interval', 'layout'], target: 'optional'},
+	tui: {usage: 'ha-tui <file|dir> [--layout files|ranges|flock|auto] [--interval ms]', summary: 'interactive TUI (watch + drive in-process nodes); without a terminal: watch output', flags: ['interval', 'layout', 'json', 'table', 'scan', 'depth'], target: 'many'},
 };
 
 const named = new Set<string>(Object.keys(commands).filter(name => name !== 'tui'));
@@ -256,7 +256,7 @@ export function parseCommandLine(argv: readonly string[], exists: (path: string)
 	}
 
 	if (layout !== undefined) {
-		if (layout !== 'files' && layout !== 'ranges' && layout !== 'auto') return fail(`--layout must be files, ranges or auto, got ${JSON.stringify(layout)}`, command);
+		if (layout !== 'files' && layout !== 'ranges' && layout !== 'flock' && layout !== 'auto') return fail(`--layout must be files, ranges, flock or auto, got ${JSON.stringify(layout)}`, command);
 		flags.layout = layout;
 	}
 

@@ -43,9 +43,9 @@ const cases: Array<[string, () => string[], RegExp]> = [
 	['unknown short flag', () => ['watch', file, '-x'], /unknown option -x/],
 	['a flag of another command', () => ['status', file, '--role', 'live'], /--role is not an option of status/],
 	['bad --role', () => ['node', file, '--role', 'foo'], /--role must be primary \(or live\) or backup, got "foo"/],
-	['bad --layout', () => ['node', file, '--role', 'backup', '--layout', 'foo'], /--layout must be files, ranges or auto/],
-	['bad --layout for the TUI', () => [file, '--layout', 'nope'], /--layout must be files, ranges or auto/],
-	['bad --layout for the demo', () => ['demo', '--layout', 'nope'], /--layout must be files, ranges or auto/],
+	['bad --layout', () => ['node', file, '--role', 'backup', '--layout', 'foo'], /--layout must be files, ranges, flock or auto/],
+	['bad --layout for the TUI', () => [file, '--layout', 'nope'], /--layout must be files, ranges, flock or auto/],
+	['bad --layout for the demo', () => ['demo', '--layout', 'nope'], /--layout must be files, ranges, flock or auto/],
 	['bad --interval', () => ['watch', file, '--interval', 'x'], /--interval must be a whole number of ms ≥ 10, got "x"/],
 	['too small --interval', () => ['watch', file, '--interval=5'], /--interval must be/],
 	['missing value', () => ['node', file, '--role'], /--role needs a value/],
@@ -74,7 +74,7 @@ test('usage errors: exit 3, one line, nothing else', async () => {
 test('help and version exit 0; a command\'s --help shows that command', async () => {
 	const main = await runCli(['--help']);
 	assert.equal(main.code, 0);
-	for (const line of ['ha-tui status <file|dir>', 'ha-tui node <file|dir> --role primary|backup', 'ha-tui doctor', 'ha-tui demo', '--layout <files|ranges|auto>']) assert.ok(main.stdout.includes(line), line);
+	for (const line of ['ha-tui status <file|dir>', 'ha-tui node <file|dir> --role primary|backup', 'ha-tui doctor', 'ha-tui demo', '--layout <files|ranges|flock|auto>']) assert.ok(main.stdout.includes(line), line);
 	assert.equal((await runCli(['-h'])).code, 0);
 	const status = await runCli(['status', '--help']);
 	assert.equal(status.code, 0, status.stderr);

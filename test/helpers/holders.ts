@@ -59,3 +59,34 @@ export async function release(child: ChildProcess): Promise<void> {
 	child.kill('SIGKILL');
 	await once(child, 'exit');
 }
+
+/**
+ * A python process holding flock(LOCK_EX) on a file, as HornetQ's native AIO layer does
+ * (AIOFileLockNodeManager: server.1.lock, server.2.lock). Creates the file (empty) if missing,
+ * as the native openFile does.
+ */
+export async function flockHolder(file: string): Promise<ChildProcess> {
+	const child = spawn('python3', ['-c', `
+import fcntl, os, sys
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o666)
+fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+print('locked', flush=True)
+sys.stdin.read()
+`, file], {stdio: ['pipe', 'pipe', 'inherit']});
+	await ready(child);
+	return child;
+}
+
+/** Can a separate process take flock(LOCK_EX|LOCK_NB) on the file right now? (It lets go at once.) */
+export function flockIsFree(file: string): boolean {
+	const result = spawnSync('python3', ['-c', `
+import fcntl, os, sys
+fd = os.open(sys.argv[1], os.O_RDWR)
+try:
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    print('free')
+except BlockingIOError:
+    print('held')
+`, file], {encoding: 'utf8'});
+	return result.stdout.trim() === 'free';
+}

@@ -1,6 +1,6 @@
 // The same scenarios run on the real file and on the in-memory store; a harness hides which.
 import fs from 'node:fs';
-import {STATE, decodeLockFile, encodeNewLockFile, probeLockFile} from '../../source/lock-file/index.js';
+import {STATE, decodeLockFile, encodeNewLockFile, probeLockFile, type Layout} from '../../source/lock-file/index.js';
 import {FileLockNodeManager, HaNode, InMemoryNodeManager, InMemoryStore, type HaNodeOptions, type NodeEvent} from '../../source/node-manager/index.js';
 import process from 'node:process';
 import {JdbcNodeManager} from '../../source/store/jdbc/jdbc-node-manager.js';
@@ -46,7 +46,7 @@ async function stopAll(nodes: HaNode[]): Promise<void> {
 	if (seen.length > 0) throw new Error(`nodes reported errors (an illegal phase transition?): ${seen.join('; ')}`);
 }
 
-export function fileHarness(layout: 'files' | 'ranges'): Harness {
+export function fileHarness(layout: Layout): Harness {
 	const temp = tempDir();
 	const nodes: HaNode[] = [];
 	return {
@@ -72,7 +72,7 @@ export function fileHarness(layout: 'files' | 'ranges'): Harness {
 }
 
 /** A probe that must see the layout the nodes use: a second layout would be a bug. */
-function probeOf(file: string, layout: 'files' | 'ranges') {
+function probeOf(file: string, layout: Layout) {
 	const probe = probeLockFile(file);
 	if (probe.layout !== layout) throw new Error(`the probe sees the ${probe.layout} layout, the nodes use ${layout}`);
 	return probe;
@@ -80,6 +80,7 @@ function probeOf(file: string, layout: 'files' | 'ranges') {
 
 export const filesHarness = (): Harness => fileHarness('files');
 export const rangesHarness = (): Harness => fileHarness('ranges');
+export const flockHarness = (): Harness => fileHarness('flock');
 
 export function memoryHarness(): Harness {
 	const store = new InMemoryStore();

@@ -6,7 +6,7 @@ import {STATE} from '../../source/lock-file/format.js';
 import type {HaNode, NodePhase} from '../../source/node-manager/index.js';
 import {waitFor} from '../helpers/wait.js';
 import {startPostgres, type Postgres} from '../helpers/postgres.js';
-import {filesHarness, jdbcHarness, memoryHarness, rangesHarness, type Harness} from './harness.js';
+import {filesHarness, flockHarness, jdbcHarness, memoryHarness, rangesHarness, type Harness} from './harness.js';
 
 const phaseIs = (node: HaNode, phase: NodePhase) => () => node.phase === phase;
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
@@ -28,6 +28,7 @@ const harnesses: ReadonlyArray<readonly [string, () => Harness | Promise<Harness
 	['InMemoryNodeManager', memoryHarness],
 	['FileLockNodeManager (files layout)', filesHarness],
 	['FileLockNodeManager (ranges layout)', rangesHarness],
+	['FileLockNodeManager (flock layout: HornetQ / Artemis ≤ 2.0 AIO)', flockHarness],
 	['JdbcNodeManager (PostgreSQL)', async () => {
 		const db = await postgres();
 		return 'skip' in db ? db : jdbcHarness(db);
