@@ -4,7 +4,7 @@
 // slow client cannot stall the watching. Read-only: it never opens a lock file for writing.
 import http from 'node:http';
 import {FleetExporter} from '../fleet/exporter.js';
-import {FleetWatcher} from '../fleet/fleet-watcher.js';
+import {FleetWatcher, fleetIntervalMs} from '../fleet/fleet-watcher.js';
 import {ChangeHooks, HookCommandError} from '../fleet/hooks.js';
 import {errorLine} from '../text/error-line.js';
 import {monotonicMs} from '../time.js';
@@ -42,8 +42,8 @@ export async function serve(options: ServeOptions, io: Io): Promise<number> {
 
 	const {groups} = fleet;
 	const exporter = new FleetExporter(groups);
-	const intervalMs = groups.length > 10 ? Math.max(options.intervalMs, 1000) : options.intervalMs;
-	const watcher = new FleetWatcher(groups, {intervalMs});
+	const intervalMs = fleetIntervalMs(options.intervalMs, groups.length);
+	const watcher = new FleetWatcher(groups, {intervalMs: options.intervalMs});
 	watcher.on('update', update => {
 		exporter.onUpdate(update);
 		hooks?.onUpdate(update.group, update.previous, update.snapshot);

@@ -27,7 +27,7 @@ export type FleetUpdate = {
 export type FleetWatcherOptions = {
 	/** The full probe period per group (ms). */
 	readonly intervalMs?: number;
-	/** The kernel pulse period (ms); default 50, slower for big fleets (≈ 1 ms per group). */
+	/** The kernel pulse period (ms); default fleetPulseMs. */
 	readonly pulseMs?: number;
 	readonly fileEvents?: boolean;
 };
@@ -46,6 +46,20 @@ function frozenHolders(snapshot: Snapshot): number[] {
 	}).sort((a, b) => a - b);
 }
 
+/**
+ * The full probe period for a fleet: what was asked for up to 10 groups; beyond, about ten full
+ * probes a second over the whole fleet (≤ 10 s each). The kernel pulse and file events see a
+ * change at once; the timed probe is for what they miss (a network file system, a frozen holder).
+ */
+export function fleetIntervalMs(requested: number, groups: number): number {
+	return groups > 10 ? Math.max(requested, Math.min(10_000, 100 * groups)) : requested;
+}
+
+/** The kernel pulse period: 50 ms, slower beyond 25 groups (2 ms a group: ≈ 1500 F_OFD_GETLK a second at most). */
+export function fleetPulseMs(groups: number): number {
+	return Math.max(50, 2 * groups);
+}
+
 export class FleetWatcher extends EventEmitter<{update: [FleetUpdate]; 'file-events-failed': [group: Group, message: string]}> {
 	private readonly members: Member[];
 	private readonly pulse: FleetPulse;
@@ -55,8 +69,9 @@ export class FleetWatcher extends EventEmitter<{update: [FleetUpdate]; 'file-eve
 
 	constructor(readonly groups: readonly Group[], private readonly options: FleetWatcherOptions = {}) {
 		super();
-		this.pulse = new FleetPulse(options.pulseMs ?? Math.max(50, groups.length));
-		this.members = groups.map(group => ({group, watcher: new LockFileWatcher(group.lockPath, {intervalMs: options.intervalMs ?? 250, ...(options.fileEvents === false ? {fileEvents: false} : {})}), frozen: []}));
+		this.pulse = new FleetPulse(options.pulseMs ?? fleetPulseMs(groups.length));
+		const intervalMs = fleetIntervalMs(options.intervalMs ?? 250, groups.length);
+		this.members = groups.map(group => ({group, watcher: new LockFileWatcher(group.lockPath, {intervalMs, ...(options.fileEvents === false ? {fileEvents: false} : {})}), frozen: []}));
 	}
 
 	/** Each group's latest snapshot, in the order of the groups. */

@@ -171,7 +171,8 @@ export class EpisodeTracker {
 			const fromKey = gap?.fromKey ?? state.liveKey;
 			const from = gap?.from ?? state.liveName;
 			const failback = (gap?.failingBack ?? false) || state.failingBack || (role === 'primary' && (gap?.fromRole ?? state.liveRole) === 'backup');
-			if (fromKey !== '' && state.lastEvent !== undefined) {
+			// After a clean stop (P) the next live ends a pause, not a failover.
+			if (fromKey !== '' && state.lastEvent !== undefined && !state.pauseStart) {
 				const start = gap?.start ?? event;
 				// Upper bound: from the last moment the old live was seen holding (the pulse before the
 				// free was seen, or before this event when no free was seen) to this event.

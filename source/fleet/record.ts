@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import process from 'node:process';
-import {brokerOf} from '../broker/index.js';
+import {brokerOf, readProcStat} from '../broker/index.js';
 import type {Segment} from '../lock-file/index.js';
 import type {Snapshot} from '../watch/index.js';
 import type {Group} from './groups.js';
@@ -48,7 +48,11 @@ export type RecordEvent =
 
 export type GroupEvent = Extract<RecordEvent, {type: 'group'}>;
 
-const alive = (pid: number) => fs.existsSync(`/proc/${pid}`);
+/** Running (a zombie is dead: killed, not yet reaped by its parent, and holds no lock). */
+const alive = (pid: number) => {
+	const state = readProcStat(pid)?.state;
+	return state !== undefined && state !== 'Z' && state !== 'X' && state !== 'x';
+};
 
 function recordLock(snapshot: Snapshot, segment: Segment, frozen: readonly number[]): RecordLock {
 	const lock = snapshot.probe?.locks[segment];

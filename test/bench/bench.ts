@@ -5,6 +5,7 @@ import {measureEngine, summarize} from './engine.js';
 import {ms, table} from './stats.js';
 import {runChaos} from '../chaos/harness.js';
 import {measureTui} from './tui.js';
+import {measureFleet} from './fleet.js';
 
 const argument = (name: string, fallback: number) => {
 	const index = process.argv.indexOf(`--${name}`);
@@ -54,6 +55,11 @@ if (!process.argv.includes('--no-jdbc') && !process.argv.includes('--only-tui'))
 if (!process.argv.includes('--no-tui')) {
 	process.stderr.write('bench: the TUI on a pseudo-terminal…\n');
 	rows.push(...await measureTui({trials: argument('tui-trials', 20), idleSeconds: argument('idle-seconds', 30), restTrials: argument('rest-trials', 3)}));
+}
+
+if (!process.argv.includes('--only-tui') && !process.argv.includes('--no-fleet')) {
+	process.stderr.write('bench: status over 50 groups vs 50 separate runs, a fleet watch at rest…\n');
+	rows.push(...await measureFleet({groups: 50}));
 }
 
 process.stdout.write(`${table(rows)}\n`);

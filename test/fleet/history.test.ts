@@ -1,0 +1,69 @@
+// Issue 18 §3: episodes from recorded events (pure): failover, failback, pause, frozen, lost
+// lock, --since, availability, and lines that are not events.
+import assert from 'node:assert/strict';
+import {test} from 'node:test';
+import {buildHistory, parseRecord, parseSince} from '../../source/fleet/history.js';
+import type {GroupEvent, RecordHolder} from '../../source/fleet/record.js';
+
+const t0 = Date.parse('2026-12-01T22:00:00.000Z');
+const holder = (pid: number, broker?: string, role?: string, frozen?: true): RecordHolder => ({pid, kind: 'POSIX', ...(broker ? {broker} : {}), ...(role ? {role} : {}), ...(frozen ? {frozen} : {})});
+function event(ms: number, live: RecordHolder[], state: string, extra: Partial<GroupEvent> = {}): GroupEvent {
+	return {
+		v: 1, type: 'group', time: new Date(t0 + ms).toISOString(), mono: 1000 + ms, host: 'h', group: '/g', status: 'ok', verdict: live.length > 0 ? 'healthy' : 'no-live', exitCode: live.length > 0 ? 0 : 2, summary: '',
+		state, stateName: state, nodeId: 'n', layout: 'files', inode: 1, replaced: false,
+		locks: {state: {locked: false, holders: []}, live: {locked: live.length > 0, holders: live}, backup: {locked: false, holders: []}}, changes: [], ...extra,
+	};
+}
+
+test('episodes and totals', () => {
+	const a = holder(10, 'a', 'primary');
+	const b = holder(20, 'b', 'backup');
+	const a2 = holder(30, 'a', 'primary');
+	const events = [
+		event(0, [a], 'L'),
+		event(1000, [], 'L', {after: 1990, releasedBy: [{pid: 10, alive: false}]}),
+		event(1400, [b], 'L', {after: 2390}),
+		event(5000, [b], 'F'),
+		event(5200, [], 'F', {releasedBy: [{pid: 20, alive: true}]}),
+		event(5300, [a2], 'L'),
+		event(6000, [{...a2, frozen: true}], 'L'),
+		event(8000, [a2], 'L'),
+		event(9000, [], 'P', {releasedBy: [{pid: 30, alive: true}]}),
+		event(12_000, [holder(40, 'a', 'primary')], 'L'),
+		event(13_000, [holder(40, 'a', 'primary')], 'L', {changes: [{kind: 'identity', message: 'replaced'}]}),
+		event(20_000, [holder(40, 'a', 'primary')], 'L'),
+	];
+	const history = buildHistory(events);
+	const kinds = history.episodes.map(episode => episode.kind);
+	assert.deepEqual(kinds, ['failover', 'failback', 'frozen', 'pause', 'lost-lock']);
+	const [failover, failback, frozen, pause] = history.episodes;
+	assert.equal(failover.from, 'a (primary) pid 10');
+	assert.equal(failover.to, 'b (backup) pid 20');
+	assert.equal(failover.trigger, 'kill (holder gone)');
+	assert.equal(failover.noLiveMs, 410, 'from the last pulse that saw a holding it (10 ms before the free was seen)');
+	assert.equal(failover.noLiveMinMs, 390, 'to the last pulse that saw it free');
+	assert.equal(failback.trigger, 'failback');
+	assert.equal(frozen.detail, 'frozen for 2000 ms');
+	assert.equal(pause.noLiveMs, 3000);
+	const [total] = history.totals;
+	assert.equal(total.windowMs, 20_000);
+	assert.equal(total.noLiveMs, 400 + 100 + 3000);
+	assert.equal(total.failovers, 1);
+	assert.equal(total.failbacks, 1);
+	assert.equal(total.pauses, 1);
+	assert.equal(total.lostLocks, 1);
+	// --since: only what began after it, and the window from it.
+	const later = buildHistory(events, {since: t0 + 5100});
+	assert.deepEqual(later.episodes.map(episode => episode.kind), ['failback', 'frozen', 'pause', 'lost-lock']);
+	assert.equal(later.totals[0].windowMs, 14_900);
+});
+
+test('parseRecord skips what is not an event; parseSince reads times and ages', () => {
+	const text = `${JSON.stringify(event(0, [], 'L'))}\nnot json\n{"v":2}\n{"v":1,"type":"group","time":"x","mono":1}\n\n`;
+	const parsed = parseRecord(text);
+	assert.equal(parsed.events.length, 1);
+	assert.equal(parsed.skipped, 3);
+	assert.equal(parseSince('2h', t0), t0 - 7_200_000);
+	assert.equal(parseSince('2026-12-01T22:00:00Z'), t0);
+	assert.equal(parseSince('yesterday'), undefined);
+});
