@@ -17,9 +17,8 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import process from 'node:process';
 import {describe, test, type TestContext} from 'node:test';
-import {driverCommand, driverEvent, driverSetup, inodeOf, kernelLocksOn, realArtemis} from '../helpers/artemis.js';
+import {driverCommand, driverEvent, driverSetup, inodeOf, kernelLocksOn} from '../helpers/artemis.js';
 import {type Spawned} from '../helpers/spawned.js';
 import {holdsFor, stateByte, withCase, type Case} from './real-node-manager.js';
 import {label, type RealVersion} from './versions.js';
@@ -48,21 +47,8 @@ async function untilFlocks(c: Case, expected: {live: number[]; backup: number[]}
 	}
 }
 
-/** The AIO suite needs libaio; .ci/run installs it, so under CI its absence is a failure, not a skip. */
-async function withAioCase(t: TestContext, version: RealVersion, body: (c: Case) => Promise<void>): Promise<void> {
-	const artemis = await realArtemis();
-	if (!('skip' in artemis) && !artemis.libaio) {
-		const reason = `libaio.so.1 not found (Debian: apt-get install libaio1): ${label(version)} cannot load its native layer`;
-		if (process.env.CI) assert.fail(`${reason}; .ci/run installs it`);
-		t.skip(reason);
-		return;
-	}
-
-	return withCase(t, version, 'flock', body);
-}
-
 export function aioInterop(version: RealVersion): void {
-	const run = (t: TestContext, body: (c: Case) => Promise<void>) => withAioCase(t, version, body);
+	const run = (t: TestContext, body: (c: Case) => Promise<void>) => withCase(t, version, 'flock', body);
 	const jvm = (c: Case, role: 'primary' | 'backup', name?: string): Spawned => c.jvm(role, name);
 
 	describe(`real AIOFileLockNodeManager of ${label(version)} (flock layout: server.1.lock / server.2.lock)`, () => {

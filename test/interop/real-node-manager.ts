@@ -8,12 +8,13 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import process from 'node:process';
 import {describe, test, type TestContext} from 'node:test';
 import {driverCommand, driverEvent, inodeOf, kernelLocksOn, realArtemis, startDriver, type DriverRole, type RealArtemis, type ServerVersion} from '../helpers/artemis.js';
 import {ProcessGroup, statusJson, type Spawned, type StatusReport} from '../helpers/spawned.js';
 import {label as versionLabel, type RealVersion} from './versions.js';
 
-export type Layout = 'files' | 'ranges';
+export type Layout = 'files' | 'ranges' | 'flock';
 /** A version with its own full classpath (2.9.0, 2.40.0) or one of the matrix. */
 export type Target = ServerVersion | RealVersion;
 const targetName = (target: Target) => typeof target === 'string' ? `Artemis ${target}` : versionLabel(target);
@@ -38,10 +39,18 @@ export type Case = {
 	haTui(role: 'live' | 'backup', name?: string, extra?: readonly string[]): Spawned;
 };
 
-export async function withCase(t: TestContext, version: Target, layout: Layout | 'flock' | undefined, body: (c: Case) => Promise<void>): Promise<void> {
+export async function withCase(t: TestContext, version: Target, layout: Layout | undefined, body: (c: Case) => Promise<void>): Promise<void> {
 	const artemis = await realArtemis();
 	if ('skip' in artemis) {
 		t.skip(artemis.skip);
+		return;
+	}
+
+	// The AIO node managers need libaio; .ci/run installs it, so under CI its absence fails.
+	if (typeof version !== 'string' && version.aio && !artemis.libaio) {
+		const reason = `libaio.so.1 not found (Debian: apt-get install libaio1): ${versionLabel(version)} cannot load its native layer`;
+		if (process.env.CI) assert.fail(`${reason}; .ci/run installs it`);
+		t.skip(reason);
 		return;
 	}
 
@@ -110,16 +119,24 @@ function assertLayoutFields(report: Report, layout: Layout): void {
 	if (layout === 'files') {
 		assert.match(report.locks.live.file ?? '', /serverlock\.1$/, 'live lock file');
 		assert.match(report.locks.backup.file ?? '', /serverlock\.2$/, 'backup lock file');
+	} else if (layout === 'flock') {
+		assert.match(report.locks.live.file ?? '', /server\.1\.lock$/, 'live lock file');
+		assert.match(report.locks.backup.file ?? '', /server\.2\.lock$/, 'backup lock file');
 	}
 }
 
 /**
- * The tests both layouts share. In both, Artemis' FileChannel locks are POSIX (shown with the
- * JVM's pid) and ha-tui's are OFD; the kernel makes them conflict.
+ * How /proc/locks and status name each side's locks: in ranges and files, Java's FileChannel locks
+ * are POSIX (with the JVM's pid) and ha-tui's OFD, and the kernel makes them conflict; in the flock
+ * layout both sides take flock(2) locks (the JVM's through its JNI layer).
  */
+const lockKinds = (layout: Layout) => layout === 'flock' ? {jvm: 'FLOCK', haTui: 'FLOCK'} : {jvm: 'POSIX', haTui: 'OFD'};
+
+/** The tests every layout shares (AIO versions: beside real-aio.ts' JVM-only ones). */
 export function nodeManagerInterop(version: Target, layout: Layout): void {
-	const label = `real FileLockNodeManager of ${targetName(version)} (${layout} layout)`;
+	const label = `real ${typeof version !== 'string' && version.aio ? 'AIOFileLockNodeManager' : 'FileLockNodeManager'} of ${targetName(version)} (${layout} layout)`;
 	const run = (t: TestContext, body: (c: Case) => Promise<void>) => withCase(t, version, layout, body);
+	const kinds = lockKinds(layout);
 
 	describe(`${label} ↔ ha-tui node --layout ${layout}`, () => {
 		test('status on a healthy pair of two JVMs: exit 0, naming both pids', async t => run(t, async c => {
@@ -140,6 +157,9 @@ export function nodeManagerInterop(version: Target, layout: Layout): void {
 				// 2.10.x alone also has serverlock.0, its state lock (2.11 moved that onto server.lock).
 				const stateLockFile = typeof version !== 'string' && version.version.startsWith('2.10.') ? ['serverlock.0'] : [];
 				assert.deepEqual(names, ['server.lock', ...stateLockFile, 'serverlock.1', 'serverlock.2'], 'the files this Artemis creates');
+			} else if (layout === 'flock') {
+				assert.ok(fs.existsSync(path.join(c.dir, 'server.1.lock')) && fs.existsSync(path.join(c.dir, 'server.2.lock')), 'the AIO node manager\'s flock files');
+				assert.equal(fs.existsSync(path.join(c.dir, 'serverlock.1')), false, 'no files-layout files');
 			} else {
 				assert.equal(fs.existsSync(path.join(c.dir, 'serverlock.1')), false, 'Artemis 2.9 creates no serverlock files');
 			}
@@ -157,9 +177,9 @@ export function nodeManagerInterop(version: Target, layout: Layout): void {
 			assertLayoutFields(healthy.report, layout);
 			assert.deepEqual(pids(healthy.report, 'live'), [jvm.pid]);
 			const [holder] = healthy.report.locks.live.holders;
-			assert.equal(holder.kind, 'POSIX', 'Java FileChannel locks are POSIX fcntl locks');
+			assert.equal(holder.kind, kinds.jvm, 'Java FileChannel locks are POSIX fcntl locks; AIO ones flock');
 			assert.match(holder.command ?? '', /RealNodeManagerDriver primary/);
-			assert.equal(healthy.report.locks.backup.holders[0].kind, 'OFD');
+			assert.equal(healthy.report.locks.backup.holders[0].kind, kinds.haTui);
 			assert.equal(hexId(healthy.report.nodeId), driverNodeId(jvm), 'status shows the node id Artemis created');
 			assert.equal(hexId(backup.events().find(event => event.event === 'backup')?.nodeId), driverNodeId(jvm), 'the ha-tui backup joined the JVM\'s group');
 			const mtimeBefore = fs.statSync(c.lockFile).mtimeMs;
@@ -187,7 +207,7 @@ export function nodeManagerInterop(version: Target, layout: Layout): void {
 			assert.equal(queued.code, 0, queued.raw.stdout);
 			assert.equal(queued.report.verdict, 'healthy');
 			assertLayoutFields(queued.report, layout);
-			assert.equal(queued.report.locks.backup.holders[0].kind, 'POSIX');
+			assert.equal(queued.report.locks.backup.holders[0].kind, kinds.jvm);
 			assert.match(queued.report.locks.backup.holders[0].command ?? '', /RealNodeManagerDriver backup/);
 			// Artemis reads bytes 3..18 as a time-based UUID and forces its version nibble to 1: an id
 			// ha-tui writes must already be one, or the broker's node id differs from the one status shows.
@@ -201,7 +221,7 @@ export function nodeManagerInterop(version: Target, layout: Layout): void {
 
 			const after = await statusWhen(c.dir, 'the JVM holding the live lock alone', r => pids(r, 'live').length === 1 && pids(r, 'live')[0] === jvm.pid);
 			assert.equal(after.report.state, 'L');
-			assert.equal(after.report.locks.live.holders[0].kind, 'POSIX');
+			assert.equal(after.report.locks.live.holders[0].kind, kinds.jvm);
 			assert.equal(after.report.locks.backup.locked, false);
 			assert.equal(after.code, 1);
 			assert.equal(after.report.verdict, 'no-backup');
@@ -312,7 +332,9 @@ export function nodeManagerInterop(version: Target, layout: Layout): void {
 
 /** The files each layout locks, in which the only held locks must be the JVMs' (POSIX) ones. */
 function lockedFiles(c: Case, layout: Layout): string[] {
-	return layout === 'files' ? [path.join(c.dir, 'serverlock.1'), path.join(c.dir, 'serverlock.2'), c.lockFile] : [c.lockFile];
+	if (layout === 'files') return [path.join(c.dir, 'serverlock.1'), path.join(c.dir, 'serverlock.2'), c.lockFile];
+	if (layout === 'flock') return [path.join(c.dir, 'server.1.lock'), path.join(c.dir, 'server.2.lock'), c.lockFile];
+	return [c.lockFile];
 }
 
 async function joinHealthyPair(t: TestContext, c: Case, layout: Layout): Promise<void> {
@@ -338,7 +360,7 @@ async function joinHealthyPair(t: TestContext, c: Case, layout: Layout): Promise
 	const checks = await holdsFor(2500, async () => {
 		for (const {name, inode} of inodes) {
 			for (const lock of kernelLocksOn(inode)) {
-				assert.equal(lock.kind, 'POSIX', `${name}: a lock that is not a JVM's: ${JSON.stringify(lock)}`);
+				assert.equal(lock.kind, lockKinds(layout).jvm, `${name}: a lock that is not a JVM's: ${JSON.stringify(lock)}`);
 				assert.ok(lock.pid === primary.pid || lock.pid === jvmBackup.pid, `${name} held by someone other than the JVMs: ${JSON.stringify(lock)}`);
 			}
 		}
