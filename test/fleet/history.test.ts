@@ -1,7 +1,10 @@
 // Issue 18 §3: episodes from recorded events (pure): failover, failback, pause, frozen, lost
 // lock, --since, availability, and lines that are not events.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import {test} from 'node:test';
+import {repoRoot} from '../helpers/spawned.js';
 import {buildHistory, parseRecord, parseSince} from '../../source/fleet/history.js';
 import type {GroupEvent, RecordHolder} from '../../source/fleet/record.js';
 
@@ -66,4 +69,17 @@ test('parseRecord skips what is not an event; parseSince reads times and ages', 
 	assert.equal(parseSince('2h', t0), t0 - 7_200_000);
 	assert.equal(parseSince('2026-12-01T22:00:00Z'), t0);
 	assert.equal(parseSince('yesterday'), undefined);
+});
+
+test('a real Artemis 2.40.0 pair\'s night (recorded by watch --record): two kills, two failbacks, a freeze, a clean stop', () => {
+	const {events, skipped} = parseRecord(fs.readFileSync(path.join(repoRoot(), 'test/fixtures/records/artemis-2.40-night.ndjson'), 'utf8'));
+	assert.equal(skipped, 0);
+	const history = buildHistory(events);
+	assert.deepEqual(history.episodes.map(episode => `${episode.kind}:${episode.trigger}`), ['failover:kill (holder gone)', 'failback:failback', 'failover:kill (holder gone)', 'failback:failback', 'frozen:SIGSTOP (or a debugger)', 'pause:clean stop']);
+	assert.match(history.episodes[0].from ?? '', /^primary \(primary\) pid \d+$/);
+	assert.match(history.episodes[0].to ?? '', /^backup \(backup\) pid \d+$/);
+	const [total] = history.totals;
+	assert.equal(total.failovers, 2);
+	assert.equal(total.failbacks, 2);
+	assert.ok(total.availability! > 0.7 && total.availability! < 0.85);
 });
