@@ -165,3 +165,22 @@ export function planQuit(view: SessionView): Plan {
 	const one = running.length === 1;
 	return {ok: true, confirm: true, message: `quit: ${running.length} in-process node${one ? '' : 's'} running (${names}). ${one ? 'It' : 'They'} will be stopped.`};
 }
+
+export function planClear(view: SessionView): Plan {
+	const finished = view.nodes.filter(node => !isRunning(node));
+	if (finished.length === 0) return refuse('nothing to clear: no stopped or paused node in the list');
+	const one = finished.length === 1;
+	const names = finished.map(node => `${nodeName(node)} ${phaseLabel[node.phase]}`).join(', ');
+	return {ok: true, confirm: true, message: `clear ${finished.length} finished node${one ? '' : 's'} (${names}) from the list? ${one ? 'It holds' : 'They hold'} no lock; nothing in the lock file changes.`};
+}
+
+export function planRestart(view: SessionView, nodeId: string | undefined): Plan {
+	if (view.nodes.length === 0) return refuse('no in-process node: start one with l (live) or b (backup)');
+	const node = view.nodes.find(candidate => candidate.id === nodeId);
+	if (!node) return refuse('no node selected: use ↑/↓ or tab');
+	if (isRunning(node)) return refuse(`${nodeName(node)} is ${phaseLabel[node.phase]}, not stopped: p stops it first`);
+	if (node.role === 'backup') return {ok: true, confirm: true, message: `restart ${nodeName(node)} (${phaseLabel[node.phase]}): a new backup takes its place in the list and queues on the backup lock, as b does.`};
+	const start = planStartLive(view);
+	if (!start.ok) return start;
+	return {ok: true, confirm: true, message: `restart ${nodeName(node)} (${phaseLabel[node.phase]}): a new live takes its place in the list. ${start.message}`};
+}

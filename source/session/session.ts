@@ -26,12 +26,15 @@ import {LockPulse} from './lock-pulse.js';
 import {PANEL_MS, SessionDoctor} from './doctor.js';
 import {appendLog, changeLevel, formatMs, nodeEventLine, type Release} from './event-log.js';
 import {holderWho, isRunning, nodeName} from './labels.js';
-import {planFailback, planForceFailover, planPause, planStartLive} from './policy.js';
+import {planClear, planFailback, planForceFailover, planPause, planRestart, planStartLive} from './policy.js';
 import type {ActionResult, LogEntry, LogLevel, NodeView, SessionLike, SessionView} from './types.js';
 import {errorLine} from '../text/error-line.js';
 
 /** Which lock layout in-process nodes use (see source/lock-file/layout.ts); auto follows the directory. */
 export type NodeLayout = LayoutChoice;
+
+/** State-lock flaps within this long of the first share one event line. */
+const FOLD_MS = 10_000;
 
 export type SessionOptions = {
 	intervalMs?: number;
@@ -98,6 +101,8 @@ export class Session implements SessionLike {
 	private liveFreeSince: number | undefined;
 	private refreshQueued = false;
 	private closed = false;
+	/** The newest state-lock line, while flaps fold into it (see foldStateLock). */
+	private stateFold: {seq: number; since: number; count: number} | undefined;
 	/** Quit was decided (stopAll or close): no action may start anything any more. */
 	private closing = false;
 	/** Outside processes seen holding the backup lock while watching: a live among them is an activated backup. */
@@ -262,6 +267,37 @@ export class Session implements SessionLike {
 		return {ok: true, message: `${nodeName(nodeView(record))} released the live lock leaving L`};
 	}
 
+	/** Drops stopped and paused nodes from the list (they hold nothing). */
+	clearFinished(): ActionResult {
+		const closing = this.refuseWhenClosing('nothing cleared');
+		if (closing) return closing;
+		const plan = planClear(this.view);
+		if (!plan.ok) return plan;
+		const gone = this.records.filter(record => !isRunning(nodeView(record)));
+		for (const record of gone) this.records.splice(this.records.indexOf(record), 1);
+		this.view = {...this.view, nodes: this.records.map(nodeView)};
+		this.log('action', 'info', `cleared ${gone.map(record => nodeName(nodeView(record))).join(', ')} from the list`);
+		return {ok: true, message: `cleared ${gone.length} finished node${gone.length === 1 ? '' : 's'}`};
+	}
+
+	/** Starts a new node of a finished node's role in its place. */
+	restart(nodeId: string): ActionResult {
+		const closing = this.refuseWhenClosing('no restart');
+		if (closing) return closing;
+		const plan = planRestart(this.view, nodeId);
+		if (!plan.ok) return plan;
+		const record = this.records.find(candidate => candidate.id === nodeId)!;
+		this.log('action', 'info', `restart ${nodeName(nodeView(record))} requested`);
+		const started = this.startNode(record.node.role);
+		if (started.ok) {
+			this.records.splice(this.records.indexOf(record), 1);
+			this.view = {...this.view, nodes: this.records.map(nodeView)};
+			this.emitChange();
+		}
+
+		return started;
+	}
+
 	async stopAll(options: {failover: boolean}): Promise<void> {
 		// From here on the session only winds down: an action deferred by the screen, or asked
 		// for while the nodes stop, must not start a node that nobody will stop.
@@ -378,7 +414,11 @@ export class Session implements SessionLike {
 			log = appendLog(log, {seq: ++this.seq, time: snapshot.takenAt, source: 'watch', level, text});
 		};
 
-		for (const change of changes) add(changeLevel(change, snapshot), change.message);
+		for (const change of changes) {
+			if (change.kind === 'locks' && change.segment === 'state') log = this.foldStateLock(log, snapshot.takenAt, change.message);
+			else add(changeLevel(change, snapshot), change.message);
+		}
+
 		const outside = snapshot.probe?.locks.live.holders.find(holder => !holder.sameProcess && holder.pid !== undefined);
 		if (outside) this.lastOutsideHolder = holderWho(outside);
 		const liveHeld = snapshot.probe?.locks.live.locked ?? false;
@@ -393,6 +433,26 @@ export class Session implements SessionLike {
 		this.pulse?.follow(seen.probe);
 		this.changed();
 		this.emitChange();
+	}
+
+	/**
+	 * Every writer takes the state lock for microseconds: a line per flap drowns the real events.
+	 * Within FOLD_MS of the first, the flaps share one line ("state lock taken 14× in 10 s"),
+	 * rewritten in place while it is the newest entry.
+	 */
+	private foldStateLock(log: readonly LogEntry[], time: number, message: string): readonly LogEntry[] {
+		const fold = this.stateFold;
+		const last = log.at(-1);
+		if (fold && last?.seq === fold.seq && time - fold.since <= FOLD_MS) {
+			fold.count++;
+			const seconds = Math.max(1, Math.round((time - fold.since) / 1000));
+			const text = `state lock taken ${fold.count}× in ${seconds} s (last: ${message.replace(/^state lock: /, '')})`;
+			return [...log.slice(0, -1), {...last, time, text}];
+		}
+
+		const seq = ++this.seq;
+		this.stateFold = {seq, since: time, count: 1};
+		return appendLog(log, {seq, time, source: 'watch', level: 'info', text: message});
 	}
 
 	/** Something changed now: fast for at least lingerMs (see cadence.ts). */

@@ -72,6 +72,10 @@ export interface SessionLike {
 	requestFailback(): ActionResult;
 	pause(nodeId: string): Promise<ActionResult>;
 	forceFailover(nodeId: string): Promise<ActionResult>;
+	/** Drops the stopped and paused nodes from the list. */
+	clearFinished(): ActionResult;
+	/** Starts a node of the same role in a finished node's place. */
+	restart(nodeId: string): ActionResult;
 	/** Stops every running in-process node; a live pauses (P) unless failover is asked for. */
 	stopAll(options: {failover: boolean}): Promise<void>;
 	/** The `d` panel is open: look at every broker on this host now, and every few seconds until closed. */

@@ -26,6 +26,8 @@ const dialogTitle: Readonly<Record<Dialog['kind'], string>> = {
 	failback: 'Request failback?',
 	pause: 'Pause / stop the selected node?',
 	failover: 'Force failover?',
+	clear: 'Clear finished nodes?',
+	restart: 'Restart the selected node?',
 	quit: 'Quit?',
 };
 
@@ -122,6 +124,17 @@ export function App({session, onExit, size, stopper: given, clockPainted = false
 
 			case 'requestFailback': {
 				report(session.requestFailback());
+				selectNewest();
+				break;
+			}
+
+			case 'clearFinished': {
+				report(session.clearFinished());
+				break;
+			}
+
+			case 'restart': {
+				report(session.restart(action.nodeId));
 				selectNewest();
 				break;
 			}

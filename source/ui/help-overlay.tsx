@@ -16,6 +16,8 @@ export const helpKeys: ReadonlyArray<[string, string]> = [
 	['p', 'pause the selected node: a live writes P (backups do NOT take over);'],
 	['', 'a backup releases its locks and stops'],
 	['k', 'force failover: the selected live lets go leaving L, as a crash would'],
+	['x', 'clear stopped and paused nodes from the list'],
+	['r', 'restart the selected stopped or paused node (a new one, same role)'],
 	['d', 'doctor: why the group is stuck and what to do (↑↓ scroll, d closes)'],
 	['↑ ↓ tab', 'select a node'],
 	['q Ctrl-C', 'quit: running nodes stop cleanly first (a live pauses, or fails over)'],
@@ -39,7 +41,7 @@ export function helpLines(probe: Probe | undefined, width = 80): Array<{key?: st
 	return [
 		...keyed,
 		{text: ' '},
-		...plain(' p, k, f, l (while a live runs) and quitting with nodes running ask y/n first.'),
+		...plain(' p, k, f, x, r, l (while a live runs) and quitting with nodes running ask y/n first.'),
 		{text: ' '},
 		...plain(' The file', true),
 		...fileHelp(probe).flatMap(text => plain(text)),

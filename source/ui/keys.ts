@@ -3,12 +3,12 @@
 // read ("lq" typed fast, a paste, tmux send-keys l q) are split and stepped one by one, each
 // seeing the state the previous one left.
 import type {Key} from 'ink';
-import {planFailback, planForceFailover, planPause, planQuit, planStartLive} from '../session/policy.js';
+import {planClear, planFailback, planForceFailover, planPause, planQuit, planRestart, planStartLive} from '../session/policy.js';
 import type {LogLevel, NodeView, SessionView} from '../session/types.js';
 
 export type Dialog =
-	| {readonly kind: 'live' | 'failback'; readonly message: string}
-	| {readonly kind: 'pause' | 'failover'; readonly nodeId: string; readonly message: string}
+	| {readonly kind: 'live' | 'failback' | 'clear'; readonly message: string}
+	| {readonly kind: 'pause' | 'failover' | 'restart'; readonly nodeId: string; readonly message: string}
 	| {readonly kind: 'quit'; readonly message: string};
 
 export type Notice = {readonly level: LogLevel; readonly text: string};
@@ -31,8 +31,8 @@ export type KeyPress = {readonly input: string; readonly key: KeyFlags};
 
 /** A session call, run after the key's frame (see FRAME_MS). */
 export type Action =
-	| {readonly kind: 'startLive' | 'startBackup' | 'requestFailback'}
-	| {readonly kind: 'pause' | 'forceFailover'; readonly nodeId: string};
+	| {readonly kind: 'startLive' | 'startBackup' | 'requestFailback' | 'clearFinished'}
+	| {readonly kind: 'pause' | 'forceFailover' | 'restart'; readonly nodeId: string};
 
 export type Effect =
 	| {readonly type: 'notice'; readonly notice: Notice | undefined}
@@ -85,6 +85,14 @@ function confirmEffect(dialog: Dialog): Effect {
 
 		case 'failover': {
 			return run({kind: 'forceFailover', nodeId: dialog.nodeId});
+		}
+
+		case 'clear': {
+			return run({kind: 'clearFinished'});
+		}
+
+		case 'restart': {
+			return run({kind: 'restart', nodeId: dialog.nodeId});
 		}
 
 		case 'quit': {
@@ -170,6 +178,18 @@ export function onKey(state: UiState, {input, key}: KeyPress, context: KeyContex
 		case 'k': {
 			const plan = input === 'p' ? planPause(view, selected?.id) : planForceFailover(view, selected?.id);
 			if (plan.ok && selected) return {state: {...main, dialog: {kind: input === 'p' ? 'pause' : 'failover', nodeId: selected.id, message: plan.message}}, effects: [clear]};
+			return {state: main, effects: [refused(plan.message)]};
+		}
+
+		case 'x': {
+			const plan = planClear(view);
+			if (plan.ok) return {state: {...main, dialog: {kind: 'clear', message: plan.message}}, effects: [clear]};
+			return {state: main, effects: [refused(plan.message)]};
+		}
+
+		case 'r': {
+			const plan = planRestart(view, selected?.id);
+			if (plan.ok && selected) return {state: {...main, dialog: {kind: 'restart', nodeId: selected.id, message: plan.message}}, effects: [clear]};
 			return {state: main, effects: [refused(plan.message)]};
 		}
 

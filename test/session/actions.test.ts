@@ -5,8 +5,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import process from 'node:process';
 import {test} from 'node:test';
+import {encodeNewLockFile} from '../../source/lock-file/index.js';
 import {planFailback, planStartLive} from '../../source/session/policy.js';
 import {Session} from '../../source/session/session.js';
+import {LockFileWatcher} from '../../source/watch/index.js';
 import {copyInstance, fakeBroker, hasPython, makeGroup, stop} from '../broker/fake-broker.js';
 import {tempDir} from '../helpers/temp.js';
 import {waitFor} from '../helpers/wait.js';
@@ -97,6 +99,57 @@ test('a live that was seen on the backup lock is an activated backup; one never 
 	} finally {
 		await session.close();
 		if (holder) await stop(holder);
+		temp.cleanup();
+	}
+});
+
+test('x and r on a real session: finished nodes cleared, a stopped backup restarted in its place; state-lock flaps fold into one line', {skip: !linux}, async () => {
+	const temp = tempDir('ha-tui-session-clear-');
+	const session = new Session(temp.file, {intervalMs: 20, nodeOptions: {failbackCheckMs: 20, lostLockCheckMs: 20, backoffMs: 20}}).start();
+	const phase = (id: string) => session.getView().nodes.find(node => node.id === id)?.phase;
+	try {
+		session.startLive();
+		session.startBackup();
+		session.startBackup();
+		await waitFor('all up', () => phase('n1') === 'live' && phase('n3') === 'waiting-backup-lock', 5000);
+		assert.equal(session.clearFinished().ok, false, 'nothing finished yet');
+		await session.pause('n3');
+		assert.equal(session.restart('n2').ok, false, 'a running node is not restarted');
+		const restarted = session.restart('n3');
+		assert.equal(restarted.ok, true, restarted.message);
+		assert.deepEqual(session.getView().nodes.map(node => `${node.label} ${node.role}`), ['#1 live', '#2 backup', '#4 backup']);
+		await waitFor('#4 queued', () => phase('n4') === 'waiting-backup-lock', 5000);
+		await session.pause('n4');
+		const cleared = session.clearFinished();
+		assert.equal(cleared.ok, true, cleared.message);
+		assert.deepEqual(session.getView().nodes.map(node => node.label), ['#1', '#2']);
+		// Every pause and start takes the state lock for microseconds: some flaps were seen, one line.
+		const stateLines = session.getView().log.filter(entry => /^state lock/.test(entry.text));
+		for (const line of stateLines.slice(1)) assert.doesNotMatch(line.text, /^state lock: /, 'a flap within 10 s of the first is folded');
+	} finally {
+		await session.stopAll({failover: false});
+		await session.close();
+		temp.cleanup();
+	}
+});
+
+test('state-lock flaps within 10 s share one event line, counted; a flap later starts a new line', {skip: !linux}, async () => {
+	const temp = tempDir('ha-tui-session-fold-');
+	fs.writeFileSync(temp.file, encodeNewLockFile());
+	let watcher: LockFileWatcher | undefined;
+	const session = new Session(temp.file, {intervalMs: 60_000, pulseMs: 0, watcher: {fileEvents: false}, createWatcher: (file, options) => watcher = new LockFileWatcher(file, options)}).start();
+	try {
+		const snapshot = watcher!.current!;
+		const flap = (at: number, holder: string) => watcher!.emit('update', {snapshot: {...snapshot, takenAt: snapshot.takenAt + at}, changes: [{kind: 'locks', segment: 'state', message: `state lock: free → ${holder}`}]});
+		flap(0, 'pid 1');
+		flap(3000, 'pid 2');
+		flap(9000, 'pid 3');
+		const lines = () => session.getView().log.filter(entry => /^state lock/.test(entry.text)).map(entry => entry.text);
+		assert.deepEqual(lines(), ['state lock taken 3× in 9 s (last: free → pid 3)']);
+		flap(20_000, 'pid 4');
+		assert.deepEqual(lines(), ['state lock taken 3× in 9 s (last: free → pid 3)', 'state lock: free → pid 4']);
+	} finally {
+		await session.close();
 		temp.cleanup();
 	}
 });

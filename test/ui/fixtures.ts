@@ -2,7 +2,7 @@
 import {assess, decodeLockFile, describeLayout, encodeNewLockFile, uuidToNodeId, whereLabel, type Holder, type Probe} from '../../source/lock-file/index.js';
 import {runDoctor} from '../../source/doctor/index.js';
 import type {ActionResult, DoctorView, LogEntry, NodeView, SessionLike, SessionView} from '../../source/session/types.js';
-import {planFailback, planForceFailover, planPause} from '../../source/session/policy.js';
+import {planClear, planFailback, planForceFailover, planPause, planRestart} from '../../source/session/policy.js';
 import type {Snapshot} from '../../source/watch/snapshot.js';
 import {waitFor} from '../helpers/wait.js';
 
@@ -128,6 +128,18 @@ export class FakeSession implements SessionLike {
 		this.calls.push(`forceFailover ${nodeId}`);
 		const plan = planForceFailover(this.view, nodeId);
 		return plan.ok ? {ok: true, message: `${nodeId} released`} : plan;
+	}
+
+	clearFinished(): ActionResult {
+		this.calls.push('clearFinished');
+		const plan = planClear(this.view);
+		return plan.ok ? {ok: true, message: 'cleared'} : plan;
+	}
+
+	restart(nodeId: string): ActionResult {
+		this.calls.push(`restart ${nodeId}`);
+		const plan = planRestart(this.view, nodeId);
+		return plan.ok ? {ok: true, message: `restarted ${nodeId}`} : plan;
 	}
 
 	async stopAll(options: {failover: boolean}): Promise<void> {

@@ -126,3 +126,18 @@ test('the outside live of the fixtures is named in the l dialog', () => {
 	const step = onKey(initialUiState, press('l'), context({snapshot: makeSnapshot({live: outside(4264)})}));
 	assert.match(step.state.dialog?.message ?? '', /pid 4264 OFD/);
 });
+
+test('x asks before clearing finished nodes, r before restarting the selected one; both refused with the reason otherwise', () => {
+	const at = context({nodes: [makeNode(1, 'live', 'paused'), makeNode(2, 'backup', 'stopped'), makeNode(3, 'backup', 'backup')]});
+	const clear = onKey(initialUiState, press('x'), at);
+	assert.equal(clear.state.dialog?.kind, 'clear');
+	assert.match(clear.state.dialog?.message ?? '', /^clear 2 finished nodes \(#1 live paused, #2 backup stopped\) from the list\? They hold no lock; nothing in the lock file changes\.$/);
+	assert.deepEqual(onKey(clear.state, press('y'), at).effects, [{type: 'run', action: {kind: 'clearFinished'}, afterMs: FRAME_MS}]);
+	const [, restart] = keys(initialUiState, [press('', {downArrow: true}), press('r')], at);
+	assert.equal(restart.state.dialog?.kind, 'restart');
+	assert.match(restart.state.dialog?.message ?? '', /^restart #2 backup \(stopped\): a new backup takes its place/);
+	assert.deepEqual(onKey(restart.state, press('y'), at).effects, [{type: 'run', action: {kind: 'restart', nodeId: 'n2'}, afterMs: FRAME_MS}]);
+	const [, , running] = keys(initialUiState, [press('', {downArrow: true}), press('', {downArrow: true}), press('r')], at);
+	assert.match(JSON.stringify(running.effects), /refused: #3 backup is backup, not stopped: p stops it first/);
+	assert.match(JSON.stringify(onKey(initialUiState, press('x'), context()).effects), /refused: nothing to clear/);
+});
