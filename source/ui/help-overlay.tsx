@@ -16,8 +16,7 @@ export const helpKeys: ReadonlyArray<[string, string]> = [
 	['p', 'pause the selected node: a live writes P (backups do NOT take over);'],
 	['', 'a backup releases its locks and stops'],
 	['k', 'force failover: the selected live lets go leaving L, as a crash would'],
-	['x', 'clear stopped and paused nodes from the list'],
-	['r', 'restart the selected stopped or paused node (a new one, same role)'],
+	['x r', 'x clears stopped and paused nodes; r restarts the selected one'],
 	['d', 'doctor: why the group is stuck and what to do (↑↓ scroll, d closes)'],
 	['↑ ↓ tab', 'select a node'],
 	['q Ctrl-C', 'quit: running nodes stop cleanly first (a live pauses, or fails over)'],
@@ -26,12 +25,12 @@ export const helpKeys: ReadonlyArray<[string, string]> = [
 /** The file, in the terms of the layout the directory is in (the locks are not always bytes). */
 export function fileHelp(probe: Probe | undefined): string[] {
 	const state = ' byte 0 state: L live, P paused, F failing back, 0 first start, N not started';
-	const rule = ' A backup takes over only if the live lock is free AND the state is L.';
+	const rule = ' A backup takes over only if the live lock is free AND L.';
 	if (!probe || probe.layout === 'ranges') {
-		return [state, ' byte 1 live lock (the active server) · byte 2 backup lock (next in line)', ' bytes 3-18 node id.', rule];
+		return [state, ' byte 1 live lock (the active server) · byte 2 backup lock (next in line)', ` bytes 3-18 node id.${rule}`];
 	}
 
-	return [state, ' bytes 3-18 node id.', ` locks: ${sanitize(probe.generation)}`, rule];
+	return [state, ` locks: ${sanitize(probe.generation)}`, ` bytes 3-18 node id.${rule}`];
 }
 
 /** Every line of the help below its title, wrapped to the width (for the layout and for scrolling). */
@@ -41,7 +40,7 @@ export function helpLines(probe: Probe | undefined, width = 80): Array<{key?: st
 	return [
 		...keyed,
 		{text: ' '},
-		...plain(' p, k, f, x, r, l (while a live runs) and quitting with nodes running ask y/n first.'),
+		...plain(' p k f x r, l while a live runs, and q with nodes running ask y/n first.'),
 		{text: ' '},
 		...plain(' The file', true),
 		...fileHelp(probe).flatMap(text => plain(text)),

@@ -177,7 +177,7 @@ test('help overlay: every line whole within 80 columns, and short enough for 80Ã
 		'a backup releases its locks and stops',
 		'lets go leaving L, as a crash would',
 		'(a live pauses, or fails over)',
-		'free AND the state is L.',
+		'free AND L.',
 	]) assert.ok(text.includes(whole), `cut: ${whole}`);
 	assert.match(text, /byte 1 live lock/, 'the ranges layout (no probe yet): the locks are bytes');
 });
