@@ -115,7 +115,7 @@ async function main(): Promise<number> {
 			}
 
 			const {status} = await import('./source/commands/status.js');
-			return status(target, {json: flags.json}, processIo);
+			return status(target, {json: flags.json, verbose: flags.verbose}, processIo);
 		}
 
 		case 'watch': {
@@ -125,7 +125,7 @@ async function main(): Promise<number> {
 			}
 
 			const {watch} = await import('./source/commands/watch.js');
-			return watch(target, {json: flags.json, intervalMs: flags.interval, signal: listenForShutdown(false)}, processIo);
+			return watch(target, {json: flags.json, verbose: flags.verbose, intervalMs: flags.interval, signal: listenForShutdown(false)}, processIo);
 		}
 
 		case 'node': {
@@ -135,7 +135,7 @@ async function main(): Promise<number> {
 
 		case 'doctor': {
 			const {doctor} = await import('./source/commands/doctor.js');
-			return doctor(target, {json: flags.json}, processIo);
+			return doctor(target, {json: flags.json, verbose: flags.verbose}, processIo);
 		}
 
 		case 'demo': {

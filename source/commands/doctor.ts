@@ -2,9 +2,10 @@
 // `status` (3: not a lock file). When it sees a failback (F) in progress it watches for up
 // to FAILBACK_WATCH_MS, re-probing, to tell a failback that is taking its time from a stuck one.
 import {setTimeout as sleep} from 'node:timers/promises';
-import {DoctorObserver, FAILBACK_STUCK_MS, exitCodeOf, gatherContext, levelLabel, runDoctor, type DoctorProbe, type Finding} from '../doctor/index.js';
-import {LockFileInputError, STATE, probeLockFile, HolderCache} from '../lock-file/index.js';
+import {DoctorObserver, FAILBACK_STUCK_MS, assessGroup, gatherContext, levelLabel, runDoctor, type DoctorProbe, type Finding} from '../doctor/index.js';
+import {LockFileInputError, STATE, probeLockFile, HolderCache, verdictLabel, type Assessment} from '../lock-file/index.js';
 import {describeTarget, resolveTarget, type ResolvedTarget} from '../target/resolve.js';
+import {tidyCommand} from '../broker/index.js';
 import {sanitize} from '../text/sanitize.js';
 import {EXIT, type Io} from './output.js';
 
@@ -14,6 +15,8 @@ const WATCH_PERIOD_MS = 250;
 
 export type DoctorOptions = {
 	json: boolean;
+	/** Full command lines in the evidence. */
+	verbose?: boolean;
 	/** Tests: shorter or no watching. */
 	failbackWatchMs?: number;
 };
@@ -21,7 +24,11 @@ export type DoctorOptions = {
 export type DoctorJson = {
 	path: string;
 	layout: string | null;
+	/** status' verdict, word for word (the one assessment, lock-file/verdict.ts). */
+	verdict: string;
+	summary: string;
 	findings: Finding[];
+	/** The verdict's: doctor never changes it. */
 	exitCode: number;
 };
 
@@ -50,13 +57,26 @@ export async function doctor(argument: string, options: DoctorOptions, io: Io): 
 			if (liveHolder(probe) !== holder) break;
 		}
 
-		const findings = runDoctor(probe, gatherContext(probe, {observation, watchedMs}));
-		const exitCode = exitCodeOf(findings);
+		const context = gatherContext(probe, {observation, watchedMs});
+		const findings = runDoctor(probe, context);
+		// The verdict is status' (the one assessment); the findings explain it and say what to do.
+		const assessment = assessGroup(probe, context);
+		const exitCode = assessment.exitCode;
 		if (options.json) {
-			const json: DoctorJson = {path: probe.path, layout: probe.layout ?? null, findings, exitCode};
+			const json: DoctorJson = {path: probe.path, layout: probe.layout ?? null, verdict: assessment.verdict, summary: assessment.summary, findings, exitCode};
 			io.out(JSON.stringify(json));
 		} else {
-			for (const line of doctorText(probe, findings, target)) io.out(line);
+			for (const line of doctorText(probe, findings, target, assessment)) io.out(line);
+			if (options.verbose) {
+				const seen = new Set<number>();
+				for (const segment of ['live', 'backup', 'state'] as const) {
+					for (const holder of probe.locks[segment].holders) {
+						if (holder.pid === undefined || seen.has(holder.pid) || !holder.command) continue;
+						seen.add(holder.pid);
+						io.out(`command  pid ${holder.pid}: ${sanitize(tidyCommand(holder.command))}`);
+					}
+				}
+			}
 		}
 
 		return exitCode;
@@ -69,9 +89,10 @@ export async function doctor(argument: string, options: DoctorOptions, io: Io): 
 }
 
 /** The human report: a header line, then each finding with its evidence and fix. */
-export function doctorText(probe: DoctorProbe, findings: readonly Finding[], target?: ResolvedTarget): string[] {
+export function doctorText(probe: DoctorProbe, findings: readonly Finding[], target?: ResolvedTarget, assessment?: Assessment): string[] {
 	const layout = probe.layout ? `, ${probe.layout} layout` : '';
 	const lines = [`ha-tui doctor: ${sanitize(target && target.file === probe.path ? describeTarget(target) : probe.path)}${layout}`];
+	if (assessment) lines.push(`verdict  ${verdictLabel[assessment.verdict]} — ${sanitize(assessment.summary)}`);
 	for (const finding of findings) {
 		lines.push('', `${levelLabel[finding.level].padEnd(8)} ${finding.id} — ${sanitize(finding.title)}`);
 		for (const fact of finding.evidence) lines.push(`         · ${sanitize(fact)}`);

@@ -1,11 +1,15 @@
 // The `status` report: the --json object and the human text, from one probe.
-import {brokerLabel, brokerOf, type BrokerInfo} from '../broker/index.js';
+import {brokerOf, holderIdentity, holderText, type BrokerInfo} from '../broker/index.js';
 import {describeStateByte, verdictLabel, type Assessment, type Holder, type Probe, type Segment} from '../lock-file/index.js';
 import {describeTarget, type ResolvedTarget} from '../target/resolve.js';
 import {sanitize} from '../text/sanitize.js';
 
-/** `broker`: present when the holder is an Artemis or HornetQ broker (issue 10). */
-export type HolderJson = {pid: number | null; command: string | null; kind: string; sameProcess: boolean; broker?: BrokerInfo};
+/**
+ * `broker`: present when the holder is an Artemis or HornetQ broker (issue 10). `name`: the
+ * holder as text shows it ("broker-a (primary)", "ha-tui node /x (backup)"), when known.
+ * `state`: /proc/PID/stat's letter (T stopped, t traced, Z zombie, …). `command` is always full.
+ */
+export type HolderJson = {pid: number | null; command: string | null; kind: string; sameProcess: boolean; name?: string; state?: string; broker?: BrokerInfo};
 
 export type StatusJson = {
 	path: string;
@@ -30,7 +34,8 @@ export type StatusJson = {
 
 export function holderJson(holder: Holder): HolderJson {
 	const broker = brokerOf(holder.pid);
-	return {pid: holder.pid ?? null, command: holder.command ?? null, kind: holder.kind, sameProcess: holder.sameProcess, ...(broker ? {broker} : {})};
+	const name = holderIdentity(holder, broker ?? null);
+	return {pid: holder.pid ?? null, command: holder.command ?? null, kind: holder.kind, sameProcess: holder.sameProcess, ...(name ? {name} : {}), ...(holder.state ? {state: holder.state} : {}), ...(broker ? {broker} : {})};
 }
 
 export function statusJson(probe: Probe, assessment: Assessment, target?: ResolvedTarget): StatusJson {
@@ -63,20 +68,16 @@ export function statusJson(probe: Probe, assessment: Assessment, target?: Resolv
 
 const NOT_VISIBLE = 'holder not visible (hidepid / other user / other host)';
 
-export function describeHolder(holder: Holder): string {
-	if (holder.pid === undefined) return `${NOT_VISIBLE}, ${holder.kind} lock`;
-	const command = holder.command ?? 'command not visible (hidepid / other user)';
-	const broker = brokerOf(holder.pid);
-	// "broker-a (primary) pid 2795 …": the name comes from the broker's broker.xml (outside text).
-	const who = broker ? `${sanitize(brokerLabel(broker))} pid ${holder.pid}` : `pid ${holder.pid}`;
-	return `${who} ${holder.kind}${holder.sameProcess ? ' (this process)' : ''} — ${command}`;
+/** "broker-a (primary) pid 2795 POSIX", the command shortened unless verbose (holder-text.ts). */
+export function describeHolder(holder: Holder, options: {verbose?: boolean} = {}): string {
+	return sanitize(holderText(holder, {kind: true, verbose: options.verbose}));
 }
 
-export function holderLine(probe: Probe, segment: Segment): string {
+export function holderLine(probe: Probe, segment: Segment, options: {verbose?: boolean} = {}): string {
 	const lock = probe.locks[segment];
 	if (!lock.locked) return 'free';
 	if (lock.holders.length === 0) return `locked (${NOT_VISIBLE})`;
-	return lock.holders.map(holder => describeHolder(holder)).join('; ');
+	return lock.holders.map(holder => describeHolder(holder, options)).join('; ');
 }
 
 /** "serverlock.1" in the files layout, "byte 1" in the ranges layout: the layout's description says (layout.ts whereLabel). */
@@ -84,7 +85,16 @@ function whereLabel(probe: Probe, segment: Segment): string {
 	return probe.locks[segment].where;
 }
 
-export function statusText(probe: Probe, assessment: Assessment, target?: ResolvedTarget): string[] {
+export type StatusTextOptions = {
+	readonly target?: ResolvedTarget;
+	/** Full command lines. */
+	readonly verbose?: boolean;
+	/** Brokers of this group on this host that hold no lock (waiting-brokers.ts). */
+	readonly waiting?: readonly string[];
+};
+
+export function statusText(probe: Probe, assessment: Assessment, options: StatusTextOptions = {}): string[] {
+	const {target, verbose} = options;
 	const files = probe.layout === 'ranges'
 		? []
 		: probe.files.filter(file => file.name !== 'server.lock').map(file => `         ${file.name}: ${file.exists ? `inode ${file.inode ?? '?'}, ${file.size ?? '?'} bytes` : 'absent'}`);
@@ -96,8 +106,10 @@ export function statusText(probe: Probe, assessment: Assessment, target?: Resolv
 		`state    ${describeStateByte(probe.state)} ${probe.stateName}`,
 		`node id  ${probe.nodeId ?? 'none'}`,
 		`raw      ${probe.raw}`,
-		`primary  (live lock, ${whereLabel(probe, 'live')}) ${holderLine(probe, 'live')}`,
-		`backup   (${whereLabel(probe, 'backup')}) ${holderLine(probe, 'backup')}`,
-		`state lk (${whereLabel(probe, 'state')}) ${holderLine(probe, 'state')}`,
+		`primary  (live lock, ${whereLabel(probe, 'live')}) ${holderLine(probe, 'live', {verbose})}`,
+		`backup   (${whereLabel(probe, 'backup')}) ${holderLine(probe, 'backup', {verbose})}`,
+		`state lk (${whereLabel(probe, 'state')}) ${holderLine(probe, 'state', {verbose})}`,
+		...(probe.links !== undefined && probe.links > 1 ? [`links    server.lock has ${probe.links} hard links: other names of this file may be in other directories`] : []),
+		...(options.waiting ?? []).map(line => `waiting  ${sanitize(line)}`),
 	];
 }

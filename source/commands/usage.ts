@@ -35,6 +35,8 @@ export type Flags = {
 	listen: string;
 	/** watch/serve --on-change CMD: run on a verdict change (environment, never a shell string). */
 	onChange?: string;
+	/** Full command lines of holders in text output. */
+	verbose: boolean;
 };
 
 export type Parsed =
@@ -43,7 +45,7 @@ export type Parsed =
 	| {kind: 'version'}
 	| {kind: 'error'; message: string; json: boolean};
 
-type FlagName = 'json' | 'interval' | 'role' | 'layout' | 'allow-failback' | 'no-allow-failback' | 'failover-on-shutdown' | 'create-dir' | 'table' | 'lock-renew-period' | 'lock-expiration' | 'scan' | 'depth' | 'record' | 'since' | 'listen' | 'on-change';
+type FlagName = 'json' | 'interval' | 'role' | 'layout' | 'allow-failback' | 'no-allow-failback' | 'failover-on-shutdown' | 'create-dir' | 'table' | 'lock-renew-period' | 'lock-expiration' | 'scan' | 'depth' | 'record' | 'since' | 'listen' | 'on-change' | 'verbose';
 
 /** many: several targets (or --scan); none: the arguments are files of another kind (history). */
 type CommandSpec = {usage: string; summary: string; flags: readonly FlagName[]; target: 'required' | 'optional' | 'many'};
@@ -69,11 +71,12 @@ const flagHelp: Readonly<Record<FlagName, string>> = {
 	since: '--since <time|age>         only episodes after an ISO time or an age (30m, 2h, 1d)',
 	listen: `--listen <host:port>       where to serve /metrics and /healthz (default ${DEFAULT_LISTEN})`,
 	'on-change': '--on-change <cmd>          run cmd (no shell) when a group\'s verdict changes; HA_TUI_* variables',
+	verbose: '--verbose                  full command lines of lock holders (text output; JSON always has them)',
 };
 
 export const commands: Readonly<Record<CommandName, CommandSpec>> = {
-	status: {usage: 'ha-tui status <file|dir> [--json]\n    $ ha-tui status <dir> <dir>… | --scan <root> [--depth n] [--json]', summary: 'one-shot report, exit 0 OK / 1 warning / 2 critical / 3 unknown (several groups: one line each, the worst exit)', flags: ['json', 'table', 'scan', 'depth'], target: 'many'},
-	watch: {usage: 'ha-tui watch <file|dir>… [--scan root] [--json] [--interval ms] [--record file] [--on-change cmd]', summary: 'a line (NDJSON with --json) on every change, naming its group', flags: ['json', 'interval', 'table', 'scan', 'depth', 'record', 'on-change'], target: 'many'},
+	status: {usage: 'ha-tui status <file|dir> [--json]\n    $ ha-tui status <dir> <dir>… | --scan <root> [--depth n] [--json]', summary: 'one-shot report, exit 0 OK / 1 warning / 2 critical / 3 unknown (several groups: one line each, the worst exit)', flags: ['json', 'table', 'scan', 'depth', 'verbose'], target: 'many'},
+	watch: {usage: 'ha-tui watch <file|dir>… [--scan root] [--json] [--interval ms] [--record file] [--on-change cmd]', summary: 'a line (NDJSON with --json) on every change, naming its group', flags: ['json', 'interval', 'table', 'scan', 'depth', 'record', 'on-change', 'verbose'], target: 'many'},
 	history: {usage: 'ha-tui history <record>… [--json] [--since time|age]', summary: 'the episodes in `watch --record` files: failovers, failbacks, pauses, frozen holders, lost locks, availability', flags: ['json', 'since'], target: 'required'},
 	serve: {usage: `ha-tui serve <file|dir>… [--scan root] [--listen ${DEFAULT_LISTEN}] [--on-change cmd]`, summary: 'a Prometheus exporter: /metrics per group, /healthz', flags: ['scan', 'depth', 'listen', 'interval', 'on-change'], target: 'many'},
 	node: {
@@ -82,7 +85,7 @@ export const commands: Readonly<Record<CommandName, CommandSpec>> = {
 		flags: ['role', 'layout', 'allow-failback', 'no-allow-failback', 'failover-on-shutdown', 'create-dir', 'table', 'lock-renew-period', 'lock-expiration'],
 		target: 'required',
 	},
-	doctor: {usage: 'ha-tui doctor <file|dir> [--json]', summary: 'checks the group and the brokers that hold its locks', flags: ['json', 'table'], target: 'required'},
+	doctor: {usage: 'ha-tui doctor <file|dir> [--json] [--verbose]', summary: 'checks the group and the brokers that hold its locks', flags: ['json', 'table', 'verbose'], target: 'required'},
 	demo: {usage: 'ha-tui demo [dir] [--layout files|ranges|flock|auto] [--interval ms]', summary: 'a temp lock file with a primary (live) and two backups, in the TUI', flags: ['interval', 'layout'], target: 'optional'},
 	tui: {usage: 'ha-tui <file|dir> [--layout files|ranges|flock|auto] [--interval ms]', summary: 'interactive TUI (watch + drive in-process nodes); without a terminal: watch output', flags: ['interval', 'layout', 'json', 'table', 'scan', 'depth'], target: 'many'},
 };
@@ -102,7 +105,7 @@ export function mainHelp(): string {
 		'  `ha-tui <command> --help` shows one command\'s options.',
 		'',
 		'  Options',
-		...(['json', 'interval', 'role', 'layout', 'no-allow-failback', 'failover-on-shutdown', 'create-dir', 'table', 'lock-renew-period', 'lock-expiration', 'scan', 'depth', 'record', 'since', 'listen', 'on-change'] as const).map(flag => `    ${flagHelp[flag]}`),
+		...(['json', 'interval', 'verbose', 'role', 'layout', 'no-allow-failback', 'failover-on-shutdown', 'create-dir', 'table', 'lock-renew-period', 'lock-expiration', 'scan', 'depth', 'record', 'since', 'listen', 'on-change'] as const).map(flag => `    ${flagHelp[flag]}`),
 		'    --help, -h                 this help (or a command\'s)',
 		'    --version                  the version',
 		'',
@@ -149,6 +152,7 @@ const meowFlags = {
 	since: {type: 'string'},
 	listen: {type: 'string'},
 	onChange: {type: 'string'},
+	verbose: {type: 'boolean'},
 	help: {type: 'boolean', shortFlag: 'h'},
 	version: {type: 'boolean'},
 } as const;
@@ -231,7 +235,7 @@ export function parseCommandLine(argv: readonly string[], exists: (path: string)
 		if (value !== undefined && (typeof value !== 'string' || value === '')) return fail(`${nameOf(key)} needs a value`, command);
 	}
 
-	const flags: Flags = {json: cli.flags.json ?? false, interval: 250, layout: 'auto', allowFailback: cli.flags.allowFailback ?? true, failoverOnShutdown: cli.flags.failoverOnShutdown ?? false, createDir: cli.flags.createDir ?? false, depth: 6, listen: DEFAULT_LISTEN, scan: cli.flags.scan, record: cli.flags.record, since: cli.flags.since, onChange: cli.flags.onChange};
+	const flags: Flags = {json: cli.flags.json ?? false, interval: 250, layout: 'auto', allowFailback: cli.flags.allowFailback ?? true, failoverOnShutdown: cli.flags.failoverOnShutdown ?? false, createDir: cli.flags.createDir ?? false, verbose: cli.flags.verbose ?? false, depth: 6, listen: DEFAULT_LISTEN, scan: cli.flags.scan, record: cli.flags.record, since: cli.flags.since, onChange: cli.flags.onChange};
 	const {interval, role, layout} = cli.flags;
 	if (interval !== undefined) {
 		const ms = Number(interval);

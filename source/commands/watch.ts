@@ -1,12 +1,13 @@
 // `watch`: one line (or one NDJSON object) per change, until `signal` aborts (cli.tsx: SIGINT,
 // SIGTERM, stdout gone).
+import {tidyCommand} from '../broker/index.js';
 import {LockFileInputError} from '../lock-file/index.js';
 import {describeTarget, resolveTarget, type ResolvedTarget} from '../target/resolve.js';
 import {LockFileWatcher, diffSnapshots, type WatchUpdate} from '../watch/index.js';
 import {statusJson} from './status-report.js';
 import {EXIT, type Io} from './output.js';
 
-export async function watch(argument: string, options: {json: boolean; intervalMs: number; signal: AbortSignal}, io: Io): Promise<number> {
+export async function watch(argument: string, options: {json: boolean; intervalMs: number; signal: AbortSignal; verbose?: boolean}, io: Io): Promise<number> {
 	let target: ResolvedTarget;
 	try {
 		// The real server.lock (target/resolve.ts); a directory without one yet is waited on.
@@ -34,7 +35,14 @@ export async function watch(argument: string, options: {json: boolean; intervalM
 				...(snapshot.probe ? statusJson(snapshot.probe, snapshot.assessment) : {verdict: snapshot.assessment.verdict, exitCode: snapshot.assessment.exitCode}),
 			}));
 		} else {
-			for (const change of changes) io.out(`${time} ${change.message}`);
+			for (const change of changes) {
+				io.out(`${time} ${change.message}`);
+				// --verbose: the full command line of each new holder (text lines keep them short).
+				if (!options.verbose || change.kind !== 'locks' || !change.segment) continue;
+				for (const holder of snapshot.probe?.locks[change.segment].holders ?? []) {
+					if (holder.pid !== undefined && holder.command) io.out(`${time}   pid ${holder.pid}: ${tidyCommand(holder.command)}`);
+				}
+			}
 		}
 	};
 

@@ -3,7 +3,7 @@
 // Read-only: /proc, stat(), and the brokers' configuration files.
 import fs from 'node:fs';
 import path from 'node:path';
-import {ARTEMIS_MAIN, HORNETQ_MAIN, brokerOf, listPids, readCredentials, readProcStat} from '../broker/index.js';
+import {brokerOf, localBrokerPids, readCredentials, readProcStat} from '../broker/index.js';
 import {readArgv} from '../broker/proc.js';
 import {mountFor, readMountinfo, type MountEntry} from './mountinfo.js';
 import type {DoctorContext, DoctorProbe, FileOwnership, Observation, ProcessFacts} from './types.js';
@@ -34,17 +34,6 @@ function ownership(name: string, file: string): FileOwnership | undefined {
 	} catch {
 		return undefined;
 	}
-}
-
-/** Pids of the processes on this host whose command line is a broker's. */
-function localBrokerPids(): number[] {
-	const pids: number[] = [];
-	for (const pid of listPids()) {
-		const argv = readArgv(pid);
-		if (argv?.some(argument => argument === ARTEMIS_MAIN || argument === HORNETQ_MAIN)) pids.push(pid);
-	}
-
-	return pids;
 }
 
 export function gatherContext(probe: DoctorProbe, options: GatherOptions = {}): DoctorContext {
@@ -100,11 +89,13 @@ export class DoctorObserver {
 	private seen: (Observation & {state: number | undefined}) | undefined;
 
 	observe(probe: DoctorProbe, now = Date.now()): Observation {
-		const livePid = probe.locks.live.holders.find(holder => holder.pid !== undefined)?.pid;
+		const live = probe.locks.live.holders.find(holder => holder.pid !== undefined);
+		const livePid = live?.pid;
+		const liveHolder = live ? live.ofd ?? String(live.pid) : undefined;
 		if (!this.seen || this.seen.state !== probe.state) {
 			const mtime = probe.mtimeMs;
 			const stateSince = this.seen || mtime === undefined || mtime > now ? now : mtime;
-			this.seen = {state: probe.state, stateSince, stateMtimeMs: mtime, livePid};
+			this.seen = {state: probe.state, stateSince, stateMtimeMs: mtime, livePid, ...(liveHolder ? {liveHolder} : {})};
 		}
 
 		const {state, ...observation} = this.seen;

@@ -3,9 +3,10 @@
 // Strings in evidence quote outside text (broker names, paths, command lines) as they are:
 // sanitize at the terminal.
 import {brokerLabel} from '../broker/index.js';
+import {haTuiProcess, shortCommand} from '../broker/holder-text.js';
 import type {BrokerInfo} from '../broker/config.js';
 import {STATE, describeStateByte} from '../lock-file/format.js';
-import {assess} from '../lock-file/verdict.js';
+import {assess, type HolderNamer} from '../lock-file/verdict.js';
 import {LAYOUTS} from '../lock-file/layout.js';
 import {LOCK_MONITOR_PERIOD_MS, analyseMount} from './mountinfo.js';
 import type {DoctorContext, DoctorHolder, DoctorProbe, Finding, FileOwnership, Level, ProcessFacts} from './types.js';
@@ -27,17 +28,24 @@ function haTuiRole(command: string | undefined): string | undefined {
 	return match ? match[1] : undefined;
 }
 
-/** "broker-a (primary) pid 2795", "ha-tui node (backup) pid 12", "pid 77 (python3 …)". */
+/**
+ * "broker-a (primary) pid 2795", "ha-tui node /x (backup) pid 12", "pid 77 (python3 …)": the
+ * same identity as holderText (broker/holder-text.ts), from the doctor's own process facts.
+ */
 export function describePid(pid: number | undefined, context: DoctorContext, command?: string): string {
 	if (pid === undefined) return 'a holder this host cannot see';
 	const facts = context.processes.get(pid);
 	if (facts?.broker) return `${brokerLabel(facts.broker)} pid ${pid}`;
 	const line = facts?.command ?? command;
-	const role = haTuiRole(line);
-	if (role) return `ha-tui node (${role}) pid ${pid}`;
+	const own = haTuiProcess(line);
+	if (own?.kind === 'node') return `ha-tui node ${own.target} (${own.role}) pid ${pid}`;
+	if (own) return `ha-tui ${own.kind === 'demo' ? 'demo' : 'TUI'}${own.target ? ` ${own.target}` : ''} pid ${pid}`;
 	if (!line) return `pid ${pid}`;
-	return `pid ${pid} (${line.length > 60 ? `${line.slice(0, 59)}…` : line})`;
+	return `pid ${pid} (${shortCommand(line)})`;
 }
+
+/** The assessment's namer, with the doctor's process facts. */
+const namer = (context: DoctorContext): HolderNamer => holder => describePid(holder.pid, context, holder.command);
 
 function pidsHolding(probe: DoctorProbe, segment: Segment): DoctorHolder[] {
 	return probe.locks[segment].holders.filter(holder => holder.pid !== undefined);
@@ -95,26 +103,49 @@ const stoppedStates: Record<string, string> = {
 	Z: 'a zombie (Z): its main thread is gone but other threads still hold its files',
 };
 
+/** A holder's state: the probe's (read with the locks) or the doctor's own read of /proc. */
+function stateOf(holder: DoctorHolder, context: DoctorContext): string | undefined {
+	return context.processes.get(holder.pid!)?.state ?? holder.state;
+}
+
 export function holderStopped(probe: DoctorProbe, context: DoctorContext): Finding[] {
 	const evidence: string[] = [];
 	const pids: number[] = [];
+	const segments = new Set<Segment>();
 	for (const segment of ['live', 'backup', 'state'] as const) {
 		for (const holder of pidsHolding(probe, segment)) {
-			const state = context.processes.get(holder.pid!)?.state;
+			const state = stateOf(holder, context);
 			if (!state || !stoppedStates[state]) continue;
 			evidence.push(`${describePid(holder.pid, context, holder.command)} holds the ${lockName[segment]} (${lockFile(probe, segment)}) and is ${stoppedStates[state]}`);
+			segments.add(segment);
 			if (!pids.includes(holder.pid!)) pids.push(holder.pid!);
 		}
 	}
 
 	if (evidence.length === 0) return [];
-	evidence.push('a stopped process keeps its locks: nothing fails over while it holds them, and clients of a stopped live get no answers');
+	const resume = `Resume it (kill -CONT ${pids.join(' ')})`;
+	const who = `Find out who stopped it (a debugger, a ^Z in a terminal, a container freezer).`;
+	if (segments.has('live')) {
+		evidence.push('a stopped process keeps its locks: nothing fails over while it holds them, and clients of a stopped live get no answers');
+		return [{
+			id: 'holder-stopped',
+			level: 'critical',
+			title: `the primary-lock holder is frozen (pid ${pids.join(', ')}): the group is stuck`,
+			evidence,
+			fix: `${resume}, or, if it cannot recover, kill it (kill -KILL ${pids.join(' ')}): the kernel then frees its locks and a backup takes over. ${who}`,
+		}];
+	}
+
+	// The live is fine; what is lost is the failover.
+	evidence.push(segments.has('backup')
+		? 'the live serves clients; but a stopped backup keeps the backup lock: it cannot take over if the live fails, and no other backup can queue behind it'
+		: 'the live serves clients; but no node can read or write the state while the state lock is held: a backup could not take over');
 	return [{
 		id: 'holder-stopped',
-		level: 'critical',
-		title: `a lock holder is frozen (pid ${pids.join(', ')}): the group is stuck`,
+		level: 'warning',
+		title: `a ${segments.has('backup') ? 'backup' : 'state-lock holder'} is frozen (pid ${pids.join(', ')}): no usable backup`,
 		evidence,
-		fix: `Resume it (kill -CONT ${pids.join(' ')}), or, if it cannot recover, kill it (kill -KILL ${pids.join(' ')}): the kernel then frees its locks and a backup takes over. Find out who stopped it (a debugger, a ^Z in a terminal, a container freezer).`,
+		fix: `${resume}, or restart that backup (kill -KILL ${pids.join(' ')}, then start the backup broker again): until then a failure of the live is an outage. ${who}`,
 	}];
 }
 
@@ -293,10 +324,16 @@ export function touchedWhileLive(probe: DoctorProbe, context: DoctorContext): Fi
 	const seen = context.observation;
 	if (probe.state !== STATE.live || !probe.locks.live.locked || probe.mtimeMs === undefined || seen?.stateMtimeMs === undefined) return [];
 	if (probe.mtimeMs <= seen.stateMtimeMs) return [];
-	const livePid = pidsHolding(probe, 'live')[0]?.pid;
-	// A backup taking over (Artemis 2.29+) sets the mtime on purpose: the holder changed, that is not a touch.
-	if (seen.livePid !== undefined && livePid !== seen.livePid) return [];
-	if (livePid !== undefined && stoppedStates[context.processes.get(livePid)?.state ?? '']) return [];
+	const live = pidsHolding(probe, 'live')[0];
+	const livePid = live?.pid;
+	// A backup taking over (Artemis 2.29+, ha-tui) sets the mtime on purpose: the holder changed,
+	// that is not a touch. Told apart by open file description: two nodes of one TUI share a pid.
+	const liveHolder = live ? live.ofd ?? String(live.pid) : undefined;
+	const seenHolder = seen.liveHolder ?? (seen.livePid === undefined ? undefined : String(seen.livePid));
+	if (seenHolder !== undefined && liveHolder !== seenHolder && !(live?.ofd === undefined && livePid === seen.livePid)) return [];
+	// Our own nodes touch on takeover by design, and watch for foreign touches themselves (lost lock).
+	if (live?.sameProcess) return [];
+	if (livePid !== undefined && stoppedStates[context.processes.get(livePid)?.state ?? live?.state ?? '']) return [];
 	return [{
 		id: 'touched-while-live',
 		level: 'warning',
@@ -395,10 +432,38 @@ export function networkFs(_probe: DoctorProbe, context: DoctorContext): Finding[
 	}];
 }
 
+// --- waiting: brokers of this group that hold no lock
+
+export function waiting(probe: DoctorProbe, context: DoctorContext): Finding[] {
+	const idle = peers(probe, context).filter(facts => facts.usesThisDirectory === true);
+	if (idle.length === 0) return [];
+	const evidence = idle.map(facts => {
+		const role = facts.broker?.role;
+		const what = role === 'backup'
+			? 'a backup waiting for the backup lock: Artemis tries every 500 ms and holds nothing in between, so /proc shows no lock'
+			: role === 'primary'
+				? 'a primary that holds no lock: starting, or waiting for the primary lock (Artemis tries every 500 ms)'
+				: 'holds no lock';
+		return `${describePid(facts.pid, context)} is configured for ${directoryOf(probe)} and ${what}${facts.state && stoppedStates[facts.state] ? `; it is ${stoppedStates[facts.state]}` : ''}`;
+	});
+	return [{
+		id: 'waiting',
+		level: 'info',
+		title: `${idle.length === 1 ? 'a broker' : `${idle.length} brokers`} of this group run${idle.length === 1 ? 's' : ''} here without a lock (waiting)`,
+		evidence,
+		fix: 'Nothing to do: a waiting backup queues for the backup lock when it is free; a primary becomes live when it gets the primary lock.',
+	}];
+}
+
 // --- the status verdict, restated with names
 
+/** The one assessment (lock-file/verdict.ts), holders named with the doctor's facts: status' verdict. */
+export function assessGroup(probe: DoctorProbe, context: DoctorContext): ReturnType<typeof assess> {
+	return assess(probe as unknown as Parameters<typeof assess>[0], namer(context));
+}
+
 export function verdict(probe: DoctorProbe, context: DoctorContext): Finding[] {
-	const assessment = assess(probe as unknown as Parameters<typeof assess>[0]);
+	const assessment = assessGroup(probe, context);
 	const live = names(probe, 'live', context);
 	const backup = names(probe, 'backup', context);
 	const levelOf = (exitCode: number): Level => (exitCode === 0 ? 'ok' : exitCode === 1 ? 'warning' : 'critical');
@@ -437,8 +502,10 @@ export function verdict(probe: DoctorProbe, context: DoctorContext): Finding[] {
 			return [{id: 'transition', level: 'warning', title: assessment.summary, evidence, fix: 'Normally over in a few seconds; run doctor again if it is not.'}];
 		}
 
-		case 'mixed-layout': {
-			return []; // mixedLayout() says it, with more to say.
+		case 'mixed-layout':
+		case 'live-frozen':
+		case 'no-usable-backup': {
+			return []; // mixedLayout() and holderStopped() say it, with more to say.
 		}
 
 		default: {

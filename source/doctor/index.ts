@@ -1,16 +1,16 @@
 // `ha-tui doctor`: why a group is stuck, and what to do. runDoctor() is pure (the TUI's `d`
 // panel calls it with its own probe and context); gatherContext() does the reading.
-import {failbackStuck, holderStopped, mixedLayout, networkFs, neverStarted, notShared, paused, permissions, remoteHolder, touchedWhileLive, verdict} from './findings.js';
+import {failbackStuck, holderStopped, mixedLayout, networkFs, neverStarted, notShared, paused, permissions, remoteHolder, touchedWhileLive, verdict, waiting} from './findings.js';
 import type {DoctorContext, DoctorProbe, Finding, Level} from './types.js';
 
 export * from './types.js';
-export {FAILBACK_STUCK_MS, describePid} from './findings.js';
+export {FAILBACK_STUCK_MS, describePid, assessGroup} from './findings.js';
 export {gatherContext, DoctorObserver, type GatherOptions} from './context.js';
 export {analyseMount, mountFor, parseMountinfo, parseMountinfoLine, nfsRequestTimeout, type MountEntry, type MountAnalysis} from './mountinfo.js';
 
 const severity: Record<Level, number> = {ok: 0, info: 1, warning: 2, critical: 3};
 
-const rules = [mixedLayout, holderStopped, paused, neverStarted, notShared, failbackStuck, touchedWhileLive, permissions, remoteHolder, networkFs, verdict];
+const rules = [mixedLayout, holderStopped, paused, neverStarted, notShared, failbackStuck, touchedWhileLive, permissions, remoteHolder, networkFs, waiting, verdict];
 
 /** Every finding for this probe, worst first (ties keep the order above: the specific before the verdict). */
 export function runDoctor(probe: DoctorProbe, context: DoctorContext): Finding[] {
@@ -30,7 +30,10 @@ export function worstFinding(findings: readonly Finding[]): Finding | undefined 
 	return worst;
 }
 
-/** As `status`: 0 nothing worse than info, 1 a warning, 2 something critical. */
+/**
+ * The worst finding's level as an exit code. Not doctor's exit code: that is the assessment's
+ * (assessGroup), as status', so the two never disagree; findings add evidence and fixes.
+ */
 export function exitCodeOf(findings: readonly Finding[]): 0 | 1 | 2 {
 	const worst = worstFinding(findings);
 	if (!worst) return 0;

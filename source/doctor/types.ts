@@ -21,6 +21,9 @@ export type FindingId =
 	| 'no-live'
 	| 'failing-back'
 	| 'transition'
+	| 'waiting'
+	| 'live-frozen'
+	| 'no-usable-backup'
 	| 'unknown'
 	// JDBC store (store/jdbc/doctor.ts)
 	| 'lease-expired'
@@ -47,6 +50,10 @@ export type DoctorHolder = {
 	readonly command: string | undefined;
 	readonly kind: string;
 	readonly sameProcess: boolean;
+	/** /proc/PID/stat state letter, as the probe read it. */
+	readonly state?: string;
+	/** "pid:fd" of an OFD lock's open file description. */
+	readonly ofd?: string;
 };
 
 /**
@@ -66,6 +73,7 @@ export type DoctorProbe = {
 	readonly generation?: string;
 	readonly files?: ReadonlyArray<{readonly name: string; readonly path: string; readonly exists: boolean}>;
 	readonly locks: Readonly<Record<Segment, {readonly locked: boolean; readonly file?: string; readonly holders: readonly DoctorHolder[]}>>;
+	readonly links?: number;
 };
 
 export type FileOwnership = {
@@ -100,6 +108,8 @@ export type Observation = {
 	readonly stateMtimeMs?: number;
 	/** The live-lock holder then. */
 	readonly livePid?: number;
+	/** The live-lock holder then, by open file description where known ("pid:fd"), else pid. */
+	readonly liveHolder?: string;
 };
 
 export type DoctorContext = {

@@ -22,6 +22,16 @@ export type Holder = {
 	readonly sameProcess: boolean;
 	/** Who, in words (the store seam's display identity): "pid 2795", or not visible. */
 	readonly identity: string;
+	/**
+	 * /proc/PID/stat's state letter when readable: R, S, D, … T (stopped), t (traced), Z (zombie).
+	 * A stopped holder keeps its locks: the assessment (verdict.ts) reads it.
+	 */
+	readonly state?: string;
+	/**
+	 * For an OFD lock whose owner was found: "pid:fd", the open file description behind it.
+	 * Two nodes in one process (the TUI) are two holders: the pid alone cannot tell them apart.
+	 */
+	readonly ofd?: string;
 };
 
 export type SegmentLock = {
@@ -102,8 +112,20 @@ export class HolderCache implements OwnerLookup {
 /** "holder not visible" where the kernel will not say who. */
 export const HOLDER_HIDDEN = 'holder not visible';
 
-function holderOf(pid: number | undefined, kind: Holder['kind']): Holder {
-	return {pid, command: pid === undefined ? undefined : commandLine(pid), kind, sameProcess: pid === process.pid, identity: pid === undefined ? HOLDER_HIDDEN : `pid ${pid}`};
+/** The state letter of /proc/PID/stat (after the last ')': the command may hold one). */
+export function processState(pid: number): string | undefined {
+	try {
+		const text = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
+		return /^\s*(\S)/.exec(text.slice(text.lastIndexOf(')') + 1))?.[1];
+	} catch {
+		return undefined;
+	}
+}
+
+function holderOf(pid: number | undefined, kind: Holder['kind'], fd?: string): Holder {
+	if (pid === undefined) return {pid, command: undefined, kind, sameProcess: false, identity: HOLDER_HIDDEN};
+	const state = process.platform === 'linux' ? processState(pid) : undefined;
+	return {pid, command: commandLine(pid), kind, sameProcess: pid === process.pid, identity: `pid ${pid}`, ...(state ? {state} : {}), ...(fd === undefined ? {} : {ofd: `${pid}:${fd}`})};
 }
 
 type OpenFile = LockFileEntry & {fd?: number};
@@ -173,7 +195,8 @@ function fcntlLockOn(file: OpenFile, range: LockRange, look: Look, ignoreWholeFi
 			const owners = look.owners.get(rangeKey(file.inode, lock)) ?? [];
 			if (owners.length === 0) holders.push(holderOf(undefined, 'OFD'));
 			for (const owner of owners) {
-				if (!holders.some(holder => holder.pid === owner.pid && holder.kind === 'OFD')) holders.push(holderOf(owner.pid, 'OFD'));
+				// Several descriptors of one process on one lock are dup()s of one open file description.
+				if (!holders.some(holder => holder.pid === owner.pid && holder.kind === 'OFD')) holders.push(holderOf(owner.pid, 'OFD', owner.fd));
 			}
 		}
 	}

@@ -1,9 +1,12 @@
-// The one-glance health of a group, in the monitoring-plugin tradition (0 OK … 3 UNKNOWN).
+// The ONE assessment of a group: state byte, who holds which lock, each holder's process state
+// (/proc/PID/stat, read by the probe), the layout. `status`, `watch`, `doctor` and the TUI (through
+// the watcher's snapshot) all print this, so they cannot disagree; doctor adds evidence and
+// fixes, never another verdict. In the monitoring-plugin tradition: 0 OK … 3 UNKNOWN.
 import {STATE} from './format.js';
 import {mixedWords} from './layout.js';
-import type {Probe} from './probe.js';
+import type {Holder, Probe} from './probe.js';
 
-export type Verdict = 'healthy' | 'no-backup' | 'failing-back' | 'transition' | 'no-live' | 'mixed-layout' | 'unknown';
+export type Verdict = 'healthy' | 'no-backup' | 'no-usable-backup' | 'failing-back' | 'transition' | 'live-frozen' | 'no-live' | 'mixed-layout' | 'unknown';
 
 export type Assessment = {
 	readonly verdict: Verdict;
@@ -15,17 +18,52 @@ export type Assessment = {
 export const verdictLabel: Readonly<Record<Verdict, string>> = {
 	healthy: 'OK: healthy',
 	'no-backup': 'WARNING: no backup',
+	'no-usable-backup': 'WARNING: no usable backup',
 	'failing-back': 'WARNING: failing back',
 	transition: 'WARNING: in transition',
+	'live-frozen': 'CRITICAL: LIVE FROZEN',
 	'no-live': 'CRITICAL: NO LIVE',
 	'mixed-layout': 'CRITICAL: MIXED LAYOUT',
 	unknown: 'UNKNOWN',
 };
 
-/** What a verdict needs of a probe: the state byte, which locks are held, the layout. */
-export type AssessInput = Pick<Probe, 'state'> & Partial<Pick<Probe, 'layout' | 'links' | 'layoutDecision'>> & {readonly locks: Readonly<Record<'live' | 'backup', {readonly locked: boolean}>>};
+type HolderFacts = Pick<Holder, 'pid' | 'kind'> & Partial<Pick<Holder, 'command' | 'state'>>;
 
-export function assess(probe: AssessInput): Assessment {
+/** What a verdict needs of a probe: the state byte, which locks are held and by whom, the layout. */
+export type AssessInput = Pick<Probe, 'state'> & Partial<Pick<Probe, 'layout' | 'links' | 'layoutDecision'>> & {
+	readonly locks: Readonly<Record<'live' | 'backup', {readonly locked: boolean; readonly holders?: readonly HolderFacts[]}>> & {
+		readonly state?: {readonly locked: boolean; readonly holders?: readonly HolderFacts[]};
+	};
+};
+
+/** How a holder is named in a summary; status and the watcher pass the broker-aware one. */
+export type HolderNamer = (holder: HolderFacts) => string;
+
+const byPid: HolderNamer = holder => (holder.pid === undefined ? 'a holder this host cannot see' : `pid ${holder.pid}`);
+
+/** T (SIGSTOP or job control), t (stopped by a tracer), Z (zombie): keeps its locks, does no work. */
+export function isFrozenState(state: string | undefined): boolean {
+	return state === 'T' || state === 't' || state === 'Z';
+}
+
+const frozenAs = (state: string | undefined) => (state === 'Z' ? 'a zombie (Z)' : state === 't' ? 'stopped by a tracer (t)' : 'stopped (T)');
+
+/** A process that runs exactly one node: a broker (POSIX locks are per process) or `ha-tui node`. */
+function oneNodePerProcess(holder: HolderFacts): boolean {
+	const command = holder.command?.trim() ?? '';
+	return holder.kind === 'POSIX' || /^ha-tui\s+node\s/.test(command) || (holder.kind === 'FLOCK' && /(^|\/)java\s/.test(command));
+}
+
+/**
+ * The node that holds both locks: a backup that took the primary lock and has not yet let go
+ * of the backup lock (Artemis releases it only once activation completes, about a second).
+ * Two nodes of one TUI process (OFD locks) are two nodes, not one.
+ */
+function holderOfBoth(live: readonly HolderFacts[], backup: readonly HolderFacts[]): HolderFacts | undefined {
+	return live.find(a => a.pid !== undefined && oneNodePerProcess(a) && backup.some(b => b.pid === a.pid && oneNodePerProcess(b)));
+}
+
+export function assess(probe: AssessInput, name: HolderNamer = byPid): Assessment {
 	if (probe.layout === 'mixed') {
 		const words = probe.layoutDecision && probe.layoutDecision.because !== 'both' ? mixedWords(probe.layoutDecision) : 'byte locks on server.lock and serverlock files';
 		return {verdict: 'mixed-layout', exitCode: 2, summary: `two generations share this directory and cannot see each other's locks (${words}): a second live is possible`};
@@ -33,6 +71,8 @@ export function assess(probe: AssessInput): Assessment {
 
 	const liveHeld = probe.locks.live.locked;
 	const backupHeld = probe.locks.backup.locked;
+	const liveHolders = probe.locks.live.holders ?? [];
+	const backupHolders = probe.locks.backup.holders ?? [];
 	const {state} = probe;
 	// A hard link to another directory's server.lock reads, here, as a ranges-layout file nobody
 	// locks: the group's serverlock files (and its holders) are beside the other name.
@@ -40,15 +80,22 @@ export function assess(probe: AssessInput): Assessment {
 		return {verdict: 'unknown', exitCode: 3, summary: `server.lock has ${probe.links} hard links and no serverlock files or byte locks here: this may be a second name of another directory's server.lock, whose locks live in that directory — run ha-tui on the directory the brokers use`};
 	}
 
+	// A frozen live keeps its lock: clients get no answers and no backup can take over.
+	const frozenLive = liveHolders.find(holder => isFrozenState(holder.state));
+	if (liveHeld && frozenLive) {
+		return {verdict: 'live-frozen', exitCode: 2, summary: `${name(frozenLive)} holds the primary lock and is ${frozenAs(frozenLive.state)}: clients get no answers, and no backup can take over while it holds the lock`};
+	}
+
 	if (state === STATE.failingBack) {
 		return {verdict: 'failing-back', exitCode: 1, summary: liveHeld ? 'a live wants its role back; the active node should step down' : 'a live announced failback and is taking the live lock'};
 	}
 
+	const frozenBackup = backupHolders.find(holder => isFrozenState(holder.state));
 	if (!liveHeld) {
 		const why = state === STATE.paused
 			? 'paused: the live stopped cleanly and backups will not take over'
 			: state === STATE.live
-				? (backupHeld ? 'crashed: a backup should be taking over now' : 'crashed, and no backup is queued')
+				? (frozenBackup ? `crashed, and the queued backup ${name(frozenBackup)} is ${frozenAs(frozenBackup.state)}: it cannot take over` : backupHeld ? 'crashed: a backup should be taking over now' : 'crashed, and no backup is queued')
 				: state === STATE.firstStart || state === STATE.notStarted || state === undefined
 					? 'never started'
 					: 'unknown state byte and nobody holds the live lock';
@@ -59,6 +106,21 @@ export function assess(probe: AssessInput): Assessment {
 		return {verdict: 'transition', exitCode: 1, summary: 'the live lock is held but the state is not L (a node is starting or checking)'};
 	}
 
+	const both = holderOfBoth(liveHolders, backupHolders);
+	if (both) {
+		return {verdict: 'transition', exitCode: 1, summary: `${name(both)} is taking over: it holds the primary lock and still the backup lock (a backup lets go of it once it is active); until then no other backup can queue`};
+	}
+
 	if (!backupHeld) return {verdict: 'no-backup', exitCode: 1, summary: 'live is up, but no backup is queued'};
+	if (frozenBackup) {
+		return {verdict: 'no-usable-backup', exitCode: 1, summary: `live is up, but the queued backup ${name(frozenBackup)} is ${frozenAs(frozenBackup.state)}: it cannot take over, and it keeps other backups from queuing`};
+	}
+
+	// The state lock is held for a read or a write only: frozen in it, nobody can read the state.
+	const frozenState = (probe.locks.state?.holders ?? []).find(holder => isFrozenState(holder.state));
+	if (frozenState) {
+		return {verdict: 'no-usable-backup', exitCode: 1, summary: `live is up, but ${name(frozenState)} holds the state lock and is ${frozenAs(frozenState.state)}: no node can read the state, so no backup can take over`};
+	}
+
 	return {verdict: 'healthy', exitCode: 0, summary: 'live is up and a backup is queued'};
 }

@@ -74,8 +74,10 @@ export const LOCK_FILE_LINES = 5;
 const verdictSymbol: Readonly<Record<Verdict, string>> = {
 	healthy: levelSymbol.ok,
 	'no-backup': levelSymbol.warn,
+	'no-usable-backup': levelSymbol.warn,
 	'failing-back': levelSymbol.warn,
 	transition: levelSymbol.warn,
+	'live-frozen': levelSymbol.error,
 	'no-live': levelSymbol.error,
 	'mixed-layout': levelSymbol.error,
 	unknown: '?',

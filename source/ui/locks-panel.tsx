@@ -15,8 +15,10 @@ import {Tone, type ToneName} from './theme.js';
 export const verdictTone: Readonly<Record<Verdict, ToneName>> = {
 	healthy: 'ok',
 	'no-backup': 'warn',
+	'no-usable-backup': 'warn',
 	'failing-back': 'warn',
 	transition: 'warn',
+	'live-frozen': 'error',
 	'no-live': 'error',
 	'mixed-layout': 'error',
 	unknown: 'muted',

@@ -1,9 +1,14 @@
 // What changed between two snapshots, as lines a person (or a script) can follow.
-import {describeStateByte, type Segment} from '../lock-file/index.js';
+import {frozenWords, holderText as describeHolder, isFrozenState} from '../broker/holder-text.js';
+import {describeStateByte, type Holder, type Segment} from '../lock-file/index.js';
 import {holdersKey, type Snapshot} from './snapshot.js';
 
-/** file-events: the watcher lost its file events (e.g. the inotify limit) and now only probes. */
-export type ChangeKind = 'appeared' | 'missing' | 'error' | 'identity' | 'state' | 'node-id' | 'locks' | 'verdict' | 'file-events';
+/**
+ * file-events: the watcher lost its file events (e.g. the inotify limit) and now only probes.
+ * process: a holder was stopped (SIGSTOP, a tracer), became a zombie, or resumed — it keeps its
+ * locks either way, so only its /proc state tells.
+ */
+export type ChangeKind = 'appeared' | 'missing' | 'error' | 'identity' | 'state' | 'node-id' | 'locks' | 'process' | 'verdict' | 'file-events';
 
 export type Change = {
 	readonly kind: ChangeKind;
@@ -20,7 +25,32 @@ function holderText(snapshot: Snapshot, segment: Segment): string {
 	if (lock.holders.length === 0) return `locked (${HOLDER_NOT_VISIBLE})`;
 	return lock.holders.map(holder => holder.pid === undefined
 		? `${HOLDER_NOT_VISIBLE} (${holder.kind})`
-		: `pid ${holder.pid} (${holder.kind}${holder.sameProcess ? ', this process' : ''})`).join(', ');
+		: describeHolder(holder, {kind: true})).join(', ');
+}
+
+const lockWords: Readonly<Record<Segment, string>> = {live: 'primary (live) lock', backup: 'backup lock', state: 'state lock'};
+
+/** Holders that kept their lock but changed between running and frozen (T, t, Z). */
+function processChanges(before: Snapshot, after: Snapshot): Change[] {
+	const changes: Change[] = [];
+	for (const segment of ['live', 'backup', 'state'] as const) {
+		const was = before.probe?.locks[segment].holders ?? [];
+		for (const holder of after.probe?.locks[segment].holders ?? []) {
+			if (holder.pid === undefined) continue;
+			const previous = was.find((other: Holder) => other.pid === holder.pid && (other.ofd ?? '') === (holder.ofd ?? ''));
+			if (!previous || isFrozenState(previous.state) === isFrozenState(holder.state)) continue;
+			const who = describeHolder({...holder, state: undefined});
+			changes.push({
+				kind: 'process',
+				segment,
+				message: isFrozenState(holder.state)
+					? `${who}, holding the ${lockWords[segment]}, is ${frozenWords(holder.state)}: it keeps the lock and does no work`
+					: `${who}, holding the ${lockWords[segment]}, resumed (${holder.state ?? 'running'})`,
+			});
+		}
+	}
+
+	return changes;
 }
 
 export function diffSnapshots(before: Snapshot | undefined, after: Snapshot): Change[] {
@@ -56,7 +86,8 @@ export function diffSnapshots(before: Snapshot | undefined, after: Snapshot): Ch
 		changes.push({kind: 'locks', segment, message: `${segment} lock: ${a ? `${holderText(before!, segment)} → ` : ''}${holderText(after, segment)}`});
 	}
 
-	if (before?.assessment.verdict !== after.assessment.verdict) {
+	if (before) changes.push(...processChanges(before, after));
+	if (before?.assessment.verdict !== after.assessment.verdict || (before.assessment.summary !== after.assessment.summary && after.assessment.exitCode > 0)) {
 		changes.push({kind: 'verdict', message: after.assessment.summary});
 	}
 

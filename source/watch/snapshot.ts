@@ -1,4 +1,5 @@
 // An immutable picture of the lock file at one instant, and how to take one.
+import {holderName} from '../broker/holder-text.js';
 import {HolderCache, LockFileInputError, assess, describeFsError, probeLockFile, type Assessment, type Probe, type Segment} from '../lock-file/index.js';
 
 export type SnapshotStatus = 'ok' | 'missing' | 'error';
@@ -22,7 +23,8 @@ const unknown = (summary: string): Assessment => ({verdict: 'unknown', exitCode:
 export function holdersKey(probe: Probe | undefined, segment: Segment): string {
 	const lock = probe?.locks[segment];
 	if (!lock?.locked) return '';
-	return lock.holders.map(holder => `${holder.kind}:${holder.pid ?? '?'}`).sort().join(',') || 'locked';
+	// By open file description where known: two nodes of one process are two holders (issue 14 §5).
+	return lock.holders.map(holder => `${holder.kind}:${holder.ofd ?? holder.pid ?? '?'}`).sort().join(',') || 'locked';
 }
 
 export function takeSnapshot(path: string, previous: Snapshot | undefined, cache: HolderCache, firstIdentity?: {device: number; inode: number}): Snapshot {
@@ -39,7 +41,7 @@ export function takeSnapshot(path: string, previous: Snapshot | undefined, cache
 		}
 
 		const replaced = firstIdentity !== undefined && (firstIdentity.inode !== probe.inode || firstIdentity.device !== probe.device);
-		return {path, takenAt, status: 'ok', probe, assessment: assess(probe), heldSince, replaced};
+		return {path, takenAt, status: 'ok', probe, assessment: assess(probe, holderName), heldSince, replaced};
 	} catch (error) {
 		const missing = (error as NodeJS.ErrnoException).code === 'ENOENT' || (error instanceof LockFileInputError && error.cause_ === 'no such file or directory');
 		const message = error instanceof LockFileInputError ? error.message : `${path}: ${describeFsError(error)}`;

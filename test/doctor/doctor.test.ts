@@ -81,7 +81,8 @@ test('a healthy pair: exit 0, one ok finding naming both brokers', {skip}, async
 		const text = await runDoctorText(w.group.dir);
 		assert.equal(text.code, 0);
 		assert.match(text.lines[0], /^ha-tui doctor: .*server\.lock, files layout$/);
-		assert.match(text.lines[2], /^OK +healthy — broker-a \(primary\)/);
+		assert.match(text.lines[1], /^verdict {2}OK: healthy — live is up and a backup is queued$/);
+		assert.match(text.lines[3], /^OK +healthy — broker-a \(primary\)/);
 	} finally {
 		await w.cleanup();
 	}

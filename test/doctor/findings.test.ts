@@ -136,7 +136,7 @@ test('failback-stuck: F for longer than the threshold while a backup keeps the p
 test('failback-stuck names an ha-tui node run with --no-allow-failback, and generic causes when nothing is known', () => {
 	const since = NOW - 60_000;
 	const node = runDoctor(probe({state: 'F', live: [{pid: 300, command: 'ha-tui node /shared/journal --role backup --no-allow-failback'}]}), context([running(300, undefined, {command: 'ha-tui node /shared/journal --role backup --no-allow-failback'})], {observation: {stateSince: since}}));
-	assert.ok(find(node, 'failback-stuck')!.evidence.some(line => /ha-tui node \(backup\) pid 300 runs with --no-allow-failback/.test(line)));
+	assert.ok(find(node, 'failback-stuck')!.evidence.some(line => /ha-tui node \S+ \(backup\) pid 300 runs with --no-allow-failback/.test(line)));
 	const unknown = runDoctor(probe({state: 'F', live: [{pid: 400}]}), context([running(400)], {observation: {stateSince: since}}));
 	assert.ok(find(unknown, 'failback-stuck')!.evidence.some(line => /likely causes/.test(line)));
 });

@@ -38,7 +38,7 @@ test('SIGKILL of the live: the queued backup becomes live; status shows its pid'
 	const healthy = await runCli(['status', group.file, '--json']);
 	assert.equal(healthy.code, 0);
 	const report = JSON.parse(healthy.stdout);
-	assert.deepEqual(Object.keys(report).sort(), ['device', 'directory', 'exitCode', 'files', 'generation', 'inode', 'layout', 'locks', 'nodeId', 'path', 'raw', 'size', 'state', 'stateName', 'summary', 'target', 'verdict'].sort());
+	assert.deepEqual(Object.keys(report).sort(), ['device', 'directory', 'exitCode', 'files', 'generation', 'inode', 'layout', 'locks', 'nodeId', 'path', 'raw', 'size', 'state', 'stateName', 'summary', 'target', 'verdict', 'waiting'].sort());
 	assert.equal(report.verdict, 'healthy');
 	assert.equal(report.state, 'L');
 	assert.equal(report.nodeId, id);

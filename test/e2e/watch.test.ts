@@ -42,7 +42,7 @@ test('the bare command without a terminal prints watch output and a one-line hin
 	await live.next('live');
 	const bare = watcher([group.file]);
 	try {
-		await bare.waitLine('a line naming the live', line => line.includes(`live lock: pid ${live.child.pid} (OFD)`));
+		await bare.waitLine('a line naming the live', line => line.includes(`live lock: ha-tui node ${group.file} (primary) pid ${live.child.pid} OFD`));
 		assert.equal(bare.stderr.trim().split('\n').length, 1);
 		assert.match(bare.stderr, /not a terminal.*watch/);
 	} finally {

@@ -21,3 +21,32 @@ test('verdicts and exit codes follow the monitoring tradition', () => {
 	assert.match(assess(probe(STATE.firstStart, false, false)).summary, /never started/);
 	assert.equal(assess(probe(STATE.paused, true, true)).verdict, 'transition');
 });
+
+// Issue 14 §2: the holders' process states and who holds both locks are part of the one verdict.
+const held = (...holders: Array<{pid?: number; kind?: string; command?: string; state?: string}>) => ({locked: true, holders: holders.map(holder => ({pid: holder.pid, kind: (holder.kind ?? 'POSIX') as 'POSIX', command: holder.command, state: holder.state}))});
+const withHolders = (live: ReturnType<typeof held>, backup: ReturnType<typeof held> | {locked: false; holders: []}, state: number = STATE.live) => ({state, locks: {live, backup}});
+
+test('a frozen or zombie live-lock holder is CRITICAL; a frozen backup-lock holder is WARNING no usable backup', () => {
+	for (const frozen of ['T', 't', 'Z']) {
+		const result = assess(withHolders(held({pid: 10, state: frozen}), held({pid: 20, state: 'S'})));
+		assert.deepEqual([result.verdict, result.exitCode], ['live-frozen', 2], frozen);
+		// Even while a failback is announced: clients of a frozen live get no answers.
+		assert.equal(assess(withHolders(held({pid: 10, state: frozen}), held({pid: 20}), STATE.failingBack)).verdict, 'live-frozen');
+	}
+
+	const backup = assess(withHolders(held({pid: 10, state: 'S'}), held({pid: 20, state: 'T'})));
+	assert.deepEqual([backup.verdict, backup.exitCode], ['no-usable-backup', 1]);
+	assert.match(backup.summary, /queued backup pid 20 is stopped \(T\)/);
+	assert.match(assess(withHolders(held({pid: 10}), held({pid: 20, state: 'T'})), (holder: {pid?: number}) => `broker-b pid ${holder.pid}`).summary, /broker-b pid 20/);
+	assert.equal(assess(withHolders(held({pid: 10, state: 'R'}), held({pid: 20, state: 'D'}))).verdict, 'healthy');
+});
+
+test('one node holding both locks is a transition (taking over), never healthy; two nodes of one TUI process are two nodes', () => {
+	const jvm = assess(withHolders(held({pid: 30}), held({pid: 30})));
+	assert.deepEqual([jvm.verdict, jvm.exitCode], ['transition', 1]);
+	assert.match(jvm.summary, /pid 30 is taking over/);
+	const node = {pid: 31, kind: 'OFD', command: 'ha-tui node /shared/journal --role backup'};
+	assert.equal(assess(withHolders(held(node), held(node))).verdict, 'transition');
+	const tui = {pid: 32, kind: 'OFD', command: 'ha-tui /shared/journal'};
+	assert.equal(assess(withHolders(held(tui), held(tui))).verdict, 'healthy');
+});

@@ -38,7 +38,7 @@ test('d opens the findings, worst first: paused, its evidence and fix; d closes 
 	const text = ui.screen();
 	assert.match(text, /CRITICAL paused — the primary stopped cleanly; the backups stay passive by design/);
 	assert.match(text, /· state 'P' \(0x50\) \(paused\): written by a primary/);
-	assert.match(text, /· waiting backup: pid 77 \(java -cp artemis\.jar/);
+	assert.match(text, /· waiting backup: pid 77 \(java … org\.apache\.activemq\.artemis\.boot\.Artemis run\)/);
 	assert.match(text, /fix: Start the primary again/);
 	// Paused comes before the status verdict it explains (no-live, also critical).
 	assert.ok(text.indexOf('paused —') < text.indexOf('no-live —'), text);
@@ -66,7 +66,7 @@ test('another key closes the panel and does what it does', async () => {
 test('header: the worst finding in its level, or nothing when all is well', () => {
 	const header = (snapshot = paused) => render(<Header view={makeView({snapshot, doctor: doctorFor(snapshot)})} now={T0} width={100}/>).lastFrame() ?? '';
 	assert.match(header(), /doctor: CRITICAL paused — the primary stopped cleanly; the backups stay passive by design/);
-	assert.match(header(makeSnapshot({live: outside(4264)})), /doctor: WARNING no-backup — pid 4264 \(java -cp artemis\.jar/);
+	assert.match(header(makeSnapshot({live: outside(4264)})), /doctor: WARNING no-backup — pid 4264 \(java … org\.apache\.activemq\.artemis\.boot\.Artemis run\)/);
 	assert.doesNotMatch(header(makeSnapshot({live: outside(4264), backup: outside(77)})), /doctor/);
 	// No findings yet (or no file): no line.
 	assert.doesNotMatch(render(<Header view={makeView({snapshot: paused})} now={T0} width={100}/>).lastFrame() ?? '', /doctor/);
