@@ -1,0 +1,45 @@
+// The TUI on a JDBC store, on a real pseudo-terminal and a real PostgreSQL: lease bars, and the
+// keys l, b, k, q driving in-process nodes (their leases visible to an outside `status`).
+import assert from 'node:assert/strict';
+import process from 'node:process';
+import {after, before, test} from 'node:test';
+import {createArtemisTable, startPostgres, type Postgres} from '../helpers/postgres.js';
+import {openPty} from '../helpers/pty.js';
+import {cliPath, runCli} from '../helpers/spawned.js';
+import {waitFor} from '../helpers/wait.js';
+
+let db: Postgres | undefined;
+let skip = '';
+before(async () => {
+	const started = await startPostgres();
+	if ('skip' in started) skip = started.skip;
+	else db = started;
+});
+after(async () => db?.stop());
+
+test('the JDBC TUI: bars per lease, l and b start nodes, k fails over, q stops them (their leases released)', async t => {
+	if (!db) return t.skip(skip);
+	await createArtemisTable(db, 'tui_t');
+	const pty = openPty([process.execPath, cliPath(), db.url, '--table', 'tui_t'], {columns: 160, rows: 40});
+	try {
+		await pty.waitForScreen(/CRITICAL: NO LIVE .*never started/, {timeoutMs: 15_000});
+		assert.ok(!pty.output().includes('s3cret'), 'no password on the screen');
+		pty.write('l');
+		await pty.waitForScreen(/primary {2}█+░* 1\d\.\d s left .*ha-tui node \(primary\) in this TUI/, {timeoutMs: 15_000});
+		pty.write('b');
+		await pty.waitForScreen(/OK: healthy/, {timeoutMs: 15_000});
+		const status = JSON.parse((await runCli(['status', db.url, '--table', 'tui_t', '--json'])).stdout) as {verdict: string; locks: {live: {holder: {who: string}}}};
+		assert.equal(status.verdict, 'healthy');
+		assert.match(status.locks.live.holder.who, /^ha-tui node \(primary\) pid \d+$/);
+		pty.write('k');
+		await pty.waitForScreen(/#2 backup live/, {timeoutMs: 15_000});
+		pty.write('q');
+		await waitFor('leases released', async () => {
+			const rows = (await db!.sql('SELECT holder_id FROM tui_t WHERE id IN (1, 2)')).rows as Array<{holder_id: string | null}>;
+			return rows.every(row => row.holder_id === null);
+		}, 10_000);
+		assert.equal((await db.sql('SELECT state FROM tui_t WHERE id = 0')).rows[0].state, 'P', 'q pauses the live (a clean stop)');
+	} finally {
+		await pty.kill();
+	}
+});
