@@ -97,6 +97,21 @@ async function main(): Promise<number> {
 	}
 
 	if (target !== undefined && command !== 'history' && isJdbcTarget(target)) return runJdbc(command, target, flags);
+	if (target !== undefined && !fleet && ['status', 'watch', 'doctor', 'node', 'tui'].includes(command) && flags.record === undefined && flags.onChange === undefined) {
+		// An Artemis instance directory (or broker.xml) on a JDBC store leads to its table, saying so.
+		const {databaseStoreOf} = await import('./source/store/jdbc/broker-xml.js');
+		const store = databaseStoreOf(target);
+		if (store && 'error' in store) {
+			processIo.err(`ha-tui: ${store.error}`);
+			return 3;
+		}
+
+		if (store) {
+			processIo.err(`ha-tui: ${store.configuration} has a <database-store>: looking at its table${store.table ? ` ${store.table}` : ''} there`);
+			return runJdbc(command, store.url, {...flags, table: flags.table ?? store.table});
+		}
+	}
+
 	switch (command) {
 		case 'history': {
 			const {history} = await import('./source/commands/history.js');

@@ -271,4 +271,27 @@ describe('JDBC store, read-only commands on a real PostgreSQL', () => {
 			await group.killAll();
 		}
 	});
+
+	test('an Artemis instance directory whose broker.xml has a <database-store> leads to its table, saying so', async t => {
+		if (skip) return t.skip(skip);
+		const table = await freshTable();
+		await db.sql(`UPDATE ${table} SET state = 'P' WHERE id = 0`);
+		const instance = fs.mkdtempSync(path.join(os.tmpdir(), 'ha-tui-instance-'));
+		fs.mkdirSync(path.join(instance, 'etc'));
+		const url = `jdbc:postgresql://127.0.0.1:${db.port}/ha?user=hatui&amp;password=${PG_PASSWORD}`;
+		fs.writeFileSync(path.join(instance, 'etc', 'broker.xml'), `<configuration xmlns="urn:activemq"><core xmlns="urn:activemq:core"><name>b1</name>
+			<store><database-store><jdbc-connection-url>${url}</jdbc-connection-url><jdbc-driver-class-name>org.postgresql.Driver</jdbc-driver-class-name>
+			<node-manager-store-table-name>${table.toUpperCase()}</node-manager-store-table-name></database-store></store>
+			<ha-policy><shared-store><primary/></shared-store></ha-policy></core></configuration>`);
+		try {
+			const status = await cli(['status', instance]);
+			assert.equal(status.code, 2, status.stderr);
+			assert.match(status.stderr, /etc\/broker\.xml has a <database-store>: looking at its table/);
+			assert.match(status.stdout, new RegExp(`table ${table} `));
+			assert.match(status.stdout, /paused/);
+			noPassword(status.stdout + status.stderr);
+		} finally {
+			fs.rmSync(instance, {recursive: true, force: true});
+		}
+	});
 });
