@@ -5,7 +5,7 @@
 import {brokerLabel} from '../broker/index.js';
 import {haTuiProcess, shortCommand} from '../broker/holder-text.js';
 import type {BrokerInfo} from '../broker/config.js';
-import {STATE, describeStateByte} from '../lock-file/format.js';
+import {STATE, describeStateByte, isKnownState} from '../lock-file/format.js';
 import {assess, type HolderNamer} from '../lock-file/verdict.js';
 import {LAYOUTS} from '../lock-file/layout.js';
 import {LOCK_MONITOR_PERIOD_MS, analyseMount} from './mountinfo.js';
@@ -457,6 +457,24 @@ export function waiting(probe: DoctorProbe, context: DoctorContext): Finding[] {
 
 // --- the status verdict, restated with names
 
+/**
+ * A state byte that is not 0 N L P F: permanent (no broker has a branch for it), so its own
+ * finding rather than "in transition", with what the operator must do.
+ */
+function badState(probe: DoctorProbe, title: string, evidence: string[]): Finding {
+	return {
+		id: 'bad-state',
+		level: 'critical',
+		title,
+		evidence: [
+			...evidence,
+			'Artemis and HornetQ have no branch for this state: waiting backups never take over, a backup holding the primary lock keeps it without serving, a primary\'s failback is never answered; it does not end by itself',
+			'usual cause: an empty server.lock was there before the first broker started (copied, or made by a tool), so the broker\'s createNewFile() failed and it wrote the node id but never \'0\' \'0\' \'0\'',
+		],
+		fix: `Stop every broker of this group (and any ha-tui node). Then either write '0' into bytes 0–2 and keep the node id (printf 000 | dd of=${probe.path} bs=1 count=3 conv=notrunc), or remove ${probe.path} (the next broker creates it, with a new node id). Start the primary first.`,
+	};
+}
+
 /** The one assessment (lock-file/verdict.ts), holders named with the doctor's facts: status' verdict. */
 export function assessGroup(probe: DoctorProbe, context: DoctorContext): ReturnType<typeof assess> {
 	return assess(probe as unknown as Parameters<typeof assess>[0], namer(context));
@@ -478,6 +496,7 @@ export function verdict(probe: DoctorProbe, context: DoctorContext): Finding[] {
 		}
 
 		case 'no-live': {
+			if (probe.state !== undefined && !isKnownState(probe.state)) return [badState(probe, assessment.summary, evidence)];
 			return [{id: 'no-live', level: 'critical', title: assessment.summary, evidence, fix: probe.state === STATE.live && probe.locks.backup.locked ? 'A backup should take over within a second; if it does not, check it is not stopped and that it can read the state.' : 'Start the primary broker (or read the findings above for why the backups do not take over).'}];
 		}
 
@@ -506,6 +525,10 @@ export function verdict(probe: DoctorProbe, context: DoctorContext): Finding[] {
 		case 'live-frozen':
 		case 'no-usable-backup': {
 			return []; // mixedLayout() and holderStopped() say it, with more to say.
+		}
+
+		case 'bad-state': {
+			return [badState(probe, assessment.summary, evidence)];
 		}
 
 		default: {

@@ -24,6 +24,7 @@ export type FindingId =
 	| 'waiting'
 	| 'live-frozen'
 	| 'no-usable-backup'
+	| 'bad-state'
 	| 'unknown'
 	// JDBC store (store/jdbc/doctor.ts)
 	| 'lease-expired'

@@ -13,7 +13,7 @@ import type {FleetUpdate} from './fleet-watcher.js';
 import {EpisodeTracker} from './history.js';
 import {groupEvent} from './record.js';
 
-const VERDICTS: readonly Verdict[] = ['healthy', 'no-backup', 'failing-back', 'transition', 'no-live', 'mixed-layout', 'unknown'];
+const VERDICTS: readonly Verdict[] = ['healthy', 'no-backup', 'failing-back', 'transition', 'no-live', 'mixed-layout', 'bad-state', 'unknown'];
 
 type Labels = Record<string, string>;
 type Current = {info?: Labels; verdict?: Labels; state?: Labels; holders: Labels[]; changedMono: number};

@@ -2,11 +2,11 @@
 // (/proc/PID/stat, read by the probe), the layout. `status`, `watch`, `doctor` and the TUI (through
 // the watcher's snapshot) all print this, so they cannot disagree; doctor adds evidence and
 // fixes, never another verdict. In the monitoring-plugin tradition: 0 OK … 3 UNKNOWN.
-import {STATE} from './format.js';
+import {STATE, describeStateByte, isKnownState} from './format.js';
 import {mixedWords} from './layout.js';
 import type {Holder, Probe} from './probe.js';
 
-export type Verdict = 'healthy' | 'no-backup' | 'no-usable-backup' | 'failing-back' | 'transition' | 'live-frozen' | 'no-live' | 'mixed-layout' | 'unknown';
+export type Verdict = 'healthy' | 'no-backup' | 'no-usable-backup' | 'failing-back' | 'transition' | 'live-frozen' | 'no-live' | 'mixed-layout' | 'bad-state' | 'unknown';
 
 export type Assessment = {
 	readonly verdict: Verdict;
@@ -24,6 +24,7 @@ export const verdictLabel: Readonly<Record<Verdict, string>> = {
 	'live-frozen': 'CRITICAL: LIVE FROZEN',
 	'no-live': 'CRITICAL: NO LIVE',
 	'mixed-layout': 'CRITICAL: MIXED LAYOUT',
+	'bad-state': 'CRITICAL: BAD STATE BYTE',
 	unknown: 'UNKNOWN',
 };
 
@@ -86,6 +87,16 @@ export function assess(probe: AssessInput, name: HolderNamer = byPid): Assessmen
 		return {verdict: 'live-frozen', exitCode: 2, summary: `${name(frozenLive)} holds the primary lock and is ${frozenAs(frozenLive.state)}: clients get no answers, and no backup can take over while it holds the lock`};
 	}
 
+	// Not one of 0 N L P F (e.g. NUL: an empty server.lock existed before the first broker, whose
+	// createNewFile() then failed, so it wrote the node id but never '0' '0' '0'). No broker
+	// recovers from it: an Artemis backup holding the primary lock loops on it for ever (its
+	// loop has no branch for an unknown state), a primary never sees its failback answered.
+	// Permanent, so not "in transition": the operator must fix the byte (doctor says how).
+	// With nobody on the primary lock it is a "no live" like any other (below), said as plainly.
+	if (state !== undefined && !isKnownState(state) && liveHeld) {
+		return {verdict: 'bad-state', exitCode: 2, summary: `the state byte is ${describeStateByte(state)}, not one of 0 N L P F: a node holds the primary lock and loops on it for ever; stop the brokers and fix or remove server.lock`};
+	}
+
 	if (state === STATE.failingBack) {
 		return {verdict: 'failing-back', exitCode: 1, summary: liveHeld ? 'a live wants its role back; the active node should step down' : 'a live announced failback and is taking the live lock'};
 	}
@@ -98,7 +109,7 @@ export function assess(probe: AssessInput, name: HolderNamer = byPid): Assessmen
 				? (frozenBackup ? `crashed, and the queued backup ${name(frozenBackup)} is ${frozenAs(frozenBackup.state)}: it cannot take over` : backupHeld ? 'crashed: a backup should be taking over now' : 'crashed, and no backup is queued')
 				: state === STATE.firstStart || state === STATE.notStarted || state === undefined
 					? 'never started'
-					: 'unknown state byte and nobody holds the live lock';
+					: `unknown state byte ${describeStateByte(state)}, from which no backup ever takes over; stop the brokers and fix or remove server.lock`;
 		return {verdict: 'no-live', exitCode: 2, summary: `no process holds the live lock: ${why}`};
 	}
 

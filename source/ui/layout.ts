@@ -80,6 +80,7 @@ const verdictSymbol: Readonly<Record<Verdict, string>> = {
 	'live-frozen': levelSymbol.error,
 	'no-live': levelSymbol.error,
 	'mixed-layout': levelSymbol.error,
+	'bad-state': levelSymbol.error,
 	unknown: '?',
 };
 

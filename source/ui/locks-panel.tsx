@@ -21,6 +21,7 @@ export const verdictTone: Readonly<Record<Verdict, ToneName>> = {
 	'live-frozen': 'error',
 	'no-live': 'error',
 	'mixed-layout': 'error',
+	'bad-state': 'error',
 	unknown: 'muted',
 };
 
