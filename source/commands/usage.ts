@@ -160,6 +160,26 @@ const meowFlags = {
 const kebab = (key: string) => key.replaceAll(/[A-Z]/g, letter => `-${letter.toLowerCase()}`);
 const camel = (name: string) => name.replaceAll(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
 
+/** Edit distance (insert, delete, substitute, swap two neighbours): `statsu` → status is 1. */
+function distance(a: string, b: string): number {
+	const d = Array.from({length: a.length + 1}, (_, i) => Array.from({length: b.length + 1}, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+	for (let i = 1; i <= a.length; i++) {
+		for (let j = 1; j <= b.length; j++) {
+			d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+			if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+		}
+	}
+
+	return d[a.length][b.length];
+}
+
+/** "; did you mean status?" for a word close to one command (at most 2 edits), else nothing. */
+function suggestion(word: string): string {
+	const lower = word.toLowerCase();
+	const close = [...named, 'help'].map(name => ({name, d: distance(lower, name)})).filter(entry => entry.d <= Math.min(2, Math.max(1, entry.name.length - 3))).sort((a, b) => a.d - b.d);
+	return close.length > 0 && (close.length === 1 || close[0].d < close[1].d) ? `; did you mean ${close[0].name}?` : '';
+}
+
 /** ha-tui's arguments (without `node cli.js`) to what to do. Never throws. */
 export function parseCommandLine(argv: readonly string[], exists: (path: string) => boolean = fs.existsSync): Parsed {
 	const json = argv.includes('--json');
@@ -218,6 +238,13 @@ export function parseCommandLine(argv: readonly string[], exists: (path: string)
 	const args = command === 'tui' ? positionals : positionals.slice(1);
 	const spec = commands[command];
 	if (cli.flags.help) return {kind: 'help', text: command === 'tui' ? mainHelp() : commandHelp(command)};
+	// `ha-tui help` and `ha-tui help status`, as git and npm have it.
+	if (command === 'tui' && first === 'help' && !exists('help')) {
+		const about = positionals[1];
+		if (about === undefined) return {kind: 'help', text: mainHelp()};
+		if (named.has(about)) return {kind: 'help', text: commandHelp(about as CommandName)};
+		return fail(`help: unknown command ${about}${suggestion(about)}`);
+	}
 	if (cli.flags.version) return {kind: 'version'};
 
 	const given = Object.keys(cli.flags).filter(key => cli.flags[key] !== undefined && key !== 'help' && key !== 'version');
@@ -267,7 +294,7 @@ export function parseCommandLine(argv: readonly string[], exists: (path: string)
 	// `ha-tui stauts FILE`, or `ha-tui stauts`: a word that is no path here is a mistyped command,
 	// not a lock file to wait for.
 	const looksLikeWord = (word: string) => !word.includes('/') && !word.includes('.') && !exists(word);
-	if (command === 'tui' && first !== undefined && (positionals.length > 1 ? !first.includes('/') && looksLikeWord(first) : looksLikeWord(first))) return fail(`unknown command: ${first}`);
+	if (command === 'tui' && first !== undefined && (positionals.length > 1 ? !first.includes('/') && looksLikeWord(first) : looksLikeWord(first))) return fail(`unknown command: ${first}${suggestion(first)}`);
 	const many = spec.target === 'many' || command === 'history';
 	if (args.length > 1 && !many) return fail(`unexpected argument: ${args[1]}`, command);
 	const target = args[0];

@@ -55,7 +55,9 @@ const cases: Array<[string, () => string[], RegExp]> = [
 	['missing file', () => ['status'], /status needs a lock file or directory/],
 	['missing file with --json', () => ['status', '--json'], /status needs a lock file or directory/],
 	['nothing at all', () => [], /needs a lock file or directory, or a command/],
-	['unknown command', () => ['stauts', file], /unknown command: stauts/],
+	['unknown command', () => ['stauts', file], /unknown command: stauts; did you mean status\?/],
+	['mistyped command (issue 14 §5)', () => ['statsu', file], /unknown command: statsu; did you mean status\?/],
+	['help about an unknown command', () => ['help', 'doctr'], /help: unknown command doctr; did you mean doctor\?/],
 	['unknown command alone', () => ['stauts'], /unknown command: stauts/],
 	['extra argument', () => ['doctor', file, 'extra'], /unexpected argument: extra/],
 	['bad --depth', () => ['status', '--scan', '/tmp', '--depth', 'x'], /--depth must be a whole number from 0 to 64, got "x"/],
@@ -69,6 +71,15 @@ const cases: Array<[string, () => string[], RegExp]> = [
 
 test('usage errors: exit 3, one line, nothing else', async () => {
 	await Promise.all(cases.map(async ([, args, message]) => expectUsageError(args(), message)));
+});
+
+test('`ha-tui help` and `ha-tui help status` print the help, exit 0', async () => {
+	const main = await runCli(['help']);
+	assert.equal(main.code, 0, main.stderr);
+	assert.match(main.stdout, /Usage/);
+	const status = await runCli(['help', 'status']);
+	assert.equal(status.code, 0);
+	assert.match(status.stdout, /ha-tui status <file\|dir>/);
 });
 
 test('help and version exit 0; a command\'s --help shows that command', async () => {
