@@ -144,9 +144,11 @@ export function nodesOffset(count: number, rows: number, selectedIndex: number):
 	return Math.max(0, Math.min(count - rows, selected - Math.floor((rows - 1) / 2)));
 }
 
-function tooSmall(columns: number, rows: number): ScreenLayout {
-	const long = `ha-tui needs a terminal of at least ${MIN_COLUMNS}×${MIN_ROWS} (this one is ${columns}×${rows})`;
-	const short = `at least ${MIN_COLUMNS}×${MIN_ROWS} (now ${columns}×${rows})`;
+function tooSmall(columns: number, rows: number, dialog?: DialogText): ScreenLayout {
+	// A question asked by a key is still said, so its answer is not typed blind.
+	const question = dialog ? `${sanitize(dialog.title)} ${dialog.choices.map(choice => choice.key).join('/')} · ` : '';
+	const long = `${question}ha-tui needs a terminal of at least ${MIN_COLUMNS}×${MIN_ROWS} (this one is ${columns}×${rows})`;
+	const short = `${question}at least ${MIN_COLUMNS}×${MIN_ROWS} (now ${columns}×${rows})`;
 	const width = Math.max(1, columns);
 	const message = long.length <= width ? long : short.length <= width ? short : short.slice(0, width);
 	return {kind: 'too-small', width, height: Math.max(1, rows - 1), message};
@@ -176,7 +178,7 @@ function allot(grants: readonly Grant[], room: number): Map<string, number> {
 
 export function layoutScreen(input: ScreenInput): ScreenLayout {
 	const {columns, rows, view} = input;
-	if (columns < MIN_COLUMNS || rows < MIN_ROWS) return tooSmall(columns, rows);
+	if (columns < MIN_COLUMNS || rows < MIN_ROWS) return tooSmall(columns, rows, input.dialog);
 	const width = columns;
 	const height = rows - 1;
 	// The header's first line and the key bar are always there.

@@ -68,8 +68,9 @@ function heldSince(view: SessionView, segment: Segment): number | undefined {
  * "for 12s" when the lock was taken while watching (a true lower bound: held at least since it
  * was seen); "seen for 12s" when it was already held at the first look (it may be days).
  */
-export function heldForText(view: SessionView, since: number, now: number): string {
-	const before = view.watchingSince !== undefined && since <= view.watchingSince;
+export function heldForText(view: SessionView, since: number, now: number, ours = false): string {
+	// One of our nodes: its phase start is exact, whenever watching began.
+	const before = !ours && view.watchingSince !== undefined && since <= view.watchingSince;
 	return `${before ? 'seen for' : 'for'} ${age(now - since)}`;
 }
 
@@ -105,7 +106,7 @@ export function LocksPanel({view, now, width, verdict: given, title = true, segm
 						<Box flexGrow={1} flexShrink={1}>
 							<Text wrap="truncate-end">{held ? sanitize(holderText(view, segment)) : lock ? '' : snapshot.status === 'error' ? 'not probed (not a lock file)' : 'no file'}</Text>
 						</Box>
-						{held && since !== undefined ? <Box flexShrink={0}><Tone tone="muted"> {heldForText(view, since, now)}</Tone></Box> : null}
+						{held && since !== undefined ? <Box flexShrink={0}><Tone tone="muted"> {heldForText(view, since, now, lock?.holders[0]?.sameProcess === true && ourNode(segment, view.nodes) !== undefined)}</Tone></Box> : null}
 					</Box>
 				);
 			})}

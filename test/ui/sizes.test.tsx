@@ -108,3 +108,11 @@ test('below 60×16: one centred line with the minimum size; q still quits', asyn
 	app.stdin.write('q');
 	await until('exit', () => code === 0);
 });
+
+test('below 60×16 a question asked by a key is still said in the one line', async () => {
+	const session = new FakeSession(makeView({nodes: [makeNode(1, 'live', 'live')]}));
+	const app = render(<App session={session} onExit={() => {}} size={{columns: 58, rows: 12}}/>);
+	await listening(app.stdin);
+	app.stdin.write('q');
+	await until('the question', () => /Quit\? y\/f\/n · at least 60×16 \(now 58×12\)/.test(app.lastFrame() ?? ''));
+});
