@@ -5,7 +5,7 @@
 // broker of a group is down.
 import {Counter, Gauge, Histogram, Registry} from 'prom-client';
 import {brokerOf} from '../broker/index.js';
-import type {Verdict} from '../lock-file/index.js';
+import {verdictLabel, type Verdict} from '../lock-file/index.js';
 import {monotonicMs} from '../time.js';
 import type {Snapshot} from '../watch/index.js';
 import type {Group} from './groups.js';
@@ -13,7 +13,8 @@ import type {FleetUpdate} from './fleet-watcher.js';
 import {EpisodeTracker} from './history.js';
 import {groupEvent} from './record.js';
 
-const VERDICTS: readonly Verdict[] = ['healthy', 'no-backup', 'failing-back', 'transition', 'no-live', 'mixed-layout', 'bad-state', 'unknown'];
+// Every verdict the one assessment can give (verdict.ts labels each), so a new one is exported too.
+const VERDICTS = Object.keys(verdictLabel) as Verdict[];
 
 type Labels = Record<string, string>;
 type Current = {info?: Labels; verdict?: Labels; state?: Labels; holders: Labels[]; changedMono: number};
@@ -44,7 +45,7 @@ export class FleetExporter {
 		this.groupCount = new Gauge({name: 'ha_tui_groups', help: 'Groups watched by this exporter', registers});
 		this.groupCount.set(groups.length);
 		this.info = new Gauge({name: 'ha_tui_group_info', help: 'A group: its lock directory, node id and lock layout (always 1)', labelNames: ['path', 'node_id', 'layout', 'found_by'], registers});
-		this.verdict = new Gauge({name: 'ha_tui_verdict', help: 'The group\'s verdict as a monitoring exit code: 0 healthy, 1 warning (no backup, failing back, in transition), 2 critical (no live, mixed layout), 3 unknown', labelNames: ['path', 'node_id', 'layout'], registers});
+		this.verdict = new Gauge({name: 'ha_tui_verdict', help: 'The group\'s verdict as a monitoring exit code: 0 healthy, 1 warning (no backup, no usable backup, failing back, in transition), 2 critical (no live, live frozen, bad state byte, mixed layout), 3 unknown', labelNames: ['path', 'node_id', 'layout'], registers});
 		this.verdictState = new Gauge({name: 'ha_tui_verdict_state', help: 'The group\'s verdict by name: 1 for the current one, 0 for the others', labelNames: ['path', 'verdict'], registers});
 		this.primaryHeld = new Gauge({name: 'ha_tui_primary_lock_held', help: 'Is the primary (live) lock held (1) or free (0)', labelNames: ['path'], registers});
 		this.backupHeld = new Gauge({name: 'ha_tui_backup_lock_held', help: 'Is the backup lock held (1) or free (0)', labelNames: ['path'], registers});

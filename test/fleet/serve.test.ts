@@ -94,6 +94,8 @@ test('serve: bad requests, slow clients and huge headers do not stop it; it repo
 	const body = (await get(port, '/metrics')).body;
 	assert.equal(metric(body, 'ha_tui_verdict', dir), 2);
 	assert.match(body, /ha_tui_verdict_state\{path="[^"]+",verdict="no-live"\} 1/);
+	// Every verdict of the one assessment is a series, the frozen and bad-state ones too.
+	for (const verdict of ['live-frozen', 'no-usable-backup', 'bad-state']) assert.match(body, new RegExp(`ha_tui_verdict_state\\{path="[^"]+",verdict="${verdict}"\\} 0`));
 	assert.equal((await get(port, '/healthz')).status, 200);
 	for (const socket of [slow, ...idle]) socket.destroy();
 	assert.ok(fs.readFileSync(path.join(dir, 'server.lock')).equals(before), 'the lock file is untouched');

@@ -1,9 +1,8 @@
-// The JDBC table as a store, with the store seam's four capabilities (source/store/store.ts
-// on the seam branch: probe into a snapshot, pulse, watch for changes, give a NodeManager), so
-// it slots in beside the directory store. Until that interface is on main the types are
-// declared here, structurally the same; a JdbcStore is assignable to Store<JdbcStoreProbe>.
+// The JDBC table as a store: it implements the store seam (source/store/store.ts: probe into a
+// snapshot, pulse, watch for changes, give a NodeManager) beside the directory store. Not
+// re-exported from source/store/index.ts, so commands on directories never load pg.
 import type pg from 'pg';
-import type {StateName} from '../../lock-file/format.js';
+import type {Store, StoreChangeFeed, StoreHolder, StoreLock, StoreProbeCommon, StorePulse} from '../store.js';
 import type {NodeManager} from '../../node-manager/node-manager.js';
 import {connectionError} from './client.js';
 import {identifyHolder, readConnections, type DbConnection} from './holders.js';
@@ -13,43 +12,19 @@ import {connectReadOnly} from './read-only.js';
 import {JdbcInputError, type JdbcTarget} from './target.js';
 import {assessJdbc, type JdbcAssessment} from './verdict.js';
 
-type Segment = 'state' | 'live' | 'backup';
-
-export type JdbcStoreHolder = {
-	readonly identity: string;
-	readonly pid: number | undefined;
-	readonly command: string | undefined;
-	readonly kind: 'LEASE';
-	readonly sameProcess: boolean;
-};
-
-export type JdbcStoreLock = {readonly locked: boolean; readonly where: string; readonly holders: readonly JdbcStoreHolder[]};
-
 /** The seam's common probe part plus this store's own (`jdbc`: rows, leases, clocks). */
-export type JdbcStoreProbe = {
+export type JdbcStoreProbe = StoreProbeCommon & {
 	readonly store: 'jdbc';
-	readonly target: string;
-	readonly state: number | undefined;
-	readonly stateName: StateName;
-	readonly nodeId: string | undefined;
-	readonly locks: Readonly<Record<Segment, JdbcStoreLock>>;
-	readonly generation: string;
 	readonly jdbc: JdbcProbe;
 	readonly connections: readonly DbConnection[];
 	readonly assessment: JdbcAssessment;
 };
 
-export type JdbcStorePulse = {
-	follow(probe: JdbcStoreProbe | undefined): boolean;
-	signature(): string | undefined;
-	close(): void;
-};
+export type JdbcStorePulse = StorePulse<JdbcStoreProbe>;
 
-export type JdbcChangeFeed = {readonly polling: true; close(): Promise<void>};
-
-function lockOf(lease: Lease, connections: readonly DbConnection[]): JdbcStoreLock {
+function lockOf(lease: Lease, connections: readonly DbConnection[]): StoreLock {
 	const identity = identifyHolder(lease.holderId, connections);
-	const holders: JdbcStoreHolder[] = lease.holderId === null || !lease.held ? [] : [{
+	const holders: StoreHolder[] = lease.holderId === null || !lease.held ? [] : [{
 		identity: identity?.who === 'unknown' || !identity ? `holder ${lease.holderId.slice(0, 40)} (broker unknown)` : identity.who,
 		pid: identity?.pid,
 		command: undefined,
@@ -79,7 +54,7 @@ export function storeProbeOf(probe: JdbcProbe, connections: readonly DbConnectio
 	};
 }
 
-export class JdbcStore {
+export class JdbcStore implements Store<JdbcStoreProbe> {
 	readonly kind = 'jdbc' as const;
 	readonly network = true;
 	readonly target: string;
@@ -145,7 +120,7 @@ export class JdbcStore {
 	}
 
 	/** A table sends no events without triggers (writes): the watcher polls. */
-	watchChanges(): JdbcChangeFeed {
+	watchChanges(): StoreChangeFeed {
 		return {polling: true, close: async () => {}};
 	}
 
