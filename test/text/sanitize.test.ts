@@ -1,6 +1,7 @@
 // The terminal boundary: outside text shows as visible escapes, never as control characters.
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
+import {tidyCommand} from '../../source/broker/holder-text.js';
 import {assess} from '../../source/lock-file/index.js';
 import {terminalIo} from '../../source/commands/output.js';
 import {statusJson, statusText} from '../../source/commands/status-report.js';
@@ -69,8 +70,13 @@ test('status: every string field of the report, made hostile, reaches the termin
 	assert.equal(describeControl(text.stdout.replaceAll('\n', '')), undefined, text.stdout);
 	assert.equal(describeControl(text.stderr.replaceAll('\n', '')), undefined);
 	assert.ok(text.stdout.includes(String.raw`\x1b]0;PWNED\x07\x1b[2J\x1b[31m\u009b31m`), 'shown as visible escapes');
-	// The fields a person reads in the report (path, command lines) are in it, escaped.
-	for (const field of [probe.path, probe.locks.live.holders[0].command!]) assert.ok(text.stdout.includes(sanitize(field)), field);
+	// The fields a person reads in the report (path, command lines) are in it, escaped; the text
+	// shortens command lines, --verbose prints them whole (both through the same boundary).
+	const verbose = printed(statusText(probe, assessment, {verbose: true}));
+	assert.equal(describeControl(verbose.stdout.replaceAll('\n', '')), undefined, verbose.stdout);
+	// A command line is one line there (whitespace runs, the hostile newline and tab too, are one space).
+	for (const field of [probe.path, tidyCommand(probe.locks.live.holders[0].command!)]) assert.ok(verbose.stdout.includes(sanitize(field)), field);
+	assert.ok(text.stdout.includes(sanitize(probe.path)), probe.path);
 
 	const json = JSON.stringify(statusJson(probe, assessment));
 	const line = printed([json]).stdout.trim();
