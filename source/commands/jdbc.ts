@@ -13,6 +13,7 @@ import {JdbcInputError, parseJdbcTarget, type JdbcTarget} from '../store/jdbc/ta
 import {assessJdbc} from '../store/jdbc/verdict.js';
 import {JdbcWatcher} from '../store/jdbc/watcher.js';
 import {EXIT, type Io} from './output.js';
+import {runNodeUntilEnd} from './node-run.js';
 
 export type JdbcFlags = {table?: string};
 
@@ -143,17 +144,5 @@ export async function jdbcNode(input: string, options: JdbcNodeOptions, io: Io):
 		backoffMs: 250,
 	});
 	haNode.on('event', event => io.out(JSON.stringify({...event, time: new Date(event.time).toISOString(), holderId: manager.holderId})));
-	const finished = new Promise<'signal' | 'lost-lock' | 'error'>(resolve => {
-		if (options.signal.aborted) resolve('signal');
-		options.signal.addEventListener('abort', () => resolve('signal'), {once: true});
-		haNode.on('event', event => {
-			if (event.event === 'lost-lock') resolve('lost-lock');
-			if (event.event === 'error') resolve('error');
-		});
-	});
-	haNode.start();
-	const reason = await finished;
-	await haNode.stop();
-	if (reason === 'lost-lock') return EXIT.critical;
-	return reason === 'error' ? EXIT.unknown : EXIT.ok;
+	return runNodeUntilEnd(haNode, options.signal, () => haNode.start());
 }

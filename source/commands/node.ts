@@ -3,6 +3,7 @@ import {LockFileInputError, type LayoutChoice} from '../lock-file/index.js';
 import {describeTarget, resolveTarget, targetDiffers, type ResolvedTarget} from '../target/resolve.js';
 import {FileLockNodeManager, HaNode, type NodeRole} from '../node-manager/index.js';
 import {EXIT, type Io} from './output.js';
+import {runNodeUntilEnd} from './node-run.js';
 
 export type NodeCommandOptions = {
 	role: NodeRole;
@@ -37,24 +38,11 @@ export async function node(argument: string, options: NodeCommandOptions, io: Io
 	haNode.on('event', event => io.out(JSON.stringify({...event, time: new Date(event.time).toISOString()})));
 	// cli.tsx listens for signals before the node starts: a SIGTERM that arrives while it is
 	// still setting up stops it cleanly too.
-	const finished = new Promise<'signal' | 'lost-lock' | 'error'>(resolve => {
-		if (options.signal.aborted) resolve('signal');
-		options.signal.addEventListener('abort', () => resolve('signal'), {once: true});
-		haNode.on('event', event => {
-			if (event.event === 'lost-lock') resolve('lost-lock');
-			if (event.event === 'error') resolve('error');
-		});
-	});
 	try {
-		haNode.start();
+		return await runNodeUntilEnd(haNode, options.signal, () => haNode.start());
 	} catch (error) {
 		if (!(error instanceof LockFileInputError)) throw error;
 		io.err(`ha-tui: ${error.message}`);
 		return EXIT.unknown;
 	}
-
-	const reason = await finished;
-	await haNode.stop();
-	if (reason === 'lost-lock') return EXIT.critical;
-	return reason === 'error' ? EXIT.unknown : EXIT.ok;
 }

@@ -1,0 +1,26 @@
+// Runs one headless HA node until a signal, a lost lock or an error, then stops it: the one
+// life cycle of `node` for every store, and its exit code.
+import type {HaNode} from '../node-manager/index.js';
+import {EXIT} from './output.js';
+
+type Ending = 'signal' | 'lost-lock' | 'error';
+
+/**
+ * Listens before `start` runs, so a SIGTERM or an error event that comes while the node is
+ * still setting up ends it cleanly too. `start` may throw (bad input): the caller decides.
+ */
+export async function runNodeUntilEnd(haNode: HaNode, signal: AbortSignal, start: () => void): Promise<number> {
+	const ended = new Promise<Ending>(resolve => {
+		if (signal.aborted) resolve('signal');
+		signal.addEventListener('abort', () => resolve('signal'), {once: true});
+		haNode.on('event', event => {
+			if (event.event === 'lost-lock') resolve('lost-lock');
+			if (event.event === 'error') resolve('error');
+		});
+	});
+	start();
+	const reason = await ended;
+	await haNode.stop();
+	if (reason === 'lost-lock') return EXIT.critical;
+	return reason === 'error' ? EXIT.unknown : EXIT.ok;
+}
