@@ -33,8 +33,8 @@ export type BrokerInfo = {
 	readonly unresolved?: readonly string[];
 };
 
-/** What a configuration reader may know about the process besides its argv. */
-export type ProcessFacts = {
+/** What a configuration reader may know about the process besides its argv: where it was launched (not the doctor's ProcessFacts). */
+export type LaunchContext = {
 	/** The process's working directory (relative paths without artemis.instance). */
 	readonly cwd?: string;
 	/** Reads the named environment variables; undefined when the environment is unreadable. */
@@ -52,7 +52,7 @@ class Reader {
 	readonly notes: string[] = [];
 	private readonly environmentCache = new Map<string, ReadonlyMap<string, string> | undefined>();
 
-	constructor(readonly properties: Map<string, string>, private readonly facts: ProcessFacts) {}
+	constructor(readonly properties: Map<string, string>, private readonly facts: LaunchContext) {}
 
 	lookup(textValue: string): Lookup {
 		const names = new Set(referencedNames(textValue));
@@ -199,7 +199,7 @@ function brokerXmlPath(commandLine: BrokerCommandLine, reader: Reader, etc: stri
 	return file ?? null;
 }
 
-export function artemisBroker(commandLine: BrokerCommandLine, facts: ProcessFacts = {}): BrokerInfo {
+export function artemisBroker(commandLine: BrokerCommandLine, facts: LaunchContext = {}): BrokerInfo {
 	const properties = new Map(commandLine.properties);
 	const instanceArgument = properties.get('artemis.instance');
 	const etc = properties.get('artemis.instance.etc') ?? (instanceArgument ? path.join(instanceArgument, 'etc') : undefined);
@@ -239,7 +239,7 @@ export function artemisBroker(commandLine: BrokerCommandLine, facts: ProcessFact
  * configuration directory there) with flat settings: <shared-store>, <backup>,
  * <failover-on-shutdown>, <allow-failback>, <journal-directory> (relative to the working directory).
  */
-export function hornetqBroker(commandLine: BrokerCommandLine, facts: ProcessFacts = {}): BrokerInfo {
+export function hornetqBroker(commandLine: BrokerCommandLine, facts: LaunchContext = {}): BrokerInfo {
 	const reader = new Reader(new Map(commandLine.properties), facts);
 	let configuration: string | undefined;
 	for (const entry of commandLine.classPath) {

@@ -8,6 +8,7 @@
 import {brokerLabel, brokerOf} from './index.js';
 import type {HolderNamer} from '../lock-file/verdict.js';
 import type {BrokerInfo} from './config.js';
+import {HIDDEN_HOLDER} from '../lock-file/probe.js';
 
 /** What holderText needs of a holder: the lock-file probe's Holder, or the doctor's. */
 export type HolderLike = {
@@ -28,8 +29,7 @@ export type HolderTextOptions = {
 	readonly broker?: BrokerInfo | null;
 };
 
-/** Not visible: hidepid, another user's process, another NFS host. */
-export const HIDDEN_HOLDER = 'holder not visible (hidepid / other user / other host)';
+export {HIDDEN_HOLDER} from '../lock-file/probe.js';
 
 const stoppedWords: Readonly<Record<string, string>> = {T: 'STOPPED (T)', t: 'STOPPED by a tracer (t)', Z: 'ZOMBIE (Z)'};
 

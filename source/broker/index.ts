@@ -1,11 +1,11 @@
 // Who a lock holder is: the broker behind a pid, from its command line and configuration.
 // Cached per process (pid + start time + argv), so the TUI can ask on every probe for two small /proc reads.
 import {parseBrokerCommandLine} from './cmdline.js';
-import {artemisBroker, hornetqBroker, type BrokerInfo, type ProcessFacts} from './config.js';
+import {artemisBroker, hornetqBroker, type BrokerInfo, type LaunchContext} from './config.js';
 import {readArgv, readCwd, readEnvironment, readProcStat} from './proc.js';
 
 export {parseBrokerCommandLine, ARTEMIS_MAIN, HORNETQ_MAIN, type BrokerCommandLine, type BrokerKind} from './cmdline.js';
-export {artemisBroker, hornetqBroker, type BrokerInfo, type BrokerRole, type HaPolicy, type ProcessFacts} from './config.js';
+export {artemisBroker, hornetqBroker, type BrokerInfo, type BrokerRole, type HaPolicy, type LaunchContext} from './config.js';
 export {parseProcStat, parseProcStatus, readProcStat, readCredentials, listPids, type ProcStat, type Credentials, type ProcessState} from './proc.js';
 export {resolveReferences, parseShellAssignments} from './properties.js';
 export {readXmlFile, parseXml, MAX_XML_BYTES} from './xml.js';
@@ -13,7 +13,7 @@ export {waitingBrokers, holdingPids, localBrokerPids, type WaitingBroker} from '
 export {holderText, holderName, holderIdentity, shortCommand, tidyCommand, haTuiProcess, frozenWords, isFrozenState, HIDDEN_HOLDER, type HolderLike, type HolderTextOptions} from './holder-text.js';
 
 /** The broker an argv describes, or undefined when it is not a broker. */
-export function brokerFromArgv(argv: readonly string[], facts: ProcessFacts = {}): BrokerInfo | undefined {
+export function brokerFromArgv(argv: readonly string[], facts: LaunchContext = {}): BrokerInfo | undefined {
 	const commandLine = parseBrokerCommandLine(argv);
 	if (!commandLine) return undefined;
 	return commandLine.kind === 'artemis' ? artemisBroker(commandLine, facts) : hornetqBroker(commandLine, facts);

@@ -32,7 +32,7 @@ export type DoctorJson = {
 	exitCode: number;
 };
 
-const liveHolder = (probe: DoctorProbe) => probe.locks.live.holders.map(holder => holder.pid).join(',');
+const livePids = (probe: DoctorProbe) => probe.locks.live.holders.map(holder => holder.pid).join(',');
 
 export async function doctor(argument: string, options: DoctorOptions, io: Io): Promise<number> {
 	const cache = new HolderCache();
@@ -49,12 +49,12 @@ export async function doctor(argument: string, options: DoctorOptions, io: Io): 
 		let watchedMs: number | undefined;
 		// F with the primary lock held: a failback in progress, or a stuck one. Only time tells.
 		while (probe.state === STATE.failingBack && probe.locks.live.locked && Date.now() - observation.stateSince < FAILBACK_STUCK_MS && Date.now() - started < budget) {
-			const holder = liveHolder(probe);
+			const holder = livePids(probe);
 			await sleep(WATCH_PERIOD_MS);
 			probe = probeLockFile(file, cache);
 			observation = observer.observe(probe);
 			watchedMs = Date.now() - started;
-			if (liveHolder(probe) !== holder) break;
+			if (livePids(probe) !== holder) break;
 		}
 
 		const context = gatherContext(probe, {observation, watchedMs});

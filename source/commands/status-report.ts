@@ -1,5 +1,5 @@
 // The `status` report: the --json object and the human text, from one probe.
-import {brokerOf, holderIdentity, holderText, type BrokerInfo} from '../broker/index.js';
+import {HIDDEN_HOLDER, brokerOf, holderIdentity, holderText, type BrokerInfo} from '../broker/index.js';
 import {describeStateByte, verdictLabel, type Assessment, type Holder, type Probe, type Segment} from '../lock-file/index.js';
 import {describeTarget, type ResolvedTarget} from '../target/resolve.js';
 import {sanitize} from '../text/sanitize.js';
@@ -66,7 +66,6 @@ export function statusJson(probe: Probe, assessment: Assessment, target?: Resolv
 	};
 }
 
-const NOT_VISIBLE = 'holder not visible (hidepid / other user / other host)';
 
 /** "broker-a (primary) pid 2795 POSIX", the command shortened unless verbose (holder-text.ts). */
 export function describeHolder(holder: Holder, options: {verbose?: boolean} = {}): string {
@@ -76,7 +75,7 @@ export function describeHolder(holder: Holder, options: {verbose?: boolean} = {}
 export function holderLine(probe: Probe, segment: Segment, options: {verbose?: boolean} = {}): string {
 	const lock = probe.locks[segment];
 	if (!lock.locked) return 'free';
-	if (lock.holders.length === 0) return `locked (${NOT_VISIBLE})`;
+	if (lock.holders.length === 0) return `locked (${HIDDEN_HOLDER})`;
 	return lock.holders.map(holder => describeHolder(holder, options)).join('; ');
 }
 

@@ -6,7 +6,7 @@ import path from 'node:path';
 import {brokerOf, localBrokerPids, readCredentials, readProcStat} from '../broker/index.js';
 import {readArgv} from '../broker/proc.js';
 import {mountFor, readMountinfo, type MountEntry} from './mountinfo.js';
-import type {DoctorContext, DoctorProbe, FileOwnership, Observation, ProcessFacts} from './types.js';
+import {holderKey, type DoctorContext, type DoctorProbe, type FileOwnership, type Observation, type ProcessFacts} from './types.js';
 
 export type GatherOptions = {
 	readonly now?: number;
@@ -91,11 +91,11 @@ export class DoctorObserver {
 	observe(probe: DoctorProbe, now = Date.now()): Observation {
 		const live = probe.locks.live.holders.find(holder => holder.pid !== undefined);
 		const livePid = live?.pid;
-		const liveHolder = live ? live.ofd ?? String(live.pid) : undefined;
+		const liveHolderKey = live ? holderKey(live) : undefined;
 		if (!this.seen || this.seen.state !== probe.state) {
 			const mtime = probe.mtimeMs;
 			const stateSince = this.seen || mtime === undefined || mtime > now ? now : mtime;
-			this.seen = {state: probe.state, stateSince, stateMtimeMs: mtime, livePid, ...(liveHolder ? {liveHolder} : {})};
+			this.seen = {state: probe.state, stateSince, stateMtimeMs: mtime, livePid, ...(liveHolderKey ? {liveHolderKey} : {})};
 		}
 
 		const {state, ...observation} = this.seen;

@@ -5,11 +5,11 @@
 import {brokerLabel} from '../broker/index.js';
 import {haTuiProcess, shortCommand} from '../broker/holder-text.js';
 import type {BrokerInfo} from '../broker/config.js';
-import {STATE, describeStateByte, isKnownState} from '../lock-file/format.js';
+import {STATE, describeStateByte, isKnownState, type Segment} from '../lock-file/format.js';
 import {assess, type HolderNamer} from '../lock-file/verdict.js';
 import {LAYOUTS} from '../lock-file/layout.js';
 import {LOCK_MONITOR_PERIOD_MS, analyseMount} from './mountinfo.js';
-import type {DoctorContext, DoctorHolder, DoctorProbe, Finding, FileOwnership, Level, ProcessFacts} from './types.js';
+import {holderKey, type DoctorContext, type DoctorHolder, type DoctorProbe, type Finding, type FileOwnership, type Level, type ProcessFacts} from './types.js';
 
 /**
  * How long `F` may last while another node holds the primary lock before we call it stuck:
@@ -17,7 +17,6 @@ import type {DoctorContext, DoctorHolder, DoctorProbe, Finding, FileOwnership, L
  */
 export const FAILBACK_STUCK_MS = 5000;
 
-type Segment = 'state' | 'live' | 'backup';
 const lockName: Record<Segment, string> = {live: 'primary (live) lock', backup: 'backup lock', state: 'state lock'};
 
 const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
@@ -328,9 +327,9 @@ export function touchedWhileLive(probe: DoctorProbe, context: DoctorContext): Fi
 	const livePid = live?.pid;
 	// A backup taking over (Artemis 2.29+, ha-tui) sets the mtime on purpose: the holder changed,
 	// that is not a touch. Told apart by open file description: two nodes of one TUI share a pid.
-	const liveHolder = live ? live.ofd ?? String(live.pid) : undefined;
-	const seenHolder = seen.liveHolder ?? (seen.livePid === undefined ? undefined : String(seen.livePid));
-	if (seenHolder !== undefined && liveHolder !== seenHolder && !(live?.ofd === undefined && livePid === seen.livePid)) return [];
+	const liveHolderKey = live ? holderKey(live) : undefined;
+	const seenHolder = seen.liveHolderKey ?? (seen.livePid === undefined ? undefined : String(seen.livePid));
+	if (seenHolder !== undefined && liveHolderKey !== seenHolder && !(live?.ofd === undefined && livePid === seen.livePid)) return [];
 	// Our own nodes touch on takeover by design, and watch for foreign touches themselves (lost lock).
 	if (live?.sameProcess) return [];
 	if (livePid !== undefined && stoppedStates[context.processes.get(livePid)?.state ?? live?.state ?? '']) return [];

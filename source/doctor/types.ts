@@ -2,6 +2,7 @@
 import type {BrokerInfo} from '../broker/config.js';
 import type {Credentials} from '../broker/proc.js';
 import type {MountEntry} from './mountinfo.js';
+import type {Segment} from '../lock-file/format.js';
 
 export type Level = 'ok' | 'info' | 'warning' | 'critical';
 
@@ -44,8 +45,6 @@ export type Finding = {
 	readonly fix: string;
 };
 
-type Segment = 'state' | 'live' | 'backup';
-
 export type DoctorHolder = {
 	readonly pid: number | undefined;
 	readonly command: string | undefined;
@@ -86,6 +85,9 @@ export type FileOwnership = {
 	readonly mode: number;
 };
 
+/** A holder told apart by open file description where known ("pid:fd"): two nodes of one TUI share a pid. */
+export const holderKey = (holder: DoctorHolder): string => holder.ofd ?? String(holder.pid);
+
 /** What the doctor knows about one local process (a lock holder, or a broker found in /proc). */
 export type ProcessFacts = {
 	readonly pid: number;
@@ -109,8 +111,8 @@ export type Observation = {
 	readonly stateMtimeMs?: number;
 	/** The live-lock holder then. */
 	readonly livePid?: number;
-	/** The live-lock holder then, by open file description where known ("pid:fd"), else pid. */
-	readonly liveHolder?: string;
+	/** The live-lock holder then, by open file description where known ("pid:fd"), else pid (holderKey). */
+	readonly liveHolderKey?: string;
 };
 
 export type DoctorContext = {

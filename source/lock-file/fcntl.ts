@@ -10,7 +10,8 @@ import {LockError} from './errors.js';
 export type LockKind = 'OFD' | 'POSIX';
 export type LockType = 'read' | 'write';
 
-type Layout = {
+/** Byte offsets of `struct flock`'s fields on this platform (not a lock-file layout: see layout.ts). */
+type FlockStructOffsets = {
 	size: number;
 	type: number;
 	whence: number;
@@ -21,7 +22,7 @@ type Layout = {
 
 type Platform = {
 	libc: string;
-	layout: Layout;
+	flockStruct: FlockStructOffsets;
 	rdlck: number;
 	wrlck: number;
 	unlck: number;
@@ -33,13 +34,13 @@ type Platform = {
 	fcntlSyscall?: number;
 };
 
-const linuxLayout: Layout = {size: 32, type: 0, whence: 2, start: 8, len: 16, pid: 24};
+const linuxFlockStruct: FlockStructOffsets = {size: 32, type: 0, whence: 2, start: 8, len: 16, pid: 24};
 
 function detectPlatform(): Platform {
 	if (process.platform === 'linux') {
 		return {
 			libc: 'libc.so.6',
-			layout: linuxLayout,
+			flockStruct: linuxFlockStruct,
 			rdlck: 0,
 			wrlck: 1,
 			unlck: 2,
@@ -55,7 +56,7 @@ function detectPlatform(): Platform {
 		// struct flock { off_t l_start; off_t l_len; pid_t l_pid; short l_type; short l_whence; (+ l_sysid on FreeBSD) }
 		return {
 			libc: process.platform === 'darwin' ? 'libSystem.B.dylib' : 'libc.so.7',
-			layout: {size: process.platform === 'darwin' ? 24 : 32, start: 0, len: 8, pid: 16, type: 20, whence: 22},
+			flockStruct: {size: process.platform === 'darwin' ? 24 : 32, start: 0, len: 8, pid: 16, type: 20, whence: 22},
 			rdlck: 1,
 			wrlck: 3,
 			unlck: 2,
@@ -117,12 +118,12 @@ export const byteAt = (offset: number): LockRange => ({start: offset, length: 1}
 export const isWholeFile = (range: LockRange): boolean => range.start === 0 && range.length === 0;
 
 function encode(b: Binding, buffer: Buffer, type: number, range: LockRange): Buffer {
-	const {layout} = b.platform;
+	const {flockStruct} = b.platform;
 	buffer.fill(0);
-	buffer.writeInt16LE(type, layout.type);
-	buffer.writeInt16LE(0, layout.whence); // SEEK_SET
-	buffer.writeBigInt64LE(BigInt(range.start), layout.start);
-	buffer.writeBigInt64LE(BigInt(range.length), layout.len);
+	buffer.writeInt16LE(type, flockStruct.type);
+	buffer.writeInt16LE(0, flockStruct.whence); // SEEK_SET
+	buffer.writeBigInt64LE(BigInt(range.start), flockStruct.start);
+	buffer.writeBigInt64LE(BigInt(range.length), flockStruct.len);
 	// l_pid stays 0: OFD requests must pass 0.
 	return buffer;
 }
@@ -133,7 +134,7 @@ const EAGAIN = new Set([koffi.os.errno.EAGAIN, koffi.os.errno.EACCES].filter(n =
 // call is what made naive polling expensive.
 let scratch: Buffer | undefined;
 function scratchBuffer(b: Binding): Buffer {
-	scratch ??= Buffer.alloc(b.platform.layout.size);
+	scratch ??= Buffer.alloc(b.platform.flockStruct.size);
 	return scratch;
 }
 
@@ -177,15 +178,15 @@ export function getConflictingLock(fd: number, range: LockRange): ConflictingLoc
 	const b = load();
 	const buffer = encode(b, scratchBuffer(b), b.platform.wrlck, range);
 	if (b.fcntl(fd, b.platform.getlk, buffer) !== 0) throw LockError.fromErrno('probe', koffi.errno());
-	const {layout} = b.platform;
-	const type = buffer.readInt16LE(layout.type);
+	const {flockStruct} = b.platform;
+	const type = buffer.readInt16LE(flockStruct.type);
 	if (type === b.platform.unlck) return undefined;
-	const pid = buffer.readInt32LE(layout.pid);
+	const pid = buffer.readInt32LE(flockStruct.pid);
 	return {
 		type: type === b.platform.wrlck ? 'write' : 'read',
 		pid: pid > 0 ? pid : undefined,
 		kind: pid > 0 ? 'POSIX' : pid === -1 ? 'OFD' : 'unknown',
-		range: {start: Number(buffer.readBigInt64LE(layout.start)), length: Number(buffer.readBigInt64LE(layout.len))},
+		range: {start: Number(buffer.readBigInt64LE(flockStruct.start)), length: Number(buffer.readBigInt64LE(flockStruct.len))},
 	};
 }
 

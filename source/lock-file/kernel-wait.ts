@@ -88,7 +88,7 @@ type Blocking = {
 
 function fcntlBlocking(fd: number, range: LockRange, type: LockType): Blocking {
 	const binding = bindingForWait();
-	const request = encodeRequest(Buffer.alloc(binding.platform.layout.size), type, range);
+	const request = encodeRequest(Buffer.alloc(binding.platform.flockStruct.size), type, range);
 	return {
 		syscall: binding.platform.fcntlSyscall,
 		command: binding.platform.setlkw,

@@ -109,8 +109,11 @@ export class HolderCache implements OwnerLookup {
 	}
 }
 
-/** "holder not visible" where the kernel will not say who. */
-export const HOLDER_HIDDEN = 'holder not visible';
+/**
+ * Where the kernel says locked but will not say who (hidepid, another user's process, another NFS
+ * host): the one wording, used by every renderer through broker/holder-text.ts.
+ */
+export const HIDDEN_HOLDER = 'holder not visible (hidepid / other user / other host)';
 
 /** The state letter of /proc/PID/stat (after the last ')': the command may hold one). */
 export function processState(pid: number): string | undefined {
@@ -123,7 +126,7 @@ export function processState(pid: number): string | undefined {
 }
 
 function holderOf(pid: number | undefined, kind: Holder['kind'], fd?: string): Holder {
-	if (pid === undefined) return {pid, command: undefined, kind, sameProcess: false, identity: HOLDER_HIDDEN};
+	if (pid === undefined) return {pid, command: undefined, kind, sameProcess: false, identity: HIDDEN_HOLDER};
 	const state = process.platform === 'linux' ? processState(pid) : undefined;
 	return {pid, command: commandLine(pid), kind, sameProcess: pid === process.pid, identity: `pid ${pid}`, ...(state ? {state} : {}), ...(fd === undefined ? {} : {ofd: `${pid}:${fd}`})};
 }

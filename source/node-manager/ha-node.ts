@@ -40,7 +40,8 @@ export const PHASE_TRANSITIONS: Readonly<Record<NodePhase, readonly NodePhase[]>
 	'lost-lock': [],
 };
 
-const isTerminal = (phase: NodePhase) => PHASE_TRANSITIONS[phase].length === 0;
+/** A phase nothing follows (paused, stopped, lost-lock): the node has ended. */
+export const isTerminalPhase = (phase: NodePhase) => PHASE_TRANSITIONS[phase].length === 0;
 
 export class IllegalTransitionError extends Error {
 	override name = 'IllegalTransitionError';
@@ -170,7 +171,7 @@ export class HaNode extends EventEmitter<{event: [NodeEvent]}> {
 	private async stopOnce(failover: boolean): Promise<void> {
 		this.controller.abort();
 		await this.running?.catch(() => {});
-		if (isTerminal(this.currentPhase)) return;
+		if (isTerminalPhase(this.currentPhase)) return;
 		if (this.currentPhase === 'failing-back' && this.stateBeforeFailback === STATE.live) {
 			// We announced failback to a running group and never got the lock. Left in place, our
 			// F would keep every backup from taking over when that live dies later: put its L
@@ -223,7 +224,7 @@ export class HaNode extends EventEmitter<{event: [NodeEvent]}> {
 	 * go in `finally`, so a throwing listener cannot keep the lock held.
 	 */
 	private shutDown(phase: 'stopped' | 'paused' | 'lost-lock', unlock: boolean, detail?: string): void {
-		if (isTerminal(this.currentPhase)) return;
+		if (isTerminalPhase(this.currentPhase)) return;
 		this.controller.abort();
 		try {
 			this.setPhase(phase, {detail});
@@ -294,7 +295,7 @@ export class HaNode extends EventEmitter<{event: [NodeEvent]}> {
 
 			await this.monitorWhileLive();
 			// monitorWhileLive returns only after stepping down (or when the node ended).
-			if (isTerminal(this.currentPhase)) return;
+			if (isTerminalPhase(this.currentPhase)) return;
 		}
 	}
 

@@ -2,9 +2,9 @@
 // Every holder the TUI names goes through holderName here (one place to follow the
 // holder-to-text function below the session once the snapshot carries it).
 import {brokerLabel, type BrokerInfo} from '../broker/index.js';
-import type {NodePhase} from '../node-manager/ha-node.js';
+import {isTerminalPhase, type NodePhase} from '../node-manager/ha-node.js';
 import type {Holder} from '../lock-file/probe.js';
-import {HOLDER_NOT_VISIBLE} from '../watch/changes.js';
+import {HIDDEN_HOLDER} from '../broker/holder-text.js';
 import type {NodeView} from './types.js';
 
 export const phaseLabel: Readonly<Record<NodePhase, string>> = {
@@ -20,10 +20,8 @@ export const phaseLabel: Readonly<Record<NodePhase, string>> = {
 	'lost-lock': 'lost lock',
 };
 
-const finished = new Set<NodePhase>(['paused', 'stopped', 'lost-lock']);
-
 export function isRunning(node: Pick<NodeView, 'phase'>): boolean {
-	return !finished.has(node.phase);
+	return !isTerminalPhase(node.phase);
 }
 
 /** `#2 backup` — a node as people refer to it on screen. */
@@ -42,7 +40,7 @@ export function holderBroker(holder: Holder): BrokerInfo | undefined {
 /** `broker-a (primary) pid 4264` or `pid 4264 OFD` — the part of a holder that fits anywhere. */
 export function holderName(holder: Holder): string {
 	if (holder.sameProcess) return `this process (${holder.kind})`;
-	if (holder.pid === undefined) return `${HOLDER_NOT_VISIBLE} (${holder.kind})`;
+	if (holder.pid === undefined) return `${HIDDEN_HOLDER} (${holder.kind})`;
 	const broker = holderBroker(holder);
 	return broker ? `${brokerLabel(broker)} pid ${holder.pid}` : `pid ${holder.pid} ${holder.kind}`;
 }
@@ -50,7 +48,7 @@ export function holderName(holder: Holder): string {
 /** `broker-a (primary) pid 4264` or `pid 4264`: who, without the lock kind (event log sentences). */
 export function holderWho(holder: Holder): string {
 	if (holder.sameProcess) return 'this process';
-	if (holder.pid === undefined) return HOLDER_NOT_VISIBLE;
+	if (holder.pid === undefined) return HIDDEN_HOLDER;
 	const broker = holderBroker(holder);
 	return broker ? `${brokerLabel(broker)} pid ${holder.pid}` : `pid ${holder.pid}`;
 }

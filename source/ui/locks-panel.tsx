@@ -4,7 +4,7 @@ import {Box, Text} from 'ink';
 import {SEGMENTS, type Segment} from '../lock-file/format.js';
 import type {Verdict} from '../lock-file/verdict.js';
 import {holderBroker, holderName, nodeName} from '../session/labels.js';
-import {HOLDER_NOT_VISIBLE} from '../watch/changes.js';
+import {HIDDEN_HOLDER} from '../broker/holder-text.js';
 import type {NodeView, SessionView} from '../session/types.js';
 import {age} from './format.js';
 import {verdictHead, verdictLines} from './layout.js';
@@ -39,7 +39,7 @@ function ourNode(segment: Segment, nodes: readonly NodeView[]): NodeView | undef
 export function holderText(view: SessionView, segment: Segment): string {
 	const lock = view.snapshot.probe?.locks[segment];
 	if (!lock?.locked) return 'free';
-	if (lock.holders.length === 0) return HOLDER_NOT_VISIBLE;
+	if (lock.holders.length === 0) return HIDDEN_HOLDER;
 	return lock.holders.map(holder => {
 		if (holder.sameProcess) {
 			const node = ourNode(segment, view.nodes);

@@ -1,5 +1,5 @@
 // What changed between two snapshots, as lines a person (or a script) can follow.
-import {frozenWords, holderText as describeHolder, isFrozenState} from '../broker/holder-text.js';
+import {HIDDEN_HOLDER, frozenWords, holderText as describeHolder, isFrozenState} from '../broker/holder-text.js';
 import {describeStateByte, type Holder, type Segment} from '../lock-file/index.js';
 import {holdersKey, type Snapshot} from './snapshot.js';
 
@@ -16,15 +16,13 @@ export type Change = {
 	readonly message: string;
 };
 
-/** The kernel says locked but /proc will not say by whom: the same words as `status`. */
-export const HOLDER_NOT_VISIBLE = 'holder not visible (hidepid / other user / other host)';
-
+/** The kernel says locked but /proc will not say by whom: the same words as `status` (HIDDEN_HOLDER). */
 function holderText(snapshot: Snapshot, segment: Segment): string {
 	const lock = snapshot.probe?.locks[segment];
 	if (!lock?.locked) return 'free';
-	if (lock.holders.length === 0) return `locked (${HOLDER_NOT_VISIBLE})`;
+	if (lock.holders.length === 0) return `locked (${HIDDEN_HOLDER})`;
 	return lock.holders.map(holder => holder.pid === undefined
-		? `${HOLDER_NOT_VISIBLE} (${holder.kind})`
+		? `${HIDDEN_HOLDER} (${holder.kind})`
 		: describeHolder(holder, {kind: true})).join(', ');
 }
 
