@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import process from 'node:process';
 import {decodeBytes} from '../text/sanitize.js';
+import {deviceToProc} from './device-number.js';
 
 export type ProcLock = {
 	kind: 'OFD' | 'POSIX' | 'FLOCK' | 'unknown';
@@ -15,14 +16,6 @@ export type ProcLock = {
 	end: number | undefined;
 	line: string;
 };
-
-/** Linux dev_t → the "maj:min" hex pair /proc/locks prints. */
-export function deviceToProc(device: number): string {
-	const dev = BigInt(device);
-	const major = ((dev >> 8n) & 0xfffn) | ((dev >> 32n) & ~0xfffn);
-	const minor = (dev & 0xffn) | ((dev >> 12n) & ~0xffn);
-	return `${major.toString(16).padStart(2, '0')}:${minor.toString(16).padStart(2, '0')}`;
-}
 
 const kinds: Record<string, ProcLock['kind']> = {POSIX: 'POSIX', OFDLCK: 'OFD', FLOCK: 'FLOCK'};
 

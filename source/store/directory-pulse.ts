@@ -6,7 +6,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {describeTargets, getConflictingLock, mixedLayouts, type Layout, type LockRange, type Probe} from '../lock-file/index.js';
-import {deviceToProc, parseProcLockLine} from '../lock-file/proc-locks.js';
+import {deviceToProc} from '../lock-file/device-number.js';
+import {parseProcLockLine} from '../lock-file/proc-locks.js';
 import type {StorePulse} from './store.js';
 
 type FcntlLook = {readonly fd: number; readonly range: LockRange};

@@ -7,7 +7,7 @@ import {HolderCache, LAYOUT_FILES, probeLockFile, type LayoutChoice, type Probe}
 import {FileLockNodeManager} from '../node-manager/file-lock-node-manager.js';
 import type {NodeManager} from '../node-manager/node-manager.js';
 import {errorLine} from '../text/error-line.js';
-import {fileSystemKind, type FsKind} from '../watch/fs-kind.js';
+import {fileSystemKind, type FsKind} from '../lock-file/file-system.js';
 import {DirectoryPulse} from './directory-pulse.js';
 import type {NodeManagerOptions, Store, StoreChangeFeed, StoreChangeOptions} from './store.js';
 

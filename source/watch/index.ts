@@ -1,4 +1,4 @@
 export * from './snapshot.js';
 export * from './changes.js';
-export * from './fs-kind.js';
+export {fileSystemKind, type FsKind} from '../lock-file/file-system.js';
 export * from './watcher.js';

@@ -6,7 +6,7 @@ import {EventEmitter} from 'node:events';
 import {DirectoryStore, type DirectoryStoreOptions, type DirectoryWatcher} from '../store/directory-store.js';
 import type {StoreChangeFeed} from '../store/store.js';
 import {diffSnapshots, type Change} from './changes.js';
-import type {FsKind} from './fs-kind.js';
+import type {FsKind} from '../lock-file/file-system.js';
 import {takeSnapshot, type Snapshot} from './snapshot.js';
 
 export type WatcherOptions = {

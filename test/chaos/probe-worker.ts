@@ -3,7 +3,8 @@
 import fs from 'node:fs';
 import {parentPort, workerData} from 'node:worker_threads';
 import {HolderCache, probeLockFile, type Probe} from '../../source/lock-file/index.js';
-import {deviceToProc, parseProcLockLine} from '../../source/lock-file/proc-locks.js';
+import {deviceToProc} from '../../source/lock-file/device-number.js';
+import {parseProcLockLine} from '../../source/lock-file/proc-locks.js';
 
 export type ProbeSample = {
 	/** CLOCK_MONOTONIC ms before and after the sample. */

@@ -5,7 +5,8 @@ import fs from 'node:fs';
 import process from 'node:process';
 import {test} from 'node:test';
 import {HolderCache} from '../../source/lock-file/index.js';
-import {deviceToProc, parseProcLockLine, readProcLocks} from '../../source/lock-file/proc-locks.js';
+import {deviceToProc} from '../../source/lock-file/device-number.js';
+import {parseProcLockLine, readProcLocks} from '../../source/lock-file/proc-locks.js';
 import {ofdHolder, release} from '../helpers/holders.js';
 import {tempDir} from '../helpers/temp.js';
 
