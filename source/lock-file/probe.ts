@@ -10,7 +10,7 @@ import {getConflictingLock, isWholeFile, type ConflictingLock, type LockKind, ty
 import {FILE_SIZE, STATE, SEGMENTS, decodeLockFile, type DecodedLockFile, type Segment} from './format.js';
 import {FRESH_SERVER_LOCK_MS, LAYOUTS, LAYOUT_FILES, LAYOUT_NAMES, SERVER_LOCK, describeLayout, detectLayout, mixedLayouts, whereLabel, type DetectedLayout, type Layout, type LayoutDecision, type LayoutDescription, type StateLockSpec, type TargetSpec} from './layout.js';
 import {LockFileInputError, openForReading, readBytes} from './lock-file.js';
-import {commandLine, findOfdOwners, isWholeFileLock, ofdOwnerStillHolds, rangeKey, readProcLocksOn, type FileIdentity, type OfdOwner, type ProcLock} from './proc-locks.js';
+import {commandLine, isWholeFileLock, ofdOwnerStillHolds, ofdOwnersAmong, rangeKey, readProcLocksOn, scanOfdOwners, type FileIdentity, type OfdOwner, type ProcLock} from './proc-locks.js';
 
 export type Holder = {
 	/** undefined: the kernel says the lock is held, but not by whom we can see. */
@@ -74,6 +74,9 @@ export type Probe = DecodedLockFile & {
 	readonly locks: Readonly<Record<Segment, SegmentLock>>;
 };
 
+/** Where a probe learns which process holds each OFD lock: a HolderCache, or one scan shared by many groups (source/fleet). */
+export type OwnerLookup = {ofdOwners(files: readonly FileIdentity[], locks: readonly ProcLock[], waiters?: readonly ProcLock[]): Map<string, OfdOwner[]>};
+
 /**
  * Remembers the OFD owner scan while /proc/locks shows the same OFD locks on the files and
  * every remembered owner still holds its lock (checked in its own fdinfo: one small read each).
@@ -81,30 +84,59 @@ export type Probe = DecodedLockFile & {
  * while the lock moved between two holders finds nobody, and /proc/locks (pid -1 for every OFD
  * lock) looks the same before and after, so the key alone would keep "nobody" for good. Where
  * owners are hidden for real (hidepid, another user), that retry is all it costs.
+ *
+ * The full scan stats every descriptor of every process (20–40 ms on a busy box), so when the
+ * locks change, the descriptors the last scan found open on these files are asked first (a
+ * lock goes to a process that waited for it, which has the file open): when they account for
+ * every OFD lock, that is the answer. A new blocked waiter in /proc/locks ("->") asks for a
+ * full scan, so that it is among the descriptors known before it takes the lock.
  */
-/** Where a probe learns which process holds each OFD lock: a HolderCache, or one scan shared by many groups (source/fleet). */
-export type OwnerLookup = {ofdOwners(files: readonly FileIdentity[], locks: readonly ProcLock[]): Map<string, OfdOwner[]>};
-
 export class HolderCache implements OwnerLookup {
 	private key = '';
+	private waitersKey = '';
 	private owners = new Map<string, OfdOwner[]>();
+	private openers: OfdOwner[] = [];
 	private scannedAt = 0;
+	/** Full scans so far (tests, the bench). */
+	scans = 0;
 
 	constructor(private readonly ownerRetryMs = 250) {}
 
-	ofdOwners(files: readonly FileIdentity[], locks: readonly ProcLock[]): Map<string, OfdOwner[]> {
+	ofdOwners(files: readonly FileIdentity[], locks: readonly ProcLock[], waiters: readonly ProcLock[] = []): Map<string, OfdOwner[]> {
 		const ofd = locks.filter(lock => lock.kind === 'OFD');
-		const key = `${files.map(file => `${file.device}:${file.inode}`).join(',')}|${ofd.map(lock => lock.line.replace(/^\d+:/, '')).sort().join('|')}`;
+		const text = (lock: ProcLock) => lock.line.replace(/^\d+:\s*(->\s*)?/, '');
+		const filesKey = files.map(file => `${file.device}:${file.inode}`).join(',');
+		const key = `${filesKey}|${ofd.map(text).sort().join('|')}`;
+		const waitersKey = `${filesKey}|${waiters.filter(lock => lock.kind === 'OFD').map(text).sort().join('|')}`;
+		// A waiter not seen before: learn its descriptor now, while nothing hurries.
+		const newWaiter = waitersKey !== this.waitersKey && waitersKey.split('|').slice(1).some(one => one && !this.waitersKey.split('|').includes(one));
+		this.waitersKey = waitersKey;
 		const ownerless = ofd.some(lock => (this.owners.get(rangeKey(lock.inode, lock)) ?? []).length === 0);
-		const stale = key !== this.key
-			|| [...this.owners].some(([range, owners]) => owners.some(owner => !ofdOwnerStillHolds(owner, files, range)))
-			|| (ownerless && Date.now() - this.scannedAt >= this.ownerRetryMs);
-		if (stale) {
-			this.key = key;
-			this.owners = ofd.length > 0 ? findOfdOwners(files) : new Map();
-			this.scannedAt = Date.now();
+		const moved = key !== this.key || [...this.owners].some(([range, owners]) => owners.some(owner => !ofdOwnerStillHolds(owner, files, range)));
+		const retry = ownerless && Date.now() - this.scannedAt >= this.ownerRetryMs;
+		if (!moved && !retry && !newWaiter) return this.owners;
+		const sameFiles = this.key.split('|')[0] === filesKey;
+		this.key = key;
+		if (ofd.length === 0) {
+			this.owners = new Map();
+			if (!newWaiter) return this.owners;
 		}
 
+		if (moved && !retry && !newWaiter && sameFiles && ofd.length > 0) {
+			const known = [...this.openers, ...[...this.owners.values()].flat()];
+			const found = ofdOwnersAmong(known, files);
+			const accounted = ofd.every(lock => (found.get(rangeKey(lock.inode, lock)) ?? []).length >= ofd.filter(other => rangeKey(other.inode, other) === rangeKey(lock.inode, lock)).length);
+			if (accounted) {
+				this.owners = found;
+				return this.owners;
+			}
+		}
+
+		const scan = scanOfdOwners(files);
+		this.scans++;
+		this.owners = ofd.length > 0 ? scan.owners : new Map();
+		this.openers = scan.openers;
+		this.scannedAt = Date.now();
 		return this.owners;
 	}
 }
@@ -268,8 +300,9 @@ export function probeOpenFile(opened: {path: string; fd: number}, cache: OwnerLo
 	try {
 		const all = [...files.values()];
 		const identities = all.filter(file => file.fd !== undefined || file.inode !== undefined).map(file => ({device: file.device!, inode: file.inode!}));
-		const procLocks = process.platform === 'linux' ? readProcLocksOn(identities) : undefined;
-		const look: Look = {procLocks, owners: cache.ofdOwners(identities, procLocks ?? [])};
+		const waiters: ProcLock[] = [];
+		const procLocks = process.platform === 'linux' ? readProcLocksOn(identities, waiters) : undefined;
+		const look: Look = {procLocks, owners: cache.ofdOwners(identities, procLocks ?? [], waiters)};
 		const looks = new Map<Layout, LayoutLook>(LAYOUT_NAMES.map(name => [name, lookAtLayout(LAYOUTS[name], files, look)]));
 		const present: Partial<Record<Layout, boolean>> = {};
 		const held: Partial<Record<Layout, boolean>> = {};

@@ -43,8 +43,12 @@ function covers(lock: ProcLock, offset: number): boolean {
 
 export type FileIdentity = {readonly device: number; readonly inode: number};
 
-/** Every lock /proc/locks lists on these files; undefined where it cannot be read (not Linux). */
-export function readProcLocksOn(files: readonly FileIdentity[]): ProcLock[] | undefined {
+/**
+ * Every lock /proc/locks lists on these files; undefined where it cannot be read (not Linux).
+ * `waiters`, when given, receives the blocked requests ("N: -> OFDLCK …" lines: a process
+ * waiting in F_OFD_SETLKW / F_SETLKW / flock), which are not locks anybody holds.
+ */
+export function readProcLocksOn(files: readonly FileIdentity[], waiters?: ProcLock[]): ProcLock[] | undefined {
 	let text: string;
 	try {
 		text = fs.readFileSync('/proc/locks', 'utf8');
@@ -55,8 +59,11 @@ export function readProcLocksOn(files: readonly FileIdentity[]): ProcLock[] | un
 	const wanted = new Set(files.map(file => `${deviceToProc(file.device)}:${file.inode}`));
 	const locks: ProcLock[] = [];
 	for (const line of text.split('\n')) {
-		const lock = parseProcLockLine(line);
-		if (lock && wanted.has(`${lock.device}:${lock.inode}`)) locks.push(lock);
+		const blocked = /^(\s*\d+:)\s+->\s+/.exec(line);
+		if (blocked && !waiters) continue;
+		const lock = parseProcLockLine(blocked ? `${blocked[1]} ${line.slice(blocked[0].length)}` : line);
+		if (!lock || !wanted.has(`${lock.device}:${lock.inode}`)) continue;
+		(blocked ? waiters! : locks).push(lock);
 	}
 
 	return locks;
@@ -145,14 +152,23 @@ const identities = (files: readonly FileIdentity[]) => new Set(files.map(file =>
  * Returns rangeKey → owners. Processes we may not look into (hidepid, other users) are absent.
  */
 export function findOfdOwners(files: readonly FileIdentity[]): Map<string, OfdOwner[]> {
+	return scanOfdOwners(files).owners;
+}
+
+/**
+ * findOfdOwners, and every descriptor found open on these files (`openers`: holders, waiters,
+ * readers): where a lock goes next is almost always one of them (see ofdOwnersAmong).
+ */
+export function scanOfdOwners(files: readonly FileIdentity[]): {owners: Map<string, OfdOwner[]>; openers: OfdOwner[]} {
 	const owners = new Map<string, OfdOwner[]>();
+	const openers: OfdOwner[] = [];
 	const wanted = identities(files);
 	const inodes = new Set(files.map(file => file.inode));
 	let pids: string[];
 	try {
 		pids = fs.readdirSync('/proc').filter(name => /^\d+$/.test(name));
 	} catch {
-		return owners;
+		return {owners, openers};
 	}
 
 	// Our own process first: it is the likeliest owner and always readable.
@@ -175,11 +191,37 @@ export function findOfdOwners(files: readonly FileIdentity[]): Map<string, OfdOw
 				continue;
 			}
 
+			openers.push({pid: Number(pid), fd});
 			for (const key of ofdRangesIn(info, wanted)) {
 				const list = owners.get(key) ?? [];
 				if (!list.some(owner => owner.pid === Number(pid))) list.push({pid: Number(pid), fd});
 				owners.set(key, list);
 			}
+		}
+	}
+
+	return {owners, openers};
+}
+
+/**
+ * The OFD locks these descriptors hold on these files, as findOfdOwners would name them (one
+ * small fdinfo read each, instead of a stat of every descriptor of every process).
+ */
+export function ofdOwnersAmong(candidates: readonly OfdOwner[], files: readonly FileIdentity[]): Map<string, OfdOwner[]> {
+	const owners = new Map<string, OfdOwner[]>();
+	const wanted = identities(files);
+	for (const candidate of candidates) {
+		let info: string;
+		try {
+			info = fs.readFileSync(`/proc/${candidate.pid}/fdinfo/${candidate.fd}`, 'utf8');
+		} catch {
+			continue;
+		}
+
+		for (const key of ofdRangesIn(info, wanted)) {
+			const list = owners.get(key) ?? [];
+			if (!list.some(owner => owner.pid === candidate.pid)) list.push(candidate);
+			owners.set(key, list);
 		}
 	}
 
@@ -197,4 +239,22 @@ export function ofdOwnerStillHolds(owner: OfdOwner, files: readonly FileIdentity
 	} catch {
 		return false;
 	}
+}
+
+/**
+ * Does this descriptor still hold an OFD lock on this file (any range)? For the cheap pulse:
+ * one small read of /proc/PID/fdinfo/FD. A dead process, a closed descriptor or a released
+ * lock all read as false.
+ */
+export function ofdDescriptorHolds(pid: number, fd: string, file: FileIdentity): boolean {
+	const wanted = `${deviceToProc(file.device)}:${file.inode}`;
+	try {
+		for (const line of fs.readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'utf8').split('\n')) {
+			if (!line.startsWith('lock:')) continue;
+			const lock = parseProcLockLine(line.slice(5));
+			if (lock?.kind === 'OFD' && `${lock.device}:${lock.inode}` === wanted) return true;
+		}
+	} catch {}
+
+	return false;
 }

@@ -3,14 +3,41 @@
 // targets are asked through read-only descriptors (F_OFD_GETLK takes nothing); flock targets
 // have no "get lock", and trying one would TAKE it, so they are read from /proc/locks (FLOCK
 // lines on the files' inodes), which costs one small read per look.
+// An OFD lock reads the same (kind OFD, pid -1) whoever holds it: when a holder dies and a
+// waiting process takes the lock, nothing above changes, and no file need change either. So
+// the pulse also asks each OFD owner the last probe named whether it still holds its lock
+// (its /proc/PID/fdinfo/FD: one small read per owner), and the signature changes when one
+// no longer does (issue 14 §5: the screen kept a dead pid for ~215 ms).
 import fs from 'node:fs';
 import path from 'node:path';
 import {describeTargets, getConflictingLock, mixedLayouts, type Layout, type LockRange, type Probe} from '../lock-file/index.js';
 import {deviceToProc} from '../lock-file/device-number.js';
-import {parseProcLockLine} from '../lock-file/proc-locks.js';
+import {ofdDescriptorHolds, parseProcLockLine, type FileIdentity} from '../lock-file/proc-locks.js';
 import type {StorePulse} from './store.js';
 
 type FcntlLook = {readonly fd: number; readonly range: LockRange};
+/** An OFD owner the last probe named: its process and descriptor, and the file it locks. */
+type OfdOwnerLook = {readonly pid: number; readonly fd: string; readonly file: FileIdentity};
+
+/** Every OFD owner a probe named ("pid:fd" holders), with the identity of the file it holds. */
+export function ofdOwnersOf(probe: Probe): OfdOwnerLook[] {
+	const owners: OfdOwnerLook[] = [];
+	for (const lock of Object.values(probe.locks)) {
+		// A mixed layout's lock spans two files ("a + b"): its owners are not checked here.
+		const entry = probe.files.find(file => file.path === lock.file);
+		if (entry?.device === undefined || entry.inode === undefined) continue;
+		for (const holder of lock.holders) {
+			const match = holder.kind === 'OFD' && holder.ofd ? /^(\d+):(\d+)$/.exec(holder.ofd) : null;
+			if (!match) continue;
+			const owner = {pid: Number(match[1]), fd: match[2], file: {device: entry.device, inode: entry.inode}};
+			if (!owners.some(one => one.pid === owner.pid && one.fd === owner.fd && one.file.inode === owner.file.inode)) owners.push(owner);
+		}
+	}
+
+	return owners;
+}
+
+const ownersKey = (owners: readonly OfdOwnerLook[]) => owners.map(owner => `${owner.pid}:${owner.fd}@${owner.file.inode}`).join(',');
 type Target = {readonly path: string; readonly inode: number; readonly device: number; readonly range: LockRange; readonly primitive: 'fcntl' | 'flock'};
 
 /** The targets of the layout(s) the probe saw, on the files that exist (by inode). */
@@ -37,13 +64,22 @@ export class DirectoryPulse implements StorePulse<Probe> {
 	/** "maj:min:inode" of the flock targets. */
 	private flock = new Set<string>();
 	private key = '';
+	private owners: OfdOwnerLook[] = [];
 
 	follow(probe: Probe | undefined): boolean {
 		const targets = probe ? pulseTargets(probe) : [];
 		const key = targets.map(target => `${target.inode}@${target.range.start}+${target.range.length}/${target.primitive}`).join(',');
-		if (key === this.key) return false;
+		const owners = probe ? ofdOwnersOf(probe) : [];
+		if (key === this.key) {
+			// Same files: only the owners to ask may have changed (the signature then differs).
+			if (ownersKey(owners) === ownersKey(this.owners)) return false;
+			this.owners = owners;
+			return true;
+		}
+
 		this.close();
 		this.key = key;
+		this.owners = owners;
 		for (const target of targets) {
 			if (target.primitive === 'flock') {
 				this.flock.add(`${deviceToProc(target.device)}:${target.inode}`);
@@ -78,7 +114,10 @@ export class DirectoryPulse implements StorePulse<Probe> {
 				const lock = getConflictingLock(look.fd, look.range);
 				return lock ? `${lock.kind}:${lock.pid ?? ''}` : '-';
 			}).join('|');
-			return this.flock.size === 0 ? fcntl : `${fcntl}|${this.flockSignature()}`;
+			const signature = this.flock.size === 0 ? fcntl : `${fcntl}|${this.flockSignature()}`;
+			// The owners the last probe named that no longer hold their lock (usually none).
+			const gone = this.owners.filter(owner => !ofdDescriptorHolds(owner.pid, owner.fd, owner.file));
+			return gone.length === 0 ? signature : `${signature}|gone ${ownersKey(gone)}`;
 		} catch {
 			return undefined;
 		}
@@ -105,6 +144,7 @@ export class DirectoryPulse implements StorePulse<Probe> {
 
 		this.fcntl = [];
 		this.flock = new Set();
+		this.owners = [];
 		this.key = '';
 	}
 }
