@@ -12,7 +12,16 @@ export type ProcStat = {
 	readonly ppid: number;
 	/** Clock ticks after boot: with the pid, names one process for its whole life. */
 	readonly startTime: number;
+	/**
+	 * The kernel has begun to end it (PF_EXITING in the task flags, field 9): set at the start of
+	 * do_exit, before its files are closed — so before its locks are released and long before it
+	 * is a zombie. A SIGKILLed holder whose lock is already free can still read R or D here.
+	 */
+	readonly exiting: boolean;
 };
+
+/** include/linux/sched.h: "getting shut down". */
+const PF_EXITING = 0x4;
 
 /** Parses /proc/PID/stat. The command (field 2) may hold spaces and parentheses: split after the last ')'. */
 export function parseProcStat(text: string): ProcStat | undefined {
@@ -21,12 +30,13 @@ export function parseProcStat(text: string): ProcStat | undefined {
 	if (open < 0 || close < open) return undefined;
 	const pid = Number(text.slice(0, open).trim());
 	const fields = text.slice(close + 1).trim().split(/\s+/);
-	// fields[0] is field 3 (state); starttime is field 22.
+	// fields[0] is field 3 (state); flags is field 9, starttime field 22.
 	const state = fields[0];
 	const ppid = Number(fields[1]);
 	const startTime = Number(fields[19]);
+	const flags = Number(fields[6]);
 	if (!state || !Number.isInteger(pid) || !Number.isFinite(startTime)) return undefined;
-	return {pid, state, ppid, startTime};
+	return {pid, state, ppid, startTime, exiting: Number.isInteger(flags) && (flags & PF_EXITING) !== 0};
 }
 
 export function readProcStat(pid: number): ProcStat | undefined {

@@ -48,11 +48,16 @@ export type RecordEvent =
 
 export type GroupEvent = Extract<RecordEvent, {type: 'group'}>;
 
-/** Running (a zombie is dead: killed, not yet reaped by its parent, and holds no lock). */
-const alive = (pid: number) => {
-	const state = readProcStat(pid)?.state;
-	return state !== undefined && state !== 'Z' && state !== 'X' && state !== 'x';
-};
+/**
+ * Running: not a zombie (killed, not yet reaped by its parent, holding no lock) and not on its
+ * way out. A killed process closes its files — releasing its locks — early in its exit, while
+ * /proc still shows it R or D; the watcher can see the free lock in that window (under load it
+ * lasts milliseconds), so PF_EXITING counts as gone, or a kill would be recorded as "forced".
+ */
+export function stillRunning(pid: number): boolean {
+	const stat = readProcStat(pid);
+	return stat !== undefined && !stat.exiting && stat.state !== 'Z' && stat.state !== 'X' && stat.state !== 'x';
+}
 
 function recordLock(snapshot: Snapshot, segment: Segment, frozen: readonly number[]): RecordLock {
 	const lock = snapshot.probe?.locks[segment];
@@ -103,7 +108,7 @@ export function groupEvent(update: FleetUpdate, wall = new Date(update.snapshot.
 	const before = previous?.probe?.locks.live;
 	const now = new Set((probe?.locks.live.holders ?? []).map(holder => holder.pid));
 	const released = (before?.locked ? before.holders : []).filter(holder => holder.pid !== undefined && !now.has(holder.pid));
-	if (released.length > 0) event.releasedBy = released.map(holder => ({pid: holder.pid!, alive: alive(holder.pid!)}));
+	if (released.length > 0) event.releasedBy = released.map(holder => ({pid: holder.pid!, alive: stillRunning(holder.pid!)}));
 
 	return event;
 }

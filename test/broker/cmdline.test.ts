@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
 import {ARTEMIS_MAIN, HORNETQ_MAIN, parseBrokerCommandLine} from '../../source/broker/cmdline.js';
-import {parseProcStat, parseProcStatus} from '../../source/broker/proc.js';
+import {parseProcStat, parseProcStatus, readProcStat} from '../../source/broker/proc.js';
 
 // What bin/artemis of a 2.40 instance execs (artemis.profile's JAVA_ARGS, then the fixed part).
 const artemisRun = [
@@ -68,8 +68,18 @@ test('HornetQ: the bootstrap server with its class path (run.sh puts the config 
 
 test('/proc/PID/stat: a command with spaces and parentheses; state and start time', () => {
 	const stat = parseProcStat('2795 (java (evil) x) T 1 2795 2795 0 -1 4194560 1 0 0 0 10 5 0 0 20 0 40 0 123456 0 0');
-	assert.deepEqual(stat, {pid: 2795, state: 'T', ppid: 1, startTime: 123456});
+	assert.deepEqual(stat, {pid: 2795, state: 'T', ppid: 1, startTime: 123456, exiting: false});
 	assert.equal(parseProcStat('garbage'), undefined);
+});
+
+test('/proc/PID/stat: PF_EXITING (flags, field 9) says a process is on its way out while it still reads R or D', () => {
+	// A SIGKILLed holder: do_exit sets PF_EXITING before it closes the files (and drops the
+	// locks); it is a zombie only later. Flags with bit 0x4 set, then without it.
+	assert.equal(parseProcStat('4242 (python3) R 1 4242 4242 0 -1 4210756 1 0 0 0 10 5 0 0 20 0 1 0 99 0 0')?.exiting, true);
+	assert.equal(parseProcStat('4242 (python3) D 1 4242 4242 0 -1 4194372 1 0 0 0 10 5 0 0 20 0 1 0 99 0 0')?.exiting, true);
+	assert.equal(parseProcStat('4242 (python3) S 1 4242 4242 0 -1 4194368 1 0 0 0 10 5 0 0 20 0 1 0 99 0 0')?.exiting, false);
+	// This process runs, and is not exiting.
+	assert.equal(readProcStat(process.pid)?.exiting, false);
 });
 
 test('/proc/PID/status: effective uid and gid, supplementary groups', () => {
