@@ -48,6 +48,8 @@ export type AppProps = {
 	readonly size?: Size;
 	/** The clock's seconds are painted on the terminal (clock-painter.ts), not rendered every second. */
 	readonly clockPainted?: boolean;
+	/** Opened from the fleet screen: esc goes back there (keys.ts), and the key bar says q goes back. */
+	readonly fromFleet?: boolean;
 };
 
 /** Start times of every age on screen, so the screen redraws when one of them would read differently. */
@@ -57,7 +59,7 @@ function ageStarts(view: SessionView): number[] {
 	return starts;
 }
 
-export function App({session, onExit, size, stopper: given, clockPainted = false}: AppProps) {
+export function App({session, onExit, size, stopper: given, clockPainted = false, fromFleet = false}: AppProps) {
 	const [own] = useState(() => given ? undefined : new Stopper(session));
 	const stopper = given ?? own!;
 	const view = useSessionView(session);
@@ -193,7 +195,7 @@ export function App({session, onExit, size, stopper: given, clockPainted = false
 		const page = Math.max(1, panelRows - 3);
 		for (const press of splitKeys(input, key)) {
 			// quitting is the Stopper's: q, or a signal (SIGTERM, SIGHUP) that run.ts handled.
-			const step = onKey(uiRef.current, press, {view: session.getView(), quitting: stopper.stopping, doctorPage: page, doctorMax, helpPage: page, helpMax});
+			const step = onKey(uiRef.current, press, {view: session.getView(), quitting: stopper.stopping, doctorPage: page, doctorMax, helpPage: page, helpMax, escapeGoesBack: fromFleet});
 			uiRef.current = step.state;
 			for (const effect of step.effects) perform(effect);
 		}
@@ -240,7 +242,7 @@ export function App({session, onExit, size, stopper: given, clockPainted = false
 			<Box flexGrow={1}/>
 			{layout.hidden ? <Tone tone="muted" wrap="truncate-end">{layout.hidden}</Tone> : null}
 			{notice ? layout.notice.map((line, index) => <Tone key={index} tone={notice.level} wrap="truncate-end">{line}</Tone>) : null}
-			<HelpBar width={width}/>
+			<HelpBar width={width} back={fromFleet}/>
 		</Box>
 	);
 }

@@ -89,7 +89,7 @@ export function FleetApp({source, onOpen, onQuit, size: fixed, initialFilter = '
 			})}
 			{Array.from({length: Math.max(0, listHeight - visible.length)}, (_, blank) => <Text key={`blank-${blank}`}> </Text>)}
 			<Text>{fit(editing ? `/${filter}▏ (enter: keep, esc: clear)` : rows.length < all.length ? `filter "${filter}": ${rows.length} of ${all.length} (esc clears)` : '', columns)}</Text>
-			<Text dimColor>{fit('q quit  ↑↓ select  enter open  / filter  esc clear  (q in a group: back here)', columns)}</Text>
+			<Text dimColor>{fit('q quit  ↑↓ select  enter open  / filter  esc clear  (q or esc in a group: back here)', columns)}</Text>
 		</Box>
 	);
 }

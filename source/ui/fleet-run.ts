@@ -72,7 +72,7 @@ export async function runFleetTui(options: FleetTargets & {intervalMs: number; l
 			});
 			if (!choice || options.signal.aborted) break;
 			// The group's own screen; its quit brings the fleet back (a group that cannot be opened says why).
-			const code = await runTui(choice.group.target, {intervalMs: options.intervalMs, layout: options.layout, signal: options.signal});
+			const code = await runTui(choice.group.target, {intervalMs: options.intervalMs, layout: options.layout, signal: options.signal, fromFleet: true});
 			if (code !== 0) await new Promise(resolve => setTimeout(resolve, 1500));
 		}
 	} finally {

@@ -5,7 +5,7 @@ import {Tone} from './theme.js';
 
 type Item = readonly [key: string, label: string, short: string];
 
-const keys: readonly Item[] = [
+const allKeys: readonly Item[] = [
 	['l', 'primary (live)', 'live'],
 	['b', 'backup', 'backup'],
 	['f', 'failback', 'failback'],
@@ -27,7 +27,9 @@ const length = (items: ReadonlyArray<readonly [string, string]>, gap: number) =>
  * panel's title says it), long labels, two spaces then one; else short labels; else keys
  * dropped in dropOrder, one space apart. q and ? are never dropped.
  */
-export function helpBarKeys(width: number): {items: ReadonlyArray<readonly [string, string]>; gap: number} {
+export function helpBarKeys(width: number, back = false): {items: ReadonlyArray<readonly [string, string]>; gap: number} {
+	// Opened from the fleet screen: q (and esc) go back to it.
+	const keys = back ? allKeys.map((item): Item => (item[0] === 'q' ? ['q', 'back to fleet', 'fleet'] : item)) : allKeys;
 	const long = (items: readonly Item[]) => items.map(([key, label]) => [key, label] as const);
 	const short = (items: readonly Item[]) => items.map(([key, , label]) => [key, label] as const);
 	if (length(long(keys), 2) <= width) return {items: long(keys), gap: 2};
@@ -43,8 +45,8 @@ export function helpBarKeys(width: number): {items: ReadonlyArray<readonly [stri
 	}
 }
 
-export function HelpBar({width = 80}: {readonly width?: number}) {
-	const {items, gap} = helpBarKeys(width);
+export function HelpBar({width = 80, back = false}: {readonly width?: number; readonly back?: boolean}) {
+	const {items, gap} = helpBarKeys(width, back);
 	return (
 		<Box>
 			<Text wrap="truncate-end">

@@ -49,6 +49,11 @@ export type KeyContext = {
 	readonly doctorMax: number;
 	readonly helpPage: number;
 	readonly helpMax: number;
+	/**
+	 * The screen was opened from the fleet screen: esc on the main screen, with no dialog, help
+	 * or doctor panel open (esc closes those first), goes back to the fleet — as q does.
+	 */
+	readonly escapeGoesBack?: boolean;
 };
 
 export type Step = {readonly state: UiState; readonly effects: readonly Effect[]};
@@ -157,6 +162,11 @@ export function onKey(state: UiState, {input, key}: KeyPress, context: KeyContex
 	const main: UiState = {...state, screen: 'main'};
 	const clear: Effect = {type: 'notice', notice: undefined};
 	const selected = selectedNode(view.nodes, state.selectedId);
+	if (key.escape && context.escapeGoesBack && state.screen === 'main') {
+		const step = askToQuit(main, view);
+		return {state: step.state, effects: [clear, ...step.effects]};
+	}
+
 	switch (input) {
 		case 'l': {
 			const plan = planStartLive(view);

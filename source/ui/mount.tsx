@@ -13,12 +13,12 @@ import {ColorContext, colorsWanted} from './theme.js';
 
 export type Mounted = {unmount: () => void; waitUntilExit: () => Promise<unknown>};
 
-export function mount(session: SessionLike, handlers: {stopper: Stopper; onExit: (code: number, result?: StopResult) => void; onCrash: (error: Error) => void}): Mounted {
+export function mount(session: SessionLike, handlers: {stopper: Stopper; onExit: (code: number, result?: StopResult) => void; onCrash: (error: Error) => void; fromFleet?: boolean}): Mounted {
 	const painter = new ClockPainter(process.stdout, {minColumns: MIN_COLUMNS, minRows: MIN_ROWS});
 	const instance = render(
 		<ColorContext.Provider value={colorsWanted()}>
 			<ErrorBoundary onCrash={handlers.onCrash}>
-				<App clockPainted session={session} stopper={handlers.stopper} onExit={handlers.onExit}/>
+				<App clockPainted session={session} stopper={handlers.stopper} onExit={handlers.onExit} fromFleet={handlers.fromFleet}/>
 			</ErrorBoundary>
 		</ColorContext.Provider>,
 		{stdout: painter.stream, exitOnCtrlC: false, patchConsole: true},

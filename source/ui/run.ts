@@ -43,7 +43,7 @@ type Ended = {code: number; abandoned: boolean};
  * Renders the screen until the user quits or `signal` aborts (SIGTERM, SIGINT, SIGHUP, stdout
  * gone: cli.tsx owns those): nodes are stopped first, once, within STOP_BOUND_MS.
  */
-async function runSession(session: Session, signal: AbortSignal): Promise<Ended> {
+async function runSession(session: Session, signal: AbortSignal, fromFleet = false): Promise<Ended> {
 	process.env.NODE_ENV ??= 'production';
 	const {mount} = await import('./mount.js');
 	session.start();
@@ -64,7 +64,7 @@ async function runSession(session: Session, signal: AbortSignal): Promise<Ended>
 	const onShutdown = () => stopThenFinish(0);
 	signal.addEventListener('abort', onShutdown, {once: true});
 	try {
-		instance = mount(session, {stopper, onExit: finish, onCrash: () => stopThenFinish(3)});
+		instance = mount(session, {stopper, onExit: finish, onCrash: () => stopThenFinish(3), fromFleet});
 		if (signal.aborted) onShutdown();
 		await instance.waitUntilExit();
 	} finally {
@@ -83,7 +83,8 @@ function end({code, abandoned}: Ended): number {
 	return code;
 }
 
-export async function runTui(argument: string, options: {intervalMs: number; layout?: NodeLayout; signal: AbortSignal; sessionOptions?: SessionOptions}): Promise<number> {
+/** fromFleet: opened from the fleet screen (esc and q go back to it). */
+export async function runTui(argument: string, options: {intervalMs: number; layout?: NodeLayout; signal: AbortSignal; sessionOptions?: SessionOptions; fromFleet?: boolean}): Promise<number> {
 	// The real server.lock, as every command (target/resolve.ts): its directory is the group's.
 	let target;
 	try {
@@ -103,7 +104,7 @@ export async function runTui(argument: string, options: {intervalMs: number; lay
 
 	// Both paths on screen when they differ (the banner line; the session has no other slot yet).
 	const banner = targetDiffers(target) ? describeTarget(target) : undefined;
-	return end(await runSession(new Session(file, {intervalMs: options.intervalMs, layout: options.layout, ...(banner ? {banner} : {}), ...options.sessionOptions}), options.signal));
+	return end(await runSession(new Session(file, {intervalMs: options.intervalMs, layout: options.layout, ...(banner ? {banner} : {}), ...options.sessionOptions}), options.signal, options.fromFleet));
 }
 
 /** A live and two backups on a temp lock file (or DIR/server.lock), to press keys at. */

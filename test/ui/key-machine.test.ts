@@ -141,3 +141,23 @@ test('x asks before clearing finished nodes, r before restarting the selected on
 	assert.match(JSON.stringify(running.effects), /refused: #3 backup is backup, not stopped: p stops it first/);
 	assert.match(JSON.stringify(onKey(initialUiState, press('x'), context()).effects), /refused: nothing to clear/);
 });
+
+test('escapeGoesBack (a group opened from the fleet): esc closes a dialog, the help, the doctor panel first, then goes back like q', () => {
+	const back = context({}, {escapeGoesBack: true});
+	const esc = press('', {escape: true});
+	assert.deepEqual(onKey(initialUiState, esc, back).effects, [{type: 'notice', notice: undefined}, {type: 'quit', failover: false}]);
+	for (const state of [{...initialUiState, screen: 'help' as const}, {...initialUiState, screen: 'doctor' as const}]) {
+		assert.deepEqual(onKey(state, esc, back), {state: {...state, screen: 'main'}, effects: []}, `esc on ${state.screen} closes it`);
+	}
+
+	const dialog = onKey(initialUiState, press('l'), back).state;
+	assert.equal(dialog.dialog?.kind, 'live');
+	assert.deepEqual(onKey(dialog, esc, back).effects, [{type: 'notice', notice: {level: 'info', text: 'cancelled: nothing was done'}}]);
+	// Nodes running: esc asks the question q asks.
+	const running = context(twoNodes, {escapeGoesBack: true});
+	const asked = onKey(initialUiState, esc, running);
+	assert.equal(asked.state.dialog?.kind, 'quit');
+	assert.ok(!asked.effects.some(effect => effect.type === 'quit'));
+	// Without it, esc on the main screen only clears the notice.
+	assert.deepEqual(onKey(initialUiState, esc, context()).effects, [{type: 'notice', notice: undefined}]);
+});

@@ -12,10 +12,10 @@ afterEach(cleanup);
 
 const KEY = {down: '\u001B[B', up: '\u001B[A', tab: '\t', escape: '\u001B', ctrlC: '\u0003'};
 
-function mount(view: Partial<SessionView> = {}) {
+function mount(view: Partial<SessionView> = {}, fromFleet = false) {
 	const session = new FakeSession(makeView(view));
 	let exitCode: number | undefined;
-	const app = render(<App session={session} onExit={code => exitCode = code} size={{columns: 100, rows: 30}}/>);
+	const app = render(<App session={session} onExit={code => exitCode = code} size={{columns: 100, rows: 30}} fromFleet={fromFleet}/>);
 	// Box borders and wrapping out of the way: match sentences, not layout.
 	const screen = () => (app.lastFrame() ?? '').replaceAll(/[│╭╮╰╯]/g, ' ').replaceAll(/\s+/g, ' ');
 	// The ready handshake (see listening): then every test waits for the frame it expects
@@ -143,6 +143,41 @@ test('? opens the help overlay, Esc closes it', async () => {
 	await ui.see(/Help .*force failover: the selected live lets go leaving L/);
 	await ui.press(KEY.escape);
 	await ui.see(/Lock file/);
+});
+
+test('opened from the fleet: esc closes the help, then the doctor panel, then goes back (the key bar says so)', async () => {
+	const ui = mount({}, true);
+	await ui.see(/q back to fleet/);
+	await ui.press('?');
+	await ui.see(/Help /);
+	await ui.press(KEY.escape);
+	await ui.see(/Lock file/);
+	assert.equal(ui.exitCode(), undefined, 'esc closed the help only');
+	await ui.press('d');
+	await ui.see(/Doctor/);
+	await ui.press(KEY.escape);
+	await ui.see(/Lock file/);
+	assert.equal(ui.exitCode(), undefined, 'esc closed the doctor panel only');
+	await ui.press(KEY.escape);
+	await until('back to the fleet', () => ui.exitCode() === 0);
+});
+
+test('opened from the fleet with nodes running: esc asks as q does, esc again cancels the question', async () => {
+	const ui = mount({nodes: [makeNode(1, 'live', 'live')]}, true);
+	await ui.press(KEY.escape);
+	await ui.see(/Quit\? quit: 1 in-process node running/);
+	await ui.press(KEY.escape);
+	await ui.see(/cancelled/);
+	assert.equal(ui.exitCode(), undefined);
+	assert.deepEqual(ui.session.calls, []);
+});
+
+test('not from the fleet: esc on the main screen does not quit', async () => {
+	const ui = mount();
+	await ui.see(/q quit/);
+	await ui.press(KEY.escape);
+	await afterDeferral();
+	assert.equal(ui.exitCode(), undefined);
 });
 
 test('q with no node running quits at once', async () => {
