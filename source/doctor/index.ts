@@ -6,7 +6,7 @@ import type {DoctorContext, DoctorProbe, Finding, Level} from './types.js';
 export * from './types.js';
 export {FAILBACK_STUCK_MS, describePid, assessGroup} from './findings.js';
 export {gatherContext, DoctorObserver, type GatherOptions} from './context.js';
-export {analyseMount, mountFor, parseMountinfo, parseMountinfoLine, nfsRequestTimeout, type MountEntry, type MountAnalysis} from './mountinfo.js';
+export {analyseMount, mountFor, parseMountinfo, parseMountinfoLine, readMountinfo, nfsRequestTimeout, type MountEntry, type MountAnalysis} from './mountinfo.js';
 
 const severity: Record<Level, number> = {ok: 0, info: 1, warning: 2, critical: 3};
 

@@ -1,8 +1,10 @@
 // The fleet screen's rows (issue 19 §2), from FleetWatcher snapshots: pure, so the screen and
 // its tests share them. Worst first; a name (the brokers' names, else the directory).
+import type {Finding, Level} from '../doctor/index.js';
 import type {Verdict} from '../lock-file/index.js';
 import type {Snapshot} from '../watch/index.js';
 import {brokerOf} from '../broker/index.js';
+import {findingText} from './fleet-doctor.js';
 import type {Group} from './groups.js';
 
 export type FleetRow = {
@@ -15,6 +17,9 @@ export type FleetRow = {
 	readonly state: string;
 	readonly changedAt: number;
 	readonly note: string;
+	/** The worst doctor finding ("WARNING …"; empty when all is well or not known yet). */
+	readonly finding: string;
+	readonly findingLevel: Level | undefined;
 };
 
 const rank: Readonly<Record<number, number>> = {2: 0, 3: 1, 1: 2, 0: 3};
@@ -32,7 +37,7 @@ function holders(snapshot: Snapshot | undefined, segment: 'live' | 'backup'): {t
 	return {text, names};
 }
 
-export function fleetRow(group: Group, snapshot: Snapshot | undefined, changedAt: number, frozen: readonly number[]): FleetRow {
+export function fleetRow(group: Group, snapshot: Snapshot | undefined, changedAt: number, frozen: readonly number[], worst?: Finding): FleetRow {
 	const live = holders(snapshot, 'live');
 	const backup = holders(snapshot, 'backup');
 	const names = [...new Set([...live.names, ...backup.names])];
@@ -47,13 +52,15 @@ export function fleetRow(group: Group, snapshot: Snapshot | undefined, changedAt
 		state: snapshot?.probe?.stateName ?? snapshot?.status ?? '?',
 		changedAt,
 		note,
+		finding: findingText(worst),
+		findingLevel: worst?.level,
 	};
 }
 
 export function sortRows(rows: readonly FleetRow[], filter: string): FleetRow[] {
 	const needle = filter.toLowerCase();
 	return rows
-		.filter(row => needle === '' || `${row.name} ${row.verdict} ${row.live} ${row.backup} ${row.state}`.toLowerCase().includes(needle))
+		.filter(row => needle === '' || `${row.name} ${row.verdict} ${row.live} ${row.backup} ${row.state} ${row.finding}`.toLowerCase().includes(needle))
 		.sort((a, b) => (rank[a.exitCode] ?? 1) - (rank[b.exitCode] ?? 1) || b.changedAt - a.changedAt || a.name.localeCompare(b.name));
 }
 

@@ -60,7 +60,7 @@ export function fleetPulseMs(groups: number): number {
 	return Math.max(50, 2 * groups);
 }
 
-export class FleetWatcher extends EventEmitter<{update: [FleetUpdate]; 'file-events-failed': [group: Group, message: string]}> {
+export class FleetWatcher extends EventEmitter<{update: [FleetUpdate]; probe: [group: Group, snapshot: Snapshot]; 'file-events-failed': [group: Group, message: string]}> {
 	private readonly members: Member[];
 	private readonly pulse: FleetPulse;
 	private stopped = false;
@@ -126,6 +126,8 @@ export class FleetWatcher extends EventEmitter<{update: [FleetUpdate]; 'file-eve
 
 		member.last = snapshot;
 		member.frozen = frozen;
+		// Every probe, changed or not (the fleet screen's doctor column looks again at rest).
+		this.emit('probe', member.group, snapshot);
 		// A no-op unless the files or the layout changed (the pulse compares their identities).
 		this.pulse.follow(member.group.lockPath, snapshot.probe, () => member.watcher.refresh());
 

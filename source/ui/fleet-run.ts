@@ -6,6 +6,7 @@ import React from 'react';
 import {render} from 'ink';
 import {resolveFleet, type FleetTargets} from '../commands/fleet-targets.js';
 import {processIo} from '../commands/output.js';
+import {FleetDoctor} from '../fleet/fleet-doctor.js';
 import {FleetWatcher} from '../fleet/fleet-watcher.js';
 import {fleetRow, type FleetRow} from '../fleet/fleet-view.js';
 import type {LayoutChoice} from '../lock-file/index.js';
@@ -28,15 +29,15 @@ export async function runFleetTui(options: FleetTargets & {intervalMs: number; l
 	const watcher = new FleetWatcher(fleet.groups, {intervalMs: options.intervalMs});
 	const changedAt = new Map<string, number>();
 	const listeners = new Set<() => void>();
+	const doctor = new FleetDoctor();
 	let rows: FleetRow[] = [];
 	let pending = false;
 	const rebuild = () => {
-		rows = watcher.snapshots().map(({group, snapshot, frozen}) => fleetRow(group, snapshot, changedAt.get(group.lockPath) ?? Date.now(), frozen));
+		rows = watcher.snapshots().map(({group, snapshot, frozen}) => fleetRow(group, snapshot, changedAt.get(group.lockPath) ?? Date.now(), frozen, doctor.worst(group.lockPath)));
 	};
 
-	watcher.on('update', update => {
-		changedAt.set(update.group.lockPath, update.snapshot.takenAt);
-		// One frame per burst of changes.
+	// One frame per burst of changes.
+	const redraw = () => {
 		if (pending) return;
 		pending = true;
 		setTimeout(() => {
@@ -44,8 +45,19 @@ export async function runFleetTui(options: FleetTargets & {intervalMs: number; l
 			rebuild();
 			for (const listener of listeners) listener();
 		}, 8);
+	};
+
+	watcher.on('update', update => {
+		changedAt.set(update.group.lockPath, update.snapshot.takenAt);
+		doctor.see(update.group.lockPath, update.snapshot);
+		redraw();
+	});
+	// A probe with no change can still change a finding (an F that became stuck, a frozen holder).
+	watcher.on('probe', (group, snapshot) => {
+		if (doctor.see(group.lockPath, snapshot)) redraw();
 	});
 	watcher.start();
+	for (const {group, snapshot} of watcher.snapshots()) if (snapshot) doctor.see(group.lockPath, snapshot);
 	rebuild();
 	const source: FleetSource = {
 		rows: () => rows,

@@ -3,13 +3,16 @@ import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import React from 'react';
 import {render} from 'ink-testing-library';
-import {FleetApp, type FleetSource} from '../../source/ui/fleet-app.js';
+import {FleetApp, age, nextAgeChange, type FleetSource} from '../../source/ui/fleet-app.js';
+import {fleetColumns} from '../../source/ui/fleet-layout.js';
 import type {FleetRow} from '../../source/fleet/fleet-view.js';
 import {stripAnsi} from '../helpers/pty.js';
 
 const row = (name: string, verdict: FleetRow['verdict'], exitCode: number): FleetRow => ({
 	group: {label: `/srv/${name}/journal`, target: `/srv/${name}/journal`, lockPath: `/srv/${name}/journal/server.lock`, foundBy: 'argument'},
 	name: `/srv/${name}/journal`, verdict, exitCode, live: exitCode === 2 ? '—' : 'pid 10', backup: exitCode === 0 ? 'pid 11' : '—', state: 'live', changedAt: Date.now() - 5000, note: '',
+	finding: exitCode === 2 ? '✖ no live: the primary lock is free' : exitCode === 1 ? '▲ pid 10 is live and no backup holds the backup lock' : '',
+	findingLevel: exitCode === 2 ? 'critical' : exitCode === 1 ? 'warning' : 'ok',
 });
 
 const rows = [row('orders', 'healthy', 0), row('billing', 'no-backup', 1), row('audit', 'no-live', 2), ...Array.from({length: 40}, (_, index) => row(`app${index}`, 'healthy', 0))];
@@ -25,11 +28,46 @@ for (const [columns, height] of [[60, 16], [80, 24], [100, 30], [200, 60]] as co
 		assert.ok(lines.length <= height, `${lines.length} lines`);
 		for (const line of lines) assert.ok([...line].length <= columns, `too long at ${columns}: ${line}`);
 		assert.match(lines[0], columns >= 80 ? /43 groups: 41 healthy · 1 no-backup · 1 no-live/ : /43 groups: 41 healthy/);
-		assert.match(lines[2], /no-live .*\/srv\/audit/);
-		assert.match(lines[3], /no-backup .*\/srv\/billing/);
+		assert.match(lines[2], /no-live .*\/srv\/audit.* ✖ no/);
+		assert.match(lines[3], /no-backup .*\/srv\/bill.* ▲ pid/);
+		assert.match(lines[1], /verdict +group +live +doctor +backup +since/, 'the doctor column at every size from 60');
 		assert.match(lines.at(-1) ?? '', /q quit/);
+		const {hidden} = fleetColumns(columns);
+		if (columns === 60) assert.deepEqual(hidden, ['state', 'note']);
+		if (hidden.length > 0) assert.equal(lines.at(-2)?.trim(), `… not shown at ${columns} columns: ${hidden.join(', ')}`);
 	});
 }
+
+test('fleet columns: by priority, each at its least width before the next hides; exactly the width', () => {
+	for (let width = 20; width <= 250; width++) {
+		const {shown, hidden} = fleetColumns(width);
+		const used = shown.reduce((sum, column) => sum + column.width, 0) + shown.length - 1;
+		assert.ok(used <= width, `${used} > ${width}`);
+		assert.deepEqual([...shown.map(column => column.column), ...hidden], ['verdict', 'name', 'live', 'finding', 'backup', 'since', 'state', 'note']);
+		if (width >= 60) assert.deepEqual(shown.slice(0, 6).map(column => column.column), ['verdict', 'name', 'live', 'finding', 'backup', 'since']);
+		if (width >= 90) assert.equal(hidden.length, 0, `all at ${width}`);
+		if (width >= 60 && hidden.length === 0) assert.equal(used, width, `the whole width at ${width}`);
+	}
+});
+
+test('ages: floored; the next frame comes when one on screen would read differently', () => {
+	const since = 1_000_000;
+	assert.equal(age(59_999), '59s');
+	assert.equal(age(60_000), '1m');
+	assert.equal(nextAgeChange(since, since + 1500), since + 2000);
+	assert.equal(nextAgeChange(since, since + 61_000), since + 120_000);
+	assert.equal(nextAgeChange(since, since + 3_700_000), since + 7_200_000);
+});
+
+test('fleet screen: the filter finds a group by its doctor finding', async () => {
+	const {lastFrame, stdin, unmount} = render(<FleetApp source={source} size={{columns: 100, rows: 30}} onOpen={() => {}} onQuit={() => {}} initialFilter='backup lock'/>);
+	await tick();
+	const screen = strip(lastFrame() ?? '');
+	assert.match(screen, /filter "backup lock": 1 of 43/);
+	assert.match(screen, /billing/);
+	stdin.write('q');
+	unmount();
+});
 
 test('fleet screen: / filters, ↓ selects, enter opens, q quits; below 60×16 one line', async () => {
 	const opened: string[] = [];
