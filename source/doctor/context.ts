@@ -85,8 +85,13 @@ export function gatherContext(probe: DoctorProbe, options: GatherOptions = {}): 
  * has been there at least since server.lock's mtime (the last write left it so; unless someone
  * set the mtime by hand), so that is when it counts from; later looks refine it.
  */
+/** How long after a takeover the new holder's own touch of server.lock may come (a JVM under load is slow). */
+export const TAKEOVER_TOUCH_MS = 3000;
+
 export class DoctorObserver {
 	private seen: (Observation & {state: number | undefined}) | undefined;
+	/** When the primary lock was last seen changing hands with the state unchanged. */
+	private takenOverAt: number | undefined;
 
 	observe(probe: DoctorProbe, now = Date.now()): Observation {
 		const live = probe.locks.live.holders.find(holder => holder.pid !== undefined);
@@ -96,6 +101,20 @@ export class DoctorObserver {
 			const mtime = probe.mtimeMs;
 			const stateSince = this.seen || mtime === undefined || mtime > now ? now : mtime;
 			this.seen = {state: probe.state, stateSince, stateMtimeMs: mtime, livePid, ...(liveHolderKey ? {liveHolderKey} : {})};
+		} else if (liveHolderKey !== undefined && liveHolderKey !== this.seen.liveHolderKey) {
+			// The primary lock changed hands (told apart by open file description: two nodes of
+			// one process share a pid) and the state stayed L: the new holder touches server.lock
+			// on purpose as it takes over (Artemis 2.29+, ha-tui) — maybe after this look, which
+			// can fall between its lock and its touch. Later touches are judged against this
+			// holder, and its own first touch within TAKEOVER_TOUCH_MS, when this look came before it,
+			// is part of the takeover.
+			// Already newer than before: this look saw the touch too; nothing more is due.
+			const touched = probe.mtimeMs === undefined || this.seen.stateMtimeMs === undefined || probe.mtimeMs > this.seen.stateMtimeMs;
+			this.seen = {...this.seen, stateMtimeMs: probe.mtimeMs, livePid, liveHolderKey};
+			this.takenOverAt = touched ? undefined : now;
+		} else if (this.takenOverAt !== undefined && probe.mtimeMs !== undefined && probe.mtimeMs > (this.seen.stateMtimeMs ?? Number.POSITIVE_INFINITY)) {
+			if (liveHolderKey === this.seen.liveHolderKey && now - this.takenOverAt <= TAKEOVER_TOUCH_MS) this.seen = {...this.seen, stateMtimeMs: probe.mtimeMs};
+			this.takenOverAt = undefined;
 		}
 
 		const {state, ...observation} = this.seen;

@@ -107,7 +107,7 @@ export type ProcessFacts = {
 export type Observation = {
 	/** ms since the epoch when the current state byte was first seen. */
 	readonly stateSince: number;
-	/** server.lock's mtime when the current state byte was first seen. */
+	/** server.lock's mtime when the current state byte was first seen, or when the primary lock last changed hands. */
 	readonly stateMtimeMs?: number;
 	/** The live-lock holder then. */
 	readonly livePid?: number;
