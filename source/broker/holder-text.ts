@@ -1,9 +1,13 @@
 // The ONE way a lock holder is written for a person: status, watch, doctor and the TUI (Locks
-// rows, event log) all call holderText(), so a holder reads the same everywhere:
+// rows, dialogs, event log) all call holderText(), so a holder reads the same everywhere:
 //   broker-a (primary) pid 18319
 //   ha-tui node /shared/journal (backup) pid 4242
 //   pid 77 python3 hold.py /shared/journal/serverlock.1        (shortened, full with verbose)
 //   broker-b (backup) pid 18400, STOPPED (T)
+//   holder not visible (hidepid / other user / other host) (OFD)
+// Two forms: 'line' (status, watch, doctor: the whole story, a command where the identity is
+// unknown) and 'name' (the TUI's rows, dialogs and event sentences: who, in a few words — a
+// broker by name, anything else by pid and lock kind, its command line shown beside it).
 // The pieces come from outside (broker.xml names, command lines): sanitize at the terminal.
 import {brokerLabel, brokerOf} from './index.js';
 import type {HolderNamer} from '../lock-file/verdict.js';
@@ -18,6 +22,8 @@ export type HolderLike = {
 	readonly sameProcess?: boolean;
 	/** /proc/PID/stat state letter. */
 	readonly state?: string;
+	/** The broker behind it, where a caller attached it already (the TUI's session; null: none). */
+	readonly broker?: BrokerInfo | null;
 };
 
 export type HolderTextOptions = {
@@ -25,8 +31,13 @@ export type HolderTextOptions = {
 	readonly verbose?: boolean;
 	/** Append the lock kind (POSIX / OFD), as status' detail lines do. */
 	readonly kind?: boolean;
-	/** The broker, when the caller already knows it (else looked up by pid, cached). */
+	/** The broker, when the caller already knows it (else the holder's own, else looked up by pid, cached; null: none). */
 	readonly broker?: BrokerInfo | null;
+	/**
+	 * 'line' (default): identity and pid, a frozen state, the command where the identity is
+	 * unknown. 'name': who only — "this process" for our own, the kind only after a bare pid.
+	 */
+	readonly form?: 'line' | 'name';
 };
 
 export {HIDDEN_HOLDER} from '../lock-file/probe.js';
@@ -92,21 +103,35 @@ export function shortCommand(command: string): string {
 	return tidy.length > MAX_SHORT ? `${tidy.slice(0, MAX_SHORT - 1)}…` : tidy;
 }
 
-/** Who the holder is, without the pid: "broker-a (primary)", "ha-tui node /x (backup)", or undefined. */
-export function holderIdentity(holder: HolderLike, broker?: BrokerInfo | null): string | undefined {
+/**
+ * Who the holder is, without the pid: "broker-a (primary)", "ha-tui node /x (backup)", or
+ * undefined. brokersOnly: not ha-tui's own processes by their title (the TUI shows that
+ * command line beside the pid, which names them already).
+ */
+export function holderIdentity(holder: HolderLike, broker?: BrokerInfo | null, brokersOnly = false): string | undefined {
 	if (holder.pid === undefined) return undefined;
-	const known = broker === undefined ? brokerOf(holder.pid) : broker ?? undefined;
+	const given = broker === undefined ? holder.broker : broker;
+	const known = given === undefined ? brokerOf(holder.pid) : given ?? undefined;
 	if (known) return brokerLabel(known);
+	if (brokersOnly) return undefined;
 	const own = haTuiProcess(holder.command);
 	if (own?.kind === 'node') return `ha-tui node ${own.target} (${own.role})`;
 	if (own) return `ha-tui ${own.kind === 'demo' ? 'demo' : 'TUI'}${own.target ? ` ${own.target}` : ''}`;
 	return undefined;
 }
 
-/** The one holder line: identity and pid, kind on request, a frozen state always, the command shortened (full with verbose). */
+/** The one holder text: identity and pid, kind on request, a frozen state always, the command shortened (full with verbose). */
 export function holderText(holder: HolderLike, options: HolderTextOptions = {}): string {
-	if (holder.pid === undefined) return `${HIDDEN_HOLDER}${holder.kind ? `, ${holder.kind} lock` : ''}`;
+	if (holder.pid === undefined) return options.kind && holder.kind ? `${HIDDEN_HOLDER} (${holder.kind})` : HIDDEN_HOLDER;
+	if (options.form === 'name') {
+		if (holder.sameProcess) return options.kind && holder.kind ? `this process (${holder.kind})` : 'this process';
+		const broker = holderIdentity(holder, options.broker, true);
+		if (broker) return `${broker} pid ${holder.pid}`;
+		return options.kind && holder.kind ? `pid ${holder.pid} ${holder.kind}` : `pid ${holder.pid}`;
+	}
+
 	const identity = holderIdentity(holder, options.broker);
+
 	const parts = [identity ? `${identity} pid ${holder.pid}` : `pid ${holder.pid}`];
 	if (options.kind && holder.kind) parts[0] += ` ${holder.kind}`;
 	if (holder.sameProcess) parts[0] += ' (this process)';
@@ -124,3 +149,10 @@ export const holderName: HolderNamer = holder => {
 	const identity = holderIdentity(holder);
 	return identity ? `${identity} pid ${holder.pid}` : `pid ${holder.pid}`;
 };
+
+/** A lock's holders in a line: "free", "locked (holder not visible …)", or each holder's text. */
+export function lockHoldersText(lock: {readonly locked: boolean; readonly holders: readonly HolderLike[]}, options: HolderTextOptions & {readonly separator?: string} = {}): string {
+	if (!lock.locked) return 'free';
+	if (lock.holders.length === 0) return `locked (${HIDDEN_HOLDER})`;
+	return lock.holders.map(holder => holderText(holder, options)).join(options.separator ?? '; ');
+}

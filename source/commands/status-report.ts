@@ -1,5 +1,5 @@
 // The `status` report: the --json object and the human text, from one probe.
-import {HIDDEN_HOLDER, brokerOf, holderIdentity, holderText, type BrokerInfo} from '../broker/index.js';
+import {brokerOf, holderIdentity, holderText, lockHoldersText, type BrokerInfo} from '../broker/index.js';
 import {describeStateByte, verdictLabel, type Assessment, type Holder, type Probe, type Segment} from '../lock-file/index.js';
 import {describeTarget, type ResolvedTarget} from '../target/resolve.js';
 import {sanitize} from '../text/sanitize.js';
@@ -73,10 +73,7 @@ export function describeHolder(holder: Holder, options: {verbose?: boolean} = {}
 }
 
 export function holderLine(probe: Probe, segment: Segment, options: {verbose?: boolean} = {}): string {
-	const lock = probe.locks[segment];
-	if (!lock.locked) return 'free';
-	if (lock.holders.length === 0) return `locked (${HIDDEN_HOLDER})`;
-	return lock.holders.map(holder => describeHolder(holder, options)).join('; ');
+	return sanitize(lockHoldersText(probe.locks[segment], {kind: true, verbose: options.verbose}));
 }
 
 /** "serverlock.1" in the files layout, "byte 1" in the ranges layout: the layout's description says (layout.ts whereLabel). */

@@ -2,7 +2,8 @@
 // the screen asks before it offers a confirmation, the session asks again before it acts
 // (the group may have changed while the question was on screen).
 import {STATE, describeStateByte} from '../lock-file/format.js';
-import {holderBroker, holderName, isRunning, nodeName, phaseLabel} from './labels.js';
+import {holderText} from '../broker/holder-text.js';
+import {holderBroker, isRunning, nodeName, phaseLabel} from './labels.js';
 import type {NodeView, SessionView} from './types.js';
 
 export type Plan =
@@ -41,7 +42,7 @@ export function liveHolder(view: SessionView): LiveHolder | undefined {
 	}
 
 	if (!holder) return {text: 'a holder on another host', kind: 'unknown'};
-	const text = holderName(holder);
+	const text = holderText(holder, {form: 'name', kind: true});
 	const broker = holderBroker(holder);
 	const allowFailback = broker?.role === 'backup' ? broker.allowFailback ?? undefined : undefined;
 	if (holder.pid !== undefined && view.backupPids?.includes(holder.pid)) return {text, kind: 'activated-backup', because: 'it held the backup lock before', allowFailback};
@@ -60,7 +61,7 @@ export function backupHolder(view: SessionView): string | undefined {
 		if (node) return `${nodeName(node)} (this process)`;
 	}
 
-	return holder ? holderName(holder) : 'a holder on another host';
+	return holder ? holderText(holder, {form: 'name', kind: true}) : 'a holder on another host';
 }
 
 function failbackInProgress(view: SessionView): NodeView | undefined {

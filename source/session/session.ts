@@ -25,7 +25,8 @@ import {HandOverHold} from './hand-over.js';
 import {LockPulse} from './lock-pulse.js';
 import {PANEL_MS, SessionDoctor} from './doctor.js';
 import {appendLog, changeLevel, formatMs, nodeEventLine, type Release} from './event-log.js';
-import {holderWho, isRunning, nodeName} from './labels.js';
+import {holderText} from '../broker/holder-text.js';
+import {isRunning, nodeName} from './labels.js';
 import {planClear, planFailback, planForceFailover, planPause, planRestart, planStartLive} from './policy.js';
 import type {ActionResult, LogEntry, LogLevel, NodeView, SessionLike, SessionView} from './types.js';
 import {errorLine} from '../text/error-line.js';
@@ -420,7 +421,7 @@ export class Session implements SessionLike {
 		}
 
 		const outside = snapshot.probe?.locks.live.holders.find(holder => !holder.sameProcess && holder.pid !== undefined);
-		if (outside) this.lastOutsideHolder = holderWho(outside);
+		if (outside) this.lastOutsideHolder = holderText(outside, {form: 'name'});
 		const liveHeld = snapshot.probe?.locks.live.locked ?? false;
 		if (!liveHeld && this.liveFreeSince === undefined && snapshot.probe) {
 			this.liveFreeSince = snapshot.takenAt;

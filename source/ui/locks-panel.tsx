@@ -3,8 +3,8 @@ import React from 'react';
 import {Box, Text} from 'ink';
 import {SEGMENTS, type Segment} from '../lock-file/format.js';
 import type {Verdict} from '../lock-file/verdict.js';
-import {holderBroker, holderName, nodeName} from '../session/labels.js';
-import {HIDDEN_HOLDER} from '../broker/holder-text.js';
+import {nodeName} from '../session/labels.js';
+import {HIDDEN_HOLDER, holderIdentity, holderText, tidyCommand} from '../broker/holder-text.js';
 import type {NodeView, SessionView} from '../session/types.js';
 import {age} from './format.js';
 import {verdictHead, verdictLines} from './layout.js';
@@ -36,19 +36,21 @@ function ourNode(segment: Segment, nodes: readonly NodeView[]): NodeView | undef
 	return undefined;
 }
 
-export function holderText(view: SessionView, segment: Segment): string {
+/** A lock's row: each holder's name (holderText), then our node or the command line. */
+export function lockRowText(view: SessionView, segment: Segment): string {
 	const lock = view.snapshot.probe?.locks[segment];
 	if (!lock?.locked) return 'free';
 	if (lock.holders.length === 0) return HIDDEN_HOLDER;
 	return lock.holders.map(holder => {
+		const name = holderText(holder, {form: 'name', kind: true});
 		if (holder.sameProcess) {
 			const node = ourNode(segment, view.nodes);
-			return `${holderName(holder)}${node ? ` — ${nodeName(node)}` : ''}`;
+			return `${name}${node ? ` — ${nodeName(node)}` : ''}`;
 		}
 
 		// With a broker name the command line adds nothing but length (java -XX:… for every broker).
-		if (holderBroker(holder)) return holderName(holder);
-		return `${holderName(holder)}${holder.command ? ` — ${holder.command}` : ''}`;
+		if (holder.pid === undefined || holderIdentity(holder, undefined, true)) return name;
+		return `${name}${holder.command ? ` — ${tidyCommand(holder.command)}` : ''}`;
 	}).join('; ');
 }
 
@@ -104,7 +106,7 @@ export function LocksPanel({view, now, width, verdict: given, title = true, segm
 							<Tone bold={held} tone={held ? (segment === 'live' ? 'ok' : 'accent') : 'muted'}>{held ? '● held ' : lock ? '○ free ' : '? '}</Tone>
 						</Box>
 						<Box flexGrow={1} flexShrink={1}>
-							<Text wrap="truncate-end">{held ? sanitize(holderText(view, segment)) : lock ? '' : snapshot.status === 'error' ? 'not probed (not a lock file)' : 'no file'}</Text>
+							<Text wrap="truncate-end">{held ? sanitize(lockRowText(view, segment)) : lock ? '' : snapshot.status === 'error' ? 'not probed (not a lock file)' : 'no file'}</Text>
 						</Box>
 						{held && since !== undefined ? <Box flexShrink={0}><Tone tone="muted"> {heldForText(view, since, now, lock?.holders[0]?.sameProcess === true && ourNode(segment, view.nodes) !== undefined)}</Tone></Box> : null}
 					</Box>

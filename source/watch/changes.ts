@@ -1,5 +1,5 @@
 // What changed between two snapshots, as lines a person (or a script) can follow.
-import {HIDDEN_HOLDER, frozenWords, holderText as describeHolder, isFrozenState} from '../broker/holder-text.js';
+import {frozenWords, holderText, isFrozenState, lockHoldersText} from '../broker/holder-text.js';
 import {describeStateByte, type Holder, type Segment} from '../lock-file/index.js';
 import {holdersKey, type Snapshot} from './snapshot.js';
 
@@ -16,14 +16,10 @@ export type Change = {
 	readonly message: string;
 };
 
-/** The kernel says locked but /proc will not say by whom: the same words as `status` (HIDDEN_HOLDER). */
-function holderText(snapshot: Snapshot, segment: Segment): string {
+/** A lock's holders in the same words as `status` (broker/holder-text.ts). */
+function holdersText(snapshot: Snapshot, segment: Segment): string {
 	const lock = snapshot.probe?.locks[segment];
-	if (!lock?.locked) return 'free';
-	if (lock.holders.length === 0) return `locked (${HIDDEN_HOLDER})`;
-	return lock.holders.map(holder => holder.pid === undefined
-		? `${HIDDEN_HOLDER} (${holder.kind})`
-		: describeHolder(holder, {kind: true})).join(', ');
+	return lock ? lockHoldersText(lock, {kind: true, separator: ', '}) : 'free';
 }
 
 const lockWords: Readonly<Record<Segment, string>> = {live: 'primary (live) lock', backup: 'backup lock', state: 'state lock'};
@@ -37,7 +33,7 @@ function processChanges(before: Snapshot, after: Snapshot): Change[] {
 			if (holder.pid === undefined) continue;
 			const previous = was.find((other: Holder) => other.pid === holder.pid && (other.ofd ?? '') === (holder.ofd ?? ''));
 			if (!previous || isFrozenState(previous.state) === isFrozenState(holder.state)) continue;
-			const who = describeHolder({...holder, state: undefined});
+			const who = holderText({...holder, state: undefined});
 			changes.push({
 				kind: 'process',
 				segment,
@@ -81,7 +77,7 @@ export function diffSnapshots(before: Snapshot | undefined, after: Snapshot): Ch
 		const now = holdersKey(b, segment);
 		if (a && was === now) continue;
 		if (!a && !now) continue;
-		changes.push({kind: 'locks', segment, message: `${segment} lock: ${a ? `${holderText(before!, segment)} → ` : ''}${holderText(after, segment)}`});
+		changes.push({kind: 'locks', segment, message: `${segment} lock: ${a ? `${holdersText(before!, segment)} → ` : ''}${holdersText(after, segment)}`});
 	}
 
 	if (before) changes.push(...processChanges(before, after));
