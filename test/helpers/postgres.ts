@@ -63,7 +63,14 @@ function serverUser(): {uid: number; gid: number; name: string} | undefined {
 	return undefined;
 }
 
-export async function startPostgres(): Promise<Postgres | {skip: string}> {
+export type PostgresOptions = {
+	/** More server settings (-c NAME=VALUE), e.g. ['ssl=on']. */
+	settings?: readonly string[];
+	/** Runs after initdb, before the start: write files into the data directory (chown: to the server's user). */
+	prepare?: (data: string, chown: (file: string) => void) => void;
+};
+
+export async function startPostgres(options: PostgresOptions = {}): Promise<Postgres | {skip: string}> {
 	const bin = postgresBin();
 	if (!bin) return {skip: 'PostgreSQL not installed (apt-get install postgresql)'};
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ha-tui-pg-'));
@@ -81,12 +88,16 @@ export async function startPostgres(): Promise<Postgres | {skip: string}> {
 		? run('setpriv', [`--reuid=${user.uid}`, `--regid=${user.gid}`, '--clear-groups', command, ...args], {cwd: dir, timeout: 60_000})
 		: run(command, args, {cwd: dir, timeout: 60_000});
 	await as(path.join(bin, 'initdb'), ['-D', data, '-U', PG_USER, `--pwfile=${pwfile}`, '--auth-local=trust', '--auth-host=scram-sha-256', '-E', 'UTF8', '--no-sync', '--no-instructions']);
+	options.prepare?.(data, file => {
+		if (user) fs.chownSync(file, user.uid, user.gid);
+	});
+	const settings = (options.settings ?? []).map(setting => ` -c ${setting}`).join('');
 	let port = 0;
 	// A free port from the kernel; retried if someone takes it between our look and the start.
 	for (let attempt = 0; ; attempt++) {
 		port = await freePort();
 		try {
-			await as(path.join(bin, 'pg_ctl'), ['-D', data, '-l', path.join(dir, 'log'), '-w', '-t', '30', '-o', `-p ${port} -k ${socketDir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=60`, 'start']);
+			await as(path.join(bin, 'pg_ctl'), ['-D', data, '-l', path.join(dir, 'log'), '-w', '-t', '30', '-o', `-p ${port} -k ${socketDir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=60${settings}`, 'start']);
 			break;
 		} catch (error) {
 			if (attempt >= 3) throw new Error(`pg_ctl start failed: ${(error as Error).message}\n${fs.readFileSync(path.join(dir, 'log'), 'utf8')}`, {cause: error});

@@ -33,9 +33,24 @@ test('sslmode from the URL; pgjdbc ssl=true means verify-full; a bad mode is one
 	assert.throws(() => parseJdbcTarget('postgresql://h/d?sslmode=bogus', {env}), /sslmode "bogus" is not one of/);
 });
 
-test('IPv6 hosts, failover host lists (the first is used), unix socket directories', () => {
+test('IPv6 hosts, host lists (each tried in order, as libpq), unix socket directories', () => {
 	assert.equal(parseJdbcTarget('postgresql://[::1]:5433/d', {env}).host, '::1');
-	assert.equal(parseJdbcTarget('jdbc:postgresql://a:1,b:2/d', {env}).host, 'a');
+	const list = parseJdbcTarget('jdbc:postgresql://a:1,b:2/d', {env});
+	assert.equal(list.host, 'a');
+	assert.deepEqual(list.hosts, [{host: 'a', port: 1}, {host: 'b', port: 2}]);
+	assert.equal(list.where, 'a:1,b:2');
+	// A host without a port takes the default; [v6] entries keep theirs; ?host=&port= lists as libpq.
+	assert.deepEqual(parseJdbcTarget('postgresql://a,[::1]:6000,c/d', {env: {PGPORT: '7000'}}).hosts, [{host: 'a', port: 7000}, {host: '::1', port: 6000}, {host: 'c', port: 7000}]);
+	assert.deepEqual(parseJdbcTarget('postgresql:///d?host=x,y&port=5,6', {env}).hosts, [{host: 'x', port: 5}, {host: 'y', port: 6}]);
+	assert.deepEqual(parseJdbcTarget('postgresql:///d?host=x,y&port=5', {env}).hosts, [{host: 'x', port: 5}, {host: 'y', port: 5}]);
+	assert.throws(() => parseJdbcTarget('postgresql:///d?host=x,y,z&port=5,6', {env}), /3 hosts but 2 ports/);
+	assert.throws(() => parseJdbcTarget(`postgresql://${Array.from({length: 17}, (_, index) => `h${index}`).join(',')}/d`, {env}), /more than 16 hosts/);
+	// target_session_attrs (libpq) and targetServerType (pgjdbc).
+	assert.equal(list.targetSessionAttrs, 'any');
+	assert.equal(parseJdbcTarget('postgresql://a,b/d?target_session_attrs=read-write', {env}).targetSessionAttrs, 'read-write');
+	assert.equal(parseJdbcTarget('jdbc:postgresql://a,b/d?targetServerType=primary', {env}).targetSessionAttrs, 'primary');
+	assert.equal(parseJdbcTarget('jdbc:postgresql://a,b/d?targetServerType=preferSecondary', {env}).targetSessionAttrs, 'prefer-standby');
+	assert.throws(() => parseJdbcTarget('postgresql://a/d?target_session_attrs=fastest', {env}), /target_session_attrs "fastest" is not one of/);
 	const socket = parseJdbcTarget('postgresql:///d?host=/run/postgresql', {env});
 	assert.equal(socket.host, '/run/postgresql');
 	assert.match(socket.where, /socket/);

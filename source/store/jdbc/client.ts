@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import pg from 'pg';
 import {errorLine} from '../../text/error-line.js';
 import {maskSecrets} from '../../text/secrets.js';
-import {JdbcInputError, type JdbcTarget} from './target.js';
+import {hostText, JdbcInputError, type JdbcHost, type JdbcTarget} from './target.js';
 
 export const CONNECT_TIMEOUT_MS = 3000;
 export const STATEMENT_TIMEOUT_MS = 3000;
@@ -48,13 +48,15 @@ export type ConnectOptions = {
 	applicationName?: string;
 	statementTimeoutMs?: number;
 	connectTimeoutMs?: number;
+	/** Which host of the target's list (default: the first). */
+	host?: JdbcHost;
 };
 
 export function clientConfig(target: JdbcTarget, mode: 'tls' | 'plain', options: ConnectOptions): pg.ClientConfig {
 	const statementTimeout = options.statementTimeoutMs ?? STATEMENT_TIMEOUT_MS;
 	return {
-		host: target.host,
-		port: target.port,
+		host: (options.host ?? target.hosts[0]).host,
+		port: (options.host ?? target.hosts[0]).port,
 		database: target.database,
 		user: target.user,
 		// undefined: pg falls back to PGPASSWORD, then ~/.pgpass (PGPASSFILE). Never a prompt.
@@ -94,11 +96,58 @@ export async function connect(target: JdbcTarget, options: ConnectOptions = {}):
 	return (await connectWithMode(target, options)).client;
 }
 
-/** Connects, and says which of sslmode's modes worked (a pool then uses that one). */
-export async function connectWithMode(target: JdbcTarget, options: ConnectOptions = {}): Promise<{client: pg.Client; mode: 'tls' | 'plain'}> {
+/** Which server of the list will do (libpq's target_session_attrs); the reason when it will not. */
+async function sessionRefusal(client: pg.Client, wanted: JdbcTarget['targetSessionAttrs'], pass: 'first' | 'last'): Promise<string | undefined> {
+	if (wanted === 'any' || (wanted === 'prefer-standby' && pass === 'last')) return undefined;
+	// A hot standby is read-only and in recovery: one question answers every setting.
+	const recovery = (await client.query('SELECT pg_is_in_recovery() AS standby')).rows[0] as {standby: boolean};
+	const standby = recovery.standby === true;
+	const ok = wanted === 'standby' || wanted === 'prefer-standby' || wanted === 'read-only' ? standby : !standby;
+	if (ok) return undefined;
+	return standby ? `a standby (read-only), not ${wanted}` : `a primary (read-write), not ${wanted}`;
+}
+
+/** A server said who we are is not welcome: libpq does not try the other hosts then. */
+const authenticationFailed = (error: unknown) => /^28/.test((error as {code?: string} | undefined)?.code ?? '');
+
+/**
+ * Connects to the first host of the list that answers and will do (target_session_attrs), each
+ * with the connect timeout, as libpq does; says which of sslmode's modes and which host worked
+ * (a pool then uses those). One line naming every host tried when none did.
+ */
+export async function connectWithMode(target: JdbcTarget, options: ConnectOptions = {}): Promise<{client: pg.Client; mode: 'tls' | 'plain'; host: JdbcHost}> {
+	const tried: Array<{host: JdbcHost; why: string}> = [];
+	const passes: Array<'first' | 'last'> = target.targetSessionAttrs === 'prefer-standby' ? ['first', 'last'] : ['last'];
+	for (const pass of passes) {
+		for (const host of target.hosts) {
+			const attempt = await connectHost(target, host, options);
+			if ('error' in attempt) {
+				const plainRefused = target.sslMode === 'disable' && /no pg_hba\.conf entry .*no encryption/i.test(errorLine(attempt.error));
+				tried.push({host, why: `${describeDbError(attempt.error)}${plainRefused ? '; the server accepts this connection only with TLS: sslmode=disable cannot connect' : ''}`});
+				if (authenticationFailed(attempt.error)) throw listError(target, tried, attempt.error);
+				continue;
+			}
+
+			let refusal: string | undefined;
+			try {
+				refusal = await sessionRefusal(attempt.client, target.targetSessionAttrs, pass);
+			} catch (error) {
+				refusal = describeDbError(error);
+			}
+
+			if (refusal === undefined) return {...attempt, host};
+			await attempt.client.end().catch(() => {});
+			tried.push({host, why: refusal});
+		}
+	}
+
+	throw listError(target, tried);
+}
+
+async function connectHost(target: JdbcTarget, host: JdbcHost, options: ConnectOptions): Promise<{client: pg.Client; mode: 'tls' | 'plain'} | {error: unknown}> {
 	let last: unknown;
 	for (const mode of modes(target)) {
-		const client = new pg.Client(clientConfig(target, mode, options));
+		const client = new pg.Client(clientConfig(target, mode, {...options, host}));
 		// A connection that breaks later emits 'error': without a listener that would crash us.
 		client.on('error', () => {});
 		try {
@@ -115,7 +164,15 @@ export async function connectWithMode(target: JdbcTarget, options: ConnectOption
 		}
 	}
 
-	throw connectionError(target, last);
+	return {error: last};
+}
+
+/** One host: "db:5432: cause" as before; several: every host tried, with its cause, in order. */
+function listError(target: JdbcTarget, tried: ReadonlyArray<{host: JdbcHost; why: string}>, error?: unknown): JdbcConnectionError {
+	if (target.hosts.length === 1 && tried.length === 1) return new JdbcConnectionError(`${hostText(tried[0].host)}: ${tried[0].why}`);
+	const skipped = target.hosts.length - new Set(tried.map(entry => hostText(entry.host))).size;
+	const rest = skipped > 0 && error !== undefined ? ` (not tried after an authentication failure: ${target.hosts.slice(-skipped).map(host => hostText(host)).join(', ')})` : '';
+	return new JdbcConnectionError(`no usable server among ${target.hosts.length} hosts: ${tried.map(entry => `${hostText(entry.host)}: ${entry.why}`).join('; ')}${rest}`);
 }
 
 /** One line, naming the host and the cause, with any secret masked. */
@@ -142,6 +199,17 @@ export function describeDbError(error: unknown): string {
 		'53300': 'too many connections on the server',
 	};
 	if (code && known[code]) return maskSecrets(known[code]);
+	if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+		const {reason = message, cert} = error as {reason?: string; cert?: {subjectaltname?: string; subject?: {CN?: string}}};
+		const names = /^(?:IP|Host): (\S+?)\.? is not in the cert's (?:list|altnames)/.exec(reason);
+		// The reason lists only the names of the asked kind (no DNS names for an IP): the certificate says them all.
+		const has = cert?.subjectaltname ?? (cert?.subject?.CN ? `CN=${cert.subject.CN}` : 'no name given');
+		return maskSecrets(names
+			? `TLS: the server's certificate is not for ${names[1]} (it is for ${String(has).slice(0, 200)}): sslmode=verify-full checks the host name — connect by a name the certificate has, or use sslmode=verify-ca`
+			: `TLS: ${reason}`);
+	}
+
+	if (/self[- ]signed certificate|unable to get local issuer|unable to verify/i.test(message)) return `TLS certificate not accepted: ${maskSecrets(message)} (give the CA that signed it with sslrootcert=FILE or PGSSLROOTCERT)`;
 	if (/timeout expired|Connection terminated due to connection timeout/i.test(message)) return `no answer within ${CONNECT_TIMEOUT_MS / 1000} s (connect timeout)`;
 	if (/Query read timeout/i.test(message)) return `no answer within ${(STATEMENT_TIMEOUT_MS + 1000) / 1000} s (statement timeout)`;
 	if (/client password must be a string|SASL: SCRAM-SERVER-FIRST-MESSAGE/i.test(message)) return 'the server asks for a password and none was given (URL, PGPASSWORD or ~/.pgpass)';

@@ -101,11 +101,12 @@ export class JdbcNodeManager implements NodeManager {
 	}
 
 	private async openOnce(create: boolean): Promise<void> {
-		// The first connection tells which of sslmode's modes works; the pool then uses it.
+		// The first connection tells which host of the list and which of sslmode's modes work;
+		// the pool then uses those (a later switch of the database to another host is not followed).
 		const first = await connectWithMode(this.target, {applicationName: 'ha-tui node (opening)'});
 		await first.client.end().catch(() => {});
 		this.pool = new pg.Pool({
-			...clientConfig(this.target, first.mode, {applicationName: applicationName(this.options.role ?? 'node', this.holderId)}),
+			...clientConfig(this.target, first.mode, {applicationName: applicationName(this.options.role ?? 'node', this.holderId), host: first.host}),
 			max: 2,
 			idleTimeoutMillis: 0,
 		});

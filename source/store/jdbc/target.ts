@@ -14,13 +14,30 @@ export class JdbcInputError extends Error {
 export type SslMode = 'disable' | 'allow' | 'prefer' | 'require' | 'verify-ca' | 'verify-full';
 const SSL_MODES = new Set<SslMode>(['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full']);
 
+export type JdbcHost = {readonly host: string; readonly port: number};
+
+export type TargetSessionAttrs = 'any' | 'read-write' | 'read-only' | 'primary' | 'standby' | 'prefer-standby';
+const SESSION_ATTRS = new Set<TargetSessionAttrs>(['any', 'read-write', 'read-only', 'primary', 'standby', 'prefer-standby']);
+/** pgjdbc's targetServerType values, in libpq's terms. */
+const SERVER_TYPES: Readonly<Record<string, TargetSessionAttrs>> = {any: 'any', primary: 'primary', master: 'primary', secondary: 'standby', slave: 'standby', preferSecondary: 'prefer-standby', preferSlave: 'prefer-standby', preferPrimary: 'any'};
+
+/** `db:5432`, `[::1]:5433`, `/run/postgresql (socket, port 5432)`. */
+export function hostText({host, port}: JdbcHost): string {
+	return host.startsWith('/') ? `${host} (socket, port ${port})` : `${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
 export type JdbcTarget = {
 	/** As typed, password masked: postgresql://app:***@db:5432/ha */
 	readonly display: string;
 	/** host:port (or the socket directory), for one-line errors. */
 	readonly where: string;
+	/** The first host (of hosts). */
 	readonly host: string;
 	readonly port: number;
+	/** Every host of the URL in order (libpq and pgjdbc: a list tried one after the other). */
+	readonly hosts: readonly JdbcHost[];
+	/** libpq's target_session_attrs (pgjdbc's targetServerType): which server of the list will do. */
+	readonly targetSessionAttrs: TargetSessionAttrs;
 	readonly database: string | undefined;
 	readonly user: string | undefined;
 	readonly password: string | undefined;
@@ -104,23 +121,8 @@ export function parseJdbcTarget(input: string, options: ParseOptions = {}): Jdbc
 	password = query.get('password') ?? password;
 	if (password !== undefined && password !== '') registerSecret(password);
 
-	// host[:port][,host2[:port2]…]: a failover list; the first host is where we look.
-	const firstHost = decode(authority.split(',')[0] ?? '', 'host');
-	let host = firstHost;
-	let portText: string | undefined;
-	const bracket = /^\[([^\]]+)\](?::(\d*))?$/.exec(firstHost);
-	if (bracket) {
-		host = bracket[1];
-		portText = bracket[2];
-	} else if (firstHost.includes(':')) {
-		host = firstHost.slice(0, firstHost.lastIndexOf(':'));
-		portText = firstHost.slice(firstHost.lastIndexOf(':') + 1);
-	}
-
-	host = query.get('host') ?? (host || env.PGHOST || 'localhost');
-	portText = query.get('port') ?? (portText || env.PGPORT || '5432');
-	if (!/^\d{1,5}$/.test(portText) || Number(portText) < 1 || Number(portText) > 65_535) throw new JdbcInputError(`bad port ${JSON.stringify(portText)} in ${maskUrl(input, password)}`);
-	const port = Number(portText);
+	// host[:port][,host2[:port2]…]: a list, tried in order as libpq does (connect timeout each).
+	const hosts = parseHosts(authority, query, env, input, password);
 	const database = decode(databasePart, 'database') || query.get('dbname') || env.PGDATABASE || undefined;
 	user ??= env.PGUSER;
 	if (password === undefined && env.PGPASSWORD) registerSecret(env.PGPASSWORD);
@@ -132,12 +134,14 @@ export function parseJdbcTarget(input: string, options: ParseOptions = {}): Jdbc
 	if (!SSL_MODES.has(sslText as SslMode)) throw new JdbcInputError(`sslmode ${JSON.stringify(sslText)} is not one of ${[...SSL_MODES].join(', ')}`);
 	const tableAsTyped = options.table ?? DEFAULT_TABLE;
 	const table = foldTableName(tableAsTyped);
-	const where = host.startsWith('/') ? `${host} (socket, port ${port})` : `${host.includes(':') ? `[${host}]` : host}:${port}`;
+	const where = hosts.map(hostText).join(',');
 	return {
 		display: maskUrl(input, password),
 		where,
-		host,
-		port,
+		host: hosts[0].host,
+		port: hosts[0].port,
+		hosts,
+		targetSessionAttrs: sessionAttrsOf(query, env),
 		database,
 		user,
 		password,
@@ -146,6 +150,52 @@ export function parseJdbcTarget(input: string, options: ParseOptions = {}): Jdbc
 		table,
 		tableAsTyped,
 	};
+}
+
+const MAX_HOSTS = 16;
+
+function parsePort(text: string, input: string, password: string | undefined): number {
+	if (!/^\d{1,5}$/.test(text) || Number(text) < 1 || Number(text) > 65_535) throw new JdbcInputError(`bad port ${JSON.stringify(text)} in ${maskUrl(input, password)}`);
+	return Number(text);
+}
+
+/** The URL's host list (authority, or ?host=…&port=… lists as libpq allows), ports defaulted from PGPORT or 5432. */
+function parseHosts(authority: string, query: URLSearchParams, env: NodeJS.ProcessEnv, input: string, password: string | undefined): JdbcHost[] {
+	const entries: Array<{host: string; port?: string}> = [];
+	for (const part of authority.split(',')) {
+		const entry = decode(part, 'host');
+		const bracket = /^\[([^\]]+)\](?::(\d*))?$/.exec(entry);
+		if (bracket) entries.push({host: bracket[1], port: bracket[2] || undefined});
+		else if (entry.includes(':')) entries.push({host: entry.slice(0, entry.lastIndexOf(':')), port: entry.slice(entry.lastIndexOf(':') + 1) || undefined});
+		else entries.push({host: entry});
+	}
+
+	const queryHosts = query.get('host')?.split(',');
+	const queryPorts = query.get('port')?.split(',');
+	const hostNames = queryHosts ?? entries.map(entry => entry.host);
+	if (hostNames.length > MAX_HOSTS) throw new JdbcInputError(`more than ${MAX_HOSTS} hosts in ${maskUrl(input, password)}`);
+	const defaultPort = env.PGPORT || '5432';
+	const ports = queryPorts ?? entries.map(entry => entry.port ?? '');
+	if (ports.length !== 1 && ports.length !== hostNames.length) throw new JdbcInputError(`${hostNames.length} hosts but ${ports.length} ports in ${maskUrl(input, password)}`);
+	const envHosts = env.PGHOST?.split(',');
+	return hostNames.map((name, index) => {
+		const host = name || (envHosts?.[index] ?? envHosts?.[0]) || 'localhost';
+		const portText = (ports.length === 1 ? ports[0] : ports[index]) || defaultPort;
+		return {host, port: parsePort(portText, input, password)};
+	});
+}
+
+function sessionAttrsOf(query: URLSearchParams, env: NodeJS.ProcessEnv): TargetSessionAttrs {
+	const serverType = query.get('targetServerType');
+	if (serverType !== null) {
+		const mapped = SERVER_TYPES[serverType];
+		if (!mapped) throw new JdbcInputError(`targetServerType ${JSON.stringify(serverType.slice(0, 40))} is not one of ${Object.keys(SERVER_TYPES).join(', ')}`);
+		return mapped;
+	}
+
+	const text = query.get('target_session_attrs') ?? env.PGTARGETSESSIONATTRS ?? 'any';
+	if (!SESSION_ATTRS.has(text as TargetSessionAttrs)) throw new JdbcInputError(`target_session_attrs ${JSON.stringify(text.slice(0, 40))} is not one of ${[...SESSION_ATTRS].join(', ')}`);
+	return text as TargetSessionAttrs;
 }
 
 /**
