@@ -10,13 +10,12 @@ import {probeWith, type JdbcProbe} from './probe.js';
 import {connectReadOnly} from './read-only.js';
 import {leaseText, shortHolder} from './report.js';
 import {JdbcInputError, type JdbcTarget} from './target.js';
+import {DEFAULT_ALLOWED_TIME_DIFF_MS, DEFAULT_TIMINGS, groupTimings, type GroupTimings} from './timings.js';
 import {ARTEMIS_RETRY_MS, assessJdbc, seconds} from './verdict.js';
 
-/** Artemis' defaults (JDBC.md, "Timing"). */
-export const DEFAULT_RENEW_MS = 4000;
-export const DEFAULT_EXPIRATION_MS = 20_000;
-/** jdbc-allowed-time-diff (2.27+). */
-export const ALLOWED_TIME_DIFF_MS = 250;
+export {DEFAULT_RENEW_MS, DEFAULT_EXPIRATION_MS} from './timings.js';
+/** jdbc-allowed-time-diff's default (2.27+). */
+export const ALLOWED_TIME_DIFF_MS = DEFAULT_ALLOWED_TIME_DIFF_MS;
 /** A renew this much past its period is "late". */
 export const RENEW_LATE_SLACK_MS = 1000;
 /** How long doctor watches an F with a free primary row before calling it stale. */
@@ -27,8 +26,8 @@ export type JdbcDoctorInput = {
 	connections: readonly DbConnection[];
 	/** A later probe, when doctor watched (F with a free row, a lease running down). */
 	later?: JdbcProbe;
-	renewPeriodMs?: number;
-	expirationMs?: number;
+	/** The group's timings (broker.xml of its brokers on this host, else Artemis' defaults). */
+	timings?: GroupTimings;
 };
 
 const who = (probe: JdbcProbe, segment: 'live' | 'backup', connections: readonly DbConnection[]) => {
@@ -40,8 +39,10 @@ const who = (probe: JdbcProbe, segment: 'live' | 'backup', connections: readonly
 export function jdbcFindings(input: JdbcDoctorInput): Finding[] {
 	const {probe, connections} = input;
 	const last = input.later ?? probe;
-	const renewMs = input.renewPeriodMs ?? DEFAULT_RENEW_MS;
-	const expirationMs = input.expirationMs ?? DEFAULT_EXPIRATION_MS;
+	const timings = input.timings ?? DEFAULT_TIMINGS;
+	const renewMs = timings.renewPeriodMs;
+	const expirationMs = timings.expirationMs;
+	const allowedMs = timings.allowedTimeDiffMs;
 	const findings: Finding[] = [];
 	const store = `${probe.target} table ${probe.table}`;
 	if (last.format === 'timestamp') {
@@ -84,7 +85,8 @@ export function jdbcFindings(input: JdbcDoctorInput): Finding[] {
 				title: `the primary's lease has ${seconds(live.leftMs)} left: its renews are late (a GC-paused, overloaded or partitioned primary)`,
 				evidence: [
 					`primary row: ${who(last, 'live', connections)}, ${leaseText(live)}`,
-					`with renew every ${seconds(renewMs)} and a ${seconds(expirationMs)} lease (Artemis' defaults), at least ${seconds(expirationMs - renewMs)} is left after each renew`,
+					`with renew every ${seconds(renewMs)} and a ${seconds(expirationMs)} lease (${timings.source}), at least ${seconds(expirationMs - renewMs)} is left after each renew`,
+					...timings.notes,
 					`if no renew comes, the lease ends in ${seconds(live.leftMs)} and a backup takes over then`,
 				],
 				fix: 'look at the primary broker: GC pauses, CPU starvation, or the network to the database; jdbc-lock-renew-period and jdbc-lock-expiration are in broker.xml',
@@ -93,14 +95,14 @@ export function jdbcFindings(input: JdbcDoctorInput): Finding[] {
 	}
 
 	const skew = last.clockSkewMs;
-	if (Math.abs(skew) > ALLOWED_TIME_DIFF_MS + last.roundTripMs) {
+	if (Math.abs(skew) > allowedMs + last.roundTripMs) {
 		const ahead = skew < 0;
 		findings.push({
 			id: 'clock-skew',
 			level: Math.abs(skew) > expirationMs - renewMs ? 'critical' : 'warning',
-			title: `this host's clock is ${seconds(Math.abs(skew))} ${ahead ? 'ahead of' : 'behind'} the database's (jdbc-allowed-time-diff is ${ALLOWED_TIME_DIFF_MS} ms)`,
+			title: `this host's clock is ${seconds(Math.abs(skew))} ${ahead ? 'ahead of' : 'behind'} the database's (jdbc-allowed-time-diff is ${allowedMs} ms)`,
 			evidence: [
-				`database − this host: ${skew} ms (round trip ${last.roundTripMs} ms)`,
+				`database − this host: ${skew} ms (round trip ${last.roundTripMs} ms); jdbc-allowed-time-diff ${allowedMs} ms, renew ${seconds(renewMs)}, lease ${seconds(expirationMs)}: ${timings.source}`,
 				'leases are judged by the database clock; Artemis only logs a warning when a broker host differs by more than jdbc-allowed-time-diff',
 				`a broker host more than ${seconds(expirationMs - renewMs)} ahead loses its renew tolerance and may judge a lease it just won as expired`,
 			],
@@ -146,16 +148,17 @@ export function jdbcFindings(input: JdbcDoctorInput): Finding[] {
 	return findings.sort((a, b) => order[a.level] - order[b.level]);
 }
 
-export async function jdbcDoctor(target: JdbcTarget, options: {watchMs?: number} = {}): Promise<{findings: Finding[]; exitCode: number; lines: string[]}> {
+export async function jdbcDoctor(target: JdbcTarget, options: {watchMs?: number; timings?: GroupTimings} = {}): Promise<{findings: Finding[]; exitCode: number; lines: string[]}> {
 	const client = await connectReadOnly(target);
+	const timings = options.timings ?? groupTimings(target);
 	try {
 		const probe = await probeWith(client, target);
 		const connections = await readConnections(client, target.table);
 		let later: JdbcProbe | undefined;
 		const live = probe.locks.live;
-		const lateLease = live.held && live.leftMs !== null && live.leftMs < DEFAULT_EXPIRATION_MS - DEFAULT_RENEW_MS - RENEW_LATE_SLACK_MS;
+		const lateLease = live.held && live.leftMs !== null && live.leftMs < timings.expirationMs - timings.renewPeriodMs - RENEW_LATE_SLACK_MS;
 		const failback = probe.state === 0x46 && !live.held;
-		const budget = options.watchMs ?? (failback ? STALE_FAILBACK_MS : lateLease ? DEFAULT_RENEW_MS + RENEW_LATE_SLACK_MS : 0);
+		const budget = options.watchMs ?? (failback ? STALE_FAILBACK_MS : lateLease ? timings.renewPeriodMs + RENEW_LATE_SLACK_MS : 0);
 		const started = Date.now();
 		while ((failback || lateLease) && Date.now() - started < budget) {
 			await sleep(250);
@@ -164,8 +167,8 @@ export async function jdbcDoctor(target: JdbcTarget, options: {watchMs?: number}
 			if (lateLease && (later.locks.live.expiresAt ?? 0) > (live.expiresAt ?? 0)) break;
 		}
 
-		const findings = jdbcFindings({probe, connections, later});
-		const lines = [`ha-tui doctor: ${target.display} table ${target.table}`];
+		const findings = jdbcFindings({probe, connections, later, timings});
+		const lines = [`ha-tui doctor: ${target.display} table ${target.table}`, `timings  renew ${timings.renewPeriodMs} ms, lease ${timings.expirationMs} ms, allowed time diff ${timings.allowedTimeDiffMs} ms — ${timings.source}`];
 		for (const finding of findings) {
 			lines.push('', `${levelLabel[finding.level].padEnd(8)} ${finding.id} — ${finding.title}`);
 			for (const fact of finding.evidence) lines.push(`         · ${fact}`);
