@@ -11,6 +11,20 @@ export type Plan =
 	/** message says what will happen; confirm: ask y/n first (it disturbs the group). */
 	| {readonly ok: true; readonly message: string; readonly confirm: boolean};
 
+/**
+ * What the screen's keys ask before they act (ui/keys.ts): this file's plans for a directory,
+ * jdbc-policy.ts's for a table. The same key machine, the store's own words.
+ */
+export type Planner<V> = {
+	readonly startLive: (view: V) => Plan;
+	readonly failback: (view: V) => Plan;
+	readonly pause: (view: V, nodeId: string | undefined) => Plan;
+	readonly forceFailover: (view: V, nodeId: string | undefined) => Plan;
+	readonly clear: (view: V) => Plan;
+	readonly restart: (view: V, nodeId: string | undefined) => Plan;
+	readonly quit: (view: V) => Plan;
+};
+
 const refuse = (message: string): Plan => ({ok: false, message});
 
 /** What the live is, as far as ha-tui can tell: it decides whether a failback can work. */
@@ -122,7 +136,8 @@ export function planFailback(view: SessionView): Plan {
 	return {ok: true, confirm: true, message: `failback: a new live node writes F and waits; the live backup (${holder.text}) steps down and releases the live lock, then the new node becomes live.`};
 }
 
-function findNode(view: SessionView, nodeId: string | undefined): NodeView | Plan {
+/** The node a key is about, or why there is none (shared with jdbc-policy.ts). */
+export function findNode(view: {readonly nodes: readonly NodeView[]}, nodeId: string | undefined): NodeView | Plan {
 	if (view.nodes.length === 0) return refuse('no in-process node: start one with l (live) or b (backup)');
 	const node = view.nodes.find(candidate => candidate.id === nodeId);
 	if (!node) return refuse('no node selected: use ↑/↓ or tab');
@@ -159,7 +174,7 @@ export function planForceFailover(view: SessionView, nodeId: string | undefined)
 	return {ok: true, confirm: true, message: `force failover on ${nodeName(node)}: it releases the live lock leaving L, as a crash would; ${next}`};
 }
 
-export function planQuit(view: SessionView): Plan {
+export function planQuit(view: {readonly nodes: readonly NodeView[]}): Plan {
 	const running = view.nodes.filter(node => isRunning(node));
 	if (running.length === 0) return {ok: true, confirm: false, message: 'quit'};
 	const names = running.map(node => nodeName(node)).join(', ');

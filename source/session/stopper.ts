@@ -13,12 +13,15 @@ export type StopResult = {
 
 export const STOP_BOUND_MS = 1000;
 
+/** What the Stopper needs of a session (the file one, or the JDBC one). */
+export type StoppableSession = Pick<SessionLike, 'stopAll'> & {getView(): {readonly nodes: readonly NodeView[]}};
+
 export class Stopper {
 	private result: Promise<StopResult> | undefined;
 	private finish: ((result: StopResult) => void) | undefined;
 	private done: StopResult | undefined;
 
-	constructor(private readonly session: SessionLike, private readonly boundMs = STOP_BOUND_MS) {}
+	constructor(private readonly session: StoppableSession, private readonly boundMs = STOP_BOUND_MS) {}
 
 	get stopping(): boolean {
 		return this.result !== undefined;

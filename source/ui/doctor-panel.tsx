@@ -4,7 +4,10 @@
 import React from 'react';
 import {Box, Text} from 'ink';
 import {levelLabel, type Finding, type Level} from '../doctor/index.js';
-import type {SessionView} from '../session/types.js';
+import type {DoctorView} from '../session/types.js';
+
+/** What the panel reads of a view: a directory's SessionView, or the JDBC session's. */
+export type DoctorPanelView = {readonly doctor?: DoctorView; readonly snapshot?: {readonly probe?: unknown; readonly error?: string}};
 import {sanitize} from '../text/sanitize.js';
 import {SectionTitle} from './section.js';
 import {Tone, type ToneName} from './theme.js';
@@ -69,25 +72,26 @@ export function doctorLines(findings: readonly Finding[], width: number): Doctor
 }
 
 /** The body's lines, and how many of them fit in rows (title, summary and a "more below" line take the rest). */
-function layout(view: SessionView, width: number, rows: number): {lines: DoctorLine[]; body: number} {
+function layout(view: DoctorPanelView, width: number, rows: number): {lines: DoctorLine[]; body: number} {
 	const lines = view.doctor ? doctorLines(view.doctor.findings, width) : [];
 	return {lines, body: Math.max(1, lines.length > rows - 2 ? rows - 3 : rows - 2)};
 }
 
 /** The largest useful scroll offset: the last line at the bottom. */
-export function maxDoctorOffset(view: SessionView, width: number, rows: number): number {
+export function maxDoctorOffset(view: DoctorPanelView, width: number, rows: number): number {
 	const {lines, body} = layout(view, width, rows);
 	return Math.max(0, lines.length - body);
 }
 
-export function DoctorPanel({view, width, rows, offset}: {readonly view: SessionView; readonly width: number; readonly rows: number; readonly offset: number}) {
+/** scope: what the findings looked at (default: a directory's holders and brokers); nothing: the line when there is nothing to diagnose. */
+export function DoctorPanel({view, width, rows, offset, scope: givenScope, nothing}: {readonly view: DoctorPanelView; readonly width: number; readonly rows: number; readonly offset: number; readonly scope?: string; readonly nothing?: string}) {
 	const {doctor, snapshot} = view;
 	const title = <SectionTitle title="Doctor" width={width} hint="↑↓ scroll · d or Esc closes"/>;
 	if (!doctor) {
 		return (
 			<Box flexDirection="column" flexGrow={1} overflow="hidden">
 				{title}
-				<Text wrap="truncate-end">{snapshot.probe ? ' looking…' : ` nothing to diagnose: ${sanitize(snapshot.error ?? 'no lock file')}`}</Text>
+				<Text wrap="truncate-end">{snapshot?.probe ? ' looking…' : ` nothing to diagnose: ${sanitize(snapshot?.error ?? nothing ?? 'no lock file')}`}</Text>
 			</Box>
 		);
 	}
@@ -96,7 +100,7 @@ export function DoctorPanel({view, width, rows, offset}: {readonly view: Session
 	const start = Math.max(0, Math.min(offset, lines.length - body));
 	const shown = lines.slice(start, start + body);
 	const below = lines.length - start - shown.length;
-	const scope = doctor.full ? 'the lock holders, every broker on this host' : 'the lock holders (brokers: looking…)';
+	const scope = givenScope ?? (doctor.full ? 'the lock holders, every broker on this host' : 'the lock holders (brokers: looking…)');
 	const count = `${doctor.findings.length} finding${doctor.findings.length === 1 ? '' : 's'}, worst first · seen: ${scope}`;
 	return (
 		<Box flexDirection="column" flexGrow={1} overflow="hidden">

@@ -33,22 +33,26 @@ export function fileHelp(probe: Probe | undefined): string[] {
 	return [state, ` locks: ${sanitize(probe.generation)}`, ` bytes 3-18 node id.${rule}`];
 }
 
+/** Another store's help (the JDBC screen): its keys in its words, and what its store holds. */
+export type HelpText = {readonly keys: ReadonlyArray<readonly [string, string]>; readonly note: string; readonly title: string; readonly lines: readonly string[]};
+
 /** Every line of the help below its title, wrapped to the width (for the layout and for scrolling). */
-export function helpLines(probe: Probe | undefined, width = 80): Array<{key?: string; text: string; bold?: boolean}> {
-	const keyed = helpKeys.flatMap(([key, text]) => wrap(text, Math.max(10, width - 10)).map((line, index) => ({key: index === 0 ? key : '', text: line})));
+export function helpLines(probe: Probe | undefined, width = 80, about?: HelpText): Array<{key?: string; text: string; bold?: boolean}> {
+	const keys = about?.keys ?? helpKeys;
+	const keyed = keys.flatMap(([key, text]) => wrap(text, Math.max(10, width - 10)).map((line, index) => ({key: index === 0 ? key : '', text: line})));
 	const plain = (text: string, bold?: boolean) => wrap(text.trimStart(), Math.max(10, width - 2)).map(line => ({text: ` ${line}`, bold}));
 	return [
 		...keyed,
 		{text: ' '},
-		...plain(' p k f x r, l while a live runs, and q with nodes running ask y/n first.'),
+		...plain(about?.note ?? ' p k f x r, l while a live runs, and q with nodes running ask y/n first.'),
 		{text: ' '},
-		...plain(' The file', true),
-		...fileHelp(probe).flatMap(text => plain(text)),
+		...plain(about?.title ?? ' The file', true),
+		...(about?.lines ?? fileHelp(probe)).flatMap(text => plain(text)),
 	];
 }
 
-export function HelpOverlay({width, probe, rows, offset = 0}: {readonly width: number; readonly probe?: Probe; readonly rows?: number; readonly offset?: number}) {
-	const lines = helpLines(probe, width);
+export function HelpOverlay({width, probe, rows, offset = 0, about}: {readonly width: number; readonly probe?: Probe; readonly rows?: number; readonly offset?: number; readonly about?: HelpText}) {
+	const lines = helpLines(probe, width, about);
 	const body = rows === undefined ? lines.length : Math.max(1, rows - 1);
 	const scrolls = lines.length > body;
 	const room = scrolls ? Math.max(1, body - 1) : body;
@@ -72,8 +76,8 @@ export function HelpOverlay({width, probe, rows, offset = 0}: {readonly width: n
 }
 
 /** The largest useful scroll offset of the help in rows. */
-export function maxHelpOffset(probe: Probe | undefined, rows: number, width = 80): number {
-	const lines = helpLines(probe, width).length;
+export function maxHelpOffset(probe: Probe | undefined, rows: number, width = 80, about?: HelpText): number {
+	const lines = helpLines(probe, width, about).length;
 	const body = Math.max(1, rows - 1);
 	return lines > body ? lines - Math.max(1, body - 1) : 0;
 }

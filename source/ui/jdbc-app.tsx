@@ -1,114 +1,352 @@
-// The TUI on a JDBC shared store: the verdict, the store, the state and node id, a draining
-// bar per lease row (jdbc-lease-bars.tsx), what changed, and in-process ha-tui nodes started
-// from the keys: l primary, b backup, p pause our primary (or stop our newest backup),
-// k force failover (release leaving L), q quit (our nodes stop as a clean stop does).
-import React, {useEffect, useState} from 'react';
-import {Box, Text, useApp, useInput} from 'ink';
-import {HaNode, type NodeEvent} from '../node-manager/index.js';
-import {JdbcNodeManager} from '../store/jdbc/jdbc-node-manager.js';
-import type {JdbcTarget} from '../store/jdbc/target.js';
-import {jdbcVerdictLabel} from '../store/jdbc/verdict.js';
-import type {JdbcUpdate, JdbcWatcher} from '../store/jdbc/watcher.js';
+// The TUI on a JDBC shared store: the verdict, a draining bar per lease row (jdbc-lease-bars.tsx),
+// the state and node id, the table's rows, what changed, and in-process ha-tui nodes driven by
+// the file TUI's keys. The same pure key machine (keys.ts, with jdbc-policy.ts's plans: a y/n
+// dialog that says what will happen to the rows) and the same layout function (layout.ts, with
+// this screen's facts), so nothing overlaps at any size from 60×16; `d` the doctor's findings
+// (store/jdbc/doctor.ts, judged by the group's timings), `?` the help in rows and leases.
+import React, {useCallback, useEffect, useLayoutEffect, useRef, useState} from 'react';
+import {Box, Text, useInput, type Key} from 'ink';
+import {levelLabel, worstFinding} from '../doctor/index.js';
+import {jdbcPlanner, type JdbcView} from '../session/jdbc-policy.js';
+import type {JdbcSession} from '../session/jdbc-session.js';
+import {Stopper, describeAbandoned, type StopResult} from '../session/stopper.js';
+import type {ActionResult} from '../session/types.js';
+import {identifyHolder} from '../store/jdbc/holders.js';
+import {shortHolder} from '../store/jdbc/report.js';
+import {jdbcVerdictLabel, seconds, type JdbcVerdict} from '../store/jdbc/verdict.js';
 import {sanitize} from '../text/sanitize.js';
+import {ConfirmDialog, type Choice} from './confirm.js';
+import {DoctorPanel, levelTone, maxDoctorOffset} from './doctor-panel.js';
+import {EventLog} from './event-log.js';
+import {clock, truncateMiddle} from './format.js';
+import {HelpBar} from './help-bar.js';
+import {HelpOverlay, maxHelpOffset, type HelpText} from './help-overlay.js';
+import {initialUiState, onKey, selectedNode, splitKeys, type Action, type Dialog, type Effect, type Notice, type UiState} from './keys.js';
 import {LeaseBars} from './jdbc-lease-bars.js';
-import {Tone} from './theme.js';
+import {layoutScreen, type LayoutFacts} from './layout.js';
+import {NodesPanel} from './nodes-panel.js';
+import {SectionTitle} from './section.js';
+import {Tone, levelSymbol, type ToneName} from './theme.js';
+import {useSessionView} from './use-session.js';
+import {useTerminalSize, type Size} from './use-terminal-size.js';
 
-export type JdbcNodes = {
-	readonly nodes: HaNode[];
-	start(role: 'live' | 'backup'): void;
+const dialogTitle: Readonly<Record<Dialog['kind'], string>> = {
+	live: 'Start a primary?',
+	failback: 'Request failback?',
+	pause: 'Pause / stop the selected node?',
+	failover: 'Force failover?',
+	clear: 'Clear finished nodes?',
+	restart: 'Restart the selected node?',
+	quit: 'Quit?',
 };
 
-export function createNodes(target: JdbcTarget, onEvent: (node: HaNode, event: NodeEvent) => void): JdbcNodes {
-	const nodes: HaNode[] = [];
+const yesNo: readonly Choice[] = [{key: 'y', label: 'yes'}, {key: 'n', label: 'no'}];
+const quitChoices: readonly Choice[] = [
+	{key: 'y', label: 'stop them (a live pauses: P)'},
+	{key: 'f', label: 'stop with failover (a live leaves L)'},
+	{key: 'n', label: 'cancel'},
+];
+
+/** `?` on a JDBC group: the keys in rows and leases, and what the table holds. */
+export function jdbcHelp(view: Pick<JdbcView, 'timings'>): HelpText {
+	const {renewPeriodMs, expirationMs} = view.timings;
 	return {
-		nodes,
-		start(role) {
-			const manager = new JdbcNodeManager(target, {role: role === 'live' ? 'primary' : 'backup'});
-			const node = new HaNode(manager, {role, failbackCheckMs: 250, backoffMs: 250});
-			node.on('event', event => onEvent(node, event));
-			nodes.push(node);
-			node.start();
-		},
+		keys: [
+			['l', 'start a primary: writes F in the state row, takes the primary lease'],
+			['', '(row 1) when it is free or ran out, writes L; on a group whose backup'],
+			['', 'is live, this is the failback request'],
+			['b', 'start a backup: takes the backup lease (row 2); takes over when the'],
+			['', 'state is L and the primary lease is free or ran out (by the DB clock)'],
+			['f', 'failback: as l, offered only when a backup is live (else: why not)'],
+			['p', 'pause the selected node: a live writes P and releases its lease'],
+			['', '(backups do NOT take over); a backup releases its lease and stops'],
+			['k', 'force failover: the selected live releases the primary lease leaving'],
+			['', 'L, as a crash would — without waiting for the lease to run out'],
+			['x r', 'x clears stopped and paused nodes; r restarts the selected one'],
+			['d', 'doctor: leases, renews, clock skew, stale F (↑↓ scroll, d closes)'],
+			['↑ ↓ tab', 'select a node'],
+			['q Ctrl-C', 'quit: running nodes stop cleanly first (a live pauses, or fails over)'],
+		],
+		note: ' p k f x r, l while a primary lease is held, and q with nodes running ask y/n first. Watching only reads (SELECTs in read-only transactions): it never takes a lease.',
+		title: ' The table',
+		lines: [
+			' row 0 state: L live, P paused, F failing back, N or NULL not started',
+			' row 1 primary lease · row 2 backup lease: holder id and expiry, epoch ms by the DATABASE clock; held while DB now ≤ expiry',
+			` a holder renews every ${seconds(renewPeriodMs)} for a ${seconds(expirationMs)} lease (${sanitize(view.timings.source)}); a bar drains towards expiry and refills at each renew`,
+			' row 3 node id. A backup takes over only when the state is L AND the primary lease is free or ran out; a dead primary\'s lease outlives it.',
+		],
 	};
 }
 
-const LEASE_MS = 20_000;
+const verdictTone = (code: number): ToneName => (['ok', 'warn', 'error', 'muted'] as const)[code] ?? 'muted';
+const verdictSymbol = (code: number) => [levelSymbol.ok, levelSymbol.warn, levelSymbol.error, '?'][code] ?? '?';
 
-export function JdbcApp({watcher, nodes, onQuit}: {readonly watcher: JdbcWatcher; readonly nodes: JdbcNodes; readonly onQuit: () => void}) {
-	const app = useApp();
-	const [update, setUpdate] = useState<JdbcUpdate | undefined>(watcher.latest);
-	const [log, setLog] = useState<string[]>([]);
-	const [now, setNow] = useState(() => Date.now());
-	useEffect(() => {
-		const onUpdate = (next: JdbcUpdate) => {
-			setUpdate(next);
-			setLog(lines => [...lines, ...next.changes.map(change => `${new Date(next.takenAt).toISOString().slice(11, 23)} ${change.message}`)].slice(-8));
-		};
-
-		watcher.on('update', onUpdate);
-		// The bars drain between probes: redraw twice a second.
-		const timer = setInterval(() => setNow(Date.now()), 500);
-		return () => {
-			watcher.off('update', onUpdate);
-			clearInterval(timer);
-		};
-	}, [watcher]);
-
-	useInput(input => {
-		const ours = nodes.nodes.filter(node => !['stopped', 'paused', 'lost-lock'].includes(node.phase));
-		if (input === 'q') {
-			onQuit();
-			app.exit();
-		} else if (input === 'l') {
-			nodes.start('live');
-		} else if (input === 'b') {
-			nodes.start('backup');
-		} else if (input === 'p') {
-			const target = ours.find(node => node.isLive) ?? ours.at(-1);
-			void target?.pause();
-		} else if (input === 'k') {
-			void ours.find(node => node.isLive)?.forceFailover();
-		}
-	});
-
-	const probe = update?.probe;
-	const offset = probe ? probe.dbNow - probe.hostNow : 0;
-	const who = (holderId: string) => {
-		const node = nodes.nodes.find(candidate => (candidate.manager as JdbcNodeManager).holderId === holderId);
-		if (node) return `ha-tui node (${node.role === 'live' ? 'primary' : 'backup'}) in this TUI`;
-		const connection = update?.connections.find(candidate => candidate.haTui?.holderId === holderId);
-		return connection ? `ha-tui node (${connection.haTui!.role})${connection.pid === undefined ? '' : ` pid ${connection.pid}`}` : 'unknown';
+/** One line per row as stored (the raw view): outside text, sanitized, each within the width. */
+export function rowLines(view: JdbcView): string[] {
+	const probe = view.update?.probe;
+	if (!probe) return [];
+	const text = (value: string | number | null | undefined) => (value === null || value === undefined ? 'NULL' : sanitize(String(value)));
+	const byId = new Map(probe.rows.map(row => [Number(row.id), row]));
+	const holder = (id: number) => {
+		const row = byId.get(id);
+		return row ? `holder_id ${row.holder_id === null || row.holder_id === undefined ? 'NULL' : sanitize(shortHolder(String(row.holder_id)))} · expiration ${text(row.holder_expiration_time)}` : 'missing';
 	};
 
-	const verdict = update ? `${jdbcVerdictLabel[update.assessment.verdict]} — ${update.assessment.summary}` : 'connecting…';
-	const tone = !update ? 'muted' : update.assessment.exitCode === 0 ? 'ok' : update.assessment.exitCode === 1 ? 'warn' : 'error';
+	return [
+		` row 0 state ${probe.stateRaw === null ? 'NULL' : JSON.stringify(sanitize(probe.stateRaw))} (${probe.stateName})`,
+		` row 1 primary ${holder(1)}`,
+		` row 2 backup  ${holder(2)}`,
+		` row 3 node_id ${text(byId.get(3)?.node_id)}`,
+	];
+}
+
+export type JdbcAppProps = {
+	readonly session: JdbcSession;
+	/** Called once, after the user quit and the nodes were stopped (or abandoned: code 3). */
+	readonly onExit: (code: number, result?: StopResult) => void;
+	readonly stopper?: Stopper;
+	/** Fixed size for tests; otherwise the terminal's. */
+	readonly size?: Size;
+};
+
+export function JdbcApp({session, onExit, stopper: given, size}: JdbcAppProps) {
+	const [own] = useState(() => given ? undefined : new Stopper(session));
+	const stopper = given ?? own!;
+	const view = useSessionView<JdbcView>(session);
+	const {columns, rows} = useTerminalSize(size);
+	const [now, setNow] = useState(() => Date.now());
+	const [ui, setUi] = useState<UiState>(initialUiState);
+	const uiRef = useRef(ui);
+	const [notice, setNotice] = useState<Notice>();
+	useEffect(() => {
+		// The bars drain between looks, and the clock ticks: redraw twice a second.
+		const timer = setInterval(() => setNow(Date.now()), 500);
+		return () => clearInterval(timer);
+	}, []);
+
+	const {update} = view;
+	const probe = update?.probe;
+	const selected = selectedNode(view.nodes, ui.selectedId);
+	const doctorOpen = ui.screen === 'doctor' && !ui.dialog;
+	useEffect(() => {
+		if (doctorOpen) session.setDoctorOpen(true);
+	}, [doctorOpen, session]);
+
+	const help = jdbcHelp(view);
+	const code = update?.assessment.exitCode ?? 3;
+	const verdictText = update ? ` ${verdictSymbol(code)} ${jdbcVerdictLabel[update.assessment.verdict as JdbcVerdict]} — ${sanitize(update.assessment.summary)}` : ' ? UNKNOWN — connecting…';
+	const worst = view.doctor ? worstFinding(view.doctor.findings) : undefined;
+	const finding = worst?.level === 'warning' || worst?.level === 'critical' ? worst : undefined;
+	const alarm = update?.error ? `✖ ${sanitize(update.error)}` : undefined;
+	const facts: LayoutFacts = {
+		verdict: verdictText,
+		alarm: alarm !== undefined,
+		finding: finding !== undefined,
+		banner: false,
+		nodeCount: view.nodes.length,
+		logLength: view.log.length,
+		words: {'the locks': 'the leases', 'lock rows': 'lease rows', 'the lock file': 'the table rows', 'the raw bytes': 'some table rows'},
+	};
+	const noticeText = notice ? `${levelSymbol[notice.level]} ${sanitize(notice.text)}` : undefined;
+	const dialogText = ui.dialog ? {title: dialogTitle[ui.dialog.kind], message: ui.dialog.message, choices: ui.dialog.kind === 'quit' ? quitChoices : yesNo} : undefined;
+	const layout = layoutScreen({columns, rows, facts, screen: ui.screen, dialog: dialogText, notice: noticeText, selectedIndex: selected ? view.nodes.indexOf(selected) : -1});
+	const panelRows = layout.kind === 'screen' ? Math.max(1, layout.bodyRows) : 1;
+	const width = layout.width;
+	const doctorView = {doctor: view.doctor, snapshot: {probe, error: update?.error}};
+	const doctorMax = doctorOpen && layout.kind === 'screen' ? maxDoctorOffset(doctorView, width, panelRows) : 0;
+	const helpMax = maxHelpOffset(undefined, panelRows, width, help);
+
+	const deferred = useRef(new Set<NodeJS.Timeout>());
+	const cancelDeferred = () => {
+		for (const timer of deferred.current) clearTimeout(timer);
+		deferred.current.clear();
+	};
+
+	useEffect(() => cancelDeferred, []);
+
+	const setUiState = (next: UiState) => {
+		uiRef.current = next;
+		setUi(next);
+	};
+
+	const report = (result: ActionResult) => setNotice({level: result.ok ? 'ok' : 'error', text: result.ok ? result.message : `refused: ${result.message}`});
+	const selectNewest = () => setUiState({...uiRef.current, selectedId: session.getView().nodes.at(-1)?.id});
+	const runAsync = (action: Promise<ActionResult>) => {
+		action.then(report, (error: unknown) => setNotice({level: 'error', text: error instanceof Error ? error.message : String(error)}));
+	};
+
+	const execute = (action: Action) => {
+		switch (action.kind) {
+			case 'startLive': {
+				report(session.startLive());
+				selectNewest();
+				break;
+			}
+
+			case 'startBackup': {
+				report(session.startBackup());
+				selectNewest();
+				break;
+			}
+
+			case 'requestFailback': {
+				report(session.requestFailback());
+				selectNewest();
+				break;
+			}
+
+			case 'clearFinished': {
+				report(session.clearFinished());
+				break;
+			}
+
+			case 'restart': {
+				report(session.restart(action.nodeId));
+				selectNewest();
+				break;
+			}
+
+			case 'pause': {
+				runAsync(session.pause(action.nodeId));
+				break;
+			}
+
+			case 'forceFailover': {
+				runAsync(session.forceFailover(action.nodeId));
+				break;
+			}
+		}
+	};
+
+	const quit = (failover: boolean) => {
+		cancelDeferred();
+		setNotice({level: 'info', text: 'stopping in-process nodes… (Ctrl-C again: leave them)'});
+		void stopper.stop({failover}).then(result => {
+			if (result.abandoned.length > 0) setNotice({level: 'error', text: describeAbandoned(result) ?? ''});
+			onExit(result.abandoned.length > 0 ? 3 : 0, result);
+		});
+	};
+
+	const perform = (effect: Effect) => {
+		switch (effect.type) {
+			case 'notice': {
+				setNotice(effect.notice);
+				break;
+			}
+
+			case 'run': {
+				const timer = setTimeout(() => {
+					deferred.current.delete(timer);
+					if (!stopper.stopping) execute(effect.action);
+				}, effect.afterMs);
+				deferred.current.add(timer);
+				break;
+			}
+
+			case 'quit': {
+				quit(effect.failover);
+				break;
+			}
+
+			case 'abandon': {
+				stopper.abandon();
+				break;
+			}
+		}
+	};
+
+	const onInput = (input: string, key: Key) => {
+		const page = Math.max(1, panelRows - 3);
+		for (const press of splitKeys(input, key)) {
+			const step = onKey(uiRef.current, press, {view: session.getView(), planner: jdbcPlanner, quitting: stopper.stopping, doctorPage: page, doctorMax, helpPage: page, helpMax});
+			uiRef.current = step.state;
+			for (const effect of step.effects) perform(effect);
+		}
+
+		setUi(uiRef.current);
+	};
+
+	// One handler for the app's lifetime calling the latest onInput (see app.tsx: a key between
+	// a render and Ink's re-subscription must see the frame on screen).
+	const latestOnKey = useRef(onInput);
+	useLayoutEffect(() => {
+		latestOnKey.current = onInput;
+	});
+	useInput(useCallback((input: string, key: Key) => {
+		latestOnKey.current(input, key);
+	}, []));
+
+	if (layout.kind === 'too-small') {
+		return (
+			<Box width={layout.width} height={layout.height} alignItems="center" justifyContent="center">
+				<Text wrap="truncate-end">{layout.message}</Text>
+			</Box>
+		);
+	}
+
+	const {header} = layout;
+	const offset = probe ? probe.dbNow - probe.hostNow : 0;
+	const leaseMs = view.timings.fromBrokers ? view.timings.expirationMs : update?.renew.live.leaseMs ?? view.timings.expirationMs;
+	const who = (holderId: string) => {
+		const node = view.nodes.find(candidate => view.holderIds[candidate.id] === holderId);
+		if (node) return `${node.label} ${node.role} (this TUI)`;
+		const known = identifyHolder(holderId, update?.connections ?? [])?.who ?? 'unknown';
+		return known === 'unknown' && view.backupHolders.includes(holderId) && probe?.locks.live.holderId === holderId ? 'unknown (held the backup lease before)' : known;
+	};
+
+	const narrow = width < 80;
+	// The bar, the time left and who come first; the holder id gets what is left (Artemis' are 36).
+	const barWidth = narrow ? 10 : width < 120 ? 16 : 20;
+	const holderWidth = narrow ? 9 : width < 120 ? 13 : 36;
+	const renew = update?.renew.live;
+	const renewText = renew?.avgIntervalMs === null || renew?.avgIntervalMs === undefined ? 'renews —' : `renews every ${seconds(renew.avgIntervalMs)} (worst ${seconds(renew.maxIntervalMs ?? 0)})`;
+	const skew = probe ? `DB − host ${probe.clockSkewMs >= 0 ? '+' : '−'}${Math.abs(probe.clockSkewMs)} ms` : 'DB clock unknown';
+	const identity = `${skew} · ${renewText} · lease ${seconds(view.timings.expirationMs)} / renew ${seconds(view.timings.renewPeriodMs)}${view.timings.fromBrokers ? ' (broker.xml)' : ' (defaults)'}`;
+	const time = clock(now);
+	const segments = new Set<string>(layout.locks.segments);
+	const rowsShown = rowLines(view).slice(0, Math.max(0, layout.lockFile - 1));
 	return (
-		<Box flexDirection='column'>
-			<Tone tone={tone}>{sanitize(verdict)}</Tone>
-			<Text>store    {sanitize(watcher.target.display)} table {sanitize(watcher.target.table)}</Text>
-			{probe ? (
-				<>
-					<Text>state    {sanitize(probe.stateRaw ?? 'NULL')} {probe.stateName}   node id {sanitize(probe.nodeId ?? 'none')}   clock DB − host {probe.clockSkewMs} ms</Text>
-					<Text> </Text>
-					<Text bold>Leases</Text>
-					<LeaseBars live={probe.locks.live} backup={probe.locks.backup} dbNow={now + offset} leaseMs={update.renew.live.leaseMs ?? LEASE_MS} who={who}/>
-					<Text>
-						<Tone tone='muted'>renews   primary {update.renew.live.avgIntervalMs === null ? '—' : `every ${(update.renew.live.avgIntervalMs / 1000).toFixed(1)} s (worst ${((update.renew.live.maxIntervalMs ?? 0) / 1000).toFixed(1)} s)`}</Tone>
+		<Box flexDirection="column" width={width} height={layout.height}>
+			<Box flexDirection="column" flexShrink={0}>
+				<Box>
+					<Box flexShrink={0}><Text bold>ha-tui </Text></Box>
+					<Box flexGrow={1} flexShrink={1}><Text wrap="truncate-end">{truncateMiddle(`${sanitize(view.display)} table ${sanitize(view.table)}`, Math.max(10, width - 8 - time.length))}</Text></Box>
+					<Box flexShrink={0}><Text> {time}</Text></Box>
+				</Box>
+				{header.identity ? <Tone tone="muted" wrap="truncate-end">{identity}</Tone> : null}
+				{header.alarm && alarm ? <Tone bold inverse tone="error" wrap="truncate-end">{alarm}</Tone> : null}
+				{header.finding && finding ? (
+					<Text wrap="truncate-end">
+						doctor: <Tone bold tone={levelTone[finding.level]}>{levelLabel[finding.level]} {finding.id}</Tone> — {sanitize(finding.title)}
 					</Text>
+				) : null}
+			</Box>
+			{layout.body === 'help' ? <HelpOverlay width={width} rows={panelRows} offset={ui.helpOffset} about={help}/> : layout.body === 'doctor' ? (
+				<DoctorPanel view={doctorView} width={width} rows={panelRows} offset={ui.doctorOffset} scope={`the table's rows, the connections from this host; timings: ${sanitize(view.timings.source)}`} nothing="the table has not been read"/>
+			) : (
+				<>
+					{layout.verdict.map((line, index) => <Tone key={index} bold={index === 0} tone={verdictTone(code)} wrap="truncate-end">{line}</Tone>)}
+					{layout.locks.title ? <SectionTitle title="Leases" width={width} hint={narrow ? undefined : 'by the database clock'}/> : null}
+					{probe && segments.has('live') ? <LeaseBars live={probe.locks.live} backup={probe.locks.backup} dbNow={now + offset} leaseMs={leaseMs} who={who} width={barWidth} holderWidth={holderWidth} only={segments.has('backup') ? undefined : 'live'}/> : null}
+					{probe && !segments.has('live') && segments.has('backup') ? <LeaseBars live={probe.locks.live} backup={probe.locks.backup} dbNow={now + offset} leaseMs={leaseMs} who={who} width={barWidth} holderWidth={holderWidth} only="backup"/> : null}
+					{!probe && segments.has('live') ? <Tone tone="muted" wrap="truncate-end"> primary  ? {sanitize(update?.error ?? 'connecting…')}</Tone> : null}
+					{segments.has('state') ? <Text wrap="truncate-end"> state    {probe ? `${sanitize(probe.stateRaw ?? 'NULL')} ${probe.stateName}   node id ${sanitize(probe.nodeId ?? 'none')}` : '?'}</Text> : null}
+					{layout.nodes ? <NodesPanel nodes={view.nodes} selectedId={selected?.id} now={now} width={width} rows={layout.nodes.rows} offset={layout.nodes.offset}/> : null}
+					{layout.lockFile > 0 ? (
+						<Box flexDirection="column" flexShrink={0}>
+							<SectionTitle title="Table" width={width} hint={narrow ? undefined : 'rows as stored'}/>
+							{rowsShown.map((line, index) => <Text key={index} wrap="truncate-end">{line}</Text>)}
+						</Box>
+					) : null}
+					{layout.dialog && dialogText
+						? <ConfirmDialog title={dialogText.title} message={dialogText.message} choices={dialogText.choices} layout={layout.dialog}/>
+						: layout.events > 0 ? <EventLog log={view.log} lines={layout.events - 1} width={width} watchLabel="db  "/> : null}
 				</>
-			) : null}
-			<Text> </Text>
-			<Text bold>Nodes in this TUI</Text>
-			{nodes.nodes.length === 0 ? <Tone tone='muted'>none — press l to start a primary, b a backup</Tone> : nodes.nodes.map((node, index) => (
-				<Text key={index}>{`#${index + 1} ${node.role === 'live' ? 'primary' : 'backup'} ${node.phase}`}</Text>
-			))}
-			<Text> </Text>
-			<Text bold>Changes</Text>
-			{log.map((line, index) => (
-				<Text key={index}>{sanitize(line)}</Text>
-			))}
-			<Text> </Text>
-			<Tone tone='muted'>l primary  b backup  p pause/stop  k force failover  q quit</Tone>
+			)}
+			<Box flexGrow={1}/>
+			{layout.hidden ? <Tone tone="muted" wrap="truncate-end">{layout.hidden}</Tone> : null}
+			{notice ? layout.notice.map((line, index) => <Tone key={index} tone={notice.level} wrap="truncate-end">{line}</Tone>) : null}
+			<HelpBar width={width}/>
 		</Box>
 	);
 }

@@ -16,7 +16,12 @@ export type LeaseBarsProps = {
 	readonly leaseMs: number;
 	/** Holder id → who ("ha-tui node (backup) pid 12", "unknown"). */
 	readonly who: (holderId: string) => string;
+	/** The bar's width in characters (default 20). */
 	readonly width?: number;
+	/** The most of a holder id shown (default 36, Artemis' length). */
+	readonly holderWidth?: number;
+	/** Only this row (the layout had room for one). */
+	readonly only?: 'live' | 'backup';
 };
 
 const seconds = (ms: number) => `${(Math.round(Math.abs(ms) / 100) / 10).toFixed(1)} s`;
@@ -27,22 +32,22 @@ export function leaseBar(leftMs: number, leaseMs: number, width: number): string
 	return '█'.repeat(full) + '░'.repeat(width - full);
 }
 
-function LeaseRow({name, lease, dbNow, leaseMs, who, width}: {name: string; lease: Lease} & Omit<LeaseBarsProps, 'live' | 'backup'>) {
+function LeaseRow({name, lease, dbNow, leaseMs, who, width, holderWidth = 36}: {name: string; lease: Lease} & Omit<LeaseBarsProps, 'live' | 'backup'>) {
 	const barWidth = width ?? 20;
 	if (lease.holderId === null) {
-		return <Text>{name.padEnd(8)} <Tone tone='muted'>{'░'.repeat(barWidth)} free</Tone></Text>;
+		return <Text wrap='truncate-end'>{name.padEnd(8)} <Tone tone='muted'>{'░'.repeat(barWidth)} free</Tone></Text>;
 	}
 
-	const holder = sanitize(lease.holderId.length > 36 ? `${lease.holderId.slice(0, 35)}…` : lease.holderId);
+	const holder = sanitize(lease.holderId.length > holderWidth ? `${lease.holderId.slice(0, holderWidth - 1)}…` : lease.holderId);
 	if (lease.expiresAt === null) {
-		return <Text>{name.padEnd(8)} <Tone tone='warn'>{'?'.repeat(barWidth)}</Tone> {holder} expiry {sanitize(lease.rawExpiration ?? 'NULL')} (not a lease ha-tui can read)</Text>;
+		return <Text wrap='truncate-end'>{name.padEnd(8)} <Tone tone='warn'>{'?'.repeat(barWidth)}</Tone> {holder} expiry {sanitize(lease.rawExpiration ?? 'NULL')} (not a lease ha-tui can read)</Text>;
 	}
 
 	const left = lease.expiresAt - dbNow;
 	const tone = left < 0 ? 'error' : left < leaseMs * 0.5 ? 'warn' : 'ok';
 	const label = left >= 0 ? `${seconds(left)} left` : `EXPIRED ${seconds(left)} ago`;
 	return (
-		<Text>
+		<Text wrap='truncate-end'>
 			{name.padEnd(8)} <Tone tone={tone}>{leaseBar(left, leaseMs, barWidth)}</Tone> <Tone tone={tone}>{label.padEnd(18)}</Tone> {holder} <Tone tone='muted'>{sanitize(who(lease.holderId))}</Tone>
 		</Text>
 	);
@@ -51,8 +56,8 @@ function LeaseRow({name, lease, dbNow, leaseMs, who, width}: {name: string; leas
 export function LeaseBars(props: LeaseBarsProps) {
 	return (
 		<Box flexDirection='column'>
-			<LeaseRow name='primary' lease={props.live} {...props}/>
-			<LeaseRow name='backup' lease={props.backup} {...props}/>
+			{props.only === 'backup' ? null : <LeaseRow name='primary' lease={props.live} {...props}/>}
+			{props.only === 'live' ? null : <LeaseRow name='backup' lease={props.backup} {...props}/>}
 		</Box>
 	);
 }

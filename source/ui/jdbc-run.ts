@@ -1,15 +1,19 @@
 // The TUI entry for a JDBC target (cli.tsx): parse, first look (bad input: one line, exit 3),
-// then the screen until q or a signal; in-process nodes stop cleanly (bounded) before exit.
+// then the screen until q or a signal. As run.ts does for a directory: one Stopper for the key
+// and the signal, so in-process nodes are stopped once and within its bound; nodes left behind
+// are named, and their leases run out by themselves.
 import process from 'node:process';
-import {HaNode} from '../node-manager/index.js';
+import type {JdbcSessionOptions} from '../session/jdbc-session.js';
+import {describeAbandoned, Stopper, type StopResult} from '../session/stopper.js';
 import {JdbcInputError, parseJdbcTarget} from '../store/jdbc/target.js';
 import {JdbcWatcher} from '../store/jdbc/watcher.js';
 import {sanitize} from '../text/sanitize.js';
 import {maskSecrets} from '../text/secrets.js';
 
+/** A JDBC node stops in a round trip or two; a dead database makes it wait for its timeouts. */
 const STOP_BOUND_MS = 2000;
 
-export async function runJdbcTui(input: string, options: {intervalMs: number; signal: AbortSignal; table?: string}): Promise<number> {
+export async function runJdbcTui(input: string, options: {intervalMs: number; signal: AbortSignal; table?: string; sessionOptions?: JdbcSessionOptions}): Promise<number> {
 	const fail = (message: string) => {
 		process.stderr.write(`ha-tui: ${sanitize(maskSecrets(message))}\n`);
 		return 3;
@@ -29,24 +33,47 @@ export async function runJdbcTui(input: string, options: {intervalMs: number; si
 	process.env.NODE_ENV ??= 'production';
 	const React = (await import('react')).default;
 	const {render} = await import('ink');
-	const {JdbcApp, createNodes} = await import('./jdbc-app.js');
-	const nodes = createNodes(watcher.target, () => {});
-	let quit: () => void = () => {};
-	const instance = render(React.createElement(JdbcApp, {watcher, nodes, onQuit: () => quit()}), {exitOnCtrlC: false});
-	quit = () => instance.unmount();
-	const onSignal = () => instance.unmount();
-	options.signal.addEventListener('abort', onSignal, {once: true});
-	if (process.stdin.isTTY) {
-		process.stdin.on('data', chunk => {
-			if (String(chunk) === '\u0003') instance.unmount(); // Ctrl-C
-		});
+	const {JdbcApp} = await import('./jdbc-app.js');
+	const {JdbcSession} = await import('../session/jdbc-session.js');
+	const {ColorContext, colorsWanted} = await import('./theme.js');
+	const {ErrorBoundary} = await import('./error-boundary.js');
+	const session = new JdbcSession(watcher, options.sessionOptions);
+	const stopper = new Stopper(session, STOP_BOUND_MS);
+	let code = 0;
+	let result: StopResult | undefined;
+	let instance: ReturnType<typeof render> | undefined;
+	const finish = (exitCode: number, stopped?: StopResult) => {
+		code = exitCode;
+		result ??= stopped;
+		instance?.unmount();
+	};
+
+	const stopThenFinish = (exitCode: number) => {
+		void stopper.stop({failover: false}).then(stopped => finish(stopped.abandoned.length > 0 ? 3 : exitCode, stopped));
+	};
+
+	const onShutdown = () => stopThenFinish(0);
+	options.signal.addEventListener('abort', onShutdown, {once: true});
+	try {
+		instance = render(
+			React.createElement(ColorContext.Provider, {value: colorsWanted()},
+				React.createElement(ErrorBoundary, {onCrash: () => stopThenFinish(3), children: React.createElement(JdbcApp, {session, stopper, onExit: finish})})),
+			{exitOnCtrlC: false, patchConsole: true},
+		);
+		if (options.signal.aborted) onShutdown();
+		await instance.waitUntilExit();
+	} finally {
+		options.signal.removeEventListener('abort', onShutdown);
+		session.close();
+		await watcher.stop();
 	}
 
-	await instance.waitUntilExit();
-	options.signal.removeEventListener('abort', onSignal);
-	const stops = Promise.all(nodes.nodes.map(async (node: HaNode) => node.stop()));
-	const bounded = await Promise.race([stops.then(() => true), new Promise<boolean>(resolve => setTimeout(resolve, STOP_BOUND_MS, false).unref())]);
-	await watcher.stop();
-	if (!bounded) process.stderr.write('ha-tui: a node did not stop within 2 s; its lease runs out by itself\n');
-	return 0;
+	const note = result ? describeAbandoned(result, STOP_BOUND_MS) : undefined;
+	if (note) {
+		process.stderr.write(`ha-tui: ${note.replace('the kernel releases its locks as the process exits (as in a crash)', 'its leases run out by themselves (as in a crash)')}\n`);
+		// Nodes left running hold the event loop (timers, connections): the process ends here.
+		process.exit(code);
+	}
+
+	return code;
 }

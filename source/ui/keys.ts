@@ -3,7 +3,9 @@
 // read ("lq" typed fast, a paste, tmux send-keys l q) are split and stepped one by one, each
 // seeing the state the previous one left.
 import type {Key} from 'ink';
-import {planClear, planFailback, planForceFailover, planPause, planQuit, planRestart, planStartLive} from '../session/policy.js';
+import {planClear, planFailback, planForceFailover, planPause, planQuit, planRestart, planStartLive, type Planner} from '../session/policy.js';
+
+export type {Planner} from '../session/policy.js';
 import type {LogLevel, NodeView, SessionView} from '../session/types.js';
 
 export type Dialog =
@@ -40,8 +42,23 @@ export type Effect =
 	| {readonly type: 'quit'; readonly failover: boolean}
 	| {readonly type: 'abandon'};
 
-export type KeyContext = {
-	readonly view: SessionView;
+export const filePlanner: Planner<SessionView> = {
+	startLive: planStartLive,
+	failback: planFailback,
+	pause: planPause,
+	forceFailover: planForceFailover,
+	clear: planClear,
+	restart: planRestart,
+	quit: planQuit,
+};
+
+/** What the key machine needs of a view: the nodes (selection, dialogs). */
+export type KeyView = {readonly nodes: readonly NodeView[]};
+
+export type KeyContext<V extends KeyView = SessionView> = {
+	readonly view: V;
+	/** Default: the file store's (filePlanner). */
+	readonly planner?: Planner<V>;
 	/** Quit was decided (the Stopper is stopping the nodes): only a second Ctrl-C counts. */
 	readonly quitting: boolean;
 	/** Rows a page of the doctor panel / the help scrolls, and how far each can scroll. */
@@ -106,8 +123,8 @@ function confirmEffect(dialog: Dialog): Effect {
 	}
 }
 
-function askToQuit(state: UiState, view: SessionView): Step {
-	const plan = planQuit(view);
+function askToQuit<V extends KeyView>(state: UiState, view: V, planner: Planner<V>): Step {
+	const plan = planner.quit(view);
 	if (plan.ok && plan.confirm) return {state: {...state, screen: 'main', dialog: {kind: 'quit', message: plan.message}}, effects: []};
 	return {state: {...state, dialog: undefined}, effects: [{type: 'quit', failover: false}]};
 }
@@ -123,8 +140,9 @@ function scrollStep(key: KeyFlags, input: string, page: number): number {
 }
 
 /** What one key does in this state, and nothing else. */
-export function onKey(state: UiState, {input, key}: KeyPress, context: KeyContext): Step {
+export function onKey<V extends KeyView = SessionView>(state: UiState, {input, key}: KeyPress, context: KeyContext<V>): Step {
 	const {view} = context;
+	const planner = context.planner ?? (filePlanner as unknown as Planner<V>);
 	const same: Step = {state, effects: []};
 	const ctrlC = key.ctrl === true && input === 'c';
 	if (context.quitting) {
@@ -135,7 +153,7 @@ export function onKey(state: UiState, {input, key}: KeyPress, context: KeyContex
 	if (ctrlC) {
 		// Ctrl-C asks like q; a second Ctrl-C answers the question with the safe "stop cleanly".
 		if (state.dialog?.kind === 'quit') return {state: {...state, dialog: undefined}, effects: [{type: 'quit', failover: false}]};
-		return askToQuit(state, view);
+		return askToQuit(state, view, planner);
 	}
 
 	if (state.dialog) {
@@ -163,13 +181,13 @@ export function onKey(state: UiState, {input, key}: KeyPress, context: KeyContex
 	const clear: Effect = {type: 'notice', notice: undefined};
 	const selected = selectedNode(view.nodes, state.selectedId);
 	if (key.escape && context.escapeGoesBack && state.screen === 'main') {
-		const step = askToQuit(main, view);
+		const step = askToQuit(main, view, planner);
 		return {state: step.state, effects: [clear, ...step.effects]};
 	}
 
 	switch (input) {
 		case 'l': {
-			const plan = planStartLive(view);
+			const plan = planner.startLive(view);
 			if (plan.ok && plan.confirm) return {state: {...main, dialog: {kind: 'live', message: plan.message}}, effects: [clear]};
 			return {state: main, effects: [clear, run({kind: 'startLive'})]};
 		}
@@ -179,26 +197,26 @@ export function onKey(state: UiState, {input, key}: KeyPress, context: KeyContex
 		}
 
 		case 'f': {
-			const plan = planFailback(view);
+			const plan = planner.failback(view);
 			if (plan.ok) return {state: {...main, dialog: {kind: 'failback', message: plan.message}}, effects: [clear]};
 			return {state: main, effects: [refused(plan.message)]};
 		}
 
 		case 'p':
 		case 'k': {
-			const plan = input === 'p' ? planPause(view, selected?.id) : planForceFailover(view, selected?.id);
+			const plan = input === 'p' ? planner.pause(view, selected?.id) : planner.forceFailover(view, selected?.id);
 			if (plan.ok && selected) return {state: {...main, dialog: {kind: input === 'p' ? 'pause' : 'failover', nodeId: selected.id, message: plan.message}}, effects: [clear]};
 			return {state: main, effects: [refused(plan.message)]};
 		}
 
 		case 'x': {
-			const plan = planClear(view);
+			const plan = planner.clear(view);
 			if (plan.ok) return {state: {...main, dialog: {kind: 'clear', message: plan.message}}, effects: [clear]};
 			return {state: main, effects: [refused(plan.message)]};
 		}
 
 		case 'r': {
-			const plan = planRestart(view, selected?.id);
+			const plan = planner.restart(view, selected?.id);
 			if (plan.ok && selected) return {state: {...main, dialog: {kind: 'restart', nodeId: selected.id, message: plan.message}}, effects: [clear]};
 			return {state: main, effects: [refused(plan.message)]};
 		}
@@ -212,7 +230,7 @@ export function onKey(state: UiState, {input, key}: KeyPress, context: KeyContex
 		}
 
 		case 'q': {
-			const step = askToQuit(main, view);
+			const step = askToQuit(main, view, planner);
 			return {state: step.state, effects: [clear, ...step.effects]};
 		}
 

@@ -29,10 +29,43 @@ export type DialogLayout = {
 	readonly lines: number;
 };
 
+/**
+ * What the layout needs to know of a view. A directory's session gives it through
+ * layoutFacts(view); another store (the JDBC screen) gives its own: the same grants, its own
+ * panels (locks → lease rows, lock file → table rows).
+ */
+export type LayoutFacts = {
+	/** The verdict as one text (" ✔ OK: healthy — …"), wrapped here to the width. */
+	readonly verdict: string;
+	readonly alarm: boolean;
+	readonly finding: boolean;
+	readonly banner: boolean;
+	readonly nodeCount: number;
+	readonly logLength: number;
+	/** The hidden line's names for the panels (default a directory's: "the locks", "the lock file"…). */
+	readonly words?: Partial<Record<HiddenWord, string>>;
+};
+
+export type HiddenWord = 'the locks' | 'lock rows' | 'the lock file' | 'the raw bytes';
+
+export function layoutFacts(view: SessionView): LayoutFacts {
+	const {verdict, summary} = view.snapshot.assessment;
+	return {
+		verdict: ` ${verdictHead(verdict)} — ${sanitize(summary)}`,
+		alarm: alarmFor(view) !== undefined,
+		finding: doctorHeadline(view) !== undefined,
+		banner: Boolean(view.banner),
+		nodeCount: view.nodes.length,
+		logLength: view.log.length,
+	};
+}
+
 export type ScreenInput = {
 	readonly columns: number;
 	readonly rows: number;
-	readonly view: SessionView;
+	/** The view of a directory's session, or (facts) what another store's screen says of its own. */
+	readonly view?: SessionView;
+	readonly facts?: LayoutFacts;
 	readonly screen: 'main' | 'help' | 'doctor';
 	readonly dialog?: DialogText;
 	/** The notice as shown: symbol and text. */
@@ -177,14 +210,14 @@ function allot(grants: readonly Grant[], room: number): Map<string, number> {
 }
 
 export function layoutScreen(input: ScreenInput): ScreenLayout {
-	const {columns, rows, view} = input;
+	const {columns, rows} = input;
 	if (columns < MIN_COLUMNS || rows < MIN_ROWS) return tooSmall(columns, rows, input.dialog);
+	const facts = input.facts ?? layoutFacts(input.view!);
 	const width = columns;
 	const height = rows - 1;
 	// The header's first line and the key bar are always there.
 	let room = height - 2;
-	const alarm = alarmFor(view) !== undefined;
-	const finding = doctorHeadline(view) !== undefined;
+	const {alarm, finding} = facts;
 	const body = input.dialog ? 'main' : input.screen;
 	const dialog = input.dialog ? layoutDialog(input.dialog, width, room) : undefined;
 	room -= dialog?.lines ?? 0;
@@ -197,8 +230,8 @@ export function layoutScreen(input: ScreenInput): ScreenLayout {
 		return {kind: 'screen', width, height, body, bodyRows: room - used, header, notice, verdict: [], locks: {title: false, segments: []}, nodes: undefined, lockFile: 0, events: 0, dialog, hidden: undefined};
 	}
 
-	const verdict = verdictLines(view, width);
-	const nodeCount = view.nodes.length;
+	const verdict = wrapIndented(facts.verdict, width, 3);
+	const {nodeCount} = facts;
 	const grants = (): Grant[] => [
 		{id: 'alarm', lines: alarm ? 1 : 0},
 		{id: 'finding', lines: finding ? 1 : 0},
@@ -212,12 +245,12 @@ export function layoutScreen(input: ScreenInput): ScreenLayout {
 		{id: 'nodes.first', lines: 2},
 		...Array.from({length: Math.max(0, nodeCount - 1)}, () => ({id: 'nodes.more', lines: 1})),
 		{id: 'identity', lines: 1},
-		{id: 'banner', lines: view.banner ? 1 : 0},
+		{id: 'banner', lines: facts.banner ? 1 : 0},
 		{id: 'lockFile.first', lines: 2},
 		{id: 'lockFile.more', lines: 1},
 		{id: 'lockFile.more', lines: 1},
 		{id: 'lockFile.more', lines: 1},
-		...(dialog ? [] : [{id: 'events.first', lines: 2}, ...Array.from({length: Math.max(0, Math.min(view.log.length, height) - 1)}, () => ({id: 'events.more', lines: 1}))]),
+		...(dialog ? [] : [{id: 'events.first', lines: 2}, ...Array.from({length: Math.max(0, Math.min(facts.logLength, height) - 1)}, () => ({id: 'events.more', lines: 1}))]),
 	];
 
 	const fit = (space: number) => {
@@ -229,11 +262,12 @@ export function layoutScreen(input: ScreenInput): ScreenLayout {
 		const events = get('events.first') + get('events.more');
 		const shownVerdict = verdict.slice(0, get('verdict.first') + get('verdict.more'));
 		const hidden: string[] = [];
+		const word = (name: HiddenWord) => facts.words?.[name] ?? name;
 		if (shownVerdict.length < verdict.length) hidden.push('the rest of the verdict');
-		if (lockRows.length < 3) hidden.push(lockRows.length === 0 ? 'the locks' : 'lock rows');
+		if (lockRows.length < 3) hidden.push(word(lockRows.length === 0 ? 'the locks' : 'lock rows'));
 		if (nodeCount > 0 && nodeRows === 0) hidden.push(`${nodeCount} in-process node${nodeCount === 1 ? '' : 's'}`);
-		if (lockFile === 0) hidden.push('the lock file');
-		else if (lockFile < LOCK_FILE_LINES) hidden.push('the raw bytes');
+		if (lockFile === 0) hidden.push(word('the lock file'));
+		else if (lockFile < LOCK_FILE_LINES) hidden.push(word('the raw bytes'));
 		if (!dialog && events === 0) hidden.push('the events');
 		return {given, get, lockRows, nodeRows, lockFile, events, shownVerdict, hidden};
 	};

@@ -7,7 +7,8 @@ import type {SessionLike, SessionView} from '../session/types.js';
  * render inside a node event would delay the next node's lock hand-over (measured: 0.5 ms
  * without the screen, 44 ms with a synchronous render). A burst of changes makes one frame.
  */
-export function useSessionView(session: SessionLike, delayMs = 8): SessionView {
+/** Any session's view: the file one (SessionLike), or the JDBC one. */
+export function useSessionView<V = SessionView>(session: Pick<SessionLike, 'subscribe'> & {getView(): V}, delayMs = 8): V {
 	const subscribe = useCallback((listener: () => void) => {
 		let timer: NodeJS.Timeout | undefined;
 		const unsubscribe = session.subscribe(() => {

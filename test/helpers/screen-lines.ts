@@ -27,13 +27,14 @@ export const LINE_KINDS: readonly RegExp[] = [
 	/(^|\s)\? help\s+q quit$/, // the key bar
 ];
 
-export function checkScreen(frame: string, columns: number, what: string): string[] {
+/** kinds: another screen's own (the JDBC screen's, test/ui/jdbc-app.test.tsx). */
+export function checkScreen(frame: string, columns: number, what: string, kinds: readonly RegExp[] = LINE_KINDS): string[] {
 	const lines = frame.split('\n');
 	assert.ok(lines.length <= columns * 100, 'sanity');
 	for (const line of lines) {
 		assert.ok(line.length <= columns, `${what}: a line of ${line.length} > ${columns}: ${JSON.stringify(line)}\n${frame}`);
 		if (line.trim() === '') continue;
-		assert.ok(LINE_KINDS.some(kind => kind.test(line)), `${what}: a line that is none of the screen's texts: ${JSON.stringify(line)}\n${frame}`);
+		assert.ok(kinds.some(kind => kind.test(line)), `${what}: a line that is none of the screen's texts: ${JSON.stringify(line)}\n${frame}`);
 	}
 
 	assert.match(lines.at(-1) ?? '', /\? help +q quit$/, `${what}: the key bar with ? and q is the last line\n${frame}`);

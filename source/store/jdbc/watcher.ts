@@ -47,7 +47,8 @@ const LATE_MS = 1000;
 
 const emptyStats = (holderId: string | null, leftMs: number | null = null): RenewStats => ({holderId, count: 0, lastIntervalMs: null, maxIntervalMs: null, avgIntervalMs: null, minMarginMs: null, leaseMs: holderId === null || leftMs === null || leftMs < 0 ? null : leftMs});
 
-export class JdbcWatcher extends EventEmitter<{update: [JdbcUpdate]}> {
+/** update: something changed (the lines watch prints); look: every look, changed or not (a renew moves the expiry: the TUI's bars refill). */
+export class JdbcWatcher extends EventEmitter<{update: [JdbcUpdate]; look: [JdbcUpdate]}> {
 	private client: pg.Client | undefined;
 	private format: 'bigint' | 'timestamp' | undefined;
 	private timer: NodeJS.Timeout | undefined;
@@ -105,6 +106,15 @@ export class JdbcWatcher extends EventEmitter<{update: [JdbcUpdate]}> {
 		await client?.end().catch(() => {});
 	}
 
+	/** Look now rather than at the next tick (a node of ours just took or released a lease). */
+	lookSoon(): void {
+		if (this.stopped || this.client === undefined) return;
+		clearTimeout(this.timer);
+		this.timer = setTimeout(() => {
+			void this.tick();
+		}, 0);
+	}
+
 	private schedule(): void {
 		if (this.stopped) return;
 		this.timer = setTimeout(() => {
@@ -142,6 +152,7 @@ export class JdbcWatcher extends EventEmitter<{update: [JdbcUpdate]}> {
 
 			this.current = update;
 			if (update.changes.length > 0 && !this.stopped) this.emit('update', update);
+			if (!this.stopped) this.emit('look', update);
 		} finally {
 			this.busy = false;
 			this.schedule();
