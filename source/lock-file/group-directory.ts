@@ -14,10 +14,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import process from 'node:process';
 import {LockFileInputError} from './lock-file.js';
-import {LAYOUT_FILES} from './layout.js';
+import {readMountinfo} from './file-system.js';
+import {LAYOUT_FILES, SERVER_LOCK} from './layout.js';
 
 /** Every lock file any layout names (layout.ts). */
 const LOCK_NAMES = LAYOUT_FILES;
+/** The layouts' own lock files (serverlock.N, server.N.lock), as opposed to the state file. */
+const LAYOUT_LOCK_FILES = new Set(LAYOUT_FILES.filter(name => name !== SERVER_LOCK));
 
 /** The directory a node checked, held open so its identity can be compared after the opens. */
 export type PinnedDirectory = {
@@ -41,12 +44,7 @@ function lstatOrUndefined(file: string): fs.Stats | undefined {
 
 /** Mount points of this mount namespace (a bind-mounted file shows up as one). */
 function mountPoints(): Set<string> {
-	try {
-		const text = fs.readFileSync('/proc/self/mountinfo', 'utf8');
-		return new Set(text.split('\n').map(line => line.split(' ')[4]).filter(Boolean).map(field => field.replace(/\\([0-7]{3})/g, (_, octal: string) => String.fromCharCode(Number.parseInt(octal, 8)))));
-	} catch {
-		return new Set();
-	}
+	return new Set(readMountinfo().map(entry => entry.mountPoint));
 }
 
 /**
@@ -153,7 +151,7 @@ function entryOfPinned(pinned: PinnedDirectory, name: string): fs.Stats | undefi
 export function confirmOpened(pinned: PinnedDirectory, opened: ReadonlyArray<{readonly path: string; readonly device: number; readonly inode: number}>): void {
 	const now = lstatOrUndefined(pinned.path);
 	if (!now || now.dev !== pinned.device || now.ino !== pinned.inode) refuse(pinned.path, 'the directory was renamed or replaced while the node opened its files');
-	const server = opened.find(file => path.basename(file.path) === 'server.lock') ?? opened.find(file => !/serverlock\.\d$/.test(file.path));
+	const server = opened.find(file => path.basename(file.path) === SERVER_LOCK) ?? opened.find(file => !LAYOUT_LOCK_FILES.has(path.basename(file.path)));
 	for (const file of opened) {
 		const name = path.basename(file.path);
 		if (path.dirname(file.path) !== pinned.path) refuse(file.path, `${name} is not in ${pinned.path}`);

@@ -13,10 +13,16 @@ export const LOCK_FILE_NAME = SERVER_LOCK;
 
 /** Bad input: the message is one line, naming the file and the cause. */
 export class LockFileInputError extends Error {
-	constructor(readonly path: string, readonly cause_: string) {
+	/** `code`: the errno name (ENOENT, EACCES…) when a file-system call failed, for callers to test instead of the words. */
+	constructor(readonly path: string, readonly cause_: string, readonly code?: string) {
 		super(`${path}: ${cause_}`);
 		this.name = 'LockFileInputError';
 	}
+}
+
+/** A failed file-system call on `file`, in one line, keeping its errno code. */
+function fsInputError(file: string, error: unknown): LockFileInputError {
+	return new LockFileInputError(file, describeFsError(error), (error as NodeJS.ErrnoException | undefined)?.code);
 }
 
 function kindOf(stat: fs.Stats): string {
@@ -61,7 +67,7 @@ export function openForReading(file: string): OpenedLockFile {
 	try {
 		stat = fs.statSync(file);
 	} catch (error) {
-		throw new LockFileInputError(file, describeFsError(error));
+		throw fsInputError(file, error);
 	}
 
 	checkRegular(file, stat);
@@ -70,7 +76,7 @@ export function openForReading(file: string): OpenedLockFile {
 		// O_NONBLOCK: if the path is swapped for a FIFO between stat and open, open must not hang.
 		fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK | fs.constants.O_NOCTTY);
 	} catch (error) {
-		throw new LockFileInputError(file, describeFsError(error));
+		throw fsInputError(file, error);
 	}
 
 	let opened: fs.Stats;
@@ -81,7 +87,7 @@ export function openForReading(file: string): OpenedLockFile {
 		// Never leak the descriptor, whatever went wrong after the open.
 		fs.closeSync(fd);
 		if (error instanceof LockFileInputError) throw error;
-		throw new LockFileInputError(file, describeFsError(error));
+		throw fsInputError(file, error);
 	}
 
 	return {path: file, fd, device: opened.dev, inode: opened.ino};
@@ -179,7 +185,7 @@ export function openForNode(file: string, options: {createDirectory?: boolean; c
 	} catch (error) {
 		if (fd !== undefined) fs.closeSync(fd);
 		if (error instanceof LockFileInputError) throw error;
-		throw new LockFileInputError(file, describeFsError(error));
+		throw fsInputError(file, error);
 	}
 }
 
@@ -203,7 +209,7 @@ export function openServerlockFile(file: string, options: {create?: boolean} = {
 	} catch (error) {
 		if (fd !== undefined) fs.closeSync(fd);
 		if (error instanceof LockFileInputError) throw error;
-		throw new LockFileInputError(file, describeFsError(error));
+		throw fsInputError(file, error);
 	}
 }
 

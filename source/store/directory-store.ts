@@ -47,6 +47,10 @@ export class DirectoryStore implements Store<Probe> {
 		return this.fsKind.network;
 	}
 
+	get medium(): string {
+		return this.fsKind.name;
+	}
+
 	/** The holder cache the probes share (the OFD owner scan is costly: one per store). */
 	get holderCache(): HolderCache {
 		return this.cache;

@@ -115,6 +115,8 @@ export interface Store<P extends StoreProbeCommon = StoreProbeCommon> {
 	readonly target: string;
 	/** Is change detection by events impossible here (network file system, remote database)? */
 	readonly network: boolean;
+	/** What the store is on, in a word, for the header: the file system ('ext4', 'nfs'), the database. */
+	readonly medium: string;
 	/** One look. Never takes a lock, never writes. Throws StoreInputError on bad input. */
 	probe(): Promise<P>;
 	/** The same look at once, where the store can answer synchronously (a directory can). */

@@ -1,6 +1,6 @@
 // An immutable picture of the lock file at one instant, and how to take one.
 import {holderName} from '../broker/holder-text.js';
-import {HolderCache, LockFileInputError, assess, describeFsError, probeLockFile, type Assessment, type Probe, type Segment} from '../lock-file/index.js';
+import {LockFileInputError, assess, describeFsError, type Assessment, type Probe, type Segment} from '../lock-file/index.js';
 
 export type SnapshotStatus = 'ok' | 'missing' | 'error';
 
@@ -27,23 +27,24 @@ export function holdersKey(probe: Probe | undefined, segment: Segment): string {
 	return lock.holders.map(holder => `${holder.kind}:${holder.ofd ?? holder.pid ?? '?'}`).sort().join(',') || 'locked';
 }
 
-export function takeSnapshot(path: string, previous: Snapshot | undefined, cache: HolderCache, firstIdentity?: {device: number; inode: number}): Snapshot {
+/** One look through `probe` (the store's: store.ts probeSync), folded with the previous look. */
+export function takeSnapshot(path: string, previous: Snapshot | undefined, probe: () => Probe, firstIdentity?: {device: number; inode: number}): Snapshot {
 	const takenAt = Date.now();
 	const none: Record<Segment, number | undefined> = {state: undefined, live: undefined, backup: undefined};
 	try {
-		const probe = probeLockFile(path, cache);
+		const look = probe();
 		const heldSince = {...none};
 		for (const segment of ['state', 'live', 'backup'] as const) {
-			const key = holdersKey(probe, segment);
+			const key = holdersKey(look, segment);
 			if (!key) continue;
-			const same = previous?.probe && holdersKey(previous.probe, segment) === key && previous.probe.inode === probe.inode;
+			const same = previous?.probe && holdersKey(previous.probe, segment) === key && previous.probe.inode === look.inode;
 			heldSince[segment] = same ? previous.heldSince[segment] ?? takenAt : takenAt;
 		}
 
-		const replaced = firstIdentity !== undefined && (firstIdentity.inode !== probe.inode || firstIdentity.device !== probe.device);
-		return {path, takenAt, status: 'ok', probe, assessment: assess(probe, holderName), heldSince, replaced};
+		const replaced = firstIdentity !== undefined && (firstIdentity.inode !== look.inode || firstIdentity.device !== look.device);
+		return {path, takenAt, status: 'ok', probe: look, assessment: assess(look, holderName), heldSince, replaced};
 	} catch (error) {
-		const missing = (error as NodeJS.ErrnoException).code === 'ENOENT' || (error instanceof LockFileInputError && error.cause_ === 'no such file or directory');
+		const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
 		const message = error instanceof LockFileInputError ? error.message : `${path}: ${describeFsError(error)}`;
 		return {
 			path,

@@ -4,10 +4,18 @@
 // The interval can be changed while running (the TUI's session probes slowly at rest).
 import {EventEmitter} from 'node:events';
 import {DirectoryStore, type DirectoryStoreOptions, type DirectoryWatcher} from '../store/directory-store.js';
-import type {StoreChangeFeed} from '../store/store.js';
-import {diffSnapshots, type Change} from './changes.js';
+import type {Store, StoreChangeFeed} from '../store/store.js';
 import type {FsKind} from '../lock-file/file-system.js';
+import type {Probe} from '../lock-file/probe.js';
+import {diffSnapshots, type Change} from './changes.js';
 import {takeSnapshot, type Snapshot} from './snapshot.js';
+
+/**
+ * What the watcher needs of a store (store.ts), and nothing else: a synchronous probe into a
+ * Probe, its change feed and pulse, and what it is on. The directory store is one; a store whose probe
+ * is asynchronous (the JDBC table) has its own watcher for now (store/jdbc/watcher.ts).
+ */
+export type WatchedStore = Pick<Store<Probe>, 'watchChanges' | 'pulse' | 'network' | 'medium'> & {probeSync(): Probe};
 
 export type WatcherOptions = {
 	/** Probe period in ms (locks come and go without file events). */
@@ -19,7 +27,7 @@ export type WatcherOptions = {
 	/** A seam for tests: what watches the directory (default chokidar.watch). */
 	watchDirectory?: DirectoryStoreOptions['watchDirectory'];
 	/** The store to watch (default: the directory store of the path). */
-	store?: DirectoryStore;
+	store?: WatchedStore;
 };
 
 export type {DirectoryWatcher};
@@ -33,7 +41,7 @@ export class LockFileWatcher extends EventEmitter<{update: [WatchUpdate]; probe:
 	fileEventsError: string | undefined;
 	private pollingOnly: boolean;
 	private closed = false;
-	readonly store: DirectoryStore;
+	readonly store: WatchedStore;
 	private intervalMs: number;
 	private timer: NodeJS.Timeout | undefined;
 	private feed: StoreChangeFeed | undefined;
@@ -47,8 +55,8 @@ export class LockFileWatcher extends EventEmitter<{update: [WatchUpdate]; probe:
 		super();
 		this.intervalMs = options.intervalMs ?? 250;
 		this.store = options.store ?? new DirectoryStore(path, {watchDirectory: options.watchDirectory});
-		this.fsKind = this.store.fsKind;
-		this.pollingOnly = options.polling ?? this.fsKind.network;
+		this.fsKind = {name: this.store.medium, network: this.store.network};
+		this.pollingOnly = options.polling ?? this.store.network;
 	}
 
 	/** Changes arrive only by the periodic probe: a network file system, or file events failed. */
@@ -123,7 +131,7 @@ export class LockFileWatcher extends EventEmitter<{update: [WatchUpdate]; probe:
 	 */
 	refresh(): Snapshot {
 		if (this.closed && this.current) return this.current;
-		const snapshot = takeSnapshot(this.path, this.current, this.store.holderCache, this.firstIdentity);
+		const snapshot = takeSnapshot(this.path, this.current, () => this.store.probeSync(), this.firstIdentity);
 		if (snapshot.probe && !this.firstIdentity) this.firstIdentity = {device: snapshot.probe.device, inode: snapshot.probe.inode};
 		const changes = diffSnapshots(this.current, snapshot);
 		this.current = snapshot;

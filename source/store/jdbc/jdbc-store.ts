@@ -57,6 +57,7 @@ export function storeProbeOf(probe: JdbcProbe, connections: readonly DbConnectio
 export class JdbcStore implements Store<JdbcStoreProbe> {
 	readonly kind = 'jdbc' as const;
 	readonly network = true;
+	readonly medium = 'postgresql';
 	readonly target: string;
 	private client: pg.Client | undefined;
 	private format: 'bigint' | 'timestamp' | undefined;
