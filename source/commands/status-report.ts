@@ -32,8 +32,9 @@ export type StatusJson = {
 	exitCode: number;
 };
 
-export function holderJson(holder: Holder): HolderJson {
-	const broker = brokerOf(holder.pid);
+export function holderJson(holder: Holder & {readonly broker?: BrokerInfo | null}): HolderJson {
+	// The broker read at the probe where the snapshot carries one (watch: it may be gone now).
+	const broker = holder.broker === undefined ? brokerOf(holder.pid) : holder.broker ?? undefined;
 	const name = holderIdentity(holder, broker ?? null);
 	return {pid: holder.pid ?? null, command: holder.command ?? null, kind: holder.kind, sameProcess: holder.sameProcess, ...(name ? {name} : {}), ...(holder.state ? {state: holder.state} : {}), ...(broker ? {broker} : {})};
 }

@@ -19,7 +19,6 @@ import {FileLockNodeManager, HaNode, type HaNodeOptions, type NodeEvent, type No
 import {monotonicMs} from '../time.js';
 import {LockFileWatcher, type WatchUpdate, type WatcherOptions} from '../watch/index.js';
 import type {Snapshot} from '../watch/snapshot.js';
-import {withBrokers} from './holder-brokers.js';
 import {Cadence, type CadenceFacts, type CadenceMode} from './cadence.js';
 import {HandOverHold} from './hand-over.js';
 import {LockPulse} from './lock-pulse.js';
@@ -405,7 +404,8 @@ export class Session implements SessionLike {
 	private onWatch({snapshot: seen, changes}: WatchUpdate): void {
 		// A probe already under way when close() ran must not reopen the pulse's descriptor.
 		if (this.closed) return;
-		const snapshot = withBrokers(seen);
+		// Its holders carry their brokers already (watch/snapshot.ts).
+		const snapshot = seen;
 		for (const holder of snapshot.probe?.locks.backup.holders ?? []) {
 			if (!holder.sameProcess && holder.pid !== undefined) this.backupPids.add(holder.pid);
 		}

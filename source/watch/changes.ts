@@ -77,7 +77,12 @@ export function diffSnapshots(before: Snapshot | undefined, after: Snapshot): Ch
 		const now = holdersKey(b, segment);
 		if (a && was === now) continue;
 		if (!a && !now) continue;
-		changes.push({kind: 'locks', segment, message: `${segment} lock: ${a ? `${holdersText(before!, segment)} → ` : ''}${holdersText(after, segment)}`});
+		const from = a ? holdersText(before!, segment) : undefined;
+		let to = holdersText(after, segment);
+		// The same words on both sides: the lock went to another open file description of the
+		// same process (two nodes of one TUI or demo). Say so, by pid:fd, rather than "X → X".
+		if (from === to) to = `another open file description of the same process (${b.locks[segment].holders.map(holder => holder.ofd ?? holder.pid).join(', ')})`;
+		changes.push({kind: 'locks', segment, message: `${segment} lock: ${from === undefined ? '' : `${from} → `}${to}`});
 	}
 
 	if (before) changes.push(...processChanges(before, after));

@@ -1,6 +1,7 @@
 // An immutable picture of the lock file at one instant, and how to take one.
+import {brokerOf, type BrokerInfo} from '../broker/index.js';
 import {holderName} from '../broker/holder-text.js';
-import {LockFileInputError, assess, describeFsError, type Assessment, type Probe, type Segment} from '../lock-file/index.js';
+import {LockFileInputError, assess, describeFsError, type Assessment, type Holder, type Probe, type Segment} from '../lock-file/index.js';
 
 export type SnapshotStatus = 'ok' | 'missing' | 'error';
 
@@ -27,12 +28,41 @@ export function holdersKey(probe: Probe | undefined, segment: Segment): string {
 	return lock.holders.map(holder => `${holder.kind}:${holder.ofd ?? holder.pid ?? '?'}`).sort().join(',') || 'locked';
 }
 
+/** A holder with the broker behind it, looked up while the process was there (null: not a broker). */
+export type HolderWithBroker = Holder & {readonly broker?: BrokerInfo | null};
+
+/**
+ * Each holder with its broker (command line and broker.xml, brokerOf), read at the probe, while
+ * the process is alive: a line about a holder that has died since ("broker-a (primary) pid 4242
+ * → free") still names it. A holder already seen in the previous snapshot keeps what was read
+ * then (no /proc read per probe and holder at rest).
+ */
+function withBrokers(probe: Probe, previous: Probe | undefined): Probe {
+	const known = (holder: Holder): HolderWithBroker | undefined => {
+		for (const segment of ['live', 'backup', 'state'] as const) {
+			const found = previous?.locks[segment].holders.find(other => other.pid === holder.pid && other.kind === holder.kind && other.command === holder.command && 'broker' in other) as HolderWithBroker | undefined;
+			if (found) return found;
+		}
+
+		return undefined;
+	};
+
+	const withBroker = (holder: Holder): HolderWithBroker => {
+		if (holder.sameProcess || holder.pid === undefined) return holder;
+		const seen = known(holder);
+		return {...holder, broker: seen ? seen.broker ?? null : brokerOf(holder.pid) ?? null};
+	};
+
+	const lock = (segment: Segment) => ({...probe.locks[segment], holders: probe.locks[segment].holders.map(withBroker)});
+	return {...probe, locks: {state: lock('state'), live: lock('live'), backup: lock('backup')}};
+}
+
 /** One look through `probe` (the store's: store.ts probeSync), folded with the previous look. */
 export function takeSnapshot(path: string, previous: Snapshot | undefined, probe: () => Probe, firstIdentity?: {device: number; inode: number}): Snapshot {
 	const takenAt = Date.now();
 	const none: Record<Segment, number | undefined> = {state: undefined, live: undefined, backup: undefined};
 	try {
-		const look = probe();
+		const look = withBrokers(probe(), previous?.probe);
 		const heldSince = {...none};
 		for (const segment of ['state', 'live', 'backup'] as const) {
 			const key = holdersKey(look, segment);
