@@ -12,32 +12,87 @@ export type CommandName = 'status' | 'watch' | 'node' | 'doctor' | 'demo' | 'tui
 /** Type only: the parser must not load the lock engine (koffi) to show a usage line. */
 export type LayoutOption = LayoutChoice;
 
-export type Flags = {
-	json: boolean;
-	interval: number;
-	role?: 'live' | 'backup';
-	layout: LayoutOption;
-	allowFailback: boolean;
-	failoverOnShutdown: boolean;
-	createDir: boolean;
-	/** JDBC targets: the node-manager table (NODE_MANAGER_STORE when absent). */
-	table?: string;
-	lockRenewPeriod?: number;
-	lockExpiration?: number;
-	/** Several groups (issue 19): --scan ROOT finds them, --depth bounds it. */
-	scan?: string;
-	depth: number;
-	/** watch --record FILE: NDJSON events for `history` (issue 18 §3). */
-	record?: string;
-	/** history --since: an ISO time or an age (30m, 2h, 1d). */
-	since?: string;
-	/** serve --listen HOST:PORT. */
-	listen: string;
-	/** watch/serve --on-change CMD: run on a verdict change (environment, never a shell string). */
-	onChange?: string;
-	/** Full command lines of holders in text output. */
-	verbose: boolean;
+/**
+ * One row per flag: its help line, how meow reads it, and how its value is checked and
+ * converted. The help text, meow's flag list, the "needs a value" check, each value's check and
+ * the Flags type are all derived from this table; a command names the flags it takes (commands).
+ */
+type FlagRow = {
+	readonly type: 'boolean' | 'string';
+	/** The help line: the flag as typed, its value, what it does (continuation lines indented). */
+	readonly help: string;
+	/**
+	 * A typed value → the flag's value, or why it is refused (one line). Absent: the text itself.
+	 * Run after the target is known for the flags that depend on it (`only`).
+	 */
+	readonly parse?: (text: string, name: string) => unknown;
+	/** The value when the flag is absent. */
+	readonly default?: unknown;
+	/** A flag for one kind of target: refused with the other one. */
+	readonly only?: 'jdbc' | 'file';
+	/** Another flag it needs (a key of FLAGS). */
+	readonly needs?: string;
 };
+
+/** A refused value: parse() returns one, never throws. */
+class Refusal {
+	constructor(readonly message: string) {}
+}
+
+const wholeMs = (least: number) => (text: string, name: string) => /^\d+$/.test(text) && Number(text) >= least ? Number(text) : new Refusal(`${name} must be a whole number of ms ≥ ${least}, got ${JSON.stringify(text)}`);
+const oneOf = <T extends string>(words: readonly T[], say: string) => (text: string, name: string): T | Refusal => (words as readonly string[]).includes(text) ? text as T : new Refusal(`${name} must be ${say}, got ${JSON.stringify(text)}`);
+
+/** The default address of `serve`: localhost only, a port no broker uses. */
+export const DEFAULT_LISTEN = '127.0.0.1:9642';
+
+const FLAGS = {
+	json: {type: 'boolean', default: false, help: '--json                     machine-readable output (one JSON object, NDJSON for watch)'},
+	interval: {type: 'string', default: 250, parse: wholeMs(10), help: '--interval <ms>            full probe period, ≥ 10 (default 250)'},
+	verbose: {type: 'boolean', default: false, help: '--verbose                  full command lines of lock holders (text output; JSON always has them)'},
+	role: {
+		type: 'string',
+		parse: (text: string, name: string): 'live' | 'backup' | Refusal => text === 'backup' ? 'backup' : text === 'primary' || text === 'live' ? 'live' : new Refusal(`${name} must be primary (or live) or backup, got ${JSON.stringify(text)}`),
+		help: '--role <primary|backup>    node role; live is a synonym of primary',
+	},
+	layout: {
+		type: 'string',
+		default: 'auto',
+		only: 'file',
+		parse: oneOf(['files', 'ranges', 'flock', 'auto'] as const, 'files, ranges, flock or auto'),
+		help: '--layout <files|ranges|flock|auto>  lock layout: files (Artemis ≥ 2.10: serverlock.1/.2),\n                             ranges (HornetQ, Artemis ≤ 2.9 NIO: bytes of server.lock),\n                             flock (HornetQ, Artemis ≤ 2.0 AIO: flock on server.1.lock/.2);\n                             auto (default) follows what the directory shows',
+	},
+	// Typed as --no-allow-failback (meow's negation); --allow-failback is the default, accepted.
+	allowFailback: {type: 'boolean', default: true, help: '--no-allow-failback        an activated backup ignores a failing-back primary (F)'},
+	failoverOnShutdown: {type: 'boolean', default: false, help: '--failover-on-shutdown     SIGTERM/SIGINT leave L (a backup takes over) instead of P'},
+	createDir: {type: 'boolean', default: false, only: 'file', help: '--create-dir               create the lock file\'s directory if missing'},
+	table: {type: 'string', only: 'jdbc', help: '--table <name>             JDBC store: the node-manager table (default NODE_MANAGER_STORE)'},
+	lockRenewPeriod: {type: 'string', only: 'jdbc', parse: wholeMs(100), help: '--lock-renew-period <ms>   JDBC node: renew the lease this often (default 4000)'},
+	lockExpiration: {type: 'string', only: 'jdbc', parse: wholeMs(100), help: '--lock-expiration <ms>     JDBC node: lease length (default 20000)'},
+	scan: {type: 'string', help: '--scan <root>              every group under root (directories with lock files, broker.xml)'},
+	depth: {
+		type: 'string',
+		default: 6,
+		needs: 'scan',
+		parse: (text: string, name: string) => /^\d+$/.test(text) && Number(text) <= 64 ? Number(text) : new Refusal(`${name} must be a whole number from 0 to 64, got ${JSON.stringify(text)}`),
+		help: '--depth <n>                how deep --scan looks, 0–64 (default 6)',
+	},
+	record: {type: 'string', help: '--record <file>            append NDJSON events to file, for `ha-tui history`'},
+	since: {type: 'string', help: '--since <time|age>         only episodes after an ISO time or an age (30m, 2h, 1d)'},
+	listen: {
+		type: 'string',
+		default: DEFAULT_LISTEN,
+		parse: (text: string, name: string) => /^(\[[\da-f:.]+\]|[\w.-]+):\d{1,5}$/i.test(text) && Number(text.slice(text.lastIndexOf(':') + 1)) <= 65_535 ? text : new Refusal(`${name} must be host:port (e.g. ${DEFAULT_LISTEN}), got ${JSON.stringify(text)}`),
+		help: `--listen <host:port>       where to serve /metrics and /healthz (default ${DEFAULT_LISTEN})`,
+	},
+	onChange: {type: 'string', help: '--on-change <cmd>          run cmd (no shell) when a group\'s verdict changes; HA_TUI_* variables'},
+} as const satisfies Record<string, FlagRow>;
+
+type FlagKey = keyof typeof FLAGS;
+type Row<K extends FlagKey> = (typeof FLAGS)[K];
+type ValueOf<K extends FlagKey> = Row<K> extends {parse: (...args: never[]) => infer T} ? Exclude<T, Refusal> : Row<K> extends {type: 'boolean'} ? boolean : string;
+
+/** The parsed flags: every flag of the table, with its default where it has one. */
+export type Flags = {-readonly [K in FlagKey as Row<K> extends {default: unknown} ? K : never]: ValueOf<K>} & {-readonly [K in FlagKey as Row<K> extends {default: unknown} ? never : K]?: ValueOf<K>};
 
 export type Parsed =
 	| {kind: 'run'; command: CommandName; target: string | undefined; targets: string[]; flags: Flags}
@@ -45,44 +100,18 @@ export type Parsed =
 	| {kind: 'version'}
 	| {kind: 'error'; message: string; json: boolean};
 
-type FlagName = 'json' | 'interval' | 'role' | 'layout' | 'allow-failback' | 'no-allow-failback' | 'failover-on-shutdown' | 'create-dir' | 'table' | 'lock-renew-period' | 'lock-expiration' | 'scan' | 'depth' | 'record' | 'since' | 'listen' | 'on-change' | 'verbose';
-
 /** many: several targets (or --scan); none: the arguments are files of another kind (history). */
-type CommandSpec = {usage: string; summary: string; flags: readonly FlagName[]; target: 'required' | 'optional' | 'many'};
-
-/** The default address of `serve`: localhost only, a port no broker uses. */
-export const DEFAULT_LISTEN = '127.0.0.1:9642';
-
-const flagHelp: Readonly<Record<FlagName, string>> = {
-	json: '--json                     machine-readable output (one JSON object, NDJSON for watch)',
-	interval: '--interval <ms>            full probe period, ≥ 10 (default 250)',
-	role: '--role <primary|backup>    node role; live is a synonym of primary',
-	layout: '--layout <files|ranges|flock|auto>  lock layout: files (Artemis ≥ 2.10: serverlock.1/.2),\n                             ranges (HornetQ, Artemis ≤ 2.9 NIO: bytes of server.lock),\n                             flock (HornetQ, Artemis ≤ 2.0 AIO: flock on server.1.lock/.2);\n                             auto (default) follows what the directory shows',
-	'allow-failback': '--allow-failback           an activated backup steps down for a failing-back primary (default)',
-	'no-allow-failback': '--no-allow-failback        an activated backup ignores a failing-back primary (F)',
-	'failover-on-shutdown': '--failover-on-shutdown     SIGTERM/SIGINT leave L (a backup takes over) instead of P',
-	'create-dir': '--create-dir               create the lock file\'s directory if missing',
-	table: '--table <name>             JDBC store: the node-manager table (default NODE_MANAGER_STORE)',
-	'lock-renew-period': '--lock-renew-period <ms>   JDBC node: renew the lease this often (default 4000)',
-	'lock-expiration': '--lock-expiration <ms>     JDBC node: lease length (default 20000)',
-	scan: '--scan <root>              every group under root (directories with lock files, broker.xml)',
-	depth: '--depth <n>                how deep --scan looks, 0–64 (default 6)',
-	record: '--record <file>            append NDJSON events to file, for `ha-tui history`',
-	since: '--since <time|age>         only episodes after an ISO time or an age (30m, 2h, 1d)',
-	listen: `--listen <host:port>       where to serve /metrics and /healthz (default ${DEFAULT_LISTEN})`,
-	'on-change': '--on-change <cmd>          run cmd (no shell) when a group\'s verdict changes; HA_TUI_* variables',
-	verbose: '--verbose                  full command lines of lock holders (text output; JSON always has them)',
-};
+type CommandSpec = {usage: string; summary: string; flags: readonly FlagKey[]; target: 'required' | 'optional' | 'many'};
 
 export const commands: Readonly<Record<CommandName, CommandSpec>> = {
 	status: {usage: 'ha-tui status <file|dir> [--json]\n    $ ha-tui status <dir> <dir>… | --scan <root> [--depth n] [--json]', summary: 'one-shot report, exit 0 OK / 1 warning / 2 critical / 3 unknown (several groups: one line each, the worst exit)', flags: ['json', 'table', 'scan', 'depth', 'verbose'], target: 'many'},
-	watch: {usage: 'ha-tui watch <file|dir>… [--scan root] [--json] [--interval ms] [--record file] [--on-change cmd]', summary: 'a line (NDJSON with --json) on every change, naming its group', flags: ['json', 'interval', 'table', 'scan', 'depth', 'record', 'on-change', 'verbose'], target: 'many'},
+	watch: {usage: 'ha-tui watch <file|dir>… [--scan root] [--json] [--interval ms] [--record file] [--on-change cmd]', summary: 'a line (NDJSON with --json) on every change, naming its group', flags: ['json', 'interval', 'table', 'scan', 'depth', 'record', 'onChange', 'verbose'], target: 'many'},
 	history: {usage: 'ha-tui history <record>… [--json] [--since time|age]', summary: 'the episodes in `watch --record` files: failovers, failbacks, pauses, frozen holders, lost locks, availability', flags: ['json', 'since'], target: 'required'},
-	serve: {usage: `ha-tui serve <file|dir>… [--scan root] [--listen ${DEFAULT_LISTEN}] [--on-change cmd]`, summary: 'a Prometheus exporter: /metrics per group, /healthz', flags: ['scan', 'depth', 'listen', 'interval', 'on-change'], target: 'many'},
+	serve: {usage: `ha-tui serve <file|dir>… [--scan root] [--listen ${DEFAULT_LISTEN}] [--on-change cmd]`, summary: 'a Prometheus exporter: /metrics per group, /healthz', flags: ['scan', 'depth', 'listen', 'interval', 'onChange'], target: 'many'},
 	node: {
 		usage: 'ha-tui node <file|dir> --role primary|backup [--layout files|ranges|flock|auto] [--no-allow-failback] [--failover-on-shutdown] [--create-dir]',
 		summary: 'one headless node, NDJSON events on stdout; primary (live) and backup',
-		flags: ['role', 'layout', 'allow-failback', 'no-allow-failback', 'failover-on-shutdown', 'create-dir', 'table', 'lock-renew-period', 'lock-expiration'],
+		flags: ['role', 'layout', 'allowFailback', 'failoverOnShutdown', 'createDir', 'table', 'lockRenewPeriod', 'lockExpiration'],
 		target: 'required',
 	},
 	doctor: {usage: 'ha-tui doctor <file|dir> [--json] [--verbose]', summary: 'checks the group and the brokers that hold its locks', flags: ['json', 'table', 'verbose'], target: 'required'},
@@ -105,7 +134,7 @@ export function mainHelp(): string {
 		'  `ha-tui <command> --help` shows one command\'s options.',
 		'',
 		'  Options',
-		...(['json', 'interval', 'verbose', 'role', 'layout', 'no-allow-failback', 'failover-on-shutdown', 'create-dir', 'table', 'lock-renew-period', 'lock-expiration', 'scan', 'depth', 'record', 'since', 'listen', 'on-change'] as const).map(flag => `    ${flagHelp[flag]}`),
+		...Object.values(FLAGS).map(row => `    ${row.help}`),
 		'    --help, -h                 this help (or a command\'s)',
 		'    --version                  the version',
 		'',
@@ -120,14 +149,14 @@ export function mainHelp(): string {
 
 export function commandHelp(name: CommandName): string {
 	const spec = commands[name];
-	const flags = spec.flags.filter(flag => flag !== 'allow-failback');
+	const {flags} = spec;
 	return [
 		'',
 		'  Usage',
 		`    $ ${spec.usage}`,
 		'',
 		`  ${spec.summary[0].toUpperCase()}${spec.summary.slice(1)}.`,
-		...(flags.length > 0 ? ['', '  Options', ...flags.map(flag => `    ${flagHelp[flag]}`)] : []),
+		...(flags.length > 0 ? ['', '  Options', ...flags.map(flag => `    ${FLAGS[flag].help}`)] : []),
 		'',
 	].join('\n');
 }
@@ -136,26 +165,11 @@ export function commandHelp(name: CommandName): string {
 // No `choices`, `isRequired` or automatic help/version: meow would print its own message and
 // exit 2 (CRITICAL to a monitoring system), so values and unknown flags are checked here.
 const meowFlags = {
-	json: {type: 'boolean'},
-	interval: {type: 'string'},
-	role: {type: 'string'},
-	layout: {type: 'string'},
-	allowFailback: {type: 'boolean'},
-	failoverOnShutdown: {type: 'boolean'},
-	createDir: {type: 'boolean'},
-	table: {type: 'string'},
-	lockRenewPeriod: {type: 'string'},
-	lockExpiration: {type: 'string'},
-	scan: {type: 'string'},
-	depth: {type: 'string'},
-	record: {type: 'string'},
-	since: {type: 'string'},
-	listen: {type: 'string'},
-	onChange: {type: 'string'},
-	verbose: {type: 'boolean'},
+	...Object.fromEntries(Object.entries(FLAGS).map(([key, row]) => [key, {type: row.type}])) as {[K in FlagKey]: {type: Row<K>['type']}},
 	help: {type: 'boolean', shortFlag: 'h'},
 	version: {type: 'boolean'},
 } as const;
+const flagKeys = Object.keys(FLAGS) as FlagKey[];
 
 const kebab = (key: string) => key.replaceAll(/[A-Z]/g, letter => `-${letter.toLowerCase()}`);
 const camel = (name: string) => name.replaceAll(/-([a-z])/g, (_, letter: string) => letter.toUpperCase());
@@ -249,48 +263,44 @@ export function parseCommandLine(argv: readonly string[], exists: (path: string)
 
 	const given = Object.keys(cli.flags).filter(key => cli.flags[key] !== undefined && key !== 'help' && key !== 'version');
 	for (const key of given) {
-		const name = kebab(key) as FlagName;
 		if (!(key in meowFlags)) return fail(`unknown option ${nameOf(key)}`, command);
-		if (!spec.flags.includes(name)) return fail(`${nameOf(key)} is not an option of ${command === 'tui' ? 'the TUI' : command}`, command);
+		if (!spec.flags.includes(key as FlagKey)) return fail(`${nameOf(key)} is not an option of ${command === 'tui' ? 'the TUI' : command}`, command);
 	}
 
 	const withValue = typed.find(arg => arg.startsWith('--') && arg.includes('=') && meowFlags[camel(arg.slice(2, arg.indexOf('=')).replace(/^no-/, '')) as keyof typeof meowFlags]?.type === 'boolean');
 	if (withValue) return fail(`${withValue.slice(0, withValue.indexOf('='))} takes no value`, command);
-	for (const key of ['role', 'layout', 'interval', 'table', 'lockRenewPeriod', 'lockExpiration', 'scan', 'depth', 'record', 'since', 'listen', 'onChange'] as const) {
-		const value = cli.flags[key] as unknown;
+	const typedValue = (key: FlagKey) => cli.flags[key] as unknown;
+	for (const key of flagKeys) {
+		const value = typedValue(key);
 		// `--role` last or before another flag gives '', `--no-role` gives false.
-		if (value !== undefined && (typeof value !== 'string' || value === '')) return fail(`${nameOf(key)} needs a value`, command);
+		if (FLAGS[key].type === 'string' && value !== undefined && (typeof value !== 'string' || value === '')) return fail(`${nameOf(key)} needs a value`, command);
 	}
 
-	const flags: Flags = {json: cli.flags.json ?? false, interval: 250, layout: 'auto', allowFailback: cli.flags.allowFailback ?? true, failoverOnShutdown: cli.flags.failoverOnShutdown ?? false, createDir: cli.flags.createDir ?? false, verbose: cli.flags.verbose ?? false, depth: 6, listen: DEFAULT_LISTEN, scan: cli.flags.scan, record: cli.flags.record, since: cli.flags.since, onChange: cli.flags.onChange};
-	const {interval, role, layout} = cli.flags;
-	if (interval !== undefined) {
-		const ms = Number(interval);
-		if (!/^\d+$/.test(interval) || ms < 10) return fail(`--interval must be a whole number of ms ≥ 10, got ${JSON.stringify(interval)}`, command);
-		flags.interval = ms;
+	const values: Record<string, unknown> = {};
+	for (const key of flagKeys) {
+		const row: FlagRow = FLAGS[key];
+		if ('default' in row) values[key] = row.default;
 	}
 
-	if (role !== undefined) {
-		if (role !== 'primary' && role !== 'live' && role !== 'backup') return fail(`--role must be primary (or live) or backup, got ${JSON.stringify(role)}`, command);
-		flags.role = role === 'backup' ? 'backup' : 'live';
+	/** A typed flag's value through its row's parse; a Refusal ends the parse. */
+	const take = (key: FlagKey): Refusal | undefined => {
+		const row: FlagRow = FLAGS[key];
+		const text = typedValue(key);
+		if (text === undefined) return undefined;
+		const value = row.parse && typeof text === 'string' ? row.parse(text, `--${kebab(key)}`) : text;
+		if (value instanceof Refusal) return value;
+		if (row.needs && typedValue(row.needs as FlagKey) === undefined) return new Refusal(`--${kebab(key)} needs --${kebab(row.needs)}`);
+		values[key] = value;
+		return undefined;
+	};
+
+	for (const key of flagKeys) {
+		if ((FLAGS[key] as FlagRow).only === 'jdbc') continue;
+		const refused = take(key);
+		if (refused) return fail(refused.message, command);
 	}
 
-	if (cli.flags.depth !== undefined) {
-		if (!/^\d+$/.test(cli.flags.depth) || Number(cli.flags.depth) > 64) return fail(`--depth must be a whole number from 0 to 64, got ${JSON.stringify(cli.flags.depth)}`, command);
-		if (flags.scan === undefined) return fail('--depth needs --scan', command);
-		flags.depth = Number(cli.flags.depth);
-	}
-
-	if (cli.flags.listen !== undefined) {
-		if (!/^(\[[\da-f:.]+\]|[\w.-]+):\d{1,5}$/i.test(cli.flags.listen) || Number(cli.flags.listen.slice(cli.flags.listen.lastIndexOf(':') + 1)) > 65_535) return fail(`--listen must be host:port (e.g. ${DEFAULT_LISTEN}), got ${JSON.stringify(cli.flags.listen)}`, command);
-		flags.listen = cli.flags.listen;
-	}
-
-	if (layout !== undefined) {
-		if (layout !== 'files' && layout !== 'ranges' && layout !== 'flock' && layout !== 'auto') return fail(`--layout must be files, ranges, flock or auto, got ${JSON.stringify(layout)}`, command);
-		flags.layout = layout;
-	}
-
+	const flags = values as Flags;
 	// `ha-tui stauts FILE`, or `ha-tui stauts`: a word that is no path here is a mistyped command,
 	// not a lock file to wait for.
 	const looksLikeWord = (word: string) => !word.includes('/') && !word.includes('.') && !exists(word);
@@ -306,19 +316,14 @@ export function parseCommandLine(argv: readonly string[], exists: (path: string)
 
 	if (command === 'node' && !flags.role) return fail('node needs --role primary or --role backup', command);
 	const jdbc = target !== undefined && isJdbcTarget(target);
-	for (const key of ['table', 'lockRenewPeriod', 'lockExpiration'] as const) {
-		const value = cli.flags[key];
-		if (value === undefined) continue;
-		if (!jdbc) return fail(`${nameOf(key)} is for a database target (postgresql://…)`, command);
-		if (key === 'table') {
-			flags.table = value;
-			continue;
-		}
-
-		if (!/^\d+$/.test(value) || Number(value) < 100) return fail(`${nameOf(key)} must be a whole number of ms ≥ 100, got ${JSON.stringify(value)}`, command);
-		flags[key] = Number(value);
+	for (const key of flagKeys) {
+		const row: FlagRow = FLAGS[key];
+		if (row.only === undefined || typedValue(key) === undefined) continue;
+		if (row.only === 'jdbc' && !jdbc) return fail(`${nameOf(key)} is for a database target (postgresql://…)`, command);
+		if (row.only === 'file' && jdbc) return fail(`--${kebab(key)} is for a lock file, not a database target`, command);
+		const refused = take(key);
+		if (refused) return fail(`${nameOf(key)}${refused.message.slice(refused.message.indexOf(' '))}`, command);
 	}
 
-	if (jdbc && (cli.flags.layout !== undefined || cli.flags.createDir !== undefined)) return fail(`${cli.flags.layout === undefined ? '--create-dir' : '--layout'} is for a lock file, not a database target`, command);
 	return {kind: 'run', command, target, targets: [...args], flags};
 }
