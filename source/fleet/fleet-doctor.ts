@@ -1,42 +1,71 @@
 // The fleet screen's doctor column (issue 19 §2): each group's worst finding, from the probes
 // the fleet watcher takes anyway — the findings are pure functions (source/doctor), so no second
-// scan per group. Per group a SessionDoctor (session/doctor.ts: it looks again only when the
-// probe changed in a way findings depend on, or every RELOOK_MS while a lock is held — the
-// single-group header's rule); the reading behind a look is the header's (the holders' /proc
-// entries, the files' owners), never the /proc scan for every broker on the host, and one mount
-// table read for the whole fleet, at most every MOUNTS_MS.
-import {gatherContext, readMountinfo, worstFinding, type Finding, type GatherOptions, type Level, type MountEntry} from '../doctor/index.js';
-import type {Probe} from '../lock-file/index.js';
-import {SessionDoctor} from '../session/doctor.js';
+// scan per group. The reading behind a look is the group screen header's (the holders' /proc
+// entries, the files' owners), never the /proc scan for every broker on the host, with one mount
+// table read for the whole fleet at most every MOUNTS_MS; and a group is looked at again only when
+// something findings depend on changed (see()), so a fleet at rest reads nothing for it.
+import {DoctorObserver, gatherContext, readMountinfo, runDoctor, worstFinding, type Finding, type GatherOptions, type Level, type MountEntry} from '../doctor/index.js';
+import {STATE, type Probe} from '../lock-file/index.js';
+import {RELOOK_MS, probeKey} from '../session/doctor.js';
 import {monotonicMs} from '../time.js';
 import type {Snapshot} from '../watch/index.js';
 
 /** How long one read of /proc/self/mountinfo serves every group (a mount changes rarely). */
 export const MOUNTS_MS = 10_000;
 
+type GroupDoctor = {observer: DoctorObserver; key: string | undefined; findings: readonly Finding[] | undefined};
+
 export class FleetDoctor {
 	/** gatherContext calls so far, and mount table reads (the tests and the bench count them). */
 	looks = 0;
 	mountReads = 0;
-	private readonly doctors = new Map<string, SessionDoctor>();
+	private readonly groups = new Map<string, GroupDoctor>();
 	private mounts: {entries: readonly MountEntry[]; at: number} | undefined;
 
 	constructor(private readonly readMounts: () => readonly MountEntry[] = readMountinfo) {}
 
-	/** Every probe of a group; true when its findings changed (the row needs redrawing). */
-	see(key: string, snapshot: Snapshot): boolean {
-		let doctor = this.doctors.get(key);
-		if (!doctor) {
-			doctor = new SessionDoctor(() => {}, (probe: Probe, options: GatherOptions) => this.gather(probe, options));
-			this.doctors.set(key, doctor);
+	/**
+	 * Every probe of a group, with the holders the fleet watcher found stopped; true when its
+	 * findings changed (the row needs redrawing). It looks again only when what findings depend
+	 * on changed: the probe (state, holders, layout, file identity, mtime: session/doctor.ts
+	 * probeKey), the frozen holders (the fleet reads their /proc state at each probe anyway), or,
+	 * while the state is F, every RELOOK_MS (a failback becomes stuck with nothing changing).
+	 */
+	see(key: string, snapshot: Snapshot, frozen: readonly number[] = []): boolean {
+		let group = this.groups.get(key);
+		if (!group) {
+			group = {observer: new DoctorObserver(), key: undefined, findings: undefined};
+			this.groups.set(key, group);
 		}
 
-		return doctor.see(snapshot, false);
+		const {probe} = snapshot;
+		if (snapshot.status !== 'ok' || !probe) {
+			const changed = group.findings !== undefined;
+			group.key = undefined;
+			group.findings = undefined;
+			return changed;
+		}
+
+		const observation = group.observer.observe(probe, snapshot.takenAt);
+		const lookKey = [probeKey(probe), frozen.join(','), probe.state === STATE.failingBack ? Math.floor(monotonicMs() / RELOOK_MS) : ''].join('|');
+		if (lookKey === group.key) return false;
+		group.key = lookKey;
+		let findings: Finding[];
+		try {
+			findings = runDoctor(probe, this.gather(probe, {observation}));
+		} catch {
+			// Extra information: a bug in a reader must not take the screen down.
+			return false;
+		}
+
+		const changed = JSON.stringify(findings) !== JSON.stringify(group.findings);
+		group.findings = findings;
+		return changed;
 	}
 
 	/** The group's worst finding now (undefined before its first probe, or without a lock file). */
 	worst(key: string): Finding | undefined {
-		const findings = this.doctors.get(key)?.current?.findings;
+		const findings = this.groups.get(key)?.findings;
 		return findings ? worstFinding(findings) : undefined;
 	}
 

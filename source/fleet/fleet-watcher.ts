@@ -5,9 +5,12 @@
 import {EventEmitter} from 'node:events';
 import {readProcStat} from '../broker/index.js';
 import {monotonicMs} from '../time.js';
+import {DirectoryStore} from '../store/directory-store.js';
 import {LockFileWatcher, diffSnapshots, type Change, type Snapshot} from '../watch/index.js';
 import type {Group} from './groups.js';
+import {identitiesOf} from './probe-groups.js';
 import {FleetPulse} from './pulse.js';
+import {SharedHolders} from './shared-holders.js';
 
 export type FleetUpdate = {
 	readonly group: Group;
@@ -60,9 +63,24 @@ export function fleetPulseMs(groups: number): number {
 	return Math.max(50, 2 * groups);
 }
 
-export class FleetWatcher extends EventEmitter<{update: [FleetUpdate]; probe: [group: Group, snapshot: Snapshot]; 'file-events-failed': [group: Group, message: string]}> {
+/**
+ * How often the fleet's one timer for the timed probes fires: each time it probes the groups
+ * due, together — one /proc/locks read and at most one holder scan for all of them — instead
+ * of a timer per group each reading /proc/locks (which lists every lock on the host).
+ */
+export function fleetBatchMs(intervalMs: number): number {
+	return Math.min(intervalMs, 1000);
+}
+
+export class FleetWatcher extends EventEmitter<{update: [FleetUpdate]; probe: [group: Group, snapshot: Snapshot, frozen: readonly number[]]; 'file-events-failed': [group: Group, message: string]}> {
 	private readonly members: Member[];
 	private readonly pulse: FleetPulse;
+	/** One holder cache's scans and one /proc/locks read per turn for every group. */
+	readonly holders = new SharedHolders();
+	private readonly intervalMs: number;
+	private batchTimer: NodeJS.Timeout | undefined;
+	/** The next group the batch timer probes (round robin). */
+	private nextTimed = 0;
 	private stopped = false;
 	/** When any group was last probed (monotonic ms): /healthz looks at it. */
 	lastProbeMono = monotonicMs();
@@ -70,8 +88,13 @@ export class FleetWatcher extends EventEmitter<{update: [FleetUpdate]; probe: [g
 	constructor(readonly groups: readonly Group[], private readonly options: FleetWatcherOptions = {}) {
 		super();
 		this.pulse = new FleetPulse(options.pulseMs ?? fleetPulseMs(groups.length));
-		const intervalMs = fleetIntervalMs(options.intervalMs ?? 250, groups.length);
-		this.members = groups.map(group => ({group, watcher: new LockFileWatcher(group.lockPath, {intervalMs, ...(options.fileEvents === false ? {fileEvents: false} : {})}), frozen: []}));
+		this.intervalMs = fleetIntervalMs(options.intervalMs ?? 250, groups.length);
+		const intervalMs = this.intervalMs;
+		this.members = groups.map(group => ({
+			group,
+			watcher: new LockFileWatcher(group.lockPath, {intervalMs, timer: false, store: new DirectoryStore(group.lockPath, {holderCache: this.holders.cache()}), ...(options.fileEvents === false ? {fileEvents: false} : {})}),
+			frozen: [],
+		}));
 	}
 
 	/** Each group's latest snapshot, in the order of the groups. */
@@ -81,6 +104,8 @@ export class FleetWatcher extends EventEmitter<{update: [FleetUpdate]; probe: [g
 
 	/** Starts every group; the first update of each (first: true) is emitted before this returns. */
 	start(): void {
+		// Every group's files known before the first probes: their first holder scan is one scan.
+		for (const member of this.members) this.holders.know(identitiesOf(member.group));
 		for (const member of this.members) {
 			const {watcher, group} = member;
 			watcher.on('probe', snapshot => this.onProbe(member, snapshot));
@@ -93,6 +118,15 @@ export class FleetWatcher extends EventEmitter<{update: [FleetUpdate]; probe: [g
 		}
 
 		this.pulse.start();
+		// Every group once per intervalMs, a share of them at each batch.
+		const batchMs = fleetBatchMs(this.intervalMs);
+		const perBatch = Math.max(1, Math.ceil(this.members.length * batchMs / this.intervalMs));
+		this.batchTimer = setInterval(() => {
+			for (let index = 0; index < perBatch && index < this.members.length; index++) {
+				this.members[this.nextTimed % this.members.length].watcher.timedProbe();
+				this.nextTimed = (this.nextTimed + 1) % this.members.length;
+			}
+		}, batchMs);
 	}
 
 	/** Probes every group now. */
@@ -103,6 +137,8 @@ export class FleetWatcher extends EventEmitter<{update: [FleetUpdate]; probe: [g
 	async stop(): Promise<void> {
 		if (this.stopped) return;
 		this.stopped = true;
+		clearInterval(this.batchTimer);
+		this.batchTimer = undefined;
 		this.pulse.stop();
 		await Promise.all(this.members.map(async member => member.watcher.stop()));
 	}
@@ -127,7 +163,7 @@ export class FleetWatcher extends EventEmitter<{update: [FleetUpdate]; probe: [g
 		member.last = snapshot;
 		member.frozen = frozen;
 		// Every probe, changed or not (the fleet screen's doctor column looks again at rest).
-		this.emit('probe', member.group, snapshot);
+		this.emit('probe', member.group, snapshot, frozen);
 		// A no-op unless the files or the layout changed (the pulse compares their identities).
 		this.pulse.follow(member.group.lockPath, snapshot.probe, () => member.watcher.refresh());
 

@@ -15,7 +15,7 @@ export type GroupProbe = {
 };
 
 /** The identities of a group's lock files, for the shared scan: a stat each, no open. */
-function identitiesOf(group: Group): FileIdentity[] {
+export function identitiesOf(group: Group): FileIdentity[] {
 	const directory = path.dirname(group.lockPath);
 	const identities: FileIdentity[] = [];
 	// Every layout's lock files (layout.ts), beside the group's server.lock.

@@ -75,7 +75,11 @@ export type Probe = DecodedLockFile & {
 };
 
 /** Where a probe learns which process holds each OFD lock: a HolderCache, or one scan shared by many groups (source/fleet). */
-export type OwnerLookup = {ofdOwners(files: readonly FileIdentity[], locks: readonly ProcLock[], waiters?: readonly ProcLock[]): Map<string, OfdOwner[]>};
+export type OwnerLookup = {
+	ofdOwners(files: readonly FileIdentity[], locks: readonly ProcLock[], waiters?: readonly ProcLock[]): Map<string, OfdOwner[]>;
+	/** Where the probe reads /proc/locks (default: the file; a fleet reads it once for the probes of one turn). */
+	procLocksText?(): string | undefined;
+};
 
 /**
  * Remembers the OFD owner scan while /proc/locks shows the same OFD locks on the files and
@@ -100,7 +104,17 @@ export class HolderCache implements OwnerLookup {
 	/** Full scans so far (tests, the bench). */
 	scans = 0;
 
-	constructor(private readonly ownerRetryMs = 250) {}
+	/**
+	 * `scan`: the full scan (default scanOfdOwners on these files); the fleet gives every
+	 * group's cache one shared scan (fleet/shared-holders.ts), so a change in any group costs one
+	 * scan of /proc for all of them, not one per group.
+	 */
+	constructor(
+		private readonly ownerRetryMs = 250,
+		private readonly scan: (files: readonly FileIdentity[]) => {owners: Map<string, OfdOwner[]>; openers: OfdOwner[]} = scanOfdOwners,
+		/** Where to read /proc/locks (the fleet's one read per turn); undefined: the file, each probe. */
+		readonly procLocksText?: () => string | undefined,
+	) {}
 
 	ofdOwners(files: readonly FileIdentity[], locks: readonly ProcLock[], waiters: readonly ProcLock[] = []): Map<string, OfdOwner[]> {
 		const ofd = locks.filter(lock => lock.kind === 'OFD');
@@ -132,7 +146,7 @@ export class HolderCache implements OwnerLookup {
 			}
 		}
 
-		const scan = scanOfdOwners(files);
+		const scan = this.scan(files);
 		this.scans++;
 		this.owners = ofd.length > 0 ? scan.owners : new Map();
 		this.openers = scan.openers;
@@ -301,7 +315,7 @@ export function probeOpenFile(opened: {path: string; fd: number}, cache: OwnerLo
 		const all = [...files.values()];
 		const identities = all.filter(file => file.fd !== undefined || file.inode !== undefined).map(file => ({device: file.device!, inode: file.inode!}));
 		const waiters: ProcLock[] = [];
-		const procLocks = process.platform === 'linux' ? readProcLocksOn(identities, waiters) : undefined;
+		const procLocks = process.platform === 'linux' ? readProcLocksOn(identities, waiters, cache.procLocksText ? () => cache.procLocksText!() : undefined) : undefined;
 		const look: Look = {procLocks, owners: cache.ofdOwners(identities, procLocks ?? [], waiters)};
 		const looks = new Map<Layout, LayoutLook>(LAYOUT_NAMES.map(name => [name, lookAtLayout(LAYOUTS[name], files, look)]));
 		const present: Partial<Record<Layout, boolean>> = {};

@@ -48,17 +48,17 @@ export type FileIdentity = {readonly device: number; readonly inode: number};
  * `waiters`, when given, receives the blocked requests ("N: -> OFDLCK …" lines: a process
  * waiting in F_OFD_SETLKW / F_SETLKW / flock), which are not locks anybody holds.
  */
-export function readProcLocksOn(files: readonly FileIdentity[], waiters?: ProcLock[]): ProcLock[] | undefined {
-	let text: string;
-	try {
-		text = fs.readFileSync('/proc/locks', 'utf8');
-	} catch {
-		return undefined;
-	}
+export function readProcLocksOn(files: readonly FileIdentity[], waiters?: ProcLock[], read: () => string | undefined = readProcLocksText): ProcLock[] | undefined {
+	const text = read();
+	if (text === undefined) return undefined;
 
 	const wanted = new Set(files.map(file => `${deviceToProc(file.device)}:${file.inode}`));
+	// " dev:inode " as the line has it: a string test before the regex (the text lists every lock
+	// on the host — hundreds of lines beside a fleet — and only a few are ours).
+	const tokens = [...wanted].map(key => ` ${key} `);
 	const locks: ProcLock[] = [];
 	for (const line of text.split('\n')) {
+		if (!tokens.some(token => line.includes(token))) continue;
 		const blocked = /^(\s*\d+:)\s+->\s+/.exec(line);
 		if (blocked && !waiters) continue;
 		const lock = parseProcLockLine(blocked ? `${blocked[1]} ${line.slice(blocked[0].length)}` : line);
@@ -67,6 +67,15 @@ export function readProcLocksOn(files: readonly FileIdentity[], waiters?: ProcLo
 	}
 
 	return locks;
+}
+
+/** The text of /proc/locks; undefined where it cannot be read (not Linux). */
+export function readProcLocksText(): string | undefined {
+	try {
+		return fs.readFileSync('/proc/locks', 'utf8');
+	} catch {
+		return undefined;
+	}
 }
 
 export function readProcLocks(device: number, inode: number): ProcLock[] {
@@ -127,7 +136,8 @@ export function commandLine(pid: number): string | undefined {
 }
 
 /** Where an OFD lock was seen: the process and the descriptor whose fdinfo lists it. */
-export type OfdOwner = {pid: number; fd: string};
+/** `inode`: the file the descriptor is open on, where a scan of several files tells (openers). */
+export type OfdOwner = {pid: number; fd: string; inode?: number};
 
 /** The key of one lock range on one file: "inode|start-end". */
 export const rangeKey = (inode: number, lock: Pick<ProcLock, 'start' | 'end'>): string => `${inode}|${lock.start}-${lock.end ?? 'EOF'}`;
@@ -183,15 +193,17 @@ export function scanOfdOwners(files: readonly FileIdentity[]): {owners: Map<stri
 
 		for (const fd of fds) {
 			let info: string;
+			let inode: number;
 			try {
 				// Cheap filter before reading: the fd must point at this inode.
-				if (!inodes.has(fs.statSync(`/proc/${pid}/fd/${fd}`).ino)) continue;
+				inode = fs.statSync(`/proc/${pid}/fd/${fd}`).ino;
+				if (!inodes.has(inode)) continue;
 				info = fs.readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'utf8');
 			} catch {
 				continue;
 			}
 
-			openers.push({pid: Number(pid), fd});
+			openers.push({pid: Number(pid), fd, inode});
 			for (const key of ofdRangesIn(info, wanted)) {
 				const list = owners.get(key) ?? [];
 				if (!list.some(owner => owner.pid === Number(pid))) list.push({pid: Number(pid), fd});

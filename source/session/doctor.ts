@@ -23,7 +23,7 @@ export const PANEL_MS = 2000;
 export type Gather = (probe: Probe, options: GatherOptions) => DoctorContext;
 
 /** What findings depend on in a probe; mtime too: a touch of server.lock while L is one. */
-function probeKey(probe: Probe): string {
+export function probeKey(probe: Probe): string {
 	return [probe.state, probe.layout, probe.device, probe.inode, probe.mtimeMs, ...SEGMENTS.map(segment => holdersKey(probe, segment))].join('|');
 }
 

@@ -23,16 +23,19 @@ export type DirectoryStoreOptions = {
 	layout?: LayoutChoice;
 	/** A seam for tests: what watches the directory (default chokidar.watch). */
 	watchDirectory?: (directory: string, options: ChokidarOptions) => DirectoryWatcher;
+	/** The holder cache to probe with (the fleet shares its scans: fleet/shared-holders.ts). */
+	holderCache?: HolderCache;
 };
 
 export class DirectoryStore implements Store<Probe> {
 	readonly kind = 'directory' as const;
 	readonly fsKind: FsKind;
-	private readonly cache = new HolderCache();
+	private readonly cache: HolderCache;
 
 	/** `file`: the resolved path of server.lock (lock-file.ts resolveLockPath). */
 	constructor(readonly file: string, private readonly options: DirectoryStoreOptions = {}) {
 		this.fsKind = fileSystemKind(file);
+		this.cache = options.holderCache ?? new HolderCache();
 	}
 
 	get target(): string {

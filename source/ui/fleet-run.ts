@@ -49,15 +49,15 @@ export async function runFleetTui(options: FleetTargets & {intervalMs: number; l
 
 	watcher.on('update', update => {
 		changedAt.set(update.group.lockPath, update.snapshot.takenAt);
-		doctor.see(update.group.lockPath, update.snapshot);
+		doctor.see(update.group.lockPath, update.snapshot, update.frozen);
 		redraw();
 	});
 	// A probe with no change can still change a finding (an F that became stuck, a frozen holder).
-	watcher.on('probe', (group, snapshot) => {
-		if (doctor.see(group.lockPath, snapshot)) redraw();
+	watcher.on('probe', (group, snapshot, frozen) => {
+		if (doctor.see(group.lockPath, snapshot, frozen)) redraw();
 	});
 	watcher.start();
-	for (const {group, snapshot} of watcher.snapshots()) if (snapshot) doctor.see(group.lockPath, snapshot);
+	for (const {group, snapshot, frozen} of watcher.snapshots()) if (snapshot) doctor.see(group.lockPath, snapshot, frozen);
 	rebuild();
 	const source: FleetSource = {
 		rows: () => rows,

@@ -28,6 +28,8 @@ export type WatcherOptions = {
 	watchDirectory?: DirectoryStoreOptions['watchDirectory'];
 	/** The store to watch (default: the directory store of the path). */
 	store?: WatchedStore;
+	/** false: no timer of its own — the caller probes on its schedule (the fleet batches its groups' timed probes). */
+	timer?: boolean;
 };
 
 export type {DirectoryWatcher};
@@ -78,6 +80,11 @@ export class LockFileWatcher extends EventEmitter<{update: [WatchUpdate]; probe:
 		this.timer = setInterval(() => this.timedRefresh(), ms);
 	}
 
+	/** The caller's timed probe (timer: false): held like the watcher's own. */
+	timedProbe(): void {
+		if (!this.closed) this.timedRefresh();
+	}
+
 	/**
 	 * Holds the timed and file-event probes (a probe takes up to ~10 ms of this thread) while
 	 * the caller needs the thread for something short, e.g. a lock hand-over between in-process
@@ -97,7 +104,7 @@ export class LockFileWatcher extends EventEmitter<{update: [WatchUpdate]; probe:
 
 	start(): Snapshot {
 		this.refresh();
-		this.timer = setInterval(() => this.timedRefresh(), this.intervalMs);
+		if (this.options.timer !== false) this.timer = setInterval(() => this.timedRefresh(), this.intervalMs);
 		if (this.options.fileEvents !== false) {
 			// The store's own change events (for a directory: chokidar on it, filtered to the
 			// names of every layout); the timed probe catches what they miss.

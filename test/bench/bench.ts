@@ -5,7 +5,7 @@ import {measureEngine, summarize} from './engine.js';
 import {ms, table} from './stats.js';
 import {runChaos} from '../chaos/harness.js';
 import {measureTui} from './tui.js';
-import {measureFleet} from './fleet.js';
+import {measureFleet, measureFleetAtRest} from './fleet.js';
 
 const argument = (name: string, fallback: number) => {
 	const index = process.argv.indexOf(`--${name}`);
@@ -58,8 +58,8 @@ if (!process.argv.includes('--no-tui')) {
 }
 
 if (!process.argv.includes('--only-tui') && !process.argv.includes('--no-fleet')) {
-	process.stderr.write('bench: status over 50 groups vs 50 separate runs, a fleet watch at rest…\n');
-	rows.push(...await measureFleet({groups: 50}));
+	process.stderr.write('bench: status over 50 groups vs 50 separate runs; 100 groups at rest (watch, the fleet screen)…\n');
+	rows.push(...await measureFleet({groups: 50}), ...await measureFleetAtRest({groups: 100}));
 }
 
 process.stdout.write(`${table(rows)}\n`);
