@@ -94,6 +94,7 @@ test('multi-host URL: a dead first host is skipped, the live one answers (status
 	const status = await cli(['status', url(hosts), '--table', 'multi_t']);
 	assert.equal(status.code, 2, status.stderr);
 	assert.match(status.stdout, /CRITICAL: NO LIVE/);
+	assert.match(status.stdout, new RegExp(`^store .* · answered by 127\\.0\\.0\\.1:${plain.port}$`, 'm'), 'which host of the list answered');
 	assert.equal(status.stderr, '');
 
 	// The node's pool must use the host that answered, not the first of the list.

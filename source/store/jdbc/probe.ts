@@ -7,7 +7,7 @@ import {stateName, type StateName} from '../../lock-file/format.js';
 import {connectionError, JdbcConnectionError} from './client.js';
 import {columnFormat, quoteIdentifier, ROW, sql} from './postgresql.js';
 import {connectReadOnly} from './read-only.js';
-import {JdbcInputError, type JdbcTarget} from './target.js';
+import {hostText, JdbcInputError, type JdbcTarget} from './target.js';
 
 /** Longest text ha-tui keeps from a text column (VARCHAR(128) in Artemis' table). */
 export const MAX_TEXT = 256;
@@ -125,6 +125,12 @@ async function pulseRows(client: pg.Client, statements: ReturnType<typeof sql>):
 }
 
 export async function probeWith(client: pg.Client, target: JdbcTarget, options: ProbeOptions = {}): Promise<JdbcProbe> {
+	const probe = await probeRows(client, target, options);
+	// Of a host list, the one that answered (the client keeps where it connected).
+	return target.hosts.length > 1 && typeof client.host === 'string' ? {...probe, where: hostText({host: client.host, port: Number(client.port)})} : probe;
+}
+
+async function probeRows(client: pg.Client, target: JdbcTarget, options: ProbeOptions): Promise<JdbcProbe> {
 	const statements = sql(target.table);
 	if (options.checkedFormat) {
 		// A watcher's pulse: the table's shape was checked at its first look.

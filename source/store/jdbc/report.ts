@@ -90,7 +90,7 @@ export function jdbcStatusText(probe: JdbcProbe, assessment: JdbcAssessment, con
 	const format = probe.format === 'bigint' ? 'Artemis 2.21+ format' : 'Artemis 2.6–2.20 format (TIMESTAMP expiry)';
 	return [
 		`${jdbcVerdictLabel[assessment.verdict]} — ${assessment.summary}`,
-		`store    ${probe.target} table ${probe.table} (${format})`,
+		`store    ${probe.target} table ${probe.table} (${format})${probe.where.includes(',') ? '' : probe.target.includes(',') ? ` · answered by ${probe.where}` : ''}`,
 		`clock    database − this host ${skew >= 0 ? '+' : '−'}${Math.abs(skew)} ms (round trip ${probe.roundTripMs} ms)`,
 		`state    ${probe.stateRaw === null ? 'NULL' : probe.stateUnknown ? JSON.stringify(probe.stateRaw) : describeStateByte(probe.state)} ${probe.stateName}`,
 		`node id  ${probe.nodeId ?? 'none'}`,
