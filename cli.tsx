@@ -165,6 +165,11 @@ async function main(): Promise<number> {
 				return fleetWatch({...fleetTargets, json: flags.json, intervalMs: flags.interval, signal: listenForShutdown(false)}, processIo);
 			}
 
+			if (fleet && flags.history !== undefined) {
+				processIo.err('ha-tui: --history opens one group\'s timeline on its record: give one lock directory');
+				return 3;
+			}
+
 			if (fleet) {
 				const {runFleetTui} = await import('./source/ui/fleet-run.js');
 				return runFleetTui({...fleetTargets, intervalMs: flags.interval, layout: flags.layout, signal: listenForShutdown(true)});
@@ -177,7 +182,7 @@ async function main(): Promise<number> {
 			}
 
 			const {runTui} = await import('./source/ui/run.js');
-			return runTui(target, {intervalMs: flags.interval, layout: flags.layout, signal: listenForShutdown(true)});
+			return runTui(target, {intervalMs: flags.interval, layout: flags.layout, history: flags.history, signal: listenForShutdown(true)});
 		}
 	}
 }

@@ -78,6 +78,7 @@ const FLAGS = {
 	},
 	record: {type: 'string', help: '--record <file>            append NDJSON events to file, for `ha-tui history`'},
 	since: {type: 'string', help: '--since <time|age>         only episodes after an ISO time or an age (30m, 2h, 1d)'},
+	history: {type: 'string', only: 'file', help: '--history <record>         the TUI: the timeline opens on a `watch --record` file (its last hour)'},
 	listen: {
 		type: 'string',
 		default: DEFAULT_LISTEN,
@@ -116,7 +117,7 @@ export const commands: Readonly<Record<CommandName, CommandSpec>> = {
 	},
 	doctor: {usage: 'ha-tui doctor <file|dir> [--json] [--verbose]', summary: 'checks the group and the brokers that hold its locks', flags: ['json', 'table', 'verbose'], target: 'required'},
 	demo: {usage: 'ha-tui demo [dir] [--layout files|ranges|flock|auto] [--interval ms]', summary: 'a temp lock file with a primary (live) and two backups, in the TUI', flags: ['interval', 'layout'], target: 'optional'},
-	tui: {usage: 'ha-tui <file|dir> [--layout files|ranges|flock|auto] [--interval ms]', summary: 'interactive TUI (watch + drive in-process nodes); without a terminal: watch output', flags: ['interval', 'layout', 'json', 'table', 'scan', 'depth'], target: 'many'},
+	tui: {usage: 'ha-tui <file|dir> [--layout files|ranges|flock|auto] [--interval ms] [--history record]', summary: 'interactive TUI (watch + drive in-process nodes); without a terminal: watch output', flags: ['interval', 'layout', 'json', 'table', 'scan', 'depth', 'history'], target: 'many'},
 };
 
 const named = new Set<string>(Object.keys(commands).filter(name => name !== 'tui'));

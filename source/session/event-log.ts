@@ -7,6 +7,15 @@ import type {LogEntry, LogLevel, NodeView} from './types.js';
 
 export const LOG_LIMIT = 200;
 
+/**
+ * The lines of the events panel: each entry, or, unfolded, each state-lock flap of a folded
+ * line in its place (same seq, its own time: a line per flap).
+ */
+export function eventLines(log: readonly LogEntry[], unfolded: boolean): readonly LogEntry[] {
+	if (!unfolded || !log.some(entry => entry.folded)) return log;
+	return log.flatMap(entry => entry.folded ? entry.folded.map((flap, index) => ({seq: entry.seq + (index / 1000), time: flap.time, source: entry.source, level: entry.level, text: flap.text})) : [entry]);
+}
+
 export function appendLog(log: readonly LogEntry[], entry: LogEntry, limit = LOG_LIMIT): readonly LogEntry[] {
 	const next = log.length >= limit ? log.slice(log.length - limit + 1) : log.slice();
 	next.push(entry);

@@ -27,6 +27,8 @@ import {appendLog, changeLevel, formatMs, nodeEventLine, type Release} from './e
 import {holderText} from '../broker/holder-text.js';
 import {isRunning, nodeName} from './labels.js';
 import {planClear, planFailback, planForceFailover, planPause, planRestart, planStartLive} from './policy.js';
+import {emptyTimeline, type Timeline} from './timeline.js';
+import {observeNode, observeSnapshot} from './timeline-observe.js';
 import type {ActionResult, LogEntry, LogLevel, NodeView, SessionLike, SessionView} from './types.js';
 import {errorLine} from '../text/error-line.js';
 
@@ -35,6 +37,8 @@ export type NodeLayout = LayoutChoice;
 
 /** State-lock flaps within this long of the first share one event line. */
 const FOLD_MS = 10_000;
+/** Flaps a folded line keeps for the unfolded panel (e). */
+export const FOLDED_LIMIT = 50;
 
 export type SessionOptions = {
 	intervalMs?: number;
@@ -54,6 +58,8 @@ export type SessionOptions = {
 	pulseMs?: number;
 	/** The probe's period at rest (default 2000 ms; never below intervalMs). */
 	restIntervalMs?: number;
+	/** The timeline's start: a recording's (ha-tui DIR --history FILE, timeline-record.ts). */
+	timeline?: Timeline;
 	/** The pulse's period at rest (default 100 ms; never below pulseMs). */
 	restPulseMs?: number;
 	/** How long after the last change the session stays fast (default 5000 ms). */
@@ -115,6 +121,8 @@ export class Session implements SessionLike {
 	private doctorTimer: NodeJS.Timeout | undefined;
 	/** A hand-over between our nodes is under way: frames and probes wait (see hand-over.ts). */
 	private readonly handOver: HandOverHold;
+	/** Epoch ms at monotonic 0: the nodes' events carry CLOCK_MONOTONIC to the µs. */
+	private readonly monoOrigin = Date.now() - monotonicMs();
 
 	constructor(readonly path: string, private readonly options: SessionOptions = {}) {
 		this.intervalMs = options.intervalMs ?? 250;
@@ -150,6 +158,7 @@ export class Session implements SessionLike {
 			nodes: [],
 			log: [],
 			banner: options.banner,
+			timeline: options.timeline ?? emptyTimeline(),
 		};
 	}
 
@@ -165,6 +174,10 @@ export class Session implements SessionLike {
 
 	getView(): SessionView {
 		return this.view;
+	}
+
+	private get timeline(): Timeline {
+		return this.view.timeline ?? emptyTimeline();
 	}
 
 	/** The timers' periods as they run now (for tests and the bench). */
@@ -353,7 +366,7 @@ export class Session implements SessionLike {
 		}
 
 		this.prune();
-		this.view = {...this.view, nodes: this.records.map(nodeView)};
+		this.view = {...this.view, nodes: this.records.map(nodeView), timeline: observeNode(this.timeline, nodeView(record), node.phase, 'idle', Date.now())};
 		this.changed();
 		this.emitChange();
 		this.refreshSoon();
@@ -377,10 +390,11 @@ export class Session implements SessionLike {
 		if (handsOver) this.handOver.begin();
 		const view = nodeView(record);
 		const line = nodeEventLine(view, event, this.lastRelease, this.lastOutsideHolder);
+		const timeline = event.event === 'error' ? this.timeline : observeNode(this.timeline, view, event.event, record.lastPhase, this.monoOrigin + event.mono);
 		if (record.lastPhase === 'live' && event.event !== 'live') this.lastRelease = {mono: event.mono, name: nodeName(view)};
 		if (event.event !== 'error') record.lastPhase = event.event;
 		if (event.detail) record.detail = event.detail;
-		this.view = {...this.view, nodes: this.records.map(nodeView)};
+		this.view = {...this.view, nodes: this.records.map(nodeView), timeline};
 		this.log('node', line.level, line.text, event.time);
 		if (event.event === 'live') this.handOver.end();
 		this.changed();
@@ -430,7 +444,8 @@ export class Session implements SessionLike {
 			this.liveFreeSince = undefined;
 		}
 
-		this.view = {...this.view, snapshot, log, nodes: this.records.map(nodeView), doctor: this.doctor.current, backupPids: [...this.backupPids], watchingSince: this.view.watchingSince ?? snapshot.takenAt};
+		const nodes = this.records.map(nodeView);
+		this.view = {...this.view, snapshot, log, nodes, timeline: observeSnapshot(this.timeline, snapshot, nodes), doctor: this.doctor.current, backupPids: [...this.backupPids], watchingSince: this.view.watchingSince ?? snapshot.takenAt};
 		this.pulse?.follow(seen.probe);
 		this.changed();
 		this.emitChange();
@@ -448,7 +463,8 @@ export class Session implements SessionLike {
 			fold.count++;
 			const seconds = Math.max(1, Math.round((time - fold.since) / 1000));
 			const text = `state lock taken ${fold.count}× in ${seconds} s (last: ${message.replace(/^state lock: /, '')})`;
-			return [...log.slice(0, -1), {...last, time, text}];
+			const folded = [...(last.folded ?? [{time: last.time, text: last.text}]), {time, text: message}].slice(-FOLDED_LIMIT);
+			return [...log.slice(0, -1), {...last, time, text, folded}];
 		}
 
 		const seq = ++this.seq;

@@ -3,6 +3,7 @@
 import type {Finding} from '../doctor/types.js';
 import type {NodePhase, NodeRole} from '../node-manager/ha-node.js';
 import type {Snapshot} from '../watch/snapshot.js';
+import type {Timeline} from './timeline.js';
 
 export type NodeView = {
 	/** Stable and short, never a pid: all in-process nodes share one. */
@@ -30,6 +31,8 @@ export type LogEntry = {
 	readonly source: 'watch' | 'node' | 'action';
 	readonly level: LogLevel;
 	readonly text: string;
+	/** A folded line of state-lock flaps: each flap (the latest FOLDED_LIMIT), for the unfolded events panel. */
+	readonly folded?: ReadonlyArray<{readonly time: number; readonly text: string}>;
 };
 
 export type SessionView = {
@@ -50,6 +53,8 @@ export type SessionView = {
 	readonly backupPids?: readonly number[];
 	/** ms epoch of the first snapshot: a lock already held then has been held for longer than it was seen. */
 	readonly watchingSince?: number;
+	/** Who held each lock and what each node did, over the last hour (timeline.ts); a new object on every change. */
+	readonly timeline?: Timeline;
 };
 
 /** The doctor's findings on the current snapshot (see session/doctor.ts). */

@@ -16,6 +16,9 @@ import {layoutScreen} from './layout.js';
 import {LockFilePanel} from './lock-file-panel.js';
 import {LocksPanel} from './locks-panel.js';
 import {NodesPanel} from './nodes-panel.js';
+import {TimelineStrip, TimelineView, useTimelineEnd} from './timeline-panel.js';
+import {WINDOWS_MS} from '../session/timeline.js';
+import {eventLines} from '../session/event-log.js';
 import {Tone, levelSymbol} from './theme.js';
 import {useNow} from './use-now.js';
 import {useSessionView} from './use-session.js';
@@ -50,6 +53,8 @@ export type AppProps = {
 	readonly clockPainted?: boolean;
 	/** Opened from the fleet screen: esc goes back there (keys.ts), and the key bar says q goes back. */
 	readonly fromFleet?: boolean;
+	/** The timeline's right edge, fixed (tests); otherwise now at each frame. */
+	readonly timelineEnd?: number;
 };
 
 /** Start times of every age on screen, so the screen redraws when one of them would read differently. */
@@ -59,7 +64,7 @@ function ageStarts(view: SessionView): number[] {
 	return starts;
 }
 
-export function App({session, onExit, size, stopper: given, clockPainted = false, fromFleet = false}: AppProps) {
+export function App({session, onExit, size, stopper: given, clockPainted = false, fromFleet = false, timelineEnd}: AppProps) {
 	const [own] = useState(() => given ? undefined : new Stopper(session));
 	const stopper = given ?? own!;
 	const view = useSessionView(session);
@@ -75,7 +80,10 @@ export function App({session, onExit, size, stopper: given, clockPainted = false
 	const noticeText = notice ? `${levelSymbol[notice.level]} ${sanitize(notice.text)}` : undefined;
 	const dialogText = ui.dialog ? {title: dialogTitle[ui.dialog.kind], message: ui.dialog.message, choices: ui.dialog.kind === 'quit' ? quitChoices : yesNo} : undefined;
 	// Every line's place from one function (layout.ts), so nothing overlaps at any size.
-	const layout = layoutScreen({columns, rows, view, screen: ui.screen, dialog: dialogText, notice: noticeText, selectedIndex: selected ? view.nodes.indexOf(selected) : -1});
+	const layout = layoutScreen({columns, rows, view, screen: ui.screen, dialog: dialogText, notice: noticeText, unfolded: ui.unfolded, selectedIndex: selected ? view.nodes.indexOf(selected) : -1});
+	const windowMs = WINDOWS_MS[ui.timelineWindow] ?? WINDOWS_MS[0];
+	const timelineShown = layout.kind === 'screen' && (layout.body === 'timeline' || (layout.body === 'main' && layout.timeline > 0));
+	const end = useTimelineEnd(timelineShown ? view.timeline : undefined, windowMs, columns, timelineEnd);
 	const panelRows = layout.kind === 'screen' ? Math.max(1, layout.bodyRows) : 1;
 	const width = layout.width;
 	const doctorMax = doctor && layout.kind === 'screen' ? maxDoctorOffset(view, width, panelRows) : 0;
@@ -229,14 +237,15 @@ export function App({session, onExit, size, stopper: given, clockPainted = false
 	return (
 		<Box flexDirection="column" width={width} height={layout.height}>
 			<Header view={view} now={now} width={width} lines={header}/>
-			{layout.body === 'help' ? <HelpOverlay width={width} probe={view.snapshot.probe} rows={panelRows} offset={ui.helpOffset}/> : layout.body === 'doctor' ? <DoctorPanel view={view} width={width} rows={panelRows} offset={ui.doctorOffset}/> : (
+			{layout.body === 'help' ? <HelpOverlay width={width} probe={view.snapshot.probe} rows={panelRows} offset={ui.helpOffset}/> : layout.body === 'doctor' ? <DoctorPanel view={view} width={width} rows={panelRows} offset={ui.doctorOffset}/> : layout.body === 'timeline' ? (view.timeline ? <TimelineView timeline={view.timeline} width={width} rows={panelRows} windowMs={windowMs} end={end}/> : null) : (
 				<>
 					<LocksPanel view={view} now={now} width={width} verdict={layout.verdict} title={layout.locks.title} segments={layout.locks.segments}/>
 					{layout.nodes ? <NodesPanel nodes={view.nodes} selectedId={selected?.id} now={now} width={width} rows={layout.nodes.rows} offset={layout.nodes.offset}/> : null}
+					{layout.timeline > 0 && view.timeline ? <TimelineStrip timeline={view.timeline} width={width} rows={layout.timeline} windowMs={windowMs} nodeIds={view.nodes.map(node => node.id)} end={end}/> : null}
 					{layout.lockFile > 0 ? <LockFilePanel snapshot={view.snapshot} width={width} lines={layout.lockFile}/> : null}
 					{layout.dialog && dialogText
 						? <ConfirmDialog title={dialogText.title} message={dialogText.message} choices={dialogText.choices} layout={layout.dialog}/>
-						: layout.events > 0 ? <EventLog log={view.log} lines={layout.events - 1} width={width}/> : null}
+						: layout.events > 0 ? <EventLog log={eventLines(view.log, ui.unfolded)} lines={layout.events - 1} width={width}/> : null}
 				</>
 			)}
 			<Box flexGrow={1}/>

@@ -18,7 +18,8 @@ export const helpKeys: ReadonlyArray<[string, string]> = [
 	['k', 'force failover: the selected live lets go leaving L, as a crash would'],
 	['x r', 'x clears stopped and paused nodes; r restarts the selected one'],
 	['d', 'doctor: why the group is stuck and what to do (↑↓ scroll, d closes)'],
-	['↑ ↓ tab', 'select a node'],
+	['t + -', 'timeline: who held each lock, when (t/Esc back; + - 1 min…1 h)'],
+	['↑↓ tab e', 'select a node · e unfolds the state-lock flaps in the events'],
 	['q Ctrl-C', 'quit: running nodes stop cleanly first (a live pauses, or fails over)'],
 ];
 
@@ -43,7 +44,6 @@ export function helpLines(probe: Probe | undefined, width = 80, about?: HelpText
 	const plain = (text: string, bold?: boolean) => wrap(text.trimStart(), Math.max(10, width - 2)).map(line => ({text: ` ${line}`, bold}));
 	return [
 		...keyed,
-		{text: ' '},
 		...plain(about?.note ?? ' p k f x r, l while a live runs, and q with nodes running ask y/n first.'),
 		{text: ' '},
 		...plain(about?.title ?? ' The file', true),

@@ -15,7 +15,7 @@ export type Dialog =
 
 export type Notice = {readonly level: LogLevel; readonly text: string};
 
-export type Screen = 'main' | 'help' | 'doctor';
+export type Screen = 'main' | 'help' | 'doctor' | 'timeline';
 
 export type UiState = {
 	readonly screen: Screen;
@@ -23,9 +23,16 @@ export type UiState = {
 	readonly selectedId?: string;
 	readonly doctorOffset: number;
 	readonly helpOffset: number;
+	/** Index into WINDOWS_MS (1 min, 10 min, 1 h): + shows less time, - more. */
+	readonly timelineWindow: number;
+	/** The events panel shows every state-lock flap instead of one folded line (e). */
+	readonly unfolded: boolean;
 };
 
-export const initialUiState: UiState = {screen: 'main', doctorOffset: 0, helpOffset: 0};
+export const initialUiState: UiState = {screen: 'main', doctorOffset: 0, helpOffset: 0, timelineWindow: 0, unfolded: false};
+
+/** How many timeline windows there are (session/timeline.ts WINDOWS_MS). */
+const WINDOW_COUNT = 3;
 
 export type KeyFlags = Partial<Pick<Key, 'upArrow' | 'downArrow' | 'pageUp' | 'pageDown' | 'tab' | 'shift' | 'escape' | 'ctrl' | 'meta' | 'return'>>;
 
@@ -170,6 +177,10 @@ export function onKey<V extends KeyView = SessionView>(state: UiState, {input, k
 		// Any other key closes the help and does what it does.
 	}
 
+	if (input === '+' || input === '=') return {state: {...state, timelineWindow: Math.max(0, state.timelineWindow - 1)}, effects: []};
+	if (input === '-' || input === '_') return {state: {...state, timelineWindow: Math.min(WINDOW_COUNT - 1, state.timelineWindow + 1)}, effects: []};
+	if (state.screen === 'timeline' && (input === 't' || key.escape)) return {state: {...state, screen: 'main'}, effects: []};
+
 	if (state.screen === 'doctor') {
 		const step = scrollStep(key, input, context.doctorPage);
 		if (step !== 0) return {state: {...state, doctorOffset: clamp(state.doctorOffset + step, context.doctorMax)}, effects: []};
@@ -227,6 +238,16 @@ export function onKey<V extends KeyView = SessionView>(state: UiState, {input, k
 
 		case 'd': {
 			return {state: {...main, screen: 'doctor', doctorOffset: 0}, effects: [clear]};
+		}
+
+		case 't': {
+			// A screen whose view has no timeline (a database store's, for now) says so.
+			if ((view as {timeline?: unknown}).timeline === undefined) return {state: main, effects: [{type: 'notice', notice: {level: 'info', text: 'no timeline on this screen yet (a lock directory\'s screen has one)'}}]};
+			return {state: {...main, screen: 'timeline'}, effects: [clear]};
+		}
+
+		case 'e': {
+			return {state: {...main, unfolded: !state.unfolded}, effects: [{type: 'notice', notice: {level: 'info', text: state.unfolded ? 'events: state-lock flaps folded again (e unfolds)' : 'events: every state-lock flap shown (e folds them again)'}}]};
 		}
 
 		case 'q': {

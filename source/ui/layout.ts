@@ -6,6 +6,7 @@
 // shown. The components draw exactly the lines given here.
 import {SEGMENTS, type Segment} from '../lock-file/format.js';
 import {verdictLabel, type Verdict} from '../lock-file/verdict.js';
+import {eventLines} from '../session/event-log.js';
 import type {SessionView} from '../session/types.js';
 import {sanitize} from '../text/sanitize.js';
 import {alarmFor, doctorHeadline} from './header.js';
@@ -42,13 +43,16 @@ export type LayoutFacts = {
 	readonly banner: boolean;
 	readonly nodeCount: number;
 	readonly logLength: number;
+	/** Rows of the timeline strip (3 lock rows and the listed nodes'); absent: no timeline on this screen. */
+	readonly timelineRows?: number;
 	/** The hidden line's names for the panels (default a directory's: "the locks", "the lock file"…). */
 	readonly words?: Partial<Record<HiddenWord, string>>;
 };
 
 export type HiddenWord = 'the locks' | 'lock rows' | 'the lock file' | 'the raw bytes';
 
-export function layoutFacts(view: SessionView): LayoutFacts {
+/** unfolded: the events panel shows each state-lock flap (e), a line each. */
+export function layoutFacts(view: SessionView, unfolded = false): LayoutFacts {
 	const {verdict, summary} = view.snapshot.assessment;
 	return {
 		verdict: ` ${verdictHead(verdict)} — ${sanitize(summary)}`,
@@ -56,7 +60,8 @@ export function layoutFacts(view: SessionView): LayoutFacts {
 		finding: doctorHeadline(view) !== undefined,
 		banner: Boolean(view.banner),
 		nodeCount: view.nodes.length,
-		logLength: view.log.length,
+		logLength: eventLines(view.log, unfolded).length,
+		...(view.timeline ? {timelineRows: 3 + stripNodeRows(view)} : {}),
 	};
 }
 
@@ -66,8 +71,10 @@ export type ScreenInput = {
 	/** The view of a directory's session, or (facts) what another store's screen says of its own. */
 	readonly view?: SessionView;
 	readonly facts?: LayoutFacts;
-	readonly screen: 'main' | 'help' | 'doctor';
+	readonly screen: 'main' | 'help' | 'doctor' | 'timeline';
 	readonly dialog?: DialogText;
+	/** The events panel shows each state-lock flap (e). */
+	readonly unfolded?: boolean;
 	/** The notice as shown: symbol and text. */
 	readonly notice?: string;
 	/** Index of the selected node in view.nodes (-1: none). */
@@ -83,8 +90,8 @@ export type ScreenLayout =
 		readonly width: number;
 		/** Lines the frame has (one less than the terminal: Ink clears the screen on a full one). */
 		readonly height: number;
-		readonly body: 'main' | 'help' | 'doctor';
-		/** Lines for the help or the doctor panel (title included). */
+		readonly body: 'main' | 'help' | 'doctor' | 'timeline';
+		/** Lines for the help, the doctor panel or the full timeline (title included). */
 		readonly bodyRows: number;
 		readonly header: {readonly identity: boolean; readonly alarm: boolean; readonly finding: boolean; readonly banner: boolean};
 		readonly notice: readonly string[];
@@ -92,6 +99,8 @@ export type ScreenLayout =
 		readonly locks: {readonly title: boolean; readonly segments: readonly Segment[]};
 		/** Undefined: the nodes panel is hidden. */
 		readonly nodes: NodesLayout | undefined;
+		/** Chart rows of the timeline strip (its title comes with them); 0: hidden. */
+		readonly timeline: number;
 		/** Lines of the lock-file panel, 0 (hidden) to LOCK_FILE_LINES. */
 		readonly lockFile: number;
 		/** Lines of the events panel, its title included; 0: hidden. */
@@ -212,7 +221,7 @@ function allot(grants: readonly Grant[], room: number): Map<string, number> {
 export function layoutScreen(input: ScreenInput): ScreenLayout {
 	const {columns, rows} = input;
 	if (columns < MIN_COLUMNS || rows < MIN_ROWS) return tooSmall(columns, rows, input.dialog);
-	const facts = input.facts ?? layoutFacts(input.view!);
+	const facts = input.facts ?? layoutFacts(input.view!, input.unfolded);
 	const width = columns;
 	const height = rows - 1;
 	// The header's first line and the key bar are always there.
@@ -227,11 +236,13 @@ export function layoutScreen(input: ScreenInput): ScreenLayout {
 	if (body !== 'main') {
 		const header = {identity: room - 2 >= 8, alarm: alarm && room > 4, finding: finding && room > 5, banner: false};
 		const used = Number(header.identity) + Number(header.alarm) + Number(header.finding);
-		return {kind: 'screen', width, height, body, bodyRows: room - used, header, notice, verdict: [], locks: {title: false, segments: []}, nodes: undefined, lockFile: 0, events: 0, dialog, hidden: undefined};
+		return {kind: 'screen', width, height, body, bodyRows: room - used, header, notice, verdict: [], locks: {title: false, segments: []}, nodes: undefined, timeline: 0, lockFile: 0, events: 0, dialog, hidden: undefined};
 	}
 
 	const verdict = wrapIndented(facts.verdict, width, 3);
 	const {nodeCount} = facts;
+	// The strip: the three lock rows, then a row for each node on the list (the full view, t, has every row).
+	const stripRows = facts.timelineRows ?? 0;
 	const grants = (): Grant[] => [
 		{id: 'alarm', lines: alarm ? 1 : 0},
 		{id: 'finding', lines: finding ? 1 : 0},
@@ -246,10 +257,14 @@ export function layoutScreen(input: ScreenInput): ScreenLayout {
 		...Array.from({length: Math.max(0, nodeCount - 1)}, () => ({id: 'nodes.more', lines: 1})),
 		{id: 'identity', lines: 1},
 		{id: 'banner', lines: facts.banner ? 1 : 0},
+		// Its title and the primary row come together, then the backup and state rows; the
+		// nodes' rows (the nodes panel has their phases) after the lock file.
+		...(stripRows > 0 ? [{id: 'timeline.first', lines: 2}, {id: 'timeline.more', lines: 1}, {id: 'timeline.more', lines: 1}] : []),
 		{id: 'lockFile.first', lines: 2},
 		{id: 'lockFile.more', lines: 1},
 		{id: 'lockFile.more', lines: 1},
 		{id: 'lockFile.more', lines: 1},
+		...Array.from({length: Math.max(0, stripRows - 3)}, () => ({id: 'timelineNodes.more', lines: 1})),
 		...(dialog ? [] : [{id: 'events.first', lines: 2}, ...Array.from({length: Math.max(0, Math.min(facts.logLength, height) - 1)}, () => ({id: 'events.more', lines: 1}))]),
 	];
 
@@ -258,6 +273,7 @@ export function layoutScreen(input: ScreenInput): ScreenLayout {
 		const get = (id: string) => given.get(id) ?? 0;
 		const lockRows = (['live', 'backup', 'state'] as const).filter(segment => get(`locks.${segment}`) > 0);
 		const nodeRows = get('nodes.first') > 0 ? 1 + get('nodes.more') : 0;
+		const timeline = get('timeline.first') > 0 ? 1 + get('timeline.more') + (get('timeline.more') === 2 ? get('timelineNodes.more') : 0) : 0;
 		const lockFile = get('lockFile.first') + get('lockFile.more');
 		const events = get('events.first') + get('events.more');
 		const shownVerdict = verdict.slice(0, get('verdict.first') + get('verdict.more'));
@@ -266,15 +282,17 @@ export function layoutScreen(input: ScreenInput): ScreenLayout {
 		if (shownVerdict.length < verdict.length) hidden.push('the rest of the verdict');
 		if (lockRows.length < 3) hidden.push(word(lockRows.length === 0 ? 'the locks' : 'lock rows'));
 		if (nodeCount > 0 && nodeRows === 0) hidden.push(`${nodeCount} in-process node${nodeCount === 1 ? '' : 's'}`);
+		if (timeline === 0 && stripRows > 0) hidden.push('the timeline (t shows it)');
+		else if (timeline < stripRows) hidden.push('timeline rows (t)');
 		if (lockFile === 0) hidden.push(word('the lock file'));
 		else if (lockFile < LOCK_FILE_LINES) hidden.push(word('the raw bytes'));
 		if (!dialog && events === 0) hidden.push('the events');
-		return {given, get, lockRows, nodeRows, lockFile, events, shownVerdict, hidden};
+		return {given, get, lockRows, nodeRows, timeline, lockFile, events, shownVerdict, hidden};
 	};
 
 	let result = fit(room);
 	if (result.hidden.length > 0) result = fit(room - 1);
-	const {get, lockRows, nodeRows, lockFile, events, shownVerdict, hidden} = result;
+	const {get, lockRows, nodeRows, timeline, lockFile, events, shownVerdict, hidden} = result;
 	const order: readonly Segment[] = SEGMENTS.filter(segment => lockRows.includes(segment as 'live'));
 	const shownCount = Math.min(nodeCount, nodeRows);
 	return {
@@ -288,11 +306,18 @@ export function layoutScreen(input: ScreenInput): ScreenLayout {
 		verdict: shownVerdict,
 		locks: {title: get('locks.title') > 0, segments: order},
 		nodes: nodeRows > 0 ? {rows: Math.max(1, shownCount), offset: nodesOffset(nodeCount, Math.max(1, shownCount), input.selectedIndex)} : undefined,
+		timeline,
 		lockFile,
 		events,
 		dialog,
 		hidden: hidden.length > 0 ? hiddenLine(hidden, width) : undefined,
 	};
+}
+
+/** Node rows of the strip: the nodes still on the list (cleared ones stay in the full view). */
+export function stripNodeRows(view: SessionView): number {
+	const ids = new Set(view.nodes.map(node => `node:${node.id}`));
+	return view.timeline?.rows.filter(row => ids.has(row.id)).length ?? 0;
 }
 
 /** "… not shown at this size: the lock file, the events" within the width. */

@@ -12,6 +12,7 @@ import {Session, type NodeLayout, type SessionOptions} from '../session/session.
 import {Stopper, describeAbandoned, type StopResult} from '../session/stopper.js';
 import {errorLine} from '../text/error-line.js';
 import {sanitize} from '../text/sanitize.js';
+import type {Timeline} from '../session/timeline.js';
 import type {Mounted} from './mount.js';
 
 /** Only a regular file, a directory (DIR/server.lock) or nothing yet can be watched. */
@@ -83,8 +84,25 @@ function end({code, abandoned}: Ended): number {
 	return code;
 }
 
+/** --history FILE: the recorded last hour of this group, or the one line saying why not. */
+async function recordedTimeline(file: string, directory: string): Promise<{timeline: Timeline; note: string} | {error: string}> {
+	const {HistoryFileError, readRecordTail, timelineFromRecord} = await import('../session/timeline-record.js');
+	try {
+		const {timeline, events, skipped, groups} = timelineFromRecord(readRecordTail(file), directory);
+		if (events === 0) {
+			const others = groups.slice(0, 3).map(group => sanitize(group)).join(', ');
+			return {error: `--history ${file}: no event of ${directory} in it${groups.length > 0 ? ` (it records ${others}${groups.length > 3 ? ', …' : ''})` : ' (not a `watch --record` file, or empty)'}`};
+		}
+
+		return {timeline, note: `timeline from ${path.basename(file)}: ${events} recorded event${events === 1 ? '' : 's'}${skipped > 0 ? `, ${skipped} line${skipped === 1 ? '' : 's'} skipped` : ''}`};
+	} catch (error) {
+		if (error instanceof HistoryFileError) return {error: error.message};
+		return {error: `--history ${file}: ${errorLine(error)}`};
+	}
+}
+
 /** fromFleet: opened from the fleet screen (esc and q go back to it). */
-export async function runTui(argument: string, options: {intervalMs: number; layout?: NodeLayout; signal: AbortSignal; sessionOptions?: SessionOptions; fromFleet?: boolean}): Promise<number> {
+export async function runTui(argument: string, options: {intervalMs: number; layout?: NodeLayout; history?: string; signal: AbortSignal; sessionOptions?: SessionOptions; fromFleet?: boolean}): Promise<number> {
 	// The real server.lock, as every command (target/resolve.ts): its directory is the group's.
 	let target;
 	try {
@@ -102,9 +120,20 @@ export async function runTui(argument: string, options: {intervalMs: number; lay
 		return 3;
 	}
 
+	let recorded: {timeline: Timeline; note: string} | undefined;
+	if (options.history !== undefined) {
+		const read = await recordedTimeline(options.history, target.directory);
+		if ('error' in read) {
+			process.stderr.write(`ha-tui: ${sanitize(read.error)}\n`);
+			return 3;
+		}
+
+		recorded = read;
+	}
+
 	// Both paths on screen when they differ (the banner line; the session has no other slot yet).
-	const banner = targetDiffers(target) ? describeTarget(target) : undefined;
-	return end(await runSession(new Session(file, {intervalMs: options.intervalMs, layout: options.layout, ...(banner ? {banner} : {}), ...options.sessionOptions}), options.signal, options.fromFleet));
+	const banner = [targetDiffers(target) ? describeTarget(target) : undefined, recorded?.note].filter(Boolean).join(' · ') || undefined;
+	return end(await runSession(new Session(file, {intervalMs: options.intervalMs, layout: options.layout, ...(banner ? {banner} : {}), ...(recorded ? {timeline: recorded.timeline} : {}), ...options.sessionOptions}), options.signal, options.fromFleet));
 }
 
 /** A live and two backups on a temp lock file (or DIR/server.lock), to press keys at. */

@@ -5,7 +5,8 @@ import process from 'node:process';
 import React, {createContext, useContext, type ReactNode} from 'react';
 import {Text, type TextProps} from 'ink';
 
-export type ToneName = 'ok' | 'warn' | 'error' | 'info' | 'accent' | 'muted';
+/** holder2…4: the timeline's second to fourth holder (the first is accent), each with its own pattern too. */
+export type ToneName = 'ok' | 'warn' | 'error' | 'info' | 'accent' | 'muted' | 'holder2' | 'holder3' | 'holder4';
 
 const palette: Readonly<Record<ToneName, string | undefined>> = {
 	ok: 'green',
@@ -14,6 +15,9 @@ const palette: Readonly<Record<ToneName, string | undefined>> = {
 	info: undefined,
 	accent: 'cyan',
 	muted: 'gray',
+	holder2: 'magenta',
+	holder3: 'blue',
+	holder4: 'yellowBright',
 };
 
 /** NO_COLOR counts when present and not empty. */

@@ -2,7 +2,7 @@
 // lock holders. Each stage has deadlines and kills what it started, so a stuck stage reports
 // "failed" in its row instead of hanging the bench (it hung once at this stage).
 //   node dist/test/bench/tui.js [--tui-trials N] [--idle-seconds S] [--rest-trials N]
-//     [--stages first-frame,takeover,idle,failover,rss]   (the TUI part alone)
+//     [--stages first-frame,takeover,idle,idle-timeline,failover,rss]   (the TUI part alone)
 import {spawn, type ChildProcess} from 'node:child_process';
 import {once} from 'node:events';
 import fs from 'node:fs';
@@ -388,13 +388,23 @@ const BEFORE_LOCK_CHANGE: Record<Layout, string> = {files: '59 / 76 ms', ranges:
 /** The session goes to rest 5 s after the last change (source/session/session.ts). */
 const REST_AFTER_MS = 6000;
 
-/** (b) utime + stime of the TUI over `seconds`, at rest: one file, no holder, no node. */
-async function idleCpu(layout: Layout, seconds: number): Promise<number> {
+/**
+ * (b) utime + stime of the TUI over `seconds`, at rest: one file, no holder, no node. With
+ * `timeline`, the full timeline view is open (t) and the window still holds the start of the
+ * data (the screen opened seconds ago): the picture moves in its steps, the worst case at rest.
+ */
+async function idleCpu(layout: Layout, seconds: number, timeline = false): Promise<number> {
 	const temp = lockDirectory(layout);
 	try {
 		const pty = tui(temp.file);
 		const pid = await pty.pid;
 		await pty.waitForScreen(/Locks/, {timeoutMs: 10_000});
+		if (timeline) {
+			const from = pty.output().length;
+			pty.write('t');
+			await pty.waitForScreen(/now┤/, {from, timeoutMs: 10_000});
+		}
+
 		await sleep(REST_AFTER_MS);
 		const before = cpuMs(pid);
 		const started = monotonicMs();
@@ -525,7 +535,7 @@ async function rssWithThreeNodes(): Promise<number> {
 }
 
 /** The stages, in the order they run; `stages` picks some (tui.js --stages takeover,idle). */
-export const STAGES = ['first-frame', 'takeover', 'ofd-takeover', 'idle', 'failover', 'rss'] as const;
+export const STAGES = ['first-frame', 'takeover', 'ofd-takeover', 'idle', 'idle-timeline', 'failover', 'rss'] as const;
 
 export async function measureTui(options: {trials?: number; idleSeconds?: number; restTrials?: number; stages?: ReadonlyArray<typeof STAGES[number]>} = {}): Promise<Row[]> {
 	const wanted = new Set(options.stages ?? STAGES);
@@ -582,6 +592,12 @@ export async function measureTui(options: {trials?: number; idleSeconds?: number
 	if (wanted.has('idle')) rows.push(...await stage('TUI idle CPU', (idleSeconds * 1000) + 30_000, async () => {
 		const idle = await idleCpu('files', idleSeconds);
 		return [[`TUI idle CPU over ${idleSeconds} s, at rest (files layout, no holder, no node; before: 1.6–2.0 % in issue 11, 1.1–1.5 % on the tree before this change)`, `${idle.toFixed(2)} % of a core`, '≤ 1 %', check(idle <= 1)]];
+	}));
+
+	if (wanted.has('idle-timeline')) progress(`idle CPU at rest over ${idleSeconds} s with the timeline view open`);
+	if (wanted.has('idle-timeline')) rows.push(...await stage('TUI idle CPU, timeline open', (idleSeconds * 1000) + 30_000, async () => {
+		const idle = await idleCpu('files', idleSeconds, true);
+		return [[`TUI idle CPU over ${idleSeconds} s, at rest, the timeline view open (t; its 1 min window still moving: the data began ${REST_AFTER_MS / 1000} s before)`, `${idle.toFixed(2)} % of a core`, '≤ 1 %', check(idle <= 1)]];
 	}));
 
 	if (wanted.has('failover')) progress(`${trials} in-process failovers inside the TUI and headless`);

@@ -10,7 +10,11 @@ export const LINE_KINDS: readonly RegExp[] = [
 	/^(‼|…|✖) /, // alarm, the hidden line
 	/^doctor: (WARNING|CRITICAL) /,
 	/^DEMO · /,
-	/^(Locks|In-process nodes|Lock file|Events|Help|Doctor) ─*/, // titles
+	/^(Locks|In-process nodes|Lock file|Events|Help|Doctor|Timeline) ─*/, // titles
+	/^(primary|backup|state) {3,}\S/, // timeline lock rows
+	/^#\d+ (live|backu)/, // timeline node rows
+	/^ {10}├-\d+ (s|min|h)─/, // timeline axis
+	/^█ ▓ ▒ # a holder each/, // timeline legend
 	/^ ?[✔▲✖?] (OK|WARNING|CRITICAL|UNKNOWN)/, // verdict
 	/^ {3}\S/, // its wrapped lines, indented
 	/^ (state|primary \(live\)|backup) +(● held|○ free|\?)/, // lock rows

@@ -5,6 +5,8 @@ import type {ActionResult, DoctorView, LogEntry, NodeView, SessionLike, SessionV
 import {planClear, planFailback, planForceFailover, planPause, planRestart} from '../../source/session/policy.js';
 import type {Snapshot} from '../../source/watch/snapshot.js';
 import {waitFor} from '../helpers/wait.js';
+import {emptyTimeline, observe, type Timeline} from '../../source/session/timeline.js';
+import {observeNode} from '../../source/session/timeline-observe.js';
 
 export const NODE_ID = '7ece4f00-c0f4-15c4-967a-a7156bda59d8';
 export const PATH = '/srv/artemis/data/journal/server.lock';
@@ -165,4 +167,27 @@ export async function listening(stdin: {listenerCount(event: string): number}): 
 /** waitFor (helpers/wait.ts) with the UI tests' 2 s deadline. */
 export async function until<T>(what: string, check: () => T | undefined | false, timeoutMs = 2000): Promise<T> {
 	return waitFor(what, check, timeoutMs);
+}
+
+/** The timeline's start in nightTimeline(); its window ends a minute later. */
+export const TIMELINE_T = new Date(2026, 0, 2, 3, 4, 0).getTime();
+
+/**
+ * broker-a live for 20 s, killed: no live for 412 ms (as probes saw it), then our #1 (an
+ * activated backup); at 40 s #1 is forced to fail over to our #2 in 0.4 ms (the nodes' clock).
+ */
+export function nightTimeline(): Timeline {
+	const T = TIMELINE_T;
+	const a = makeNode(1, 'backup', 'backup');
+	const b = makeNode(2, 'backup', 'backup');
+	let timeline = observe(emptyTimeline(), 'live', T, {kind: 'held', label: 'broker-a'});
+	timeline = observe(timeline, 'state', T, {kind: 'state', label: 'L'});
+	timeline = observeNode(timeline, a, 'backup', 'idle', T + 1000);
+	timeline = observeNode(timeline, b, 'waiting-backup-lock', 'idle', T + 1000);
+	timeline = observe(timeline, 'live', T + 20_000, {kind: 'free', label: ''});
+	timeline = observeNode(timeline, a, 'live', 'backup', T + 20_412);
+	timeline = observeNode(timeline, b, 'backup', 'waiting-backup-lock', T + 20_413);
+	timeline = observeNode(timeline, a, 'stopped', 'live', T + 40_000.1);
+	timeline = observeNode(timeline, b, 'live', 'backup', T + 40_000.5);
+	return observe(timeline, 'backup', T + 40_001, {kind: 'free', label: ''});
 }

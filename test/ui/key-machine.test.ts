@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {FRAME_MS, initialUiState, onKey, splitKeys, type KeyContext, type KeyPress, type Step, type UiState} from '../../source/ui/keys.js';
 import type {SessionView} from '../../source/session/types.js';
+import {emptyTimeline} from '../../source/session/timeline.js';
 import {makeNode, makeSnapshot, makeView, ours, outside} from './fixtures.js';
 
 const context = (view: Partial<SessionView> = {}, extra: Partial<KeyContext> = {}): KeyContext => ({view: makeView(view), quitting: false, doctorPage: 5, doctorMax: 12, helpPage: 5, helpMax: 4, ...extra});
@@ -160,4 +161,25 @@ test('escapeGoesBack (a group opened from the fleet): esc closes a dialog, the h
 	assert.ok(!asked.effects.some(effect => effect.type === 'quit'));
 	// Without it, esc on the main screen only clears the notice.
 	assert.deepEqual(onKey(initialUiState, esc, context()).effects, [{type: 'notice', notice: undefined}]);
+});
+
+test('t opens the full timeline, t or esc closes it; + and - step through 1 min, 10 min, 1 h and stop at the ends', () => {
+	const withTimeline = context({timeline: emptyTimeline()});
+	const [opened, wider, widest, still, narrower, closed] = keys(initialUiState, [press('t'), press('-'), press('-'), press('-'), press('+'), press('t')], withTimeline);
+	assert.equal(opened.state.screen, 'timeline');
+	assert.deepEqual([wider, widest, still, narrower].map(step => step.state.timelineWindow), [1, 2, 2, 1]);
+	assert.equal(narrower.state.screen, 'timeline');
+	assert.equal(closed.state.screen, 'main');
+	assert.equal(onKey(opened.state, press('', {escape: true}), context({timeline: emptyTimeline()}, {escapeGoesBack: true})).state.screen, 'main', 'esc closes the timeline before it goes back to the fleet');
+	const none = onKey(initialUiState, press('t'), context());
+	assert.equal(none.state.screen, 'main', 'no timeline in the view (a table\'s screen): t says so and stays');
+	assert.match(JSON.stringify(none.effects), /no timeline on this screen/);
+	assert.equal(onKey({...initialUiState, timelineWindow: 0}, press('+'), context()).state.timelineWindow, 0);
+});
+
+test('e unfolds the folded state-lock flaps and folds them again, saying so', () => {
+	const [unfolded, folded] = keys(initialUiState, [press('e'), press('e')], context());
+	assert.equal(unfolded.state.unfolded, true);
+	assert.match(JSON.stringify(unfolded.effects), /every state-lock flap shown/);
+	assert.equal(folded.state.unfolded, false);
 });

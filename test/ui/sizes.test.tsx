@@ -8,7 +8,7 @@ import {cleanup, render} from 'ink-testing-library';
 import {App} from '../../source/ui/app.js';
 import type {SessionView} from '../../source/session/types.js';
 import {checkScreen} from '../helpers/screen-lines.js';
-import {FakeSession, doctorFor, entry, listening, makeNode, makeSnapshot, makeView, ours, outside, until} from './fixtures.js';
+import {FakeSession, TIMELINE_T, doctorFor, entry, listening, makeNode, makeSnapshot, makeView, nightTimeline, ours, outside, until} from './fixtures.js';
 
 afterEach(cleanup);
 
@@ -19,12 +19,13 @@ const busy: Partial<SessionView> = {
 	nodes: Array.from({length: 6}, (_, index) => makeNode(index + 1, index === 0 ? 'live' : 'backup', index === 0 ? 'live' : 'waiting-backup-lock')),
 	log: Array.from({length: 40}, (_, index) => entry(index + 1, `event number ${index + 1} with some words so that it is long enough to be cut at sixty columns`)),
 	banner: 'DEMO · k on the live: failover · then l: failback · p: pause · ? help',
+	timeline: nightTimeline(),
 };
 
 async function screen(columns: number, rows: number, view: Partial<SessionView>, keys: readonly string[] = []) {
 	const session = new FakeSession(makeView(view));
 	session.set({doctor: doctorFor(session.view.snapshot)});
-	const app = render(<App session={session} onExit={() => {}} size={{columns, rows}}/>);
+	const app = render(<App session={session} onExit={() => {}} size={{columns, rows}} timelineEnd={TIMELINE_T + 60_000}/>);
 	for (const key of keys) {
 		 
 		await listening(app.stdin);
@@ -48,6 +49,30 @@ for (const [columns, rows] of SIZES) {
 		const help = await screen(columns, rows, busy, ['?']);
 		checkScreen(help.frame(), columns, 'help');
 		assert.match(help.frame(), /Help ─/);
+		cleanup();
+
+		// The strip: shown where it fits, else named on the "…" line; the full view on t, back on t and esc.
+		const few = {...busy, nodes: busy.nodes!.slice(0, 2)};
+		const strip = await screen(columns, rows, few);
+		checkScreen(strip.frame(), columns, 'strip');
+		if (rows >= 24) assert.match(strip.frame(), /^Timeline ─+.*\n^primary {3}█/m, strip.frame());
+		else assert.match(strip.frame(), /^Timeline ─|the timeline \(t/m, strip.frame());
+		cleanup();
+
+		for (const back of ['t', '\u001B']) {
+			const full = await screen(columns, rows, few, ['t', '+', '-', back]);
+			checkScreen(full.frame(), columns, `t then ${JSON.stringify(back)}`);
+			assert.doesNotMatch(full.frame(), /├-1 min/, 'back on the main screen');
+			cleanup();
+		}
+
+		const full = await screen(columns, rows, few, ['t']);
+		const fullLines = checkScreen(full.frame(), columns, 'timeline');
+		assert.ok(fullLines.length <= rows - 1, `${fullLines.length} lines on ${rows} rows`);
+		assert.match(full.frame(), /^Timeline ─/m);
+		assert.match(full.frame(), /├-1 min─/);
+		assert.match(full.frame(), /no live 0\.4 ms/);
+		for (const row of ['primary', 'backup', 'state', '#1 backup', '#2 backup']) assert.match(full.frame(), new RegExp(`^${row} `, 'm'), `${row} at ${columns}×${rows}\n${full.frame()}`);
 		cleanup();
 
 		const doctor = await screen(columns, rows, busy, ['d']);
