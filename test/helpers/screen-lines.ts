@@ -31,6 +31,30 @@ export const LINE_KINDS: readonly RegExp[] = [
 	/(^|\s)\? help\s+q quit$/, // the key bar
 ];
 
+/** What a line of the JDBC screen may be (ui/jdbc-app.tsx). */
+export const JDBC_LINES: readonly RegExp[] = [
+	/^ha-tui postgresql:\/\/hatui(:\*\*|@)/, // header: the URL, password masked (its middle may be cut), and the clock
+	/^DB − host [+−]\d+ ms · /, // identity
+	/^doctor: (WARNING|CRITICAL) /,
+	/^(✖|…) /, // alarm, the hidden line
+	/^ [✔▲✖?] (OK|WARNING|CRITICAL|UNKNOWN)/, // verdict
+	/^ {3}\S/, // its wrapped lines
+	/^(Leases|In-process nodes|Table|Events|Help|Doctor) ─*/, // titles
+	/^(primary|backup) {2,3}[█░?]+ /, // lease bars
+	/^ state {4}/,
+	/^[▶ ] #\d+ +(live|backup) /, // node rows
+	/^ none: read-only/,
+	/^ row [0-3] (state|primary|backup|node_id) /, // the rows as stored
+	/^\d\d:\d\d:\d\d\.\d{3} (db {2}|node|you ) /, // events
+	/^[╭│╰]/, // a dialog's border
+	/^ ?▲ /, // a dialog's title without border
+	/^[✔▲✖·] /, // a notice
+	/^ {1,2}\S.*$/, // dialog lines without border, help and doctor lines
+	/^ {10,}\S/, // doctor evidence
+	/^ (OK|INFO|WARNING|CRITICAL) /, // doctor finding head
+	/(^|\s)\? help\s+q quit$/, // the key bar
+];
+
 /** kinds: another screen's own (the JDBC screen's, test/ui/jdbc-app.test.tsx). */
 export function checkScreen(frame: string, columns: number, what: string, kinds: readonly RegExp[] = LINE_KINDS): string[] {
 	const lines = frame.split('\n');

@@ -14,32 +14,9 @@ import {JdbcWatcher} from '../../source/store/jdbc/watcher.js';
 import {JdbcApp, jdbcHelp} from '../../source/ui/jdbc-app.js';
 import {helpLines} from '../../source/ui/help-overlay.js';
 import {createArtemisTable, startPostgres, type Postgres} from '../helpers/postgres.js';
-import {checkScreen} from '../helpers/screen-lines.js';
+import {checkScreen, JDBC_LINES} from '../helpers/screen-lines.js';
 import {listening, until} from './fixtures.js';
 
-/** What a line of the JDBC screen may be. */
-const JDBC_LINES: readonly RegExp[] = [
-	/^ha-tui postgresql:\/\/hatui:\*\*/, // header: the URL, password masked (its middle may be cut), and the clock
-	/^DB − host [+−]\d+ ms · /, // identity
-	/^doctor: (WARNING|CRITICAL) /,
-	/^(✖|…) /, // alarm, the hidden line
-	/^ [✔▲✖?] (OK|WARNING|CRITICAL|UNKNOWN)/, // verdict
-	/^ {3}\S/, // its wrapped lines
-	/^(Leases|In-process nodes|Table|Events|Help|Doctor) ─*/, // titles
-	/^(primary|backup) {2,3}[█░?]+ /, // lease bars
-	/^ state {4}/,
-	/^[▶ ] #\d+ +(live|backup) /, // node rows
-	/^ none: read-only/,
-	/^ row [0-3] (state|primary|backup|node_id) /, // the rows as stored
-	/^\d\d:\d\d:\d\d\.\d{3} (db {2}|node|you ) /, // events
-	/^[╭│╰]/, // a dialog's border
-	/^ ?▲ /, // a dialog's title without border
-	/^[✔▲✖·] /, // a notice
-	/^ {1,2}\S.*$/, // dialog lines without border, help and doctor lines
-	/^ {10,}\S/, // doctor evidence
-	/^ (OK|INFO|WARNING|CRITICAL) /, // doctor finding head
-	/(^|\s)\? help\s+q quit$/, // the key bar
-];
 
 let db: Postgres | undefined;
 let skip = '';

@@ -1,0 +1,103 @@
+// The real JDBC TUI in tmux on a real PostgreSQL, driven by keys, read through capture-pane:
+// l, b; ↑ k asks, y fails over; f asks, y fails back; d and ? open the doctor and the help;
+// resized to 60×16 every line is still one of the screen's; q asks, y stops the nodes (P, the
+// leases released in the table). Every wait is a poll with a deadline, never a fixed sleep.
+import assert from 'node:assert/strict';
+import {execFileSync, spawnSync} from 'node:child_process';
+import process from 'node:process';
+import {after, before, test} from 'node:test';
+import {createArtemisTable, PG_DB, PG_PASSWORD, PG_USER, startPostgres, type Postgres} from '../helpers/postgres.js';
+import {checkScreen, JDBC_LINES} from '../helpers/screen-lines.js';
+import {cliPath} from '../helpers/spawned.js';
+import {waitFor} from '../helpers/wait.js';
+
+const hasTmux = spawnSync('tmux', ['-V']).status === 0;
+// A private tmux server: nobody else's sessions, and killing ours touches nothing else.
+const socket = `ha-tui-jdbc-${process.pid}`;
+const session = `jdbc-${process.pid}`;
+const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], {encoding: 'utf8'});
+const screen = () => tmux('capture-pane', '-p', '-t', session);
+const flat = () => screen().replaceAll(/[│╭╮╰╯]/g, ' ').replaceAll(/\s+/g, ' ');
+const keys = (...names: string[]) => tmux('send-keys', '-t', session, ...names);
+const see = async (what: string, pattern: RegExp, timeoutMs = 15_000) => waitFor(`${what} (${pattern})`, () => pattern.test(flat()), {timeoutMs, everyMs: 20})
+	.catch((error: Error) => {
+		throw new Error(`${error.message}\n--- screen:\n${screen()}`);
+	});
+
+let db: Postgres | undefined;
+let skip = '';
+before(async () => {
+	if (!hasTmux) {
+		skip = 'tmux not installed';
+		return;
+	}
+
+	const started = await startPostgres();
+	if ('skip' in started) skip = started.skip;
+	else db = started;
+});
+
+after(async () => {
+	if (hasTmux) spawnSync('tmux', ['-L', socket, 'kill-server']);
+	await db?.stop();
+});
+
+test('tmux: the JDBC TUI — l b, k and f asked and done, d, ?, 60×16, q: P and the leases released', {timeout: 120_000}, async t => {
+	if (!db) return t.skip(skip);
+	await createArtemisTable(db, 'tmux_t');
+	const rows = async () => (await db!.sql('SELECT id, holder_id, state FROM tmux_t ORDER BY id')).rows as Array<{holder_id: string | null; state: string | null}>;
+	// The password through the environment (-e), not on the tmux command line.
+	const command = `env -u CI -u CONTINUOUS_INTEGRATION TERM=xterm-256color ${JSON.stringify(process.execPath)} ${JSON.stringify(cliPath())} postgresql://${PG_USER}@127.0.0.1:${db.port}/${PG_DB} --table tmux_t; echo TUI-EXIT=$?; sleep 60`;
+	tmux('new-session', '-d', '-s', session, '-x', '80', '-y', '24', '-e', `PGPASSWORD=${PG_PASSWORD}`, command);
+
+	await see('the first look', /CRITICAL: NO LIVE/);
+	keys('l');
+	await see('#1 live', /#1 live live/);
+	keys('b');
+	await see('healthy with a queued backup', /OK: healthy/);
+	await see('the backup bar', /backup [█░]+ 1\d\.\d s left .*#2 backup \(this TUI\)/);
+
+	keys('Up');
+	keys('k');
+	await see('the force-failover dialog', /Force failover\? force failover on #1 live: it releases the primary lease \(row 1\) leaving L/);
+	keys('y');
+	await see('#2 activated', /#2 backup live \(activated backup\)/);
+
+	keys('f');
+	await see('the failback dialog', /Request failback\? failback: a new primary writes F and waits/);
+	keys('y');
+	await see('#3 live, #2 queued again', /#2 backup waiting for live lock .*#3 live live/);
+	const afterFailback = await rows();
+	assert.equal(afterFailback[0].state, 'L');
+	assert.ok(afterFailback[1].holder_id && afterFailback[2].holder_id, 'both leases held after the failback');
+
+	keys('d');
+	await see('the doctor panel', /Doctor ─+ .*OK healthy/);
+	keys('Escape');
+	keys('?');
+	await see('the help in rows and leases', /Help ─+ .*start a primary: writes F in the state row/);
+	keys('Escape');
+
+	tmux('resize-window', '-t', session, '-x', '60', '-y', '16');
+	await waitFor('a clean 60×16 screen', () => {
+		const lines = screen().replace(/\n$/, '').split('\n');
+		if (lines.length !== 16 || !/\? help +q quit\s*$/.test(lines[14] ?? '')) return false;
+		try {
+			checkScreen(lines.slice(0, 15).map(line => line.trimEnd()).join('\n'), 60, '60×16', JDBC_LINES);
+			return true;
+		} catch {
+			return false;
+		}
+	}, {timeoutMs: 10_000, everyMs: 50}).catch((error: Error) => {
+		checkScreen(screen().split('\n').slice(0, 15).map(line => line.trimEnd()).join('\n'), 60, '60×16', JDBC_LINES);
+		throw new Error(`${error.message}\n--- screen:\n${screen()}`);
+	});
+
+	keys('q');
+	await see('the quit dialog', /Quit\?/);
+	keys('y');
+	await see('the TUI exits 0', /TUI-EXIT=0/);
+	const final = await rows();
+	assert.deepEqual([final[0].state, final[1].holder_id, final[2].holder_id], ['P', null, null]);
+	assert.ok(!screen().includes(PG_PASSWORD));
+});
