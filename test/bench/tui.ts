@@ -129,9 +129,11 @@ async function kill(child: ChildProcess): Promise<number> {
 }
 
 async function quit(pty: Pty): Promise<void> {
+	// With no node running, q quits at once: the y after it may find the terminal gone.
+	pty.child.stdin!.on('error', () => {});
 	pty.write('q');
 	await sleep(200);
-	pty.write('y');
+	if (pty.child.exitCode === null) pty.write('y');
 	const timer = setTimeout(() => void pty.kill(), 3000);
 	if (pty.child.exitCode === null) await once(pty.child, 'exit');
 	clearTimeout(timer);
