@@ -90,13 +90,14 @@ async function main(): Promise<number> {
 	// Several groups (issue 19): more than one target, or --scan.
 	const fleet = parsed.targets.length > 1 || flags.scan !== undefined;
 	const fleetTargets = {targets: parsed.targets, scan: flags.scan, depth: flags.depth};
-	if (command !== 'history' && parsed.targets.some(one => isJdbcTarget(one)) && (fleet || command === 'serve' || flags.record !== undefined || flags.onChange !== undefined)) {
-		// The fleet commands read lock directories; database groups in them are not done yet.
-		processIo.err('ha-tui: several groups, serve, --record and --on-change take lock directories; a database target (postgresql://…) works alone for now');
+	// status over several groups takes databases beside directories; the watching fleet commands not yet.
+	const fleetTakesDatabases = command === 'status' && flags.record === undefined && flags.onChange === undefined;
+	if (command !== 'history' && !fleetTakesDatabases && parsed.targets.some(one => isJdbcTarget(one)) && (fleet || command === 'serve' || flags.record !== undefined || flags.onChange !== undefined)) {
+		processIo.err('ha-tui: watch over several groups, serve, --record and --on-change take lock directories; a database target (postgresql://…) works alone there, and in status beside directories');
 		return 3;
 	}
 
-	if (target !== undefined && command !== 'history' && isJdbcTarget(target)) return runJdbc(command, target, flags);
+	if (target !== undefined && command !== 'history' && isJdbcTarget(target) && !fleet) return runJdbc(command, target, flags);
 	if (target !== undefined && !fleet && ['status', 'watch', 'doctor', 'node', 'tui'].includes(command) && flags.record === undefined && flags.onChange === undefined) {
 		// An Artemis instance directory (or broker.xml) on a JDBC store leads to its table, saying so.
 		const {databaseStoreOf} = await import('./source/store/jdbc/broker-xml.js');
@@ -126,7 +127,7 @@ async function main(): Promise<number> {
 		case 'status': {
 			if (fleet) {
 				const {fleetStatus} = await import('./source/commands/fleet-status.js');
-				return fleetStatus({...fleetTargets, json: flags.json}, processIo);
+				return fleetStatus({...fleetTargets, json: flags.json, table: flags.table}, processIo);
 			}
 
 			const {status} = await import('./source/commands/status.js');

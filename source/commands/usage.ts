@@ -317,10 +317,12 @@ export function parseCommandLine(argv: readonly string[], exists: (path: string)
 
 	if (command === 'node' && !flags.role) return fail('node needs --role primary or --role backup', command);
 	const jdbc = target !== undefined && isJdbcTarget(target);
+	// status over several groups: --table is for its database targets, wherever they are in the list.
+	const someJdbc = args.some(arg => isJdbcTarget(arg));
 	for (const key of flagKeys) {
 		const row: FlagRow = FLAGS[key];
 		if (row.only === undefined || typedValue(key) === undefined) continue;
-		if (row.only === 'jdbc' && !jdbc) return fail(`${nameOf(key)} is for a database target (postgresql://…)`, command);
+		if (row.only === 'jdbc' && !someJdbc) return fail(`${nameOf(key)} is for a database target (postgresql://…)`, command);
 		if (row.only === 'file' && jdbc) return fail(`--${kebab(key)} is for a lock file, not a database target`, command);
 		const refused = take(key);
 		if (refused) return fail(`${nameOf(key)}${refused.message.slice(refused.message.indexOf(' '))}`, command);
