@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {afterEach, test} from 'node:test';
 import {encodeNewLockFile, newNodeId, nodeIdToUuid, probeLockFile} from '../../source/lock-file/index.js';
+import {readProcLocksOn, type ProcLock} from '../../source/lock-file/proc-locks.js';
 import {monotonicMs} from '../../source/time.js';
 import {ProcessGroup, type Spawned} from '../helpers/spawned.js';
 import {waitFor} from '../helpers/wait.js';
@@ -108,8 +109,16 @@ test('replacing server.lock (rename over it) under a running group: lost-lock, e
 
 	await expectRejoined({queued, waiting}, replacedAt);
 	// The new file says '0' (no live ever ran on it): the rejoined backups hold at most its
-	// backup lock and wait; nobody takes its live lock or writes to it.
-	await new Promise(resolve => setTimeout(resolve, 500));
+	// backup lock and wait; nobody takes its live lock or writes to it. Before looking: both
+	// have rejoined as far as they go — one holds the backup lock (and has read the state after
+	// taking it, its 'backup' event), the other is queued behind it in the kernel (a blocked
+	// waiter on serverlock.2 in /proc/locks).
+	const backupFile = fs.statSync(path.join(directory, 'serverlock.2'));
+	await waitFor('one rejoined backup holding the backup lock, the other queued behind it', () => {
+		const waiters: ProcLock[] = [];
+		const held = readProcLocksOn([{device: backupFile.dev, inode: backupFile.ino}], waiters) ?? [];
+		return held.length === 1 && waiters.length === 1 && [queued, waiting].some(backup => backup.events().some(event => event.event === 'backup' && Number(event.mono) > replacedAt));
+	}, {timeoutMs: 5000, context: () => describe({queued, waiting})});
 	assert.deepEqual(fs.readFileSync(file), newBytes, 'the new file was written to');
 	const probe = probeLockFile(file);
 	assert.equal(probe.nodeId, nodeIdToUuid(otherId));

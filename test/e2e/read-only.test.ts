@@ -5,9 +5,12 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import {test} from 'node:test';
+import {afterEach, test} from 'node:test';
 import {STATE, encodeNewLockFile} from '../../source/lock-file/index.js';
 import {Session} from '../../source/session/session.js';
+import {LockFileWatcher} from '../../source/watch/watcher.js';
+import {ProcessGroup} from '../helpers/spawned.js';
+import {waitFor} from '../helpers/wait.js';
 import {hasPython, posixHolder, release} from '../helpers/holders.js';
 import {runCli} from '../helpers/cli.js';
 import {tempDir} from '../helpers/temp.js';
@@ -24,6 +27,9 @@ function picture(dir: string): Picture {
 
 	return result;
 }
+
+const processes = new ProcessGroup();
+afterEach(async () => processes.killAll());
 
 for (const layout of ['files', 'ranges'] as const) {
 	test(`${layout} layout: status, watch, doctor and a TUI session change nothing in the directory`, {skip: !hasPython && 'python3 is needed for the lock holders', timeout: 60_000}, async () => {
@@ -43,12 +49,21 @@ for (const layout of ['files', 'ranges'] as const) {
 			assert.equal(status.code, 0, status.stdout + status.stderr);
 			assert.equal(JSON.parse(status.stdout).layout, layout);
 			await runCli(['doctor', temp.dir, '--json']);
-			// watch for a second, then SIGTERM (its normal end)
-			const watch = runCli(['watch', temp.dir, '--json'], {timeoutMs: 1000});
-			const session = new Session(temp.file, {intervalMs: 50}).start();
-			await new Promise(resolve => setTimeout(resolve, 1200));
+			// watch until it has reported (probed, file events set up), then SIGTERM (its normal end);
+			// a TUI session until its watcher has probed five times.
+			const watch = processes.cli('watch', ['watch', temp.dir, '--json']);
+			let watcher: LockFileWatcher | undefined;
+			let probes = 0;
+			const session = new Session(temp.file, {intervalMs: 50, createWatcher(file, options) {
+				watcher = new LockFileWatcher(file, options);
+				watcher.on('probe', () => probes++);
+				return watcher;
+			}}).start();
+			await watch.waitLine('watch\'s first report', () => true, 10_000);
+			await waitFor('five probes of the session', () => probes >= 5, {timeoutMs: 10_000});
 			await session.close();
-			await watch;
+			watch.kill('SIGTERM');
+			await watch.waitExit();
 			assert.deepEqual(picture(temp.dir), before);
 		} finally {
 			await release(primary);

@@ -1,7 +1,7 @@
 // The same scenarios run on the real file and on the in-memory store; a harness hides which.
 import fs from 'node:fs';
 import {STATE, decodeLockFile, encodeNewLockFile, probeLockFile, type Layout} from '../../source/lock-file/index.js';
-import {FileLockNodeManager, HaNode, InMemoryNodeManager, InMemoryStore, type HaNodeOptions, type NodeEvent} from '../../source/node-manager/index.js';
+import {FileLockNodeManager, HaNode, InMemoryNodeManager, InMemoryStore, type HaNodeOptions, type NodeEvent, type NodeManager} from '../../source/node-manager/index.js';
 import process from 'node:process';
 import {JdbcNodeManager} from '../../source/store/jdbc/jdbc-node-manager.js';
 import {parseJdbcTarget} from '../../source/store/jdbc/target.js';
@@ -40,6 +40,60 @@ function track(nodes: HaNode[], node: HaNode): HaNode {
 
 const errors: string[] = [];
 
+/** One call a node made to its manager, once it returned (result) or failed (error). */
+export type ManagerCall = {readonly method: string; readonly result?: unknown; readonly failed?: boolean};
+const callLogs = new WeakMap<HaNode, ManagerCall[]>();
+
+/**
+ * What a node has asked its manager so far, in order. A negative check ("the backup does not
+ * take over") waits on this for the look that would have to come first (the backup read P),
+ * instead of sleeping and hoping the look happened.
+ */
+export function callsOf(node: HaNode): readonly ManagerCall[] {
+	return callLogs.get(node) ?? [];
+}
+
+/** The manager, recording every method call's outcome into log (the node sees no difference). */
+function recorded<M extends object>(manager: M, log: ManagerCall[]): M {
+	return new Proxy(manager, {
+		get(target, key) {
+			const value: unknown = Reflect.get(target, key, target);
+			if (typeof value !== 'function') return value;
+			const method = String(key);
+			return (...args: unknown[]) => {
+				let result: unknown;
+				try {
+					result = (value as (...a: unknown[]) => unknown).apply(target, args);
+				} catch (error) {
+					log.push({method, failed: true});
+					throw error;
+				}
+
+				if (!(result instanceof Promise)) {
+					log.push({method, result});
+					return result;
+				}
+
+				return result.then(settled => {
+					log.push({method, result: settled});
+					return settled;
+				}, (error: unknown) => {
+					log.push({method, failed: true});
+					throw error;
+				});
+			};
+		},
+	});
+}
+
+/** A node on a recorded manager, tracked for errors and stopped at cleanup. */
+function recordedNode(nodes: HaNode[], manager: NodeManager, options: HaNodeOptions): HaNode {
+	const log: ManagerCall[] = [];
+	const node = track(nodes, new HaNode(recorded(manager, log), options));
+	callLogs.set(node, log);
+	return node;
+}
+
 async function stopAll(nodes: HaNode[]): Promise<void> {
 	await Promise.all(nodes.map(async node => node.stop({failover: true})));
 	const seen = errors.splice(0);
@@ -51,7 +105,7 @@ export function fileHarness(layout: Layout): Harness {
 	const nodes: HaNode[] = [];
 	return {
 		name: `FileLockNodeManager (${layout} layout)`,
-		node: (role, options) => track(nodes, new HaNode(new FileLockNodeManager(temp.file, {layout}), {role, ...fast, ...options})),
+		node: (role, options) => recordedNode(nodes, new FileLockNodeManager(temp.file, {layout}), {role, ...fast, ...options}),
 		state: () => decodeLockFile(fs.readFileSync(temp.file)).state,
 		nodeId: () => decodeLockFile(fs.readFileSync(temp.file)).nodeId,
 		liveLocked: () => probeOf(temp.file, layout).locks.live.locked,
@@ -87,7 +141,7 @@ export function memoryHarness(): Harness {
 	const nodes: HaNode[] = [];
 	return {
 		name: 'InMemoryNodeManager',
-		node: (role, options) => track(nodes, new HaNode(new InMemoryNodeManager(store), {role, ...fast, ...options})),
+		node: (role, options) => recordedNode(nodes, new InMemoryNodeManager(store), {role, ...fast, ...options}),
 		state: () => store.state,
 		nodeId: () => store.nodeId,
 		liveLocked: () => store.owners.has('live'),
@@ -122,7 +176,7 @@ export function jdbcHarness(db: Postgres): Harness {
 
 	return {
 		name: 'JdbcNodeManager (PostgreSQL)',
-		node: (role, options) => track(nodes, new HaNode(new JdbcNodeManager(target, {...fastLeases, role}), {role, ...fast, ...options})),
+		node: (role, options) => recordedNode(nodes, new JdbcNodeManager(target, {...fastLeases, role}), {role, ...fast, ...options}),
 		async state() {
 			const row = await one(`SELECT state FROM ${table} WHERE id = 0`).catch(() => undefined);
 			return typeof row?.state === 'string' ? row.state.codePointAt(0) : undefined;

@@ -6,7 +6,7 @@ import {STATE} from '../../source/lock-file/format.js';
 import type {HaNode, NodePhase} from '../../source/node-manager/index.js';
 import {waitFor} from '../helpers/wait.js';
 import {startPostgres, type Postgres} from '../helpers/postgres.js';
-import {filesHarness, flockHarness, jdbcHarness, memoryHarness, rangesHarness, type Harness} from './harness.js';
+import {callsOf, filesHarness, flockHarness, jdbcHarness, memoryHarness, rangesHarness, type Harness} from './harness.js';
 
 const phaseIs = (node: HaNode, phase: NodePhase) => () => node.phase === phase;
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
@@ -118,10 +118,13 @@ for (const [name, build] of harnesses) {
 			}
 
 			const {live, backup} = await liveAndBackup();
+			const mark = callsOf(backup).length;
 			await live.pause();
 			assert.equal(live.phase, 'paused');
 			assert.equal((await h.state()), STATE.paused);
-			await sleep(300); // 15 back-off rounds
+			// What would come first if it were to take over: the backup wakes and reads P — twice,
+			// so it has also been through one back-off and decided again.
+			await waitFor('the backup read P twice', () => callsOf(backup).slice(mark).filter(call => call.method === 'readState' && call.result === STATE.paused).length >= 2);
 			assert.notEqual(backup.phase, 'live');
 			assert.equal((await h.state()), STATE.paused);
 		});
@@ -199,7 +202,9 @@ for (const [name, build] of harnesses) {
 			const exLive = h.node('live');
 			exLive.start();
 			await waitFor('ex-live failing back', phaseIs(exLive, 'failing-back'));
-			await sleep(200);
+			// The live backup's monitor wakes on the F write and on its period: two looks after F.
+			const mark = callsOf(backup).length;
+			await waitFor('the live backup looked twice since F', () => callsOf(backup).slice(mark).filter(call => call.method === 'lostLock').length >= 2);
 			assert.equal(backup.phase, 'live');
 			assert.equal((await h.state()), STATE.failingBack);
 		});
@@ -245,7 +250,9 @@ for (const [name, build] of harnesses) {
 			h.removeFile();
 			await waitFor('live lost its lock', phaseIs(live, 'lost-lock'), 1000);
 			await waitFor('backup noticed', () => details.some(d => d.includes('deleted or replaced')), 1000);
-			await sleep(100);
+			// Rejoining, it opens without creating: wait for two such opens that found no file.
+			const mark = callsOf(backup).length;
+			await waitFor('the backup looked for the file twice', () => callsOf(backup).slice(mark).filter(call => call.method === 'open' && call.failed).length >= 2, 1000);
 			assert.equal(backup.phase, 'waiting-backup-lock', 'waits for the file to come back, never creates it');
 			const newLive = h.node('live');
 			newLive.start();
