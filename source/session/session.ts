@@ -25,6 +25,7 @@ import {LockPulse} from './lock-pulse.js';
 import {PANEL_MS, SessionDoctor} from './doctor.js';
 import {appendLog, changeLevel, formatMs, nodeEventLine, type Release} from './event-log.js';
 import {holderText} from '../broker/holder-text.js';
+import {holdingPids, waitingBrokers, type WaitingBroker} from '../broker/waiting.js';
 import {isRunning, nodeName} from './labels.js';
 import {planClear, planFailback, planForceFailover, planPause, planRestart, planStartLive} from './policy.js';
 import {emptyTimeline, type Timeline} from './timeline.js';
@@ -64,7 +65,14 @@ export type SessionOptions = {
 	restPulseMs?: number;
 	/** How long after the last change the session stays fast (default 5000 ms). */
 	lingerMs?: number;
+	/** How often to look for brokers of this group that hold no lock (default WAITING_MS); 0: never. */
+	waitingEveryMs?: number;
+	/** A seam for tests: how to find them (default broker/waiting.ts waitingBrokers). */
+	findWaiting?: (directory: string, holding: ReadonlySet<number>) => WaitingBroker[];
 };
+
+/** A second backup polling for the backup lock shows within this long (its scan is a read of every process's argv). */
+export const WAITING_MS = 5000;
 
 /** The timers as they run now: fast (active) or slow (rest). */
 export type CadenceNow = {readonly mode: CadenceMode; readonly probeMs: number; readonly pulseMs: number | undefined};
@@ -119,6 +127,8 @@ export class Session implements SessionLike {
 	private readonly doctor = new SessionDoctor(message => this.log('watch', 'warn', message));
 	/** Set while the `d` panel is open. */
 	private doctorTimer: NodeJS.Timeout | undefined;
+	private waitingTimer: NodeJS.Timeout | undefined;
+	private waitingKey = '';
 	/** A hand-over between our nodes is under way: frames and probes wait (see hand-over.ts). */
 	private readonly handOver: HandOverHold;
 	/** Epoch ms at monotonic 0: the nodes' events carry CLOCK_MONOTONIC to the µs. */
@@ -167,6 +177,13 @@ export class Session implements SessionLike {
 		this.watcher.start();
 		this.pulse?.follow(this.watcher.current?.probe);
 		this.pulse?.start();
+		const every = this.options.waitingEveryMs ?? WAITING_MS;
+		if (every > 0) {
+			this.lookForWaiting();
+			this.waitingTimer = setInterval(() => this.lookForWaiting(), every);
+			this.waitingTimer.unref();
+		}
+
 		this.retune();
 		if (this.view.polling) this.log('watch', 'warn', `${this.view.fsKind} is a network file system: polling every ${this.view.intervalMs} ms (inotify cannot see other hosts)`);
 		return this;
@@ -194,6 +211,28 @@ export class Session implements SessionLike {
 		clearTimeout(this.doctorTimer);
 		this.doctorTimer = undefined;
 		if (open && !this.closed) this.lookFully();
+	}
+
+	/**
+	 * Brokers of this group that hold no lock (broker/waiting.ts: every process's argv, then the
+	 * brokers' configuration): on each change of the locks and every WAITING_MS — a second backup
+	 * that starts changes no lock at all. Never during a hand-over between our nodes.
+	 */
+	private lookForWaiting(): void {
+		if (this.closed || this.handOver.active) return;
+		const probe = this.view.snapshot.probe;
+		let waiting: WaitingBroker[] = [];
+		try {
+			waiting = probe ? (this.options.findWaiting ?? waitingBrokers)(probe.directory, holdingPids(probe)) : [];
+		} catch {
+			// Extra information: a reader's bug must not take the screen down.
+		}
+
+		const key = waiting.map(broker => `${broker.pid}:${broker.state ?? ''}:${broker.text}`).join('\n');
+		if (key === this.waitingKey) return;
+		this.waitingKey = key;
+		this.view = {...this.view, waiting};
+		this.emitChange();
 	}
 
 	/**
@@ -332,6 +371,8 @@ export class Session implements SessionLike {
 		this.pace.close();
 		clearTimeout(this.doctorTimer);
 		this.doctorTimer = undefined;
+		clearInterval(this.waitingTimer);
+		this.waitingTimer = undefined;
 		this.handOver.close();
 		this.pulse?.stop();
 		await this.watcher.stop();
@@ -447,6 +488,7 @@ export class Session implements SessionLike {
 		const nodes = this.records.map(nodeView);
 		this.view = {...this.view, snapshot, log, nodes, timeline: observeSnapshot(this.timeline, snapshot, nodes), doctor: this.doctor.current, backupPids: [...this.backupPids], watchingSince: this.view.watchingSince ?? snapshot.takenAt};
 		this.pulse?.follow(seen.probe);
+		if (changes.some(change => change.kind === 'locks' && change.segment !== 'state') && (this.options.waitingEveryMs ?? WAITING_MS) > 0) this.lookForWaiting();
 		this.changed();
 		this.emitChange();
 	}

@@ -35,6 +35,8 @@ export type LogEntry = {
 	readonly folded?: ReadonlyArray<{readonly time: number; readonly text: string}>;
 };
 
+import type {WaitingBroker} from '../broker/waiting.js';
+
 export type SessionView = {
 	readonly path: string;
 	readonly fsKind: string;
@@ -55,6 +57,8 @@ export type SessionView = {
 	readonly watchingSince?: number;
 	/** Who held each lock and what each node did, over the last hour (timeline.ts); a new object on every change. */
 	readonly timeline?: Timeline;
+	/** Brokers of this group on this host that hold no lock (a second backup polling, a primary starting). */
+	readonly waiting?: readonly WaitingBroker[];
 };
 
 /** The doctor's findings on the current snapshot (see session/doctor.ts). */

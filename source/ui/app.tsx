@@ -239,7 +239,7 @@ export function App({session, onExit, size, stopper: given, clockPainted = false
 			<Header view={view} now={now} width={width} lines={header}/>
 			{layout.body === 'help' ? <HelpOverlay width={width} probe={view.snapshot.probe} rows={panelRows} offset={ui.helpOffset}/> : layout.body === 'doctor' ? <DoctorPanel view={view} width={width} rows={panelRows} offset={ui.doctorOffset}/> : layout.body === 'timeline' ? (view.timeline ? <TimelineView timeline={view.timeline} width={width} rows={panelRows} windowMs={windowMs} end={end}/> : null) : (
 				<>
-					<LocksPanel view={view} now={now} width={width} verdict={layout.verdict} title={layout.locks.title} segments={layout.locks.segments}/>
+					<LocksPanel view={view} now={now} width={width} verdict={layout.verdict} title={layout.locks.title} segments={layout.locks.segments} waiting={layout.locks.waiting ?? 0}/>
 					{layout.nodes ? <NodesPanel nodes={view.nodes} selectedId={selected?.id} now={now} width={width} rows={layout.nodes.rows} offset={layout.nodes.offset}/> : null}
 					{layout.timeline > 0 && view.timeline ? <TimelineStrip timeline={view.timeline} width={width} rows={layout.timeline} windowMs={windowMs} nodeIds={view.nodes.map(node => node.id)} end={end}/> : null}
 					{layout.lockFile > 0 ? <LockFilePanel snapshot={view.snapshot} width={width} lines={layout.lockFile}/> : null}

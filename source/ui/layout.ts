@@ -42,6 +42,8 @@ export type LayoutFacts = {
 	readonly finding: boolean;
 	readonly banner: boolean;
 	readonly nodeCount: number;
+	/** Brokers of the group that hold no lock: a row each in the locks panel. */
+	readonly waitingCount?: number;
 	readonly logLength: number;
 	/** Rows of the timeline strip (3 lock rows and the listed nodes'); absent: no timeline on this screen. */
 	readonly timelineRows?: number;
@@ -60,6 +62,7 @@ export function layoutFacts(view: SessionView, unfolded = false): LayoutFacts {
 		finding: doctorHeadline(view) !== undefined,
 		banner: Boolean(view.banner),
 		nodeCount: view.nodes.length,
+		waitingCount: view.waiting?.length ?? 0,
 		logLength: eventLines(view.log, unfolded).length,
 		...(view.timeline ? {timelineRows: 3 + stripNodeRows(view)} : {}),
 	};
@@ -96,7 +99,8 @@ export type ScreenLayout =
 		readonly header: {readonly identity: boolean; readonly alarm: boolean; readonly finding: boolean; readonly banner: boolean};
 		readonly notice: readonly string[];
 		readonly verdict: readonly string[];
-		readonly locks: {readonly title: boolean; readonly segments: readonly Segment[]};
+		/** waiting: how many waiting-broker rows fit (SessionView.waiting). */
+		readonly locks: {readonly title: boolean; readonly segments: readonly Segment[]; readonly waiting?: number};
 		/** Undefined: the nodes panel is hidden. */
 		readonly nodes: NodesLayout | undefined;
 		/** Chart rows of the timeline strip (its title comes with them); 0: hidden. */
@@ -252,6 +256,7 @@ export function layoutScreen(input: ScreenInput): ScreenLayout {
 		{id: 'locks.backup', lines: 1},
 		{id: 'locks.state', lines: 1},
 		{id: 'locks.title', lines: 1},
+		...Array.from({length: facts.waitingCount ?? 0}, () => ({id: 'locks.waiting', lines: 1})),
 		// The title and the first row come together; the rest one by one.
 		{id: 'nodes.first', lines: 2},
 		...Array.from({length: Math.max(0, nodeCount - 1)}, () => ({id: 'nodes.more', lines: 1})),
@@ -272,6 +277,7 @@ export function layoutScreen(input: ScreenInput): ScreenLayout {
 		const given = allot(grants().filter(grant => grant.lines > 0), space);
 		const get = (id: string) => given.get(id) ?? 0;
 		const lockRows = (['live', 'backup', 'state'] as const).filter(segment => get(`locks.${segment}`) > 0);
+		const waitingRows = get('locks.waiting');
 		const nodeRows = get('nodes.first') > 0 ? 1 + get('nodes.more') : 0;
 		const timeline = get('timeline.first') > 0 ? 1 + get('timeline.more') + (get('timeline.more') === 2 ? get('timelineNodes.more') : 0) : 0;
 		const lockFile = get('lockFile.first') + get('lockFile.more');
@@ -281,18 +287,20 @@ export function layoutScreen(input: ScreenInput): ScreenLayout {
 		const word = (name: HiddenWord) => facts.words?.[name] ?? name;
 		if (shownVerdict.length < verdict.length) hidden.push('the rest of the verdict');
 		if (lockRows.length < 3) hidden.push(word(lockRows.length === 0 ? 'the locks' : 'lock rows'));
+		const waitingHidden = (facts.waitingCount ?? 0) - waitingRows;
+		if (waitingHidden > 0) hidden.push(`${waitingHidden} waiting broker${waitingHidden === 1 ? '' : 's'}`);
 		if (nodeCount > 0 && nodeRows === 0) hidden.push(`${nodeCount} in-process node${nodeCount === 1 ? '' : 's'}`);
 		if (timeline === 0 && stripRows > 0) hidden.push('the timeline (t shows it)');
 		else if (timeline < stripRows) hidden.push('timeline rows (t)');
 		if (lockFile === 0) hidden.push(word('the lock file'));
 		else if (lockFile < LOCK_FILE_LINES) hidden.push(word('the raw bytes'));
 		if (!dialog && events === 0) hidden.push('the events');
-		return {given, get, lockRows, nodeRows, timeline, lockFile, events, shownVerdict, hidden};
+		return {given, get, lockRows, waitingRows, nodeRows, timeline, lockFile, events, shownVerdict, hidden};
 	};
 
 	let result = fit(room);
 	if (result.hidden.length > 0) result = fit(room - 1);
-	const {get, lockRows, nodeRows, timeline, lockFile, events, shownVerdict, hidden} = result;
+	const {get, lockRows, waitingRows, nodeRows, timeline, lockFile, events, shownVerdict, hidden} = result;
 	const order: readonly Segment[] = SEGMENTS.filter(segment => lockRows.includes(segment as 'live'));
 	const shownCount = Math.min(nodeCount, nodeRows);
 	return {
@@ -304,7 +312,7 @@ export function layoutScreen(input: ScreenInput): ScreenLayout {
 		header: {identity: get('identity') > 0, alarm: get('alarm') > 0, finding: get('finding') > 0, banner: get('banner') > 0},
 		notice,
 		verdict: shownVerdict,
-		locks: {title: get('locks.title') > 0, segments: order},
+		locks: {title: get('locks.title') > 0, segments: order, waiting: waitingRows},
 		nodes: nodeRows > 0 ? {rows: Math.max(1, shownCount), offset: nodesOffset(nodeCount, Math.max(1, shownCount), input.selectedIndex)} : undefined,
 		timeline,
 		lockFile,

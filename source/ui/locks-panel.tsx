@@ -77,10 +77,11 @@ export function heldForText(view: SessionView, since: number, now: number, ours 
 }
 
 /**
- * The verdict (pre-wrapped by layout.ts, its cause must not be cut), then a row per lock.
+ * The verdict (pre-wrapped by layout.ts, its cause must not be cut), then a row per lock, then
+ * a row per broker of the group that holds no lock (`waiting`: how many fit; default all).
  * Without `verdict` and `segments`: everything, wrapped at width.
  */
-export function LocksPanel({view, now, width, verdict: given, title = true, segments = SEGMENTS}: {readonly view: SessionView; readonly now: number; readonly width: number; readonly verdict?: readonly string[]; readonly title?: boolean; readonly segments?: readonly Segment[]}) {
+export function LocksPanel({view, now, width, verdict: given, title = true, segments = SEGMENTS, waiting}: {readonly view: SessionView; readonly now: number; readonly width: number; readonly verdict?: readonly string[]; readonly title?: boolean; readonly segments?: readonly Segment[]; readonly waiting?: number}) {
 	const {snapshot} = view;
 	const {verdict} = snapshot.assessment;
 	const lines = given ?? verdictLines(view, width);
@@ -112,6 +113,18 @@ export function LocksPanel({view, now, width, verdict: given, title = true, segm
 					</Box>
 				);
 			})}
+			{(view.waiting ?? []).slice(0, waiting ?? Number.POSITIVE_INFINITY).map(broker => (
+				// A broker of this group that holds no lock (broker/waiting.ts), as status says it.
+				<Box key={`waiting-${broker.pid}`}>
+					<Box flexShrink={0}>
+						<Text>{` ${'waiting'.padEnd(15)}`}</Text>
+						<Tone tone={broker.state === 'T' || broker.state === 't' || broker.state === 'Z' ? 'error' : 'muted'}>{'◌ '}</Tone>
+					</Box>
+					<Box flexGrow={1} flexShrink={1}>
+						<Text wrap="truncate-end">{sanitize(broker.text)}</Text>
+					</Box>
+				</Box>
+			))}
 		</Box>
 	);
 }
