@@ -27,6 +27,13 @@ export function nextAgeChange(since: number, now: number): number {
 	return since + ((Math.floor(elapsed / unit) + 1) * unit);
 }
 
+/** A path keeps its end (the distinctive part: "…/app-07/journal"), not its common start. */
+const fitEnd = (text: string, width: number) => {
+	const clean = sanitize(text);
+	if (width <= 0) return '';
+	return clean.length <= width ? clean.padEnd(width) : `…${clean.slice(clean.length - width + 1)}`;
+};
+
 const findingColor = (level: FleetRow['findingLevel']) => (level === 'critical' ? 'red' : level === 'warning' ? 'yellow' : undefined);
 
 const fit = (text: string, width: number) => {
@@ -133,7 +140,7 @@ export function FleetApp({source, onOpen, onQuit, size: fixed, initialFilter = '
 					<Text key={row.group.lockPath} inverse={chosen}>
 						{shown.map(({column, width}, position) => (
 							<Text key={column} color={column === 'verdict' ? verdictColor(row.exitCode) : column === 'finding' ? findingColor(row.findingLevel) : undefined}>
-								{position > 0 ? ' ' : ''}{fit(cell(row, column, chosen), width)}
+								{position > 0 ? ' ' : ''}{(column === 'name' ? fitEnd : fit)(cell(row, column, chosen), width)}
 							</Text>
 						))}
 					</Text>
