@@ -78,6 +78,9 @@ export function jdbcHelp(view: Pick<JdbcView, 'timings'>): HelpText {
 	};
 }
 
+/** The phases in the table's words (the file TUI says "lock"). */
+const phaseWords = {'waiting-backup-lock': 'awaiting backup lease', 'waiting-live-lock': 'awaiting primary lease'} as const;
+
 const verdictTone = (code: number): ToneName => (['ok', 'warn', 'error', 'muted'] as const)[code] ?? 'muted';
 const verdictSymbol = (code: number) => [levelSymbol.ok, levelSymbol.warn, levelSymbol.error, '?'][code] ?? '?';
 
@@ -331,7 +334,7 @@ export function JdbcApp({session, onExit, stopper: given, size}: JdbcAppProps) {
 					{probe && !segments.has('live') && segments.has('backup') ? <LeaseBars live={probe.locks.live} backup={probe.locks.backup} dbNow={now + offset} leaseMs={leaseMs} who={who} width={barWidth} holderWidth={holderWidth} only="backup"/> : null}
 					{!probe && segments.has('live') ? <Tone tone="muted" wrap="truncate-end"> primary  ? {sanitize(update?.error ?? 'connecting…')}</Tone> : null}
 					{segments.has('state') ? <Text wrap="truncate-end"> state    {probe ? `${sanitize(probe.stateRaw ?? 'NULL')} ${probe.stateName}   node id ${sanitize(probe.nodeId ?? 'none')}` : '?'}</Text> : null}
-					{layout.nodes ? <NodesPanel nodes={view.nodes} selectedId={selected?.id} now={now} width={width} rows={layout.nodes.rows} offset={layout.nodes.offset}/> : null}
+					{layout.nodes ? <NodesPanel nodes={view.nodes} selectedId={selected?.id} now={now} width={width} rows={layout.nodes.rows} offset={layout.nodes.offset} phaseWords={phaseWords}/> : null}
 					{layout.lockFile > 0 ? (
 						<Box flexDirection="column" flexShrink={0}>
 							<SectionTitle title="Table" width={width} hint={narrow ? undefined : 'rows as stored'}/>

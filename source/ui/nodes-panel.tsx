@@ -22,7 +22,8 @@ const phaseTone: Readonly<Record<NodePhase, ToneName>> = {
 };
 
 /** rows nodes from offset (layout.ts keeps the selected one among them); the title says when some are off screen. */
-export function NodesPanel({nodes, selectedId, now, width, rows = nodes.length, offset = 0}: {readonly nodes: readonly NodeView[]; readonly selectedId: string | undefined; readonly now: number; readonly width: number; readonly rows?: number; readonly offset?: number}) {
+/** phaseWords: another store's words for some phases (a table's "waiting for primary lease"). */
+export function NodesPanel({nodes, selectedId, now, width, rows = nodes.length, offset = 0, phaseWords}: {readonly nodes: readonly NodeView[]; readonly selectedId: string | undefined; readonly now: number; readonly width: number; readonly rows?: number; readonly offset?: number; readonly phaseWords?: Partial<Record<NodePhase, string>>}) {
 	const shown = nodes.slice(offset, offset + Math.max(1, rows));
 	const scrolled = shown.length < nodes.length ? `${offset + 1}–${offset + shown.length} of ${nodes.length} ↑↓` : undefined;
 	return (
@@ -32,7 +33,7 @@ export function NodesPanel({nodes, selectedId, now, width, rows = nodes.length, 
 				? <Tone tone="muted" wrap="truncate-end"> none: read-only. Press l to start a primary (live), b a backup.</Tone>
 				: shown.map(node => {
 					const selected = node.id === selectedId;
-					const phase = node.phase === 'live' && node.activated ? 'live (activated backup)' : phaseLabel[node.phase];
+					const phase = node.phase === 'live' && node.activated ? 'live (activated backup)' : phaseWords?.[node.phase] ?? phaseLabel[node.phase];
 					return (
 						<Box key={node.id}>
 							<Box flexShrink={0}><Text bold={selected} inverse={selected}>{selected ? '▶' : ' '} {node.label.padEnd(3)} {node.role.padEnd(7)}</Text></Box>

@@ -66,7 +66,7 @@ test('tmux: the JDBC TUI — l b, k and f asked and done, d, ?, 60×16, q: P and
 	keys('f');
 	await see('the failback dialog', /Request failback\? failback: a new primary writes F and waits/);
 	keys('y');
-	await see('#3 live, #2 queued again', /#2 backup waiting for live lock .*#3 live live/);
+	await see('#3 live, #2 queued again', /#2 backup awaiting primary lease .*#3 live live/);
 	const afterFailback = await rows();
 	assert.equal(afterFailback[0].state, 'L');
 	assert.ok(afterFailback[1].holder_id && afterFailback[2].holder_id, 'both leases held after the failback');

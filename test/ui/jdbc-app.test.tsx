@@ -67,6 +67,7 @@ for (const [columns, rows] of [[60, 16], [80, 24], [100, 30]] as const) {
 			await until('#2 queued as a backup', () => phase(1) === 'waiting-live-lock', 10_000);
 			await shows('healthy', /OK: healthy/);
 			screen('two nodes');
+			await shows('phases in the table\'s words', /#2 +backup +awaiting primary lease/);
 			if (columns === 100) {
 				// A renew changes no line of the log, but the screen must see it: the bar refills.
 				const first = session.getView().update!.probe!.locks.live.expiresAt!;
