@@ -139,7 +139,7 @@ export class FleetWatcher extends EventEmitter<{update: [FleetUpdate]; probe: [g
 		this.stopped = true;
 		clearInterval(this.batchTimer);
 		this.batchTimer = undefined;
-		this.pulse.stop();
+		this.pulse.close();
 		await Promise.all(this.members.map(async member => member.watcher.stop()));
 	}
 

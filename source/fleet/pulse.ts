@@ -71,7 +71,8 @@ export class FleetPulse {
 		this.start();
 	}
 
-	stop(): void {
+	/** Releases the timer and every group's pulse, for good (close, as LockPulse: stop() is for nodes). */
+	close(): void {
 		clearInterval(this.timer);
 		this.timer = undefined;
 		for (const group of this.groups.values()) group.close();

@@ -41,7 +41,12 @@ export class LockPulse<P extends StoreProbeCommon = StoreProbeCommon> {
 		if (this.looks.follow(probe)) this.last = this.looks.signature() ?? '';
 	}
 
-	stop(): void {
+	/**
+	 * Lets go of the timer and the store pulse's descriptors, for good. close(), not stop(): in
+	 * this code stop() ends a node's part in the group (HaNode, Stopper: P or L is written);
+	 * close() releases what an object holds and tells no one (chokidar's, fs' sense). Idempotent.
+	 */
+	close(): void {
 		clearInterval(this.timer);
 		this.timer = undefined;
 		this.looks.close();

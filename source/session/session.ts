@@ -374,7 +374,7 @@ export class Session implements SessionLike {
 		clearInterval(this.waitingTimer);
 		this.waitingTimer = undefined;
 		this.handOver.close();
-		this.pulse?.stop();
+		this.pulse?.close();
 		await this.watcher.stop();
 	}
 
