@@ -14,6 +14,7 @@ import {errorLine} from '../text/error-line.js';
 import {sanitize} from '../text/sanitize.js';
 import type {Timeline} from '../session/timeline.js';
 import type {Mounted} from './mount.js';
+import {withoutFetch} from './without-fetch.js';
 
 /** Only a regular file, a directory (DIR/server.lock) or nothing yet can be watched. */
 function badInput(file: string): string | undefined {
@@ -46,7 +47,7 @@ type Ended = {code: number; abandoned: boolean};
  */
 async function runSession(session: Session, signal: AbortSignal, fromFleet = false): Promise<Ended> {
 	process.env.NODE_ENV ??= 'production';
-	const {mount} = await import('./mount.js');
+	const {mount} = await withoutFetch(async () => import('./mount.js'));
 	session.start();
 	const stopper = new Stopper(session);
 	let code = 0;
