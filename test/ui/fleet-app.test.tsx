@@ -1,12 +1,13 @@
 // Issue 19 §2: the fleet screen at every size, worst first, filter, select and open.
 import assert from 'node:assert/strict';
-import {test} from 'node:test';
+import {afterEach, test} from 'node:test';
 import React from 'react';
-import {render} from 'ink-testing-library';
+import {cleanup, render} from 'ink-testing-library';
 import {FleetApp, age, nextAgeChange, type FleetSource} from '../../source/ui/fleet-app.js';
 import {fleetColumns} from '../../source/ui/fleet-layout.js';
 import type {FleetRow} from '../../source/fleet/fleet-view.js';
 import {stripAnsi} from '../helpers/pty.js';
+import {until} from './fixtures.js';
 
 const row = (name: string, verdict: FleetRow['verdict'], exitCode: number): FleetRow => ({
 	group: {label: `/srv/${name}/journal`, target: `/srv/${name}/journal`, lockPath: `/srv/${name}/journal/server.lock`, foundBy: 'argument'},
@@ -18,7 +19,10 @@ const row = (name: string, verdict: FleetRow['verdict'], exitCode: number): Flee
 const rows = [row('orders', 'healthy', 0), row('billing', 'no-backup', 1), row('audit', 'no-live', 2), ...Array.from({length: 40}, (_, index) => row(`app${index}`, 'healthy', 0))];
 const source: FleetSource = {rows: () => rows, subscribe: () => () => {}};
 const strip = stripAnsi;
-const tick = async () => new Promise(resolve => setTimeout(resolve, 30));
+// Every screen is unmounted even when an assertion fails: a mounted FleetApp's age timer would
+// keep the test process alive (a failed test hung the file for minutes under load).
+afterEach(cleanup);
+const screenOf = (frame: () => string | undefined) => strip(frame() ?? '');
 
 for (const [columns, height] of [[60, 16], [80, 24], [100, 30], [200, 60]] as const) {
 	test(`fleet screen at ${columns}×${height}: fits, worst first, counts`, () => {
@@ -62,38 +66,34 @@ test('ages: floored; the next frame comes when one on screen would read differen
 });
 
 test('fleet screen: the filter finds a group by its doctor finding', async () => {
-	const {lastFrame, stdin, unmount} = render(<FleetApp source={source} size={{columns: 100, rows: 30}} onOpen={() => {}} onQuit={() => {}} initialFilter='backup lock'/>);
-	await tick();
-	const screen = strip(lastFrame() ?? '');
-	assert.match(screen, /filter "backup lock": 1 of 43/);
+	const {lastFrame, stdin} = render(<FleetApp source={source} size={{columns: 100, rows: 30}} onOpen={() => {}} onQuit={() => {}} initialFilter='backup lock'/>);
+	const screen = await until('the filtered screen', () => {
+		const text = screenOf(lastFrame);
+		return /filter "backup lock": 1 of 43/.test(text) && text;
+	});
 	assert.match(screen, /billing/);
 	stdin.write('q');
-	unmount();
 });
 
 test('fleet screen: / filters, ↓ selects, enter opens, q quits; below 60×16 one line', async () => {
 	const opened: string[] = [];
 	let quit = 0;
-	const {lastFrame, stdin, unmount} = render(<FleetApp source={source} size={{columns: 100, rows: 30}} onOpen={chosen => opened.push(chosen.name)} onQuit={() => quit++}/>);
-	await tick();
+	const {lastFrame, stdin} = render(<FleetApp source={source} size={{columns: 100, rows: 30}} onOpen={chosen => opened.push(chosen.name)} onQuit={() => quit++}/>);
+	await until('the first frame', () => /groups:/.test(screenOf(lastFrame)));
 	stdin.write('/');
-	await tick();
+	await until('the filter prompt', () => /filter/.test(screenOf(lastFrame)));
 	stdin.write('app1');
-	await tick();
+	await until('the typed filter', () => /app1/.test(screenOf(lastFrame)));
 	stdin.write('\r');
-	await tick();
-	assert.match(strip(lastFrame() ?? ''), /filter "app1": 11 of 43/);
+	await until('the filter applied', () => /filter "app1": 11 of 43/.test(screenOf(lastFrame)));
+	const before = screenOf(lastFrame);
 	stdin.write('\u001B[B');
-	await tick();
+	await until('the selection moved', () => screenOf(lastFrame) !== before);
 	stdin.write('\r');
-	await tick();
-	assert.equal(opened.length, 1);
+	await until('a group opened', () => opened.length === 1);
 	assert.match(opened[0], /\/srv\/app1\d?\/journal/);
 	stdin.write('q');
-	await tick();
-	assert.equal(quit, 1);
-	unmount();
+	await until('quit', () => quit === 1);
 	const small = render(<FleetApp source={source} size={{columns: 50, rows: 12}} onOpen={() => {}} onQuit={() => {}}/>);
 	assert.match(strip(small.lastFrame() ?? ''), /needs at least 60×16/);
-	small.unmount();
 });
