@@ -9,6 +9,7 @@ import {JdbcInputError, parseJdbcTarget} from '../store/jdbc/target.js';
 import {JdbcWatcher} from '../store/jdbc/watcher.js';
 import {sanitize} from '../text/sanitize.js';
 import {maskSecrets} from '../text/secrets.js';
+import {untilQuit} from './until-quit.js';
 
 /** A JDBC node stops in a round trip or two; a dead database makes it wait for its timeouts. */
 const STOP_BOUND_MS = 2000;
@@ -39,35 +40,19 @@ export async function runJdbcTui(input: string, options: {intervalMs: number; si
 	const {ErrorBoundary} = await import('./error-boundary.js');
 	const session = new JdbcSession(watcher, options.sessionOptions);
 	const stopper = new Stopper(session, STOP_BOUND_MS);
-	let code = 0;
-	let result: StopResult | undefined;
-	let instance: ReturnType<typeof render> | undefined;
-	const finish = (exitCode: number, stopped?: StopResult) => {
-		code = exitCode;
-		result ??= stopped;
-		instance?.unmount();
-	};
-
-	const stopThenFinish = (exitCode: number) => {
-		void stopper.stop({failover: false}).then(stopped => finish(stopped.abandoned.length > 0 ? 3 : exitCode, stopped));
-	};
-
-	const onShutdown = () => stopThenFinish(0);
-	options.signal.addEventListener('abort', onShutdown, {once: true});
+	let ended: {code: number; result?: StopResult};
 	try {
-		instance = render(
+		ended = await untilQuit(stopper, options.signal, ({onExit, onCrash}) => render(
 			React.createElement(ColorContext.Provider, {value: colorsWanted()},
-				React.createElement(ErrorBoundary, {onCrash: () => stopThenFinish(3), children: React.createElement(JdbcApp, {session, stopper, onExit: finish})})),
+				React.createElement(ErrorBoundary, {onCrash, children: React.createElement(JdbcApp, {session, stopper, onExit})})),
 			{exitOnCtrlC: false, patchConsole: true},
-		);
-		if (options.signal.aborted) onShutdown();
-		await instance.waitUntilExit();
+		));
 	} finally {
-		options.signal.removeEventListener('abort', onShutdown);
 		session.close();
 		await watcher.stop();
 	}
 
+	const {code, result} = ended;
 	const note = result ? describeAbandoned(result, STOP_BOUND_MS) : undefined;
 	if (note) {
 		process.stderr.write(`ha-tui: ${note.replace('the kernel releases its locks as the process exits (as in a crash)', 'its leases run out by themselves (as in a crash)')}\n`);

@@ -13,8 +13,8 @@ import {Stopper, describeAbandoned, type StopResult} from '../session/stopper.js
 import {errorLine} from '../text/error-line.js';
 import {sanitize} from '../text/sanitize.js';
 import type {Timeline} from '../session/timeline.js';
-import type {Mounted} from './mount.js';
 import {withoutFetch} from './without-fetch.js';
+import {untilQuit} from './until-quit.js';
 
 /** Only a regular file, a directory (DIR/server.lock) or nothing yet can be watched. */
 function badInput(file: string): string | undefined {
@@ -50,30 +50,14 @@ async function runSession(session: Session, signal: AbortSignal, fromFleet = fal
 	const {mount} = await withoutFetch(async () => import('./mount.js'));
 	session.start();
 	const stopper = new Stopper(session);
-	let code = 0;
-	let result: StopResult | undefined;
-	let instance: Mounted | undefined;
-	const finish = (exitCode: number, stopped?: StopResult) => {
-		code = exitCode;
-		result ??= stopped;
-		instance?.unmount();
-	};
-
-	const stopThenFinish = (exitCode: number) => {
-		void stopper.stop({failover: false}).then(stopped => finish(stopped.abandoned.length > 0 ? 3 : exitCode, stopped));
-	};
-
-	const onShutdown = () => stopThenFinish(0);
-	signal.addEventListener('abort', onShutdown, {once: true});
+	let ended: {code: number; result?: StopResult};
 	try {
-		instance = mount(session, {stopper, onExit: finish, onCrash: () => stopThenFinish(3), fromFleet});
-		if (signal.aborted) onShutdown();
-		await instance.waitUntilExit();
+		ended = await untilQuit(stopper, signal, handlers => mount(session, {stopper, ...handlers, fromFleet}));
 	} finally {
-		signal.removeEventListener('abort', onShutdown);
 		await session.close();
 	}
 
+	const {code, result} = ended;
 	const note = result ? describeAbandoned(result) : undefined;
 	if (note) process.stderr.write(`ha-tui: ${note}\n`);
 	return {code, abandoned: note !== undefined};
