@@ -8,11 +8,11 @@ import {jdbcFindings} from '../store/jdbc/doctor.js';
 import {JdbcNodeManager} from '../store/jdbc/jdbc-node-manager.js';
 import {groupTimings, type GroupTimings} from '../store/jdbc/timings.js';
 import type {JdbcUpdate, JdbcWatcher} from '../store/jdbc/watcher.js';
-import {errorLine} from '../text/error-line.js';
 import {appendLog, formatMs} from './event-log.js';
-import {planJdbcClear, planJdbcFailback, planJdbcForceFailover, planJdbcPause, planJdbcRestart, planJdbcStartLive, type JdbcView} from './jdbc-policy.js';
-import {isRunning, nodeName, phaseLabel} from './labels.js';
-import type {ActionResult, LogEntry, LogLevel, NodeView} from './types.js';
+import {jdbcPlanner, type JdbcView} from './jdbc-policy.js';
+import {nodeName, phaseLabel} from './labels.js';
+import {NodeRegistry, nodeView, type NodeRecord} from './node-registry.js';
+import type {LogLevel} from './types.js';
 
 export type JdbcSessionOptions = {
 	/** Tests: fast leases. Default: a JdbcNodeManager with the group's timings. */
@@ -22,24 +22,7 @@ export type JdbcSessionOptions = {
 	maxNodes?: number;
 };
 
-type NodeRecord = {
-	readonly id: string;
-	readonly label: string;
-	readonly node: HaNode;
-	readonly manager: JdbcNodeManager;
-	detail?: string;
-};
-
-const nodeView = (record: NodeRecord): NodeView => ({
-	id: record.id,
-	label: record.label,
-	role: record.node.role,
-	phase: record.node.phase,
-	since: record.node.phaseSince,
-	activated: record.node.activated,
-	stateBeforeFailingBack: record.node.stateBeforeFailingBack,
-	detail: record.detail,
-});
+type JdbcRecord = NodeRecord & {readonly manager: JdbcNodeManager};
 
 const MAX_BACKUP_HOLDERS = 32;
 
@@ -64,13 +47,8 @@ const eventText: Partial<Record<NodeEvent['event'], string>> = {
 
 const DETAILED = new Set<NodeEvent['event']>(['live', 'lost-lock', 'stepping-down', 'paused', 'stopped']);
 
-export class JdbcSession {
-	private readonly records: NodeRecord[] = [];
-	private readonly listeners = new Set<() => void>();
-	private view: JdbcView;
-	private seq = 0;
-	private counter = 0;
-	private closing = false;
+export class JdbcSession extends NodeRegistry<JdbcView, JdbcRecord> {
+	protected view: JdbcView;
 	private closed = false;
 	private readonly backupHolders = new Set<string>();
 	private readonly onUpdate = (update: JdbcUpdate) => this.see(update, true);
@@ -85,109 +63,12 @@ export class JdbcSession {
 	};
 
 	constructor(readonly watcher: JdbcWatcher, private readonly options: JdbcSessionOptions = {}) {
+		super({planner: jdbcPlanner, words: {live: 'primary', liveLock: 'the primary lease'}, maxNodes: options.maxNodes});
 		const timings = options.timings ?? groupTimings(watcher.target);
 		this.view = {display: watcher.target.display, table: watcher.target.table, update: undefined, nodes: [], holderIds: {}, backupHolders: [], log: [], doctor: undefined, timings};
 		if (watcher.latest) this.see(watcher.opening(), false);
 		watcher.on('update', this.onUpdate);
 		watcher.on('look', this.onLook);
-	}
-
-	getView(): JdbcView {
-		return this.view;
-	}
-
-	subscribe(listener: () => void): () => void {
-		this.listeners.add(listener);
-		return () => this.listeners.delete(listener);
-	}
-
-	get isClosing(): boolean {
-		return this.closing;
-	}
-
-	startLive(): ActionResult {
-		const closing = this.refuseWhenClosing('no primary started');
-		if (closing) return closing;
-		const plan = planJdbcStartLive(this.view);
-		return plan.ok ? this.startNode('live') : plan;
-	}
-
-	startBackup(): ActionResult {
-		return this.refuseWhenClosing('no backup started') ?? this.startNode('backup');
-	}
-
-	requestFailback(): ActionResult {
-		const closing = this.refuseWhenClosing('no failback');
-		if (closing) return closing;
-		const plan = planJdbcFailback(this.view);
-		if (!plan.ok) {
-			this.log('action', 'warn', `failback refused: ${plan.message.replace(/^no failback: /, '')}`);
-			return plan;
-		}
-
-		this.log('action', 'info', 'failback requested');
-		return this.startNode('live');
-	}
-
-	async pause(nodeId: string): Promise<ActionResult> {
-		const closing = this.refuseWhenClosing('no pause');
-		if (closing) return closing;
-		const plan = planJdbcPause(this.view, nodeId);
-		if (!plan.ok) return plan;
-		const record = this.records.find(candidate => candidate.id === nodeId)!;
-		this.log('action', 'info', `${record.node.phase === 'live' ? 'pause' : 'stop'} ${nodeName(nodeView(record))} requested`);
-		await record.node.pause();
-		return {ok: true, message: `${nodeName(nodeView(record))} is ${phaseLabel[record.node.phase]}`};
-	}
-
-	async forceFailover(nodeId: string): Promise<ActionResult> {
-		const closing = this.refuseWhenClosing('no failover');
-		if (closing) return closing;
-		const plan = planJdbcForceFailover(this.view, nodeId);
-		if (!plan.ok) return plan;
-		const record = this.records.find(candidate => candidate.id === nodeId)!;
-		this.log('action', 'warn', `force failover on ${nodeName(nodeView(record))} requested`);
-		await record.node.forceFailover();
-		return {ok: true, message: `${nodeName(nodeView(record))} released the primary lease leaving L`};
-	}
-
-	clearFinished(): ActionResult {
-		const closing = this.refuseWhenClosing('nothing cleared');
-		if (closing) return closing;
-		const plan = planJdbcClear(this.view);
-		if (!plan.ok) return plan;
-		const gone = this.records.filter(record => !isRunning(nodeView(record)));
-		for (const record of gone) this.records.splice(this.records.indexOf(record), 1);
-		this.log('action', 'info', `cleared ${gone.map(record => nodeName(nodeView(record))).join(', ')} from the list`);
-		this.refreshNodes();
-		return {ok: true, message: `cleared ${gone.length} finished node${gone.length === 1 ? '' : 's'}`};
-	}
-
-	restart(nodeId: string): ActionResult {
-		const closing = this.refuseWhenClosing('no restart');
-		if (closing) return closing;
-		const plan = planJdbcRestart(this.view, nodeId);
-		if (!plan.ok) return plan;
-		const record = this.records.find(candidate => candidate.id === nodeId)!;
-		this.log('action', 'info', `restart ${nodeName(nodeView(record))} requested`);
-		const started = this.startNode(record.node.role);
-		if (started.ok) {
-			this.records.splice(this.records.indexOf(record), 1);
-			this.refreshNodes();
-		}
-
-		return started;
-	}
-
-	/** Stops every running node: backups first (none of ours takes over from a live we stop), then the lives (P, or L with failover). */
-	async stopAll(options: {failover: boolean}): Promise<void> {
-		this.closing = true;
-		const running = this.records.filter(record => isRunning(nodeView(record)));
-		if (running.length === 0) return;
-		this.log('action', 'info', `stopping ${running.length} in-process node${running.length === 1 ? '' : 's'}${options.failover ? ' with failover (a live leaves L)' : ' (a live pauses: P)'}`);
-		const lives = running.filter(record => record.node.phase === 'live');
-		await Promise.all(running.filter(record => !lives.includes(record)).map(async record => record.node.stop()));
-		await Promise.all(lives.map(async record => record.node.stop({failover: options.failover})));
 	}
 
 	/** The `d` panel opened: look again for the group's brokers (their timings) on this host. */
@@ -207,12 +88,7 @@ export class JdbcSession {
 		this.listeners.clear();
 	}
 
-	private refuseWhenClosing(what: string): ActionResult | undefined {
-		return this.closing ? {ok: false, message: `${what}: ha-tui is quitting, nothing new is started or stopped`} : undefined;
-	}
-
-	private startNode(role: NodeRole): ActionResult {
-		const number = ++this.counter;
+	protected createRecord(role: NodeRole, id: string, label: string): JdbcRecord {
 		const {timings} = this.view;
 		const manager = this.options.createManager?.(role) ?? new JdbcNodeManager(this.watcher.target, {
 			role: role === 'live' ? 'primary' : 'backup',
@@ -221,42 +97,17 @@ export class JdbcSession {
 		});
 		// Database round trips, not file events: look for F / a change of state every 250 ms.
 		const node = new HaNode(manager, {role, failbackCheckMs: 250, backoffMs: 250});
-		const record: NodeRecord = {id: `n${number}`, label: `#${number}`, node, manager};
-		this.records.push(record);
-		node.on('event', event => this.onNodeEvent(record, event));
-		this.log('action', 'info', `starting ${nodeName(nodeView(record))}`);
-		try {
-			node.start();
-		} catch (error) {
-			this.records.splice(this.records.indexOf(record), 1);
-			this.counter--;
-			const message = `cannot start a ${role === 'live' ? 'primary' : 'backup'}: ${errorLine(error)}`;
-			this.log('action', 'error', message);
-			return {ok: false, message};
-		}
-
-		this.prune();
-		this.refreshNodes();
-		return {ok: true, message: `started ${nodeName(nodeView(record))}`};
+		return {id, label, node, manager};
 	}
 
-	private prune(): void {
-		const max = this.options.maxNodes ?? 6;
-		while (this.records.length > max) {
-			const index = this.records.findIndex(record => !isRunning(nodeView(record)));
-			if (index === -1) return;
-			this.records.splice(index, 1);
-		}
-	}
-
-	private onNodeEvent(record: NodeRecord, event: NodeEvent): void {
+	protected onNodeEvent(record: JdbcRecord, event: NodeEvent): void {
 		if (event.detail) record.detail = event.detail;
 		const name = nodeName(nodeView(record));
 		// HaNode's detail says why where the phase alone does not (activated, lost, stepped down).
 		const detail = event.detail && DETAILED.has(event.event) ? ` (${event.detail})` : '';
 		const what = event.event === 'error' ? `error: ${event.detail ?? 'unknown'}` : `${eventText[event.event] ?? phaseLabel[event.event]}${event.waitedMs === undefined ? '' : ` after ${formatMs(event.waitedMs)}`}${detail}`;
 		this.log('node', eventLevel(event.event), `${name} ${what}`, event.time);
-		this.refreshNodes();
+		this.nodesChanged();
 		// A lease changed hands: the table shows it in the next frame, not a tick later.
 		this.watcher.lookSoon();
 	}
@@ -274,7 +125,7 @@ export class JdbcSession {
 		let {log} = this.view;
 		for (const change of update.changes) {
 			const level: LogLevel = change.kind === 'error' || change.kind === 'lease-expired' ? 'error' : change.kind === 'renew-late' ? 'warn' : change.kind === 'verdict' ? (['ok', 'warn', 'error', 'warn'] as const)[update.assessment.exitCode] : 'info';
-			log = appendLog(log, {seq: ++this.seq, time: update.takenAt, source: 'watch', level, text: change.message});
+			log = appendLog(log, {seq: this.nextSeq(), time: update.takenAt, source: 'watch', level, text: change.message});
 		}
 
 		this.view = {...this.view, update, log, backupHolders: [...this.backupHolders]};
@@ -288,19 +139,10 @@ export class JdbcSession {
 		this.view = {...this.view, doctor};
 	}
 
-	private refreshNodes(): void {
+	protected nodesChanged(): void {
 		const holderIds: Record<string, string> = {};
 		for (const record of this.records) holderIds[record.id] = record.manager.holderId;
-		this.view = {...this.view, nodes: this.records.map(nodeView), holderIds};
+		this.view = {...this.view, nodes: this.nodeViews(), holderIds};
 		this.emitChange();
-	}
-
-	private log(source: LogEntry['source'], level: LogLevel, text: string, time = Date.now()): void {
-		this.view = {...this.view, log: appendLog(this.view.log, {seq: ++this.seq, time, source, level, text})};
-		this.emitChange();
-	}
-
-	private emitChange(): void {
-		for (const listener of this.listeners) listener();
 	}
 }

@@ -200,3 +200,14 @@ export function planRestart(view: SessionView, nodeId: string | undefined): Plan
 	if (!start.ok) return start;
 	return {ok: true, confirm: true, message: `restart ${nodeName(node)} (${phaseLabel[node.phase]}): a new live takes its place in the list. ${start.message}`};
 }
+
+/** The directory's plans, for the key machine (ui/keys.ts) and the session. */
+export const filePlanner: Planner<SessionView> = {
+	startLive: planStartLive,
+	failback: planFailback,
+	pause: planPause,
+	forceFailover: planForceFailover,
+	clear: planClear,
+	restart: planRestart,
+	quit: planQuit,
+};

@@ -27,10 +27,11 @@ import {appendLog, changeLevel, formatMs, nodeEventLine, type Release} from './e
 import {holderText} from '../broker/holder-text.js';
 import {holdingPids, waitingBrokers, type WaitingBroker} from '../broker/waiting.js';
 import {isRunning, nodeName} from './labels.js';
-import {planClear, planFailback, planForceFailover, planPause, planRestart, planStartLive} from './policy.js';
+import {NodeRegistry, nodeView, type NodeRecord} from './node-registry.js';
+import {filePlanner} from './policy.js';
 import {emptyTimeline, type Timeline} from './timeline.js';
 import {observeNode, observeSnapshot} from './timeline-observe.js';
-import type {ActionResult, LogEntry, LogLevel, NodeView, SessionLike, SessionView} from './types.js';
+import type {LogEntry, LogLevel, NodeView, SessionLike, SessionView} from './types.js';
 import {errorLine} from '../text/error-line.js';
 
 /** Which lock layout in-process nodes use (see source/lock-file/layout.ts); auto follows the directory. */
@@ -77,33 +78,12 @@ export const WAITING_MS = 5000;
 /** The timers as they run now: fast (active) or slow (rest). */
 export type CadenceNow = {readonly mode: CadenceMode; readonly probeMs: number; readonly pulseMs: number | undefined};
 
-type NodeRecord = {
-	readonly id: string;
-	readonly label: string;
-	readonly node: HaNode;
-	lastPhase: NodeView['phase'];
-	detail?: string;
-};
+type FileRecord = NodeRecord & {lastPhase: NodeView['phase']};
 
-const nodeView = (record: NodeRecord): NodeView => ({
-	id: record.id,
-	label: record.label,
-	role: record.node.role,
-	phase: record.node.phase,
-	since: record.node.phaseSince,
-	activated: record.node.activated,
-	stateBeforeFailingBack: record.node.stateBeforeFailingBack,
-	detail: record.detail,
-});
-
-export class Session implements SessionLike {
+export class Session extends NodeRegistry<SessionView, FileRecord> implements SessionLike {
 	private readonly watcher: LockFileWatcher;
 	private readonly pulse: LockPulse<Probe> | undefined;
-	private readonly records: NodeRecord[] = [];
-	private readonly listeners = new Set<() => void>();
-	private view: SessionView;
-	private seq = 0;
-	private counter = 0;
+	protected view: SessionView;
 	private lastRelease: Release | undefined;
 	/**
 	 * `pid 4264` or `broker-a (primary) pid 4264`: the last other process the watcher saw holding the live lock. Kept after the
@@ -117,8 +97,6 @@ export class Session implements SessionLike {
 	private closed = false;
 	/** The newest state-lock line, while flaps fold into it (see foldStateLock). */
 	private stateFold: {seq: number; since: number; count: number} | undefined;
-	/** Quit was decided (stopAll or close): no action may start anything any more. */
-	private closing = false;
 	/** Outside processes seen holding the backup lock while watching: a live among them is an activated backup. */
 	private readonly backupPids = new Set<number>();
 	private readonly intervalMs: number;
@@ -135,6 +113,7 @@ export class Session implements SessionLike {
 	private readonly monoOrigin = Date.now() - monotonicMs();
 
 	constructor(readonly path: string, private readonly options: SessionOptions = {}) {
+		super({planner: filePlanner, words: {live: 'live', liveLock: 'the live lock'}, maxNodes: options.maxNodes});
 		this.intervalMs = options.intervalMs ?? 250;
 		this.watcher = options.createWatcher?.(path, {...options.watcher, intervalMs: this.intervalMs}) ?? new LockFileWatcher(path, {...options.watcher, intervalMs: this.intervalMs});
 		this.watcher.on('probe', (snapshot, changed) => this.onProbe(snapshot, changed));
@@ -187,10 +166,6 @@ export class Session implements SessionLike {
 		this.retune();
 		if (this.view.polling) this.log('watch', 'warn', `${this.view.fsKind} is a network file system: polling every ${this.view.intervalMs} ms (inotify cannot see other hosts)`);
 		return this;
-	}
-
-	getView(): SessionView {
-		return this.view;
 	}
 
 	private get timeline(): Timeline {
@@ -251,116 +226,16 @@ export class Session implements SessionLike {
 		this.doctorTimer.unref();
 	}
 
-	subscribe(listener: () => void): () => void {
-		this.listeners.add(listener);
-		return () => this.listeners.delete(listener);
-	}
-
-	/** True once quit was decided (stopAll or close): every action is refused from then on. */
-	get isClosing(): boolean {
-		return this.closing;
-	}
-
-	/** An action asked for after quit was decided (a key's deferred action, a signal meanwhile). */
-	private refuseWhenClosing(what: string): ActionResult | undefined {
-		if (!this.closing) return undefined;
-		return {ok: false, message: `${what}: ha-tui is quitting, nothing new is started or stopped`};
-	}
-
-	startLive(): ActionResult {
-		const closing = this.refuseWhenClosing('no live started');
-		if (closing) return closing;
-		const plan = planStartLive(this.view);
-		return plan.ok ? this.startNode('live') : plan;
-	}
-
-	startBackup(): ActionResult {
-		return this.refuseWhenClosing('no backup started') ?? this.startNode('backup');
-	}
-
-	requestFailback(): ActionResult {
-		const closing = this.refuseWhenClosing('no failback');
-		if (closing) return closing;
-		const plan = planFailback(this.view);
-		if (!plan.ok) {
-			this.log('action', 'warn', `failback refused: ${plan.message.replace(/^no failback: /, '')}`);
-			return plan;
-		}
-
-		this.log('action', 'info', 'failback requested');
-		return this.startNode('live');
-	}
-
-	async pause(nodeId: string): Promise<ActionResult> {
-		const closing = this.refuseWhenClosing('no pause');
-		if (closing) return closing;
-		const plan = planPause(this.view, nodeId);
-		if (!plan.ok) return plan;
-		const record = this.records.find(candidate => candidate.id === nodeId)!;
-		this.log('action', 'info', `${record.node.phase === 'live' ? 'pause' : 'stop'} ${nodeName(nodeView(record))} requested`);
-		await record.node.pause();
-		return {ok: true, message: `${nodeName(nodeView(record))} is ${record.node.phase}`};
-	}
-
-	async forceFailover(nodeId: string): Promise<ActionResult> {
-		const closing = this.refuseWhenClosing('no failover');
-		if (closing) return closing;
-		const plan = planForceFailover(this.view, nodeId);
-		if (!plan.ok) return plan;
-		const record = this.records.find(candidate => candidate.id === nodeId)!;
+	protected override beforeForceFailover(record: FileRecord): void {
 		// From the request on: the live lets go a few loop turns later (its monitor must stop
 		// first), and a frame for this log line would land right in the hand-over.
 		if (this.records.some(other => other !== record && other.node.phase === 'waiting-live-lock')) this.handOver.begin();
-		this.log('action', 'warn', `force failover on ${nodeName(nodeView(record))} requested`);
-		await record.node.forceFailover();
+	}
+
+	protected override async afterForceFailover(): Promise<void> {
 		// Resolved after the takeover: the caller's reaction (a notice, a frame) must not run
 		// on this thread between the release and the waiting node taking the lock.
 		await this.handOver.done;
-		return {ok: true, message: `${nodeName(nodeView(record))} released the live lock leaving L`};
-	}
-
-	/** Drops stopped and paused nodes from the list (they hold nothing). */
-	clearFinished(): ActionResult {
-		const closing = this.refuseWhenClosing('nothing cleared');
-		if (closing) return closing;
-		const plan = planClear(this.view);
-		if (!plan.ok) return plan;
-		const gone = this.records.filter(record => !isRunning(nodeView(record)));
-		for (const record of gone) this.records.splice(this.records.indexOf(record), 1);
-		this.view = {...this.view, nodes: this.records.map(nodeView)};
-		this.log('action', 'info', `cleared ${gone.map(record => nodeName(nodeView(record))).join(', ')} from the list`);
-		return {ok: true, message: `cleared ${gone.length} finished node${gone.length === 1 ? '' : 's'}`};
-	}
-
-	/** Starts a new node of a finished node's role in its place. */
-	restart(nodeId: string): ActionResult {
-		const closing = this.refuseWhenClosing('no restart');
-		if (closing) return closing;
-		const plan = planRestart(this.view, nodeId);
-		if (!plan.ok) return plan;
-		const record = this.records.find(candidate => candidate.id === nodeId)!;
-		this.log('action', 'info', `restart ${nodeName(nodeView(record))} requested`);
-		const started = this.startNode(record.node.role);
-		if (started.ok) {
-			this.records.splice(this.records.indexOf(record), 1);
-			this.view = {...this.view, nodes: this.records.map(nodeView)};
-			this.emitChange();
-		}
-
-		return started;
-	}
-
-	async stopAll(options: {failover: boolean}): Promise<void> {
-		// From here on the session only winds down: an action deferred by the screen, or asked
-		// for while the nodes stop, must not start a node that nobody will stop.
-		this.closing = true;
-		const running = this.records.filter(record => isRunning(nodeView(record)));
-		if (running.length === 0) return;
-		this.log('action', 'info', `stopping ${running.length} in-process node${running.length === 1 ? '' : 's'}${options.failover ? ' with failover (a live leaves L)' : ' (a live pauses: P)'}`);
-		// Backups first, so none of ours takes over from a live we are about to stop.
-		const lives = running.filter(record => record.node.phase === 'live');
-		await Promise.all(running.filter(record => !lives.includes(record)).map(async record => record.node.stop()));
-		await Promise.all(lives.map(async record => record.node.stop({failover: options.failover})));
 	}
 
 	/** Stops watching. Nodes still running keep running: call stopAll first. */
@@ -378,52 +253,35 @@ export class Session implements SessionLike {
 		await this.watcher.stop();
 	}
 
-	private startNode(role: NodeRole): ActionResult {
-		if (!this.options.createManager && !supportsSeveralNodesPerProcess()) {
-			// POSIX locks belong to the process, and closing any descriptor of the file (every
-			// probe does) drops them all: an in-process node cannot work next to the watcher.
-			const message = `cannot start a ${role} here: on ${process.platform} locks are POSIX (one owner per process), so run it as a separate process: ha-tui node ${this.path} --role ${role}`;
-			this.log('action', 'error', message);
-			return {ok: false, message};
-		}
+	protected override refuseStart(role: NodeRole): string | undefined {
+		if (this.options.createManager || supportsSeveralNodesPerProcess()) return undefined;
+		// POSIX locks belong to the process, and closing any descriptor of the file (every
+		// probe does) drops them all: an in-process node cannot work next to the watcher.
+		return `cannot start a ${role} here: on ${process.platform} locks are POSIX (one owner per process), so run it as a separate process: ha-tui node ${this.path} --role ${role}`;
+	}
 
-		const number = ++this.counter;
+	protected override startError(error: unknown): string {
+		return error instanceof LockFileInputError ? error.message : errorLine(error);
+	}
+
+	protected createRecord(role: NodeRole, id: string, label: string): FileRecord {
 		const manager = this.options.createManager?.(this.path) ?? new FileLockNodeManager(this.path, {layout: this.options.layout ?? 'auto'});
 		const node = new HaNode(manager, {...this.options.nodeOptions, role});
-		const record: NodeRecord = {id: `n${number}`, label: `#${number}`, node, lastPhase: 'idle'};
-		// Registered before start(): a live that finds the lock free is live before start() returns.
-		this.records.push(record);
-		node.on('event', event => this.onNodeEvent(record, event));
-		this.log('action', 'info', `starting ${nodeName(nodeView(record))}`);
-		try {
-			node.start();
-		} catch (error) {
-			this.records.splice(this.records.indexOf(record), 1);
-			this.counter--;
-			const why = error instanceof LockFileInputError ? error.message : errorLine(error);
-			const message = `cannot start a ${role}: ${why}`;
-			this.log('action', 'error', message);
-			return {ok: false, message};
-		}
-
-		this.prune();
-		this.view = {...this.view, nodes: this.records.map(nodeView), timeline: observeNode(this.timeline, nodeView(record), node.phase, 'idle', Date.now())};
-		this.changed();
-		this.emitChange();
-		this.refreshSoon();
-		return {ok: true, message: `started ${nodeName(nodeView(record))}`};
+		return {id, label, node, lastPhase: 'idle'};
 	}
 
-	private prune(): void {
-		const max = this.options.maxNodes ?? 6;
-		while (this.records.length > max) {
-			const index = this.records.findIndex(record => !isRunning(nodeView(record)));
-			if (index === -1) return;
-			this.records.splice(index, 1);
+	protected nodesChanged(started?: FileRecord): void {
+		this.view = {...this.view, nodes: this.nodeViews(), ...(started ? {timeline: observeNode(this.timeline, nodeView(started), started.node.phase, 'idle', Date.now())} : {})};
+		if (started) {
+			this.changed();
+			this.emitChange();
+			this.refreshSoon();
+		} else {
+			this.emitChange();
 		}
 	}
 
-	private onNodeEvent(record: NodeRecord, event: NodeEvent): void {
+	protected onNodeEvent(record: FileRecord, event: NodeEvent): void {
 		// Our live lets go leaving L (failover) or steps down for a failback, and another of our
 		// nodes waits for the lock: it takes it within a ms, unless this thread is busy.
 		const handsOver = record.lastPhase === 'live' && (event.event === 'stopped' || event.event === 'stepping-down')
@@ -435,7 +293,7 @@ export class Session implements SessionLike {
 		if (record.lastPhase === 'live' && event.event !== 'live') this.lastRelease = {mono: event.mono, name: nodeName(view)};
 		if (event.event !== 'error') record.lastPhase = event.event;
 		if (event.detail) record.detail = event.detail;
-		this.view = {...this.view, nodes: this.records.map(nodeView), timeline};
+		this.view = {...this.view, nodes: this.nodeViews(), timeline};
 		this.log('node', line.level, line.text, event.time);
 		if (event.event === 'live') this.handOver.end();
 		this.changed();
@@ -467,7 +325,7 @@ export class Session implements SessionLike {
 
 		let log = this.view.log;
 		const add = (level: LogLevel, text: string) => {
-			log = appendLog(log, {seq: ++this.seq, time: snapshot.takenAt, source: 'watch', level, text});
+			log = appendLog(log, {seq: this.nextSeq(), time: snapshot.takenAt, source: 'watch', level, text});
 		};
 
 		for (const change of changes) {
@@ -485,7 +343,7 @@ export class Session implements SessionLike {
 			this.liveFreeSince = undefined;
 		}
 
-		const nodes = this.records.map(nodeView);
+		const nodes = this.nodeViews();
 		this.view = {...this.view, snapshot, log, nodes, timeline: observeSnapshot(this.timeline, snapshot, nodes), doctor: this.doctor.current, backupPids: [...this.backupPids], watchingSince: this.view.watchingSince ?? snapshot.takenAt};
 		this.pulse?.follow(seen.probe);
 		if (changes.some(change => change.kind === 'locks' && change.segment !== 'state') && (this.options.waitingEveryMs ?? WAITING_MS) > 0) this.lookForWaiting();
@@ -509,7 +367,7 @@ export class Session implements SessionLike {
 			return [...log.slice(0, -1), {...last, time, text, folded}];
 		}
 
-		const seq = ++this.seq;
+		const seq = this.nextSeq();
 		this.stateFold = {seq, since: time, count: 1};
 		return appendLog(log, {seq, time, source: 'watch', level: 'info', text: message});
 	}
@@ -544,14 +402,8 @@ export class Session implements SessionLike {
 		}, delayMs);
 	}
 
-	private log(source: LogEntry['source'], level: LogLevel, text: string, time = Date.now()): void {
-		this.view = {...this.view, log: appendLog(this.view.log, {seq: ++this.seq, time, source, level, text})};
-		this.emitChange();
-	}
-
-	private emitChange(): void {
+	protected override emitChange(): void {
 		if (this.handOver.deferEmit()) return;
-
-		for (const listener of this.listeners) listener();
+		super.emitChange();
 	}
 }

@@ -71,10 +71,8 @@ export type DoctorView = {
 
 export type ActionResult = {readonly ok: boolean; readonly message: string};
 
-export interface SessionLike {
-	getView(): SessionView;
-	/** Called after every change of the view; returns the unsubscribe function. */
-	subscribe(listener: () => void): () => void;
+/** What a screen asks of its session's in-process nodes: the file session and the JDBC one alike (node-registry.ts). */
+export interface NodeActions {
 	startLive(): ActionResult;
 	startBackup(): ActionResult;
 	/** Like startLive, refused unless a backup is live. */
@@ -87,6 +85,12 @@ export interface SessionLike {
 	restart(nodeId: string): ActionResult;
 	/** Stops every running in-process node; a live pauses (P) unless failover is asked for. */
 	stopAll(options: {failover: boolean}): Promise<void>;
+}
+
+export interface SessionLike extends NodeActions {
+	getView(): SessionView;
+	/** Called after every change of the view; returns the unsubscribe function. */
+	subscribe(listener: () => void): () => void;
 	/** The `d` panel is open: look at every broker on this host now, and every few seconds until closed. */
 	setDoctorOpen(open: boolean): void;
 }

@@ -3,7 +3,7 @@
 // read ("lq" typed fast, a paste, tmux send-keys l q) are split and stepped one by one, each
 // seeing the state the previous one left.
 import type {Key} from 'ink';
-import {planClear, planFailback, planForceFailover, planPause, planQuit, planRestart, planStartLive, type Planner} from '../session/policy.js';
+import {filePlanner, type Planner} from '../session/policy.js';
 
 export type {Planner} from '../session/policy.js';
 import type {LogLevel, NodeView, SessionView} from '../session/types.js';
@@ -48,16 +48,6 @@ export type Effect =
 	| {readonly type: 'run'; readonly action: Action; readonly afterMs: number}
 	| {readonly type: 'quit'; readonly failover: boolean}
 	| {readonly type: 'abandon'};
-
-export const filePlanner: Planner<SessionView> = {
-	startLive: planStartLive,
-	failback: planFailback,
-	pause: planPause,
-	forceFailover: planForceFailover,
-	clear: planClear,
-	restart: planRestart,
-	quit: planQuit,
-};
 
 /** What the key machine needs of a view: the nodes (selection, dialogs). */
 export type KeyView = {readonly nodes: readonly NodeView[]};
