@@ -4,48 +4,31 @@
 // dialog that says what will happen to the rows) and the same layout function (layout.ts, with
 // this screen's facts), so nothing overlaps at any size from 60×16; `d` the doctor's findings
 // (store/jdbc/doctor.ts, judged by the group's timings), `?` the help in rows and leases.
-import React, {useCallback, useEffect, useLayoutEffect, useRef, useState} from 'react';
-import {Box, Text, useInput, type Key} from 'ink';
+import React, {useEffect, useState} from 'react';
+import {Box, Text} from 'ink';
 import {levelLabel, worstFinding} from '../doctor/index.js';
 import {jdbcPlanner, type JdbcView} from '../session/jdbc-policy.js';
 import type {JdbcSession} from '../session/jdbc-session.js';
-import {Stopper, describeAbandoned, type StopResult} from '../session/stopper.js';
-import type {ActionResult} from '../session/types.js';
+import {Stopper, type StopResult} from '../session/stopper.js';
 import {identifyHolder} from '../store/jdbc/holders.js';
 import {shortHolder} from '../store/jdbc/report.js';
 import {jdbcVerdictLabel, seconds, type JdbcVerdict} from '../store/jdbc/verdict.js';
 import {sanitize} from '../text/sanitize.js';
-import {ConfirmDialog, type Choice} from './confirm.js';
+import {ConfirmDialog} from './confirm.js';
 import {DoctorPanel, levelTone, maxDoctorOffset} from './doctor-panel.js';
 import {EventLog} from './event-log.js';
 import {clock, truncateMiddle} from './format.js';
 import {HelpBar} from './help-bar.js';
 import {HelpOverlay, maxHelpOffset, type HelpText} from './help-overlay.js';
-import {initialUiState, onKey, selectedNode, splitKeys, type Action, type Dialog, type Effect, type Notice, type UiState} from './keys.js';
+import {selectedNode} from './keys.js';
 import {LeaseBars} from './jdbc-lease-bars.js';
 import {layoutScreen, type LayoutFacts} from './layout.js';
 import {NodesPanel} from './nodes-panel.js';
 import {SectionTitle} from './section.js';
 import {Tone, levelSymbol, type ToneName} from './theme.js';
+import {dialogText, useKeyMachine, useKeys} from './use-key-machine.js';
 import {useSessionView} from './use-session.js';
 import {useTerminalSize, type Size} from './use-terminal-size.js';
-
-const dialogTitle: Readonly<Record<Dialog['kind'], string>> = {
-	live: 'Start a primary?',
-	failback: 'Request failback?',
-	pause: 'Pause / stop the selected node?',
-	failover: 'Force failover?',
-	clear: 'Clear finished nodes?',
-	restart: 'Restart the selected node?',
-	quit: 'Quit?',
-};
-
-const yesNo: readonly Choice[] = [{key: 'y', label: 'yes'}, {key: 'n', label: 'no'}];
-const quitChoices: readonly Choice[] = [
-	{key: 'y', label: 'stop them (a live pauses: P)'},
-	{key: 'f', label: 'stop with failover (a live leaves L)'},
-	{key: 'n', label: 'cancel'},
-];
 
 /** `?` on a JDBC group: the keys in rows and leases, and what the table holds. */
 export function jdbcHelp(view: Pick<JdbcView, 'timings'>): HelpText {
@@ -118,9 +101,8 @@ export function JdbcApp({session, onExit, stopper: given, size}: JdbcAppProps) {
 	const view = useSessionView<JdbcView>(session);
 	const {columns, rows} = useTerminalSize(size);
 	const [now, setNow] = useState(() => Date.now());
-	const [ui, setUi] = useState<UiState>(initialUiState);
-	const uiRef = useRef(ui);
-	const [notice, setNotice] = useState<Notice>();
+	const machine = useKeyMachine(session, stopper, onExit);
+	const {ui, notice} = machine;
 	useEffect(() => {
 		// The bars drain between looks, and the clock ticks: redraw twice a second.
 		const timer = setInterval(() => setNow(Date.now()), 500);
@@ -151,133 +133,15 @@ export function JdbcApp({session, onExit, stopper: given, size}: JdbcAppProps) {
 		words: {'the locks': 'the leases', 'lock rows': 'lease rows', 'the lock file': 'the table rows', 'the raw bytes': 'some table rows'},
 	};
 	const noticeText = notice ? `${levelSymbol[notice.level]} ${sanitize(notice.text)}` : undefined;
-	const dialogText = ui.dialog ? {title: dialogTitle[ui.dialog.kind], message: ui.dialog.message, choices: ui.dialog.kind === 'quit' ? quitChoices : yesNo} : undefined;
-	const layout = layoutScreen({columns, rows, facts, screen: ui.screen, dialog: dialogText, notice: noticeText, selectedIndex: selected ? view.nodes.indexOf(selected) : -1});
+	const dialog = dialogText(ui.dialog, 'Start a primary?');
+	const layout = layoutScreen({columns, rows, facts, screen: ui.screen, dialog, notice: noticeText, selectedIndex: selected ? view.nodes.indexOf(selected) : -1});
 	const panelRows = layout.kind === 'screen' ? Math.max(1, layout.bodyRows) : 1;
 	const width = layout.width;
 	const doctorView = {doctor: view.doctor, snapshot: {probe, error: update?.error}};
 	const doctorMax = doctorOpen && layout.kind === 'screen' ? maxDoctorOffset(doctorView, width, panelRows) : 0;
 	const helpMax = maxHelpOffset(undefined, panelRows, width, help);
 
-	const deferred = useRef(new Set<NodeJS.Timeout>());
-	const cancelDeferred = () => {
-		for (const timer of deferred.current) clearTimeout(timer);
-		deferred.current.clear();
-	};
-
-	useEffect(() => cancelDeferred, []);
-
-	const setUiState = (next: UiState) => {
-		uiRef.current = next;
-		setUi(next);
-	};
-
-	const report = (result: ActionResult) => setNotice({level: result.ok ? 'ok' : 'error', text: result.ok ? result.message : `refused: ${result.message}`});
-	const selectNewest = () => setUiState({...uiRef.current, selectedId: session.getView().nodes.at(-1)?.id});
-	const runAsync = (action: Promise<ActionResult>) => {
-		action.then(report, (error: unknown) => setNotice({level: 'error', text: error instanceof Error ? error.message : String(error)}));
-	};
-
-	const execute = (action: Action) => {
-		switch (action.kind) {
-			case 'startLive': {
-				report(session.startLive());
-				selectNewest();
-				break;
-			}
-
-			case 'startBackup': {
-				report(session.startBackup());
-				selectNewest();
-				break;
-			}
-
-			case 'requestFailback': {
-				report(session.requestFailback());
-				selectNewest();
-				break;
-			}
-
-			case 'clearFinished': {
-				report(session.clearFinished());
-				break;
-			}
-
-			case 'restart': {
-				report(session.restart(action.nodeId));
-				selectNewest();
-				break;
-			}
-
-			case 'pause': {
-				runAsync(session.pause(action.nodeId));
-				break;
-			}
-
-			case 'forceFailover': {
-				runAsync(session.forceFailover(action.nodeId));
-				break;
-			}
-		}
-	};
-
-	const quit = (failover: boolean) => {
-		cancelDeferred();
-		setNotice({level: 'info', text: 'stopping in-process nodes… (Ctrl-C again: leave them)'});
-		void stopper.stop({failover}).then(result => {
-			if (result.abandoned.length > 0) setNotice({level: 'error', text: describeAbandoned(result) ?? ''});
-			onExit(result.abandoned.length > 0 ? 3 : 0, result);
-		});
-	};
-
-	const perform = (effect: Effect) => {
-		switch (effect.type) {
-			case 'notice': {
-				setNotice(effect.notice);
-				break;
-			}
-
-			case 'run': {
-				const timer = setTimeout(() => {
-					deferred.current.delete(timer);
-					if (!stopper.stopping) execute(effect.action);
-				}, effect.afterMs);
-				deferred.current.add(timer);
-				break;
-			}
-
-			case 'quit': {
-				quit(effect.failover);
-				break;
-			}
-
-			case 'abandon': {
-				stopper.abandon();
-				break;
-			}
-		}
-	};
-
-	const onInput = (input: string, key: Key) => {
-		const page = Math.max(1, panelRows - 3);
-		for (const press of splitKeys(input, key)) {
-			const step = onKey(uiRef.current, press, {view: session.getView(), planner: jdbcPlanner, quitting: stopper.stopping, doctorPage: page, doctorMax, helpPage: page, helpMax});
-			uiRef.current = step.state;
-			for (const effect of step.effects) perform(effect);
-		}
-
-		setUi(uiRef.current);
-	};
-
-	// One handler for the app's lifetime calling the latest onInput (see app.tsx: a key between
-	// a render and Ink's re-subscription must see the frame on screen).
-	const latestOnKey = useRef(onInput);
-	useLayoutEffect(() => {
-		latestOnKey.current = onInput;
-	});
-	useInput(useCallback((input: string, key: Key) => {
-		latestOnKey.current(input, key);
-	}, []));
+	useKeys(machine, {planner: jdbcPlanner, panelRows, doctorMax, helpMax});
 
 	if (layout.kind === 'too-small') {
 		return (
@@ -341,8 +205,8 @@ export function JdbcApp({session, onExit, stopper: given, size}: JdbcAppProps) {
 							{rowsShown.map((line, index) => <Text key={index} wrap="truncate-end">{line}</Text>)}
 						</Box>
 					) : null}
-					{layout.dialog && dialogText
-						? <ConfirmDialog title={dialogText.title} message={dialogText.message} choices={dialogText.choices} layout={layout.dialog}/>
+					{layout.dialog && dialog
+						? <ConfirmDialog title={dialog.title} message={dialog.message} choices={dialog.choices} layout={layout.dialog}/>
 						: layout.events > 0 ? <EventLog log={view.log} lines={layout.events - 1} width={width} watchLabel="db  "/> : null}
 				</>
 			)}
