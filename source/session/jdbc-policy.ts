@@ -8,6 +8,7 @@ import {seconds} from '../store/jdbc/verdict.js';
 import type {GroupTimings} from '../store/jdbc/timings.js';
 import {isRunning, nodeName, phaseLabel} from './labels.js';
 import {findNode, planQuit, type LiveKind, type Plan, type Planner} from './policy.js';
+import type {Timeline} from './timeline.js';
 import type {DoctorView, LogEntry, NodeView} from './types.js';
 
 const STATE_L = 0x4c;
@@ -27,6 +28,8 @@ export type JdbcView = {
 	readonly log: readonly LogEntry[];
 	readonly doctor: DoctorView | undefined;
 	readonly timings: GroupTimings;
+	/** Who held each lease and what each node did, over the last hour (jdbc-timeline.ts); a new object on every change. */
+	readonly timeline?: Timeline;
 };
 
 const refuse = (message: string): Plan => ({ok: false, message});

@@ -12,7 +12,11 @@ import {appendLog, formatMs} from './event-log.js';
 import {jdbcPlanner, type JdbcView} from './jdbc-policy.js';
 import {nodeName, phaseLabel} from './labels.js';
 import {NodeRegistry, nodeView, type NodeRecord} from './node-registry.js';
-import type {LogLevel} from './types.js';
+import {observeLook} from './jdbc-timeline.js';
+import {emptyTimeline, type Timeline} from './timeline.js';
+import {observeNode} from './timeline-observe.js';
+import type {LogLevel, NodeView} from './types.js';
+import {monotonicMs} from '../time.js';
 
 export type JdbcSessionOptions = {
 	/** Tests: fast leases. Default: a JdbcNodeManager with the group's timings. */
@@ -20,9 +24,11 @@ export type JdbcSessionOptions = {
 	/** Default: read from the brokers of the group on this host (timings.ts). */
 	timings?: GroupTimings;
 	maxNodes?: number;
+	/** The timeline's start (default empty: from the first look on). */
+	timeline?: Timeline;
 };
 
-type JdbcRecord = NodeRecord & {readonly manager: JdbcNodeManager};
+type JdbcRecord = NodeRecord & {readonly manager: JdbcNodeManager; lastPhase: NodeView['phase']};
 
 const MAX_BACKUP_HOLDERS = 32;
 
@@ -51,21 +57,25 @@ export class JdbcSession extends NodeRegistry<JdbcView, JdbcRecord> {
 	protected view: JdbcView;
 	private closed = false;
 	private readonly backupHolders = new Set<string>();
+	/** Epoch ms at monotonic 0: the nodes' events carry CLOCK_MONOTONIC to the µs. */
+	private readonly monoOrigin = Date.now() - monotonicMs();
 	private readonly onUpdate = (update: JdbcUpdate) => this.see(update, true);
 	/** Every look: a renew changes no line of the log but moves the expiry (the bars refill). */
 	private readonly onLook = (update: JdbcUpdate) => {
 		if (this.closed || update.changes.length > 0 || update === this.view.update) return;
 		const before = this.view.update;
 		const same = before?.error === update.error && JSON.stringify(before?.probe?.rows) === JSON.stringify(update.probe?.rows);
-		this.view = {...this.view, update};
+		const timeline = this.observeLook(update);
+		const moved = timeline !== this.view.timeline;
+		this.view = {...this.view, update, timeline};
 		this.refreshDoctor();
-		if (!same) this.emitChange();
+		if (!same || moved) this.emitChange();
 	};
 
 	constructor(readonly watcher: JdbcWatcher, private readonly options: JdbcSessionOptions = {}) {
 		super({planner: jdbcPlanner, words: {live: 'primary', liveLock: 'the primary lease'}, maxNodes: options.maxNodes});
 		const timings = options.timings ?? groupTimings(watcher.target);
-		this.view = {display: watcher.target.display, table: watcher.target.table, update: undefined, nodes: [], holderIds: {}, backupHolders: [], log: [], doctor: undefined, timings};
+		this.view = {display: watcher.target.display, table: watcher.target.table, update: undefined, nodes: [], holderIds: {}, backupHolders: [], log: [], doctor: undefined, timings, timeline: options.timeline ?? emptyTimeline()};
 		if (watcher.latest) this.see(watcher.opening(), false);
 		watcher.on('update', this.onUpdate);
 		watcher.on('look', this.onLook);
@@ -97,11 +107,17 @@ export class JdbcSession extends NodeRegistry<JdbcView, JdbcRecord> {
 		});
 		// Database round trips, not file events: look for F / a change of state every 250 ms.
 		const node = new HaNode(manager, {role, failbackCheckMs: 250, backoffMs: 250});
-		return {id, label, node, manager};
+		return {id, label, node, manager, lastPhase: 'idle'};
 	}
 
 	protected onNodeEvent(record: JdbcRecord, event: NodeEvent): void {
 		if (event.detail) record.detail = event.detail;
+		if (event.event !== 'error') {
+			// Exact to the µs: the node's own clock, not the next look.
+			this.view = {...this.view, timeline: observeNode(this.timeline, nodeView(record), event.event, record.lastPhase, this.monoOrigin + event.mono)};
+			record.lastPhase = event.event;
+		}
+
 		const name = nodeName(nodeView(record));
 		// HaNode's detail says why where the phase alone does not (activated, lost, stepped down).
 		const detail = event.detail && DETAILED.has(event.event) ? ` (${event.detail})` : '';
@@ -128,7 +144,7 @@ export class JdbcSession extends NodeRegistry<JdbcView, JdbcRecord> {
 			log = appendLog(log, {seq: this.nextSeq(), time: update.takenAt, source: 'watch', level, text: change.message});
 		}
 
-		this.view = {...this.view, update, log, backupHolders: [...this.backupHolders]};
+		this.view = {...this.view, update, log, backupHolders: [...this.backupHolders], timeline: this.observeLook(update)};
 		this.refreshDoctor();
 		if (changed) this.emitChange();
 	}
@@ -139,10 +155,19 @@ export class JdbcSession extends NodeRegistry<JdbcView, JdbcRecord> {
 		this.view = {...this.view, doctor};
 	}
 
-	protected nodesChanged(): void {
+	protected nodesChanged(started?: JdbcRecord): void {
 		const holderIds: Record<string, string> = {};
 		for (const record of this.records) holderIds[record.id] = record.manager.holderId;
-		this.view = {...this.view, nodes: this.nodeViews(), holderIds};
+		const timeline = started ? observeNode(this.timeline, nodeView(started), started.node.phase, 'idle', Date.now()) : this.timeline;
+		this.view = {...this.view, nodes: this.nodeViews(), holderIds, timeline};
 		this.emitChange();
+	}
+
+	private get timeline(): Timeline {
+		return this.view.timeline ?? emptyTimeline();
+	}
+
+	private observeLook(update: JdbcUpdate): Timeline {
+		return observeLook(this.timeline, update, this.view);
 	}
 }

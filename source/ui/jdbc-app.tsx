@@ -22,9 +22,11 @@ import {HelpBar} from './help-bar.js';
 import {HelpOverlay, maxHelpOffset, type HelpText} from './help-overlay.js';
 import {selectedNode} from './keys.js';
 import {LeaseBars} from './jdbc-lease-bars.js';
-import {layoutScreen, type LayoutFacts} from './layout.js';
+import {layoutScreen, stripNodeRows, type LayoutFacts} from './layout.js';
 import {NodesPanel} from './nodes-panel.js';
 import {SectionTitle} from './section.js';
+import {TimelineStrip, TimelineView, useTimelineEnd} from './timeline-panel.js';
+import {WINDOWS_MS} from '../session/timeline.js';
 import {Tone, levelSymbol, type ToneName} from './theme.js';
 import {dialogText, useKeyMachine, useKeys} from './use-key-machine.js';
 import {useSessionView} from './use-session.js';
@@ -47,6 +49,7 @@ export function jdbcHelp(view: Pick<JdbcView, 'timings'>): HelpText {
 			['', 'L, as a crash would — without waiting for the lease to run out'],
 			['x r', 'x clears stopped and paused nodes; r restarts the selected one'],
 			['d', 'doctor: leases, renews, clock skew, stale F (↑↓ scroll, d closes)'],
+			['t + -', 'timeline: who held each lease, when (t/Esc back; + - 1 min…1 h)'],
 			['↑ ↓ tab', 'select a node'],
 			['q Ctrl-C', 'quit: running nodes stop cleanly first (a live pauses, or fails over)'],
 		],
@@ -93,9 +96,11 @@ export type JdbcAppProps = {
 	readonly stopper?: Stopper;
 	/** Fixed size for tests; otherwise the terminal's. */
 	readonly size?: Size;
+	/** The timeline's right edge, fixed (tests); otherwise now at each frame. */
+	readonly timelineEnd?: number;
 };
 
-export function JdbcApp({session, onExit, stopper: given, size}: JdbcAppProps) {
+export function JdbcApp({session, onExit, stopper: given, size, timelineEnd}: JdbcAppProps) {
 	const [own] = useState(() => given ? undefined : new Stopper(session));
 	const stopper = given ?? own!;
 	const view = useSessionView<JdbcView>(session);
@@ -130,11 +135,15 @@ export function JdbcApp({session, onExit, stopper: given, size}: JdbcAppProps) {
 		banner: false,
 		nodeCount: view.nodes.length,
 		logLength: view.log.length,
+		...(view.timeline ? {timelineRows: 3 + stripNodeRows(view)} : {}),
 		words: {'the locks': 'the leases', 'lock rows': 'lease rows', 'the lock file': 'the table rows', 'the raw bytes': 'some table rows'},
 	};
 	const noticeText = notice ? `${levelSymbol[notice.level]} ${sanitize(notice.text)}` : undefined;
 	const dialog = dialogText(ui.dialog, 'Start a primary?');
 	const layout = layoutScreen({columns, rows, facts, screen: ui.screen, dialog, notice: noticeText, selectedIndex: selected ? view.nodes.indexOf(selected) : -1});
+	const windowMs = WINDOWS_MS[ui.timelineWindow] ?? WINDOWS_MS[0];
+	const timelineShown = layout.kind === 'screen' && (layout.body === 'timeline' || (layout.body === 'main' && layout.timeline > 0));
+	const end = useTimelineEnd(timelineShown ? view.timeline : undefined, windowMs, columns, timelineEnd);
 	const panelRows = layout.kind === 'screen' ? Math.max(1, layout.bodyRows) : 1;
 	const width = layout.width;
 	const doctorView = {doctor: view.doctor, snapshot: {probe, error: update?.error}};
@@ -190,7 +199,7 @@ export function JdbcApp({session, onExit, stopper: given, size}: JdbcAppProps) {
 			</Box>
 			{layout.body === 'help' ? <HelpOverlay width={width} rows={panelRows} offset={ui.helpOffset} about={help}/> : layout.body === 'doctor' ? (
 				<DoctorPanel view={doctorView} width={width} rows={panelRows} offset={ui.doctorOffset} scope={`the table's rows, the connections from this host; timings: ${sanitize(view.timings.source)}`} nothing="the table has not been read"/>
-			) : (
+			) : layout.body === 'timeline' ? (view.timeline ? <TimelineView timeline={view.timeline} width={width} rows={panelRows} windowMs={windowMs} end={end}/> : null) : (
 				<>
 					{layout.verdict.map((line, index) => <Tone key={index} bold={index === 0} tone={verdictTone(code)} wrap="truncate-end">{line}</Tone>)}
 					{layout.locks.title ? <SectionTitle title="Leases" width={width} hint={narrow ? undefined : 'by the database clock'}/> : null}
@@ -199,6 +208,7 @@ export function JdbcApp({session, onExit, stopper: given, size}: JdbcAppProps) {
 					{!probe && segments.has('live') ? <Tone tone="muted" wrap="truncate-end"> primary  ? {sanitize(update?.error ?? 'connecting…')}</Tone> : null}
 					{segments.has('state') ? <Text wrap="truncate-end"> state    {probe ? `${sanitize(probe.stateRaw ?? 'NULL')} ${probe.stateName}   node id ${sanitize(probe.nodeId ?? 'none')}` : '?'}</Text> : null}
 					{layout.nodes ? <NodesPanel nodes={view.nodes} selectedId={selected?.id} now={now} width={width} rows={layout.nodes.rows} offset={layout.nodes.offset} phaseWords={phaseWords}/> : null}
+					{layout.timeline > 0 && view.timeline ? <TimelineStrip timeline={view.timeline} width={width} rows={layout.timeline} windowMs={windowMs} nodeIds={view.nodes.map(node => node.id)} end={end}/> : null}
 					{layout.lockFile > 0 ? (
 						<Box flexDirection="column" flexShrink={0}>
 							<SectionTitle title="Table" width={width} hint={narrow ? undefined : 'rows as stored'}/>

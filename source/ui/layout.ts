@@ -323,7 +323,7 @@ export function layoutScreen(input: ScreenInput): ScreenLayout {
 }
 
 /** Node rows of the strip: the nodes still on the list (cleared ones stay in the full view). */
-export function stripNodeRows(view: SessionView): number {
+export function stripNodeRows(view: Pick<SessionView, 'nodes' | 'timeline'>): number {
 	const ids = new Set(view.nodes.map(node => `node:${node.id}`));
 	return view.timeline?.rows.filter(row => ids.has(row.id)).length ?? 0;
 }

@@ -39,9 +39,13 @@ export const JDBC_LINES: readonly RegExp[] = [
 	/^(✖|…) /, // alarm, the hidden line
 	/^ [✔▲✖?] (OK|WARNING|CRITICAL|UNKNOWN)/, // verdict
 	/^ {3}\S/, // its wrapped lines
-	/^(Leases|In-process nodes|Table|Events|Help|Doctor) ─*/, // titles
+	/^(Leases|In-process nodes|Table|Events|Help|Doctor|Timeline) ─*/, // titles
 	/^(primary|backup) {2,3}[█░?]+ /, // lease bars
 	/^ state {4}/,
+	/^(primary|backup|state) {3,}\S/, // timeline lease and state rows
+	/^#\d+ (live|backu)/, // timeline node rows
+	/^ {10}├-\d+ (s|min|h)─/, // timeline axis
+	/^█ ▓ ▒ # a holder each/, // timeline legend
 	/^[▶ ] #\d+ +(live|backup) /, // node rows
 	/^ none: read-only/,
 	/^ row [0-3] (state|primary|backup|node_id) /, // the rows as stored

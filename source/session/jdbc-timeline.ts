@@ -1,0 +1,80 @@
+// From what the JDBC session sees (the watcher's looks at the table) to timeline observations
+// (timeline.ts), as timeline-observe.ts does for a directory: the primary lease (row 1), the
+// backup lease (row 2) and the state (row 0). A lease is held while the DB clock is not past its
+// expiry (Artemis' rule), so a holder that died keeps its row until its lease runs out; the row
+// goes free at the expiry (put on this host's clock), not at the look that noticed it. Holders
+// are named by our nodes' labels (#2), an ha-tui node's pid, or the holder id's start: holder
+// ids are random per start, so the same id on row 2 then row 1 is one broker taking over.
+import {sanitize} from '../text/sanitize.js';
+import type {DbConnection} from '../store/jdbc/holders.js';
+import type {Lease} from '../store/jdbc/probe.js';
+import type {JdbcUpdate} from '../store/jdbc/watcher.js';
+import {cleanLabel, ourHolder} from './timeline-observe.js';
+import {observe, type Observation, type Timeline} from './timeline.js';
+import type {NodeView} from './types.js';
+
+/** Holder ids are UUIDs: their first 8 characters tell two holders apart on screen. */
+const HOLDER_ID_SHOWN = 8;
+
+/** What the lease observations need of the session's view. */
+export type LeaseNames = {
+	readonly nodes: readonly NodeView[];
+	/** node id → holder id of each of our nodes. */
+	readonly holderIds: Readonly<Record<string, string>>;
+};
+
+/** `#2` (ours), `pid 4242` (an ha-tui node on this host), `6c7dad0c…` (anyone else). */
+export function leaseHolderLabel(holderId: string, names: LeaseNames, connections: readonly DbConnection[]): string {
+	const ours = names.nodes.find(node => names.holderIds[node.id] === holderId);
+	if (ours) return ours.label;
+	const pid = connections.find(connection => connection.haTui?.holderId === holderId)?.pid;
+	if (pid !== undefined) return `pid ${pid}`;
+	const id = sanitize(cleanLabel(holderId));
+	return id.length > HOLDER_ID_SHOWN ? `${id.slice(0, HOLDER_ID_SHOWN)}…` : id || '?';
+}
+
+/**
+ * A lease row as a span, and since when (an expired lease: since its expiry, on this host's
+ * clock). Undefined: one of our nodes holds it but its phase does not say so yet (a backup that
+ * won row 1 and is reading the state): its own event comes, exact, and must not be pre-empted.
+ */
+export function leaseObservation(segment: 'live' | 'backup', lease: Lease, hostNow: number, names: LeaseNames, connections: readonly DbConnection[]): {readonly seen: Observation; readonly since: number} | undefined {
+	if (lease.held === null) return {seen: {kind: 'unknown', label: 'not a lease'}, since: hostNow};
+	if (lease.held && lease.holderId !== null) {
+		const ours = names.nodes.find(node => names.holderIds[node.id] === lease.holderId);
+		if (ours && ourHolder(segment, names.nodes) !== ours) return undefined;
+		return {seen: {kind: 'held', label: leaseHolderLabel(lease.holderId, names, connections)}, since: hostNow};
+	}
+
+	// Ran out (the holder id left behind) or released.
+	const since = lease.holderId !== null && lease.leftMs !== null && lease.leftMs < 0 ? hostNow + lease.leftMs : hostNow;
+	return {seen: {kind: 'free', label: ''}, since};
+}
+
+/** The state row's letter: L F P N (NULL reads as N: not started, as Artemis reads it). */
+export function jdbcStateLabel(stateRaw: string | null): string {
+	if (stateRaw === null) return 'N';
+	return sanitize(cleanLabel(stateRaw)).slice(0, 4) || '?';
+}
+
+/** One look's picture: the two lease rows and the state row (a failed look: unknown). */
+export function observeLook(timeline: Timeline, update: JdbcUpdate, names: LeaseNames): Timeline {
+	const {probe} = update;
+	if (!probe) {
+		const unknown: Observation = {kind: 'unknown', label: 'unreadable'};
+		let next = observe(timeline, 'live', update.takenAt, unknown);
+		next = observe(next, 'backup', update.takenAt, unknown);
+		return observe(next, 'state', update.takenAt, {kind: 'unknown', label: ''});
+	}
+
+	let next = timeline;
+	for (const segment of ['live', 'backup'] as const) {
+		const found = leaseObservation(segment, probe.locks[segment], probe.hostNow, names, update.connections);
+		if (!found) continue;
+		// Before the first look nothing is known: an old expiry does not stretch the data back.
+		const row = next.rows.find(one => one.id === segment);
+		next = observe(next, segment, row && row.spans.length > 0 ? found.since : probe.hostNow, found.seen);
+	}
+
+	return observe(next, 'state', probe.hostNow, {kind: 'state', label: jdbcStateLabel(probe.stateRaw)});
+}

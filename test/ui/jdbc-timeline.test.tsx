@@ -1,0 +1,124 @@
+// The JDBC screen's timeline on a real PostgreSQL (no mock): after an in-process failover
+// (l, b, then k on the live), the strip on the main screen and the full view on t at 60×16,
+// 80×24, 100×30 and 200×60 — every line one of the screen's texts and within the width, the
+// primary lease's row naming both holders with the gap between them and its exact length,
+// + and - changing the window, t and esc back.
+import assert from 'node:assert/strict';
+import process from 'node:process';
+import {after, afterEach, before, test} from 'node:test';
+import React from 'react';
+import {cleanup, render} from 'ink-testing-library';
+import {JdbcSession} from '../../source/session/jdbc-session.js';
+import {gaps, gapText} from '../../source/session/timeline.js';
+import {parseJdbcTarget} from '../../source/store/jdbc/target.js';
+import {DEFAULT_TIMINGS} from '../../source/store/jdbc/timings.js';
+import {JdbcWatcher} from '../../source/store/jdbc/watcher.js';
+import {JdbcApp} from '../../source/ui/jdbc-app.js';
+import {createArtemisTable, startPostgres, type Postgres} from '../helpers/postgres.js';
+import {checkScreen, JDBC_LINES} from '../helpers/screen-lines.js';
+import {listening, until} from './fixtures.js';
+
+let db: Postgres | undefined;
+let skip = '';
+let watcher: JdbcWatcher | undefined;
+let session: JdbcSession | undefined;
+before(async () => {
+	const started = await startPostgres();
+	if ('skip' in started) {
+		skip = started.skip;
+		return;
+	}
+
+	db = started;
+	await createArtemisTable(db, 'timeline');
+	watcher = new JdbcWatcher(parseJdbcTarget(db.url, {table: 'timeline'}), {intervalMs: 100});
+	await watcher.start();
+	session = new JdbcSession(watcher, {timings: DEFAULT_TIMINGS});
+	const phase = (index: number) => session!.getView().nodes[index]?.phase;
+	assert.equal(session.startLive().ok, true);
+	await until('#1 live', () => phase(0) === 'live', 10_000);
+	assert.equal(session.startBackup().ok, true);
+	await until('#2 queued', () => phase(1) === 'waiting-live-lock', 10_000);
+	assert.equal((await session.forceFailover('n1')).ok, true);
+	await until('#2 live', () => phase(1) === 'live', 10_000);
+	// The look after the takeover (row 1 held by #2's holder id, row 2 free).
+	await until('the table shows it', () => session!.getView().update?.probe?.locks.live.holderId === session!.getView().holderIds.n2, 10_000);
+});
+
+after(async () => {
+	await session?.stopAll({failover: false});
+	session?.close();
+	await watcher?.stop();
+	await db?.stop();
+});
+
+afterEach(cleanup);
+
+test('the session\'s timeline: the primary lease #1 → #2, the gap between exact (our nodes\' own events), each node\'s row', t => {
+	if (!session) return t.skip(skip);
+	const {timeline} = session.getView();
+	const live = timeline!.rows.find(row => row.id === 'live')!;
+	assert.deepEqual(live.spans.map(span => [span.kind, span.label]).slice(-3), [['held', '#1'], ['free', ''], ['held', '#2']]);
+	const gap = gaps(timeline!).at(-1)!;
+	assert.equal(gap.exact, true, 'both ends are our nodes\' events');
+	assert.ok(gap.ms! < 2000, `the backup polls every 250 ms: ${gap.ms} ms`);
+	assert.match(gapText(gap)!, /^no live \d/);
+	assert.deepEqual(timeline!.rows.map(row => row.id), ['live', 'backup', 'state', 'node:n1', 'node:n2']);
+	assert.deepEqual(timeline!.rows.find(row => row.id === 'state')!.spans.map(span => span.label), ['N', 'F', 'L']);
+});
+
+for (const [columns, rows] of [[60, 16], [80, 24], [100, 30], [200, 60]] as const) {
+	test(`JDBC timeline ${columns}×${rows}: the strip (or the line saying t shows it), t opens the full view with the gap and its length, + - zoom, esc back`, async t => {
+		if (!session) return t.skip(skip);
+		const app = render(<JdbcApp session={session} size={{columns, rows}} onExit={() => {}}/>);
+		const frame = () => app.lastFrame() ?? '';
+		const screen = (what: string) => checkScreen(frame(), columns, what, JDBC_LINES);
+		const key = async (input: string) => {
+			await listening(app.stdin);
+			app.stdin.write(input);
+		};
+
+		const shows = async (what: string, pattern: RegExp) => until(what, () => pattern.test(frame()), 10_000).catch((error: unknown) => {
+			throw new Error(`${(error as Error).message}\n${frame()}`);
+		});
+
+		await shows('the first frame', /OK: healthy|WARNING/);
+		const main = screen('main');
+		if (columns >= 80) {
+			assert.ok(main.some(line => /^Timeline ─/.test(line)), `the strip on the main screen\n${frame()}`);
+			const primary = main.find(line => /^primary {3}/.test(line));
+			assert.ok(primary, `the primary lease's row\n${frame()}`);
+			assert.match(primary, /×/, 'the gap without a live, marked');
+			assert.match(primary, /no live ≈?[\d.]+ m?s/, 'a gap\'s length (two here: before #1 started, and the failover)');
+		} else {
+			assert.ok(main.some(line => /^Timeline ─/.test(line)) || /the timeline \(t shows it\)/.test(frame()), `the strip, or the line saying t shows it\n${frame()}`);
+		}
+
+		await key('t');
+		await shows('the full view', /^ {10}├-1 min/m);
+		const full = screen('timeline 1 min');
+		if (process.env.SHOW_FRAMES) console.log(frame());
+		const primary = full.find(line => /^primary {3}/.test(line))!;
+		assert.match(primary, /×/);
+		assert.match(primary, /no live ≈?\d/, 'a gap\'s length on the row');
+		assert.ok(full.some(line => /^backup {4}/.test(line)) && full.some(line => /^state {5}/.test(line)), 'the backup lease and state rows');
+		if (rows >= 24) {
+			assert.ok(full.some(line => /no live [\d.]+ (ms|s) +#1 → #2$/.test(line)), `the gap listed, exact (no "as probes saw it"), from #1 to #2\n${frame()}`);
+			assert.ok(full.some(line => /^#1 live/.test(line)) && full.some(line => /^#2 backup/.test(line)), 'a row per node');
+		}
+
+		await key('-');
+		await shows('10 min', /^ {10}├-10 min/m);
+		screen('timeline 10 min');
+		await key('-');
+		await shows('1 h', /^ {10}├-1 h/m);
+		screen('timeline 1 h');
+		await key('+');
+		await key('+');
+		await shows('1 min again', /^ {10}├-1 min/m);
+		await key('\u001B');
+		await shows('the main screen again', /Leases ─|primary {2}[█░]/);
+		screen('main again');
+		app.unmount();
+	});
+}
