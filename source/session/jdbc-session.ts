@@ -12,7 +12,7 @@ import {appendLog, formatMs} from './event-log.js';
 import {jdbcPlanner, type JdbcView} from './jdbc-policy.js';
 import {nodeName, phaseLabel} from './labels.js';
 import {NodeRegistry, nodeView, type NodeRecord} from './node-registry.js';
-import {observeLook} from './jdbc-timeline.js';
+import {leaseRanOut, observeLook} from './jdbc-timeline.js';
 import {emptyTimeline, type Timeline} from './timeline.js';
 import {observeNode} from './timeline-observe.js';
 import type {LogLevel, NodeView} from './types.js';
@@ -113,8 +113,12 @@ export class JdbcSession extends NodeRegistry<JdbcView, JdbcRecord> {
 	protected onNodeEvent(record: JdbcRecord, event: NodeEvent): void {
 		if (event.detail) record.detail = event.detail;
 		if (event.event !== 'error') {
-			// Exact to the µs: the node's own clock, not the next look.
-			this.view = {...this.view, timeline: observeNode(this.timeline, nodeView(record), event.event, record.lastPhase, this.monoOrigin + event.mono)};
+			// Exact to the µs: the node's own clock, not the next look. A lease it won from a holder
+			// the last look saw: free from that lease's expiry (jdbc-timeline.ts).
+			const time = this.monoOrigin + event.mono;
+			const segment = event.event === 'live' ? 'live' : event.event === 'backup' ? 'backup' : undefined;
+			const timeline = segment ? leaseRanOut(this.timeline, segment, this.view.update?.probe, {kind: 'held', label: record.label}, time) : this.timeline;
+			this.view = {...this.view, timeline: observeNode(timeline, nodeView(record), event.event, record.lastPhase, time)};
 			record.lastPhase = event.event;
 		}
 
@@ -168,6 +172,6 @@ export class JdbcSession extends NodeRegistry<JdbcView, JdbcRecord> {
 	}
 
 	private observeLook(update: JdbcUpdate): Timeline {
-		return observeLook(this.timeline, update, this.view);
+		return observeLook(this.timeline, update, this.view, this.view.update);
 	}
 }

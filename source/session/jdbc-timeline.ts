@@ -7,7 +7,7 @@
 // ids are random per start, so the same id on row 2 then row 1 is one broker taking over.
 import {sanitize} from '../text/sanitize.js';
 import type {DbConnection} from '../store/jdbc/holders.js';
-import type {Lease} from '../store/jdbc/probe.js';
+import type {JdbcProbe, Lease} from '../store/jdbc/probe.js';
 import type {JdbcUpdate} from '../store/jdbc/watcher.js';
 import {cleanLabel, ourHolder} from './timeline-observe.js';
 import {observe, type Observation, type Timeline} from './timeline.js';
@@ -57,8 +57,23 @@ export function jdbcStateLabel(stateRaw: string | null): string {
 	return sanitize(cleanLabel(stateRaw)).slice(0, 4) || '?';
 }
 
-/** One look's picture: the two lease rows and the state row (a failed look: unknown). */
-export function observeLook(timeline: Timeline, update: JdbcUpdate, names: LeaseNames): Timeline {
+/**
+ * A lease passes from one holder to another only once it ran out (or was released): when a row
+ * goes from X straight to Y and the last look gave X's lease an expiry before Y was seen, the
+ * row was free from that expiry on (≈: by the DB clock, put on this host's) — else the gap a
+ * killed holder leaves would vanish whenever the next holder wins the row between two looks.
+ */
+export function leaseRanOut(timeline: Timeline, segment: 'live' | 'backup', previous: JdbcProbe | undefined, next: Observation, time: number): Timeline {
+	const lease = previous?.locks[segment];
+	if (!previous || !lease?.held || lease.expiresAt === null || next.kind !== 'held') return timeline;
+	const last = timeline.rows.find(row => row.id === segment)?.spans.at(-1);
+	if (last?.kind !== 'held' || last.label === next.label) return timeline;
+	const expiry = lease.expiresAt - (previous.dbNow - previous.hostNow);
+	return expiry > last.start && expiry < time ? observe(timeline, segment, expiry, {kind: 'free', label: ''}) : timeline;
+}
+
+/** One look's picture: the two lease rows and the state row (a failed look: unknown); previous: the look before it. */
+export function observeLook(timeline: Timeline, update: JdbcUpdate, names: LeaseNames, previous?: JdbcUpdate): Timeline {
 	const {probe} = update;
 	if (!probe) {
 		const unknown: Observation = {kind: 'unknown', label: 'unreadable'};
@@ -73,6 +88,7 @@ export function observeLook(timeline: Timeline, update: JdbcUpdate, names: Lease
 		if (!found) continue;
 		// Before the first look nothing is known: an old expiry does not stretch the data back.
 		const row = next.rows.find(one => one.id === segment);
+		next = leaseRanOut(next, segment, previous?.probe, found.seen, probe.hostNow);
 		next = observe(next, segment, row && row.spans.length > 0 ? found.since : probe.hostNow, found.seen);
 	}
 

@@ -5,7 +5,7 @@
 // where only looks saw it, and NULL state read as N.
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {jdbcStateLabel, leaseHolderLabel, observeLook, type LeaseNames} from '../../source/session/jdbc-timeline.js';
+import {jdbcStateLabel, leaseHolderLabel, leaseRanOut, observeLook, type LeaseNames} from '../../source/session/jdbc-timeline.js';
 import {emptyTimeline, gapText, gaps, type Timeline} from '../../source/session/timeline.js';
 import {observeNode} from '../../source/session/timeline-observe.js';
 import type {DbConnection} from '../../source/store/jdbc/holders.js';
@@ -114,4 +114,24 @@ test('a failover between our nodes: exact to the µs from their events; a look b
 	assert.match(text, /×/);
 	assert.match(text, /no live 0\.4 ms/);
 	assert.ok(live.runs.some(run => run.tone === 'error' && run.text.includes('no live')), 'the gap in the error colour');
+});
+
+test('a killed primary whose lease the next holder wins between two looks: the row is free from the expiry the last look gave, not never (the gap stays)', () => {
+	// Renewed at T (expiry T+20 s by the host's clock), then killed; the next look (T+20.4 s) already sees the backup on row 1.
+	const first = look(T, lease(1, A, T + LEASE), lease(2, B, T + LEASE));
+	let timeline = observeLook(emptyTimeline(), first, nobody);
+	const second = look(T + 20_400, lease(1, B, T + 20_400 + LEASE, T + 20_400), lease(2, null, undefined, T + 20_400));
+	timeline = observeLook(timeline, second, nobody, first);
+	assert.deepEqual(spans(timeline, 'live'), [[0, 'held', '6c7dad0c…', false], [20_000, 'free', '', false], [20_400, 'held', '9f3e2b11…', false]]);
+	assert.equal(gapText(gaps(timeline)[0]), 'no live ≈400 ms');
+	// Our own backup winning it, by its event (exact), after the same look.
+	const two = makeNode(2, 'backup', 'live');
+	let ours = leaseRanOut(observeLook(emptyTimeline(), first, nobody), 'live', first.probe, {kind: 'held', label: '#2'}, T + 20_250.5);
+	ours = observeNode(ours, two, 'live', 'waiting-live-lock', T + 20_250.5);
+	assert.deepEqual(spans(ours, 'live'), [[0, 'held', '6c7dad0c…', false], [20_000, 'free', '', false], [20_250.5, 'held', '#2', true]]);
+	// Released early (a clean stop) and taken before the expiry: nothing is made up.
+	const early = leaseRanOut(observeLook(emptyTimeline(), first, nobody), 'live', first.probe, {kind: 'held', label: '#2'}, T + 3000);
+	assert.deepEqual(spans(early, 'live'), [[0, 'held', '6c7dad0c…', false]]);
+	// The same holder renewing late is no hand-over.
+	assert.equal(leaseRanOut(timeline, 'live', second.probe, {kind: 'held', label: '9f3e2b11…'}, T + 50_000), timeline);
 });
