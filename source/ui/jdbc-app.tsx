@@ -4,7 +4,7 @@
 // dialog that says what will happen to the rows) and the same layout function (layout.ts, with
 // this screen's facts), so nothing overlaps at any size from 60×16; `d` the doctor's findings
 // (store/jdbc/doctor.ts, judged by the group's timings), `?` the help in rows and leases.
-import React, {useEffect, useState} from 'react';
+import React, {memo, useEffect, useState} from 'react';
 import {Box, Text} from 'ink';
 import {levelLabel, worstFinding} from '../doctor/index.js';
 import {jdbcPlanner, type JdbcView} from '../session/jdbc-policy.js';
@@ -63,6 +63,12 @@ export function jdbcHelp(view: Pick<JdbcView, 'timings'>): HelpText {
 		],
 	};
 }
+
+// This screen redraws twice a second (the bars drain): the timeline is drawn again only when
+// what it shows changed.
+const SameTimelineStrip = memo(TimelineStrip, (before, after) => before.timeline === after.timeline && before.width === after.width && before.rows === after.rows
+	&& before.windowMs === after.windowMs && before.end === after.end && before.nodeIds.join(' ') === after.nodeIds.join(' '));
+const SameTimelineView = memo(TimelineView);
 
 /** The phases in the table's words (the file TUI says "lock"). */
 const phaseWords = {'waiting-backup-lock': 'awaiting backup lease', 'waiting-live-lock': 'awaiting primary lease'} as const;
@@ -199,7 +205,7 @@ export function JdbcApp({session, onExit, stopper: given, size, timelineEnd}: Jd
 			</Box>
 			{layout.body === 'help' ? <HelpOverlay width={width} rows={panelRows} offset={ui.helpOffset} about={help}/> : layout.body === 'doctor' ? (
 				<DoctorPanel view={doctorView} width={width} rows={panelRows} offset={ui.doctorOffset} scope={`the table's rows, the connections from this host; timings: ${sanitize(view.timings.source)}`} nothing="the table has not been read"/>
-			) : layout.body === 'timeline' ? (view.timeline ? <TimelineView timeline={view.timeline} width={width} rows={panelRows} windowMs={windowMs} end={end}/> : null) : (
+			) : layout.body === 'timeline' ? (view.timeline ? <SameTimelineView timeline={view.timeline} width={width} rows={panelRows} windowMs={windowMs} end={end}/> : null) : (
 				<>
 					{layout.verdict.map((line, index) => <Tone key={index} bold={index === 0} tone={verdictTone(code)} wrap="truncate-end">{line}</Tone>)}
 					{layout.locks.title ? <SectionTitle title="Leases" width={width} hint={narrow ? undefined : 'by the database clock'}/> : null}
@@ -208,7 +214,7 @@ export function JdbcApp({session, onExit, stopper: given, size, timelineEnd}: Jd
 					{!probe && segments.has('live') ? <Tone tone="muted" wrap="truncate-end"> primary  ? {sanitize(update?.error ?? 'connecting…')}</Tone> : null}
 					{segments.has('state') ? <Text wrap="truncate-end"> state    {probe ? `${sanitize(probe.stateRaw ?? 'NULL')} ${probe.stateName}   node id ${sanitize(probe.nodeId ?? 'none')}` : '?'}</Text> : null}
 					{layout.nodes ? <NodesPanel nodes={view.nodes} selectedId={selected?.id} now={now} width={width} rows={layout.nodes.rows} offset={layout.nodes.offset} phaseWords={phaseWords}/> : null}
-					{layout.timeline > 0 && view.timeline ? <TimelineStrip timeline={view.timeline} width={width} rows={layout.timeline} windowMs={windowMs} nodeIds={view.nodes.map(node => node.id)} end={end}/> : null}
+					{layout.timeline > 0 && view.timeline ? <SameTimelineStrip timeline={view.timeline} width={width} rows={layout.timeline} windowMs={windowMs} nodeIds={view.nodes.map(node => node.id)} end={end}/> : null}
 					{layout.lockFile > 0 ? (
 						<Box flexDirection="column" flexShrink={0}>
 							<SectionTitle title="Table" width={width} hint={narrow ? undefined : 'rows as stored'}/>

@@ -5,59 +5,28 @@
 // length as the looks saw it, then #1 — the backup lease and the state, each node's row; resized
 // to 60×16 with the view open every line is still one of the screen's; q asks, y: exit 0.
 import assert from 'node:assert/strict';
-import {execFileSync, spawnSync} from 'node:child_process';
-import process from 'node:process';
-import {after, before, test} from 'node:test';
-import {createArtemisTable, PG_DB, PG_PASSWORD, PG_USER, startPostgres, type Postgres} from '../helpers/postgres.js';
+import {test} from 'node:test';
+import {jdbcTmux} from '../helpers/jdbc-tmux.js';
+import {createArtemisTable, PG_PASSWORD} from '../helpers/postgres.js';
 import {checkScreen, JDBC_LINES} from '../helpers/screen-lines.js';
-import {cliPath, ProcessGroup} from '../helpers/spawned.js';
+import {ProcessGroup} from '../helpers/spawned.js';
 import {waitFor} from '../helpers/wait.js';
 
-const hasTmux = spawnSync('tmux', ['-V']).status === 0;
-// A private tmux server: nobody else's sessions, and killing ours touches nothing else.
-const socket = `ha-tui-jdbc-timeline-${process.pid}`;
-const session = `jdbc-timeline-${process.pid}`;
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], {encoding: 'utf8'});
-const screen = () => tmux('capture-pane', '-p', '-t', session);
-const flat = () => screen().replaceAll(/[│╭╮╰╯]/g, ' ').replaceAll(/\s+/g, ' ');
-const keys = (...names: string[]) => tmux('send-keys', '-t', session, ...names);
-const see = async (what: string, pattern: RegExp, timeoutMs = 15_000) => waitFor(`${what} (${pattern})`, () => pattern.test(flat()), {timeoutMs, everyMs: 20})
-	.catch((error: Error) => {
-		throw new Error(`${error.message}\n--- screen:\n${screen()}`);
-	});
+const {state, tmux, screen, keys, see, start, session} = jdbcTmux('jdbc-timeline');
 
 /** The pane as the screen drew it: its lines up to the key bar, right-trimmed. */
 const drawn = (rows: number) => screen().replace(/\n$/, '').split('\n').slice(0, rows - 1).map(line => line.trimEnd()).join('\n');
 
-let db: Postgres | undefined;
-let skip = '';
-before(async () => {
-	if (!hasTmux) {
-		skip = 'tmux not installed';
-		return;
-	}
-
-	const started = await startPostgres();
-	if ('skip' in started) skip = started.skip;
-	else db = started;
-});
-
-after(async () => {
-	if (hasTmux) spawnSync('tmux', ['-L', socket, 'kill-server']);
-	await db?.stop();
-});
-
 test('tmux: t on the JDBC screen after a killed primary — its lease, the gap with its length, the backup live; 60×16; q', {timeout: 120_000}, async t => {
-	if (!db) return t.skip(skip);
+	const {db} = state;
+	if (!db) return t.skip(state.skip);
 	await createArtemisTable(db, 'timeline_t');
 	const group = new ProcessGroup();
 	try {
 		const primary = group.cli('primary', ['node', db.url, '--table', 'timeline_t', '--role', 'primary', '--lock-renew-period', '200', '--lock-expiration', '1500']);
 		await primary.next('live');
 		const pid = primary.child.pid!;
-		// The password through the environment (-e), not on the tmux command line.
-		const command = `env -u CI -u CONTINUOUS_INTEGRATION TERM=xterm-256color ${JSON.stringify(process.execPath)} ${JSON.stringify(cliPath())} postgresql://${PG_USER}@127.0.0.1:${db.port}/${PG_DB} --table timeline_t; echo TUI-EXIT=$?; sleep 60`;
-		tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '30', '-e', `PGPASSWORD=${PG_PASSWORD}`, command);
+		start(db, 'timeline_t', 100, 30);
 		await see('the outside primary live', /WARNING: no backup/);
 		keys('b');
 		await see('healthy with our backup queued', /OK: healthy/);

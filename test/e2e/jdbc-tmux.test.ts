@@ -3,52 +3,20 @@
 // resized to 60×16 every line is still one of the screen's; q asks, y stops the nodes (P, the
 // leases released in the table). Every wait is a poll with a deadline, never a fixed sleep.
 import assert from 'node:assert/strict';
-import {execFileSync, spawnSync} from 'node:child_process';
-import process from 'node:process';
-import {after, before, test} from 'node:test';
-import {createArtemisTable, PG_DB, PG_PASSWORD, PG_USER, startPostgres, type Postgres} from '../helpers/postgres.js';
+import {test} from 'node:test';
+import {jdbcTmux} from '../helpers/jdbc-tmux.js';
+import {createArtemisTable, PG_PASSWORD} from '../helpers/postgres.js';
 import {checkScreen, JDBC_LINES} from '../helpers/screen-lines.js';
-import {cliPath} from '../helpers/spawned.js';
 import {waitFor} from '../helpers/wait.js';
 
-const hasTmux = spawnSync('tmux', ['-V']).status === 0;
-// A private tmux server: nobody else's sessions, and killing ours touches nothing else.
-const socket = `ha-tui-jdbc-${process.pid}`;
-const session = `jdbc-${process.pid}`;
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], {encoding: 'utf8'});
-const screen = () => tmux('capture-pane', '-p', '-t', session);
-const flat = () => screen().replaceAll(/[│╭╮╰╯]/g, ' ').replaceAll(/\s+/g, ' ');
-const keys = (...names: string[]) => tmux('send-keys', '-t', session, ...names);
-const see = async (what: string, pattern: RegExp, timeoutMs = 15_000) => waitFor(`${what} (${pattern})`, () => pattern.test(flat()), {timeoutMs, everyMs: 20})
-	.catch((error: Error) => {
-		throw new Error(`${error.message}\n--- screen:\n${screen()}`);
-	});
-
-let db: Postgres | undefined;
-let skip = '';
-before(async () => {
-	if (!hasTmux) {
-		skip = 'tmux not installed';
-		return;
-	}
-
-	const started = await startPostgres();
-	if ('skip' in started) skip = started.skip;
-	else db = started;
-});
-
-after(async () => {
-	if (hasTmux) spawnSync('tmux', ['-L', socket, 'kill-server']);
-	await db?.stop();
-});
+const {state, tmux, screen, keys, see, start, session} = jdbcTmux('jdbc');
 
 test('tmux: the JDBC TUI — l b, k and f asked and done, d, ?, 60×16, q: P and the leases released', {timeout: 120_000}, async t => {
-	if (!db) return t.skip(skip);
+	const {db} = state;
+	if (!db) return t.skip(state.skip);
 	await createArtemisTable(db, 'tmux_t');
-	const rows = async () => (await db!.sql('SELECT id, holder_id, state FROM tmux_t ORDER BY id')).rows as Array<{holder_id: string | null; state: string | null}>;
-	// The password through the environment (-e), not on the tmux command line.
-	const command = `env -u CI -u CONTINUOUS_INTEGRATION TERM=xterm-256color ${JSON.stringify(process.execPath)} ${JSON.stringify(cliPath())} postgresql://${PG_USER}@127.0.0.1:${db.port}/${PG_DB} --table tmux_t; echo TUI-EXIT=$?; sleep 60`;
-	tmux('new-session', '-d', '-s', session, '-x', '80', '-y', '24', '-e', `PGPASSWORD=${PG_PASSWORD}`, command);
+	const rows = async () => (await db.sql('SELECT id, holder_id, state FROM tmux_t ORDER BY id')).rows as Array<{holder_id: string | null; state: string | null}>;
+	start(db, 'tmux_t', 80, 24);
 
 	await see('the first look', /CRITICAL: NO LIVE/);
 	keys('l');
