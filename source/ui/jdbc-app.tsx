@@ -25,7 +25,7 @@ import {LeaseBars} from './jdbc-lease-bars.js';
 import {layoutScreen, stripNodeRows, type LayoutFacts} from './layout.js';
 import {NodesPanel} from './nodes-panel.js';
 import {SectionTitle} from './section.js';
-import {TimelineStrip, TimelineView, useTimelineEnd} from './timeline-panel.js';
+import {LEASE_LEGEND, TimelineStrip, TimelineView, useTimelineEnd} from './timeline-panel.js';
 import {WINDOWS_MS} from '../session/timeline.js';
 import {Tone, levelSymbol, type ToneName} from './theme.js';
 import {dialogText, useKeyMachine, useKeys} from './use-key-machine.js';
@@ -205,7 +205,7 @@ export function JdbcApp({session, onExit, stopper: given, size, timelineEnd}: Jd
 			</Box>
 			{layout.body === 'help' ? <HelpOverlay width={width} rows={panelRows} offset={ui.helpOffset} about={help}/> : layout.body === 'doctor' ? (
 				<DoctorPanel view={doctorView} width={width} rows={panelRows} offset={ui.doctorOffset} scope={`the table's rows, the connections from this host; timings: ${sanitize(view.timings.source)}`} nothing="the table has not been read"/>
-			) : layout.body === 'timeline' ? (view.timeline ? <SameTimelineView timeline={view.timeline} width={width} rows={panelRows} windowMs={windowMs} end={end}/> : null) : (
+			) : layout.body === 'timeline' ? (view.timeline ? <SameTimelineView timeline={view.timeline} width={width} rows={panelRows} windowMs={windowMs} end={end} legend={LEASE_LEGEND}/> : null) : (
 				<>
 					{layout.verdict.map((line, index) => <Tone key={index} bold={index === 0} tone={verdictTone(code)} wrap="truncate-end">{line}</Tone>)}
 					{layout.locks.title ? <SectionTitle title="Leases" width={width} hint={narrow ? undefined : 'by the database clock'}/> : null}

@@ -68,13 +68,16 @@ export function TimelineStrip({timeline, width, rows, windowMs, nodeIds, end}: {
 export const LEGEND = '█ ▓ ▒ # a holder each (its name inside) · × no live, with its length · ─ free · L F P N 0 the state byte where it changed · * state lock taken · nodes: █ live ▒ backup ░ waiting ~ moving · stopped';
 
 /** The full view on t: every line fits `rows`, the chart rows first, then the legend, then the gaps. */
-export function timelineViewLines(timeline: Timeline, width: number, windowMs: number, end: number, rows: number) {
+/** The same in a table's words (a JDBC store: a state row, no state lock). */
+export const LEASE_LEGEND = '█ ▓ ▒ # a holder each (its name inside) · × no live, with its length · ─ free · L F P N the state row where it changed · nodes: █ live ▒ backup ░ waiting ~ moving · stopped';
+
+export function timelineViewLines(timeline: Timeline, width: number, windowMs: number, end: number, rows: number, legendText = LEGEND) {
 	const rendered = renderTimeline(timeline, {width, windowMs, end});
 	const room = Math.max(1, rows - 2);
 	const chart = rendered.rows.length <= room ? rendered.rows : rendered.rows.slice(0, Math.max(1, room - 1));
 	const more = rendered.rows.length - chart.length;
 	let left = room - chart.length - (more > 0 ? 1 : 0);
-	const legend = wrapIndented(LEGEND, width, 2);
+	const legend = wrapIndented(legendText, width, 2);
 	const gapLines = rendered.gaps.slice().reverse().map(gap => {
 		const text = gapText(gap) ?? 'no live, still';
 		const who = `${gap.from ? sanitize(gap.from) : '?'} → ${gap.to ? sanitize(gap.to) : '…'}`;
@@ -98,8 +101,8 @@ export function timelineViewLines(timeline: Timeline, width: number, windowMs: n
 	return {rendered, chart, more, extra};
 }
 
-export function TimelineView({timeline, width, rows, windowMs, end}: {readonly timeline: Timeline; readonly width: number; readonly rows: number; readonly windowMs: number; readonly end: number}) {
-	const {rendered, chart, more, extra} = timelineViewLines(timeline, width, windowMs, end, rows);
+export function TimelineView({timeline, width, rows, windowMs, end, legend}: {readonly timeline: Timeline; readonly width: number; readonly rows: number; readonly windowMs: number; readonly end: number; readonly legend?: string}) {
+	const {rendered, chart, more, extra} = timelineViewLines(timeline, width, windowMs, end, rows, legend);
 	return (
 		<Box flexDirection="column" flexShrink={0} width={width}>
 			<SectionTitle title="Timeline" width={width} hint={`last ${windowName(windowMs)} · +/- · t/esc back`.length + 12 <= width ? `last ${windowName(windowMs)} · +/- · t/esc back` : 't back'}/>

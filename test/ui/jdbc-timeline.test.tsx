@@ -102,6 +102,8 @@ for (const [columns, rows] of [[60, 16], [80, 24], [100, 30], [200, 60]] as cons
 		assert.match(primary, /×/);
 		assert.match(primary, /no live ≈?\d/, 'a gap\'s length on the row');
 		assert.ok(full.some(line => /^backup {4}/.test(line)) && full.some(line => /^state {5}/.test(line)), 'the backup lease and state rows');
+		if (rows >= 24) assert.match(frame().replaceAll(/\s+/g, ' '), /L F P N the state row where it changed · nodes:/, 'the legend in the table\'s words (no byte, no state lock)');
+		assert.doesNotMatch(frame(), /byte|state lock/);
 		if (rows >= 24) {
 			assert.ok(full.some(line => /no live [\d.]+ (ms|s) +#1 → #2$/.test(line)), `the gap listed, exact (no "as probes saw it"), from #1 to #2\n${frame()}`);
 			assert.ok(full.some(line => /^#1 live/.test(line)) && full.some(line => /^#2 backup/.test(line)), 'a row per node');
