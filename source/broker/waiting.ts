@@ -43,10 +43,13 @@ function mentionsBrokerMain(pid: number): boolean {
 	}
 }
 
-/** Pids of broker processes on this host (Artemis' or HornetQ's main class in the argv). */
-export function localBrokerPids(): number[] {
+/**
+ * Pids of broker processes on this host (Artemis' or HornetQ's main class in the argv), among
+ * `candidates` (default: every process in /proc).
+ */
+export function localBrokerPids(candidates: Iterable<number> = listPids()): number[] {
 	const pids: number[] = [];
-	for (const pid of listPids()) {
+	for (const pid of candidates) {
 		if (!mentionsBrokerMain(pid)) continue;
 		const argv = readArgv(pid);
 		if (argv?.some(argument => argument === ARTEMIS_MAIN || argument === HORNETQ_MAIN)) pids.push(pid);

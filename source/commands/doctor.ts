@@ -19,6 +19,8 @@ export type DoctorOptions = {
 	verbose?: boolean;
 	/** Tests: shorter or no watching. */
 	failbackWatchMs?: number;
+	/** The processes to look through for this host's brokers (GatherOptions.processes; default every one). */
+	processes?: () => Iterable<number>;
 };
 
 export type DoctorJson = {
@@ -57,7 +59,7 @@ export async function doctor(argument: string, options: DoctorOptions, io: Io): 
 			if (livePids(probe) !== holder) break;
 		}
 
-		const context = gatherContext(probe, {observation, watchedMs});
+		const context = gatherContext(probe, {observation, watchedMs, processes: options.processes});
 		const findings = runDoctor(probe, context);
 		// The verdict is status' (the one assessment); the findings explain it and say what to do.
 		const assessment = assessGroup(probe, context);

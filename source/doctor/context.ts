@@ -16,6 +16,12 @@ export type GatherOptions = {
 	readonly scanBrokers?: boolean;
 	/** Mount table to use instead of /proc/self/mountinfo (tests). */
 	readonly mounts?: readonly MountEntry[];
+	/**
+	 * The processes the broker scan looks through (default: every process in /proc). A caller
+	 * that knows its group's processes (a test's own fake brokers) keeps other groups' brokers on
+	 * this host out of the findings.
+	 */
+	readonly processes?: () => Iterable<number>;
 };
 
 function identity(file: string): {dev: number; ino: number} | 'missing' | undefined {
@@ -58,7 +64,7 @@ export function gatherContext(probe: DoctorProbe, options: GatherOptions = {}): 
 		for (const holder of probe.locks[segment].holders) if (holder.pid !== undefined) add(holder.pid, holder.command);
 	}
 
-	if (options.scanBrokers !== false) for (const pid of localBrokerPids()) add(pid);
+	if (options.scanBrokers !== false) for (const pid of localBrokerPids(options.processes?.())) add(pid);
 	let mount: MountEntry | undefined;
 	try {
 		const real = fs.realpathSync(directory);

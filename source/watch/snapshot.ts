@@ -35,12 +35,14 @@ export type HolderWithBroker = Holder & {readonly broker?: BrokerInfo | null};
  * Each holder with its broker (command line and broker.xml, brokerOf), read at the probe, while
  * the process is alive: a line about a holder that has died since ("broker-a (primary) pid 4242
  * → free") still names it. A holder already seen in the previous snapshot keeps what was read
- * then (no /proc read per probe and holder at rest).
+ * then (no /proc read per probe and holder at rest). A dying holder still holds its lock for a
+ * moment after its command line reads empty (the kernel drops locks late in exit): the same
+ * holder (pid, kind, open file description) without a command keeps the one seen before.
  */
 function withBrokers(probe: Probe, previous: Probe | undefined): Probe {
 	const known = (holder: Holder): HolderWithBroker | undefined => {
 		for (const segment of ['live', 'backup', 'state'] as const) {
-			const found = previous?.locks[segment].holders.find(other => other.pid === holder.pid && other.kind === holder.kind && other.command === holder.command && 'broker' in other) as HolderWithBroker | undefined;
+			const found = previous?.locks[segment].holders.find(other => other.pid === holder.pid && other.kind === holder.kind && other.ofd === holder.ofd && (other.command === holder.command || holder.command === undefined) && 'broker' in other) as HolderWithBroker | undefined;
 			if (found) return found;
 		}
 
@@ -50,6 +52,7 @@ function withBrokers(probe: Probe, previous: Probe | undefined): Probe {
 	const withBroker = (holder: Holder): HolderWithBroker => {
 		if (holder.sameProcess || holder.pid === undefined) return holder;
 		const seen = known(holder);
+		if (seen && holder.command === undefined && seen.command !== undefined) return {...holder, command: seen.command, broker: seen.broker ?? null};
 		return {...holder, broker: seen ? seen.broker ?? null : brokerOf(holder.pid) ?? null};
 	};
 

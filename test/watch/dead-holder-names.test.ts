@@ -7,7 +7,10 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import {test} from 'node:test';
 import {Session} from '../../source/session/session.js';
+import type {BrokerInfo} from '../../source/broker/index.js';
+import type {Holder} from '../../source/lock-file/index.js';
 import {diffSnapshots} from '../../source/watch/index.js';
+import {takeSnapshot, type HolderWithBroker} from '../../source/watch/snapshot.js';
 import {makeSnapshot, ours} from '../ui/fixtures.js';
 import {copyInstance, fakeBroker, hasPython, makeGroup, stop} from '../broker/fake-broker.js';
 import {ProcessGroup} from '../helpers/spawned.js';
@@ -62,4 +65,18 @@ test('a lock passing between two open file descriptions of one process reads as 
 	const [change] = diffSnapshots(before, after).filter(one => one.kind === 'locks');
 	assert.ok(!change.message.includes(' → this process'), change.message);
 	assert.match(change.message, new RegExp(`→ another open file description of the same process \\(${ours.pid}:23\\)$`));
+});
+
+test('a dying holder whose command line already reads empty, still holding its lock, keeps the name seen while it lived', () => {
+	const alive = {pid: 4242, command: 'java … org.apache.activemq.artemis.boot.Artemis run', kind: 'POSIX' as const, sameProcess: false, identity: 'pid 4242'};
+	const broker = {name: 'broker-a', role: 'primary'} as unknown as BrokerInfo;
+	const before = makeSnapshot({live: {...alive, broker} as Holder});
+	const dying = makeSnapshot({live: {...alive, command: undefined}});
+	const next = takeSnapshot(dying.path, before, () => dying.probe!);
+	const [holder] = next.probe!.locks.live.holders as HolderWithBroker[];
+	assert.equal(holder.command, alive.command);
+	assert.equal(holder.broker, broker);
+	// Another holder on the same pid (another open file description) is not that one.
+	const other = takeSnapshot(dying.path, before, () => makeSnapshot({live: {...alive, command: undefined, ofd: '4242:9'}}).probe!);
+	assert.equal(other.probe!.locks.live.holders[0].command, undefined);
 });
