@@ -146,7 +146,7 @@ async function main(): Promise<number> {
 
 		case 'node': {
 			const {node} = await import('./source/commands/node.js');
-			return node(target, {role: flags.role!, layout: flags.layout, allowFailback: flags.allowFailback, failoverOnShutdown: flags.failoverOnShutdown, createDirectory: flags.createDir, signal: listenForShutdown(false)}, processIo);
+			return node(target, {role: flags.role!, layout: flags.layout, allowFailback: flags.allowFailback, failoverOnShutdown: flags.failoverOnShutdown, createDirectory: flags.createDir, trace: flags.trace, signal: listenForShutdown(false)}, processIo);
 		}
 
 		case 'doctor': {
@@ -202,7 +202,7 @@ async function runJdbc(command: string, target: string, flags: Flags): Promise<n
 		}
 
 		case 'node': {
-			return jdbc.jdbcNode(target, {role: flags.role!, allowFailback: flags.allowFailback, failoverOnShutdown: flags.failoverOnShutdown, renewPeriodMs: flags.lockRenewPeriod, expirationMs: flags.lockExpiration, signal: listenForShutdown(false), ...table}, processIo);
+			return jdbc.jdbcNode(target, {role: flags.role!, allowFailback: flags.allowFailback, failoverOnShutdown: flags.failoverOnShutdown, renewPeriodMs: flags.lockRenewPeriod, expirationMs: flags.lockExpiration, trace: flags.trace, signal: listenForShutdown(false), ...table}, processIo);
 		}
 
 		default: {

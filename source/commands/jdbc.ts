@@ -13,7 +13,7 @@ import {JdbcInputError, parseJdbcTarget, type JdbcTarget} from '../store/jdbc/ta
 import {assessJdbc} from '../store/jdbc/verdict.js';
 import {JdbcWatcher} from '../store/jdbc/watcher.js';
 import {EXIT, type Io} from './output.js';
-import {runNodeUntilEnd} from './node-run.js';
+import {printNodeEvents, runNodeUntilEnd} from './node-run.js';
 
 export type JdbcFlags = {table?: string};
 
@@ -118,6 +118,8 @@ export type JdbcNodeOptions = JdbcFlags & {
 	failoverOnShutdown: boolean;
 	renewPeriodMs?: number;
 	expirationMs?: number;
+	/** Also print each look that decided to wait (NodeLook). */
+	trace?: boolean;
 	signal: AbortSignal;
 };
 
@@ -143,6 +145,6 @@ export async function jdbcNode(input: string, options: JdbcNodeOptions, io: Io):
 		failbackCheckMs: 250,
 		backoffMs: 250,
 	});
-	haNode.on('event', event => io.out(JSON.stringify({...event, time: new Date(event.time).toISOString(), holderId: manager.holderId})));
+	printNodeEvents(haNode, io, {trace: options.trace, extra: {holderId: manager.holderId}});
 	return runNodeUntilEnd(haNode, options.signal, () => haNode.start());
 }

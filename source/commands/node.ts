@@ -3,7 +3,7 @@ import {LockFileInputError, type LayoutChoice} from '../lock-file/index.js';
 import {describeTarget, resolveTarget, targetDiffers, type ResolvedTarget} from '../target/resolve.js';
 import {FileLockNodeManager, HaNode, type NodeRole} from '../node-manager/index.js';
 import {EXIT, type Io} from './output.js';
-import {runNodeUntilEnd} from './node-run.js';
+import {printNodeEvents, runNodeUntilEnd} from './node-run.js';
 
 export type NodeCommandOptions = {
 	role: NodeRole;
@@ -14,6 +14,8 @@ export type NodeCommandOptions = {
 	signal: AbortSignal;
 	/** auto (default): the layout the directory shows; a new directory gets files. */
 	layout?: LayoutChoice;
+	/** Also print each look that decided to wait (NodeLook). */
+	trace?: boolean;
 };
 
 export async function node(argument: string, options: NodeCommandOptions, io: Io): Promise<number> {
@@ -35,7 +37,7 @@ export async function node(argument: string, options: NodeCommandOptions, io: Io
 		allowFailback: options.allowFailback,
 		failoverOnShutdown: options.failoverOnShutdown,
 	});
-	haNode.on('event', event => io.out(JSON.stringify({...event, time: new Date(event.time).toISOString()})));
+	printNodeEvents(haNode, io, {trace: options.trace});
 	// cli.tsx listens for signals before the node starts: a SIGTERM that arrives while it is
 	// still setting up stops it cleanly too.
 	try {

@@ -64,6 +64,7 @@ const FLAGS = {
 	// Typed as --no-allow-failback (meow's negation); --allow-failback is the default, accepted.
 	allowFailback: {type: 'boolean', default: true, help: '--no-allow-failback        an activated backup ignores a failing-back primary (F)'},
 	failoverOnShutdown: {type: 'boolean', default: false, help: '--failover-on-shutdown     SIGTERM/SIGINT leave L (a backup takes over) instead of P'},
+	trace: {type: 'boolean', default: false, help: '--trace                    node: also a `look` line each time it looks and decides to wait\n                             (a backup on P, F, 0 or N; a deleted lock file not back yet)'},
 	createDir: {type: 'boolean', default: false, only: 'file', help: '--create-dir               create the lock file\'s directory if missing'},
 	table: {type: 'string', only: 'jdbc', help: '--table <name>             JDBC store: the node-manager table (default NODE_MANAGER_STORE)'},
 	lockRenewPeriod: {type: 'string', only: 'jdbc', parse: wholeMs(100), help: '--lock-renew-period <ms>   JDBC node: renew the lease this often (default 4000)'},
@@ -110,9 +111,9 @@ export const commands: Readonly<Record<CommandName, CommandSpec>> = {
 	history: {usage: 'ha-tui history <record>… [--json] [--since time|age]', summary: 'the episodes in `watch --record` files: failovers, failbacks, pauses, frozen holders, lost locks, availability', flags: ['json', 'since'], target: 'required'},
 	serve: {usage: `ha-tui serve <file|dir>… [--scan root] [--listen ${DEFAULT_LISTEN}] [--on-change cmd]`, summary: 'a Prometheus exporter: /metrics per group, /healthz', flags: ['scan', 'depth', 'listen', 'interval', 'onChange'], target: 'many'},
 	node: {
-		usage: 'ha-tui node <file|dir> --role primary|backup [--layout files|ranges|flock|auto] [--no-allow-failback] [--failover-on-shutdown] [--create-dir]',
+		usage: 'ha-tui node <file|dir> --role primary|backup [--layout files|ranges|flock|auto] [--no-allow-failback] [--failover-on-shutdown] [--create-dir] [--trace]',
 		summary: 'one headless node, NDJSON events on stdout; primary (live) and backup',
-		flags: ['role', 'layout', 'allowFailback', 'failoverOnShutdown', 'createDir', 'table', 'lockRenewPeriod', 'lockExpiration'],
+		flags: ['role', 'layout', 'allowFailback', 'failoverOnShutdown', 'createDir', 'trace', 'table', 'lockRenewPeriod', 'lockExpiration'],
 		target: 'required',
 	},
 	doctor: {usage: 'ha-tui doctor <file|dir> [--json] [--verbose]', summary: 'checks the group and the brokers that hold its locks', flags: ['json', 'table', 'verbose'], target: 'required'},

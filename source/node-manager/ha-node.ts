@@ -67,6 +67,22 @@ export type NodeEvent = {
 	readonly waitedMs?: number;
 };
 
+/**
+ * A look at the store that decided to wait and change nothing: a backup that read P, F, 0 or N
+ * (or, on a table, did not try the live lock), a backup waiting for a deleted lock file to come
+ * back. A decision not to act leaves no other trace outside the process: `ha-tui node --trace`
+ * prints these, so whoever watches the node (its tests, an operator asking "why does the backup
+ * not take over?") sees each look happen instead of waiting and hoping.
+ */
+export type NodeLook = Omit<NodeEvent, 'event' | 'waitedMs'> & {
+	readonly event: 'look';
+	/** Looks of this kind since the node started: the nth time it decided to wait. */
+	readonly looks: number;
+	/** The state byte it read, as a character ('P'); absent where it read none (the file missing). */
+	readonly state?: string;
+	readonly detail: string;
+};
+
 export type HaNodeOptions = {
 	role: NodeRole;
 	/** An activated backup steps down when a live announces failback (F). Artemis default: on. */
@@ -92,7 +108,7 @@ class FileReplaced extends Error {
 	override name = 'FileReplaced';
 }
 
-export class HaNode extends EventEmitter<{event: [NodeEvent]}> {
+export class HaNode extends EventEmitter<{event: [NodeEvent]; look: [NodeLook]}> {
 	readonly role: NodeRole;
 	private currentPhase: NodePhase = 'idle';
 	private since = Date.now();
@@ -103,6 +119,8 @@ export class HaNode extends EventEmitter<{event: [NodeEvent]}> {
 	private stopping: Promise<void> | undefined;
 	/** The state a starting live found before it wrote F (to undo an F that led nowhere). */
 	private stateBeforeFailback: number | undefined;
+	/** Looks that decided to wait (NodeLook.looks). */
+	private looks = 0;
 
 	constructor(readonly manager: NodeManager, options: HaNodeOptions) {
 		super();
@@ -246,6 +264,14 @@ export class HaNode extends EventEmitter<{event: [NodeEvent]}> {
 		this.emit('event', record);
 	}
 
+	/** Says that a look decided to wait (NodeLook); costs nothing when nobody listens. */
+	private looked(state: number | undefined, detail: string): void {
+		this.looks++;
+		if (this.listenerCount('look') === 0) return;
+		const look: NodeLook = {event: 'look', time: Date.now(), mono: monotonicMs(), pid: process.pid, role: this.role, nodeId: this.manager.nodeId, looks: this.looks, ...(state === undefined ? {} : {state: String.fromCharCode(state)}), detail};
+		this.emit('look', look);
+	}
+
 	private setPhase(phase: Exclude<NodePhase, 'idle'>, extra: Partial<NodeEvent> = {}): void {
 		checkTransition(this.currentPhase, phase);
 		this.currentPhase = phase;
@@ -320,6 +346,7 @@ export class HaNode extends EventEmitter<{event: [NodeEvent]}> {
 				return;
 			} catch (error) {
 				if (isAbort(error)) throw error;
+				this.looked(undefined, 'the lock file is not at the path: waiting for it to come back (a backup never creates it)');
 				await sleep(this.options.lostLockCheckMs, undefined, {signal: this.controller.signal});
 			}
 		}
@@ -336,12 +363,14 @@ export class HaNode extends EventEmitter<{event: [NodeEvent]}> {
 			const before = await this.manager.readState(signal);
 			if (before === undefined || before === STATE.firstStart || before === STATE.notStarted) {
 				// No live has ever run: nothing to take over yet. Wait for a write.
+				this.looked(before, `state ${before === undefined ? 'unreadable' : String.fromCharCode(before)}: no live has run yet, nothing to take over; waiting for a change`);
 				await this.manager.waitForChange(this.options.backoffMs, signal);
 				continue;
 			}
 
 			if (before !== STATE.live && this.manager.readsStateBeforeLiveLock) {
 				// JdbcNodeManager: P or F means wait, without touching the live lock at all.
+				this.looked(before, `state ${String.fromCharCode(before)}: not taking over (the live lock is not tried); waiting for a change`);
 				await this.manager.waitForChange(this.options.backoffMs, signal);
 				continue;
 			}
@@ -376,6 +405,7 @@ export class HaNode extends EventEmitter<{event: [NodeEvent]}> {
 
 			// P (clean stop) or F (failback in progress): do not take over; wait for a change.
 			await this.manager.unlock('live');
+			this.looked(state, `live lock free, state ${state === undefined ? 'unreadable' : String.fromCharCode(state)}: not taking over; waiting for a change`);
 			await this.manager.waitForChange(this.options.backoffMs, signal);
 		}
 	}

@@ -21,15 +21,16 @@ afterEach(async () => {
 });
 
 /** A live and two backups (one queued on the live lock, one waiting for the backup lock), and a watcher. */
-async function group() {
+async function group(options: {trace?: boolean} = {}) {
+	const trace = options.trace ? ['--trace'] : [];
 	const directory = fs.mkdtempSync(path.join(os.tmpdir(), 'ha-tui-lost-lock-'));
 	directories.push(directory);
 	const file = path.join(directory, 'server.lock');
 	const live = processes.cli('live', ['node', file, '--role', 'live']);
 	await live.next('live', 5000);
-	const queued = processes.cli('queued backup', ['node', file, '--role', 'backup']);
+	const queued = processes.cli('queued backup', ['node', file, '--role', 'backup', ...trace]);
 	await queued.next('waiting-live-lock', 5000);
-	const waiting = processes.cli('second backup', ['node', file, '--role', 'backup']);
+	const waiting = processes.cli('second backup', ['node', file, '--role', 'backup', ...trace]);
 	await waiting.next('waiting-backup-lock', 5000);
 	const watch = processes.cli('watch', ['watch', file, '--json', '--interval', '50']);
 	await watch.waitLine('the first report', () => true, 5000);
@@ -60,7 +61,7 @@ async function expectRejoined(backups: Record<string, Spawned>, disturbedAt: num
 }
 
 test('deleting server.lock under a running group: the live says lost-lock and exits 2; backups wait for the file and rejoin when a live re-creates it', {timeout: 30_000}, async t => {
-	const {file, live, queued, waiting, watch, directory} = await group();
+	const {file, live, queued, waiting, watch, directory} = await group({trace: true});
 	const deletedAt = monotonicMs();
 	fs.unlinkSync(file);
 
@@ -74,8 +75,11 @@ test('deleting server.lock under a running group: the live says lost-lock and ex
 		|| (line.changes as Array<{kind: string}> | undefined)?.some(change => change.kind === 'missing') === true, 3000);
 
 	await expectRejoined({queued, waiting}, deletedAt);
-	// Nobody re-creates the file: a backup waits for it, whoever removed it may mean it.
-	await new Promise(resolve => setTimeout(resolve, 500));
+	// Nobody re-creates the file: a backup waits for it, whoever removed it may mean it. What
+	// must come first: each backup, rejoined, looked for the file twice and decided to wait
+	// (its `look` lines), rather than create it.
+	const missingLooks = (backup: Spawned) => backup.events().filter(event => event.event === 'look' && /not at the path/.test(String(event.detail))).length;
+	await waitFor('each rejoined backup to look for the missing file twice', () => missingLooks(queued) >= 2 && missingLooks(waiting) >= 2, {timeoutMs: 5000, context: () => describe({queued, waiting})});
 	assert.equal(fs.existsSync(file), false, 'the deleted file came back');
 
 	// A live re-creates it (new node id): the backups that rejoined queue behind it, on the new

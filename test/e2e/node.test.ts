@@ -72,11 +72,13 @@ test('--failover-on-shutdown: SIGTERM leaves L and the backup takes over', async
 test('a paused group stays down: backups do not take over; status exits 2', async () => {
 	const live = start('live');
 	await live.next('live');
-	const backup = start('backup');
+	const backup = start('backup', ['--trace']);
 	await backup.next('waiting-live-lock');
 	live.child.kill('SIGTERM');
 	await live.exited;
-	await new Promise(resolve => setTimeout(resolve, 800));
+	// What must come first: the backup got the free live lock, read P and let go — twice (its
+	// first look after the stop, and one more after its back-off), each a `look` it prints.
+	await backup.waitLine('the backup to look at P twice and decide to wait', () => backup.events().filter(e => e.event === 'look' && e.state === 'P').length >= 2, 5000);
 	assert.ok(!backup.events().some(e => e.event === 'live'));
 	const result = await runCli(['status', group.file]);
 	assert.equal(result.code, 2);

@@ -8,6 +8,7 @@
 //   java RangesLayoutPeer live   <server.lock>   write F, wait for the live lock, write L, "LIVE <pid>"
 //   java RangesLayoutPeer backup <server.lock>   wait for the backup lock ("BACKUP <pid>"), then
 //                                                take over on L ("LIVE <pid>"), back off on P/F/0/N
+//                                                (on P or F, after letting go of the live lock: "BACKING-OFF <state> <pid>")
 // SIGTERM on a live writes P (clean stop) from a shutdown hook; SIGKILL leaves L (a crash).
 // Optional third argument: the lock poll period in ms (default 50; Artemis polls every 500).
 
@@ -159,8 +160,10 @@ public final class RangesLayoutPeer {
 				return;
 			}
 
-			// P (clean stop) or F (failback): do not take over.
+			// P (clean stop) or F (failback): do not take over. Said, so that a test can wait for
+			// this decision instead of sleeping and hoping it was made.
 			lock.release();
+			say("BACKING-OFF " + (char) state + " " + PID);
 			Thread.sleep(200);
 		}
 	}

@@ -44,9 +44,9 @@ function startJvm(c: Case, role: 'live' | 'backup', name = `jvm-${role}`): Spawn
 	return c.group.spawn(name, java!, ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-Xmx64m', '-cp', classDir!, 'RangesLayoutPeer', role, c.file]);
 }
 
-function startHaTui(c: Case, role: 'live' | 'backup', name = `ha-tui-${role}`): Spawned {
+function startHaTui(c: Case, role: 'live' | 'backup', name = `ha-tui-${role}`, extra: string[] = []): Spawned {
 	// The peer speaks the ranges layout only; a new directory would get the files layout.
-	return c.group.cli(name, ['node', c.file, '--role', role, '--layout', 'ranges']);
+	return c.group.cli(name, ['node', c.file, '--role', role, '--layout', 'ranges', ...extra]);
 }
 
 const holderPids = (report: StatusReport, segment: 'live' | 'backup') => report.locks[segment].holders.map(holder => holder.pid);
@@ -157,7 +157,7 @@ describe('a hand-written ranges-layout Java peer (POSIX byte-range locks, not Ar
 	test('(d) JVM live stopped cleanly (SIGTERM → P): ha-tui backup does not take over, status exits 2', async t => withCase(t, async c => {
 		const jvm = startJvm(c, 'live');
 		await jvm.waitLine('LIVE', line => line === `LIVE ${jvm.pid}`, 15_000);
-		const backup = startHaTui(c, 'backup');
+		const backup = startHaTui(c, 'backup', 'ha-tui-backup', ['--trace']);
 		await backup.waitEvent('waiting-live-lock');
 		const from = backup.lines.length;
 		jvm.kill('SIGTERM');
@@ -166,8 +166,9 @@ describe('a hand-written ranges-layout Java peer (POSIX byte-range locks, not Ar
 		assert.equal(exit.code, 143, `JVM exit ${JSON.stringify(exit)}`);
 		assert.equal(stateByte(c.file), 'P');
 
-		// A negative: the backup must stay put. Give it a fair window (it probes every 250 ms).
-		await new Promise(resolve => setTimeout(resolve, 1500));
+		// A negative: the backup must stay put. What must come first: it got the free live lock,
+		// read P and let go, twice (after the stop and after its back-off): its `look` lines.
+		await backup.waitLine('the ha-tui backup to look at P twice and decide to wait', () => backup.events().slice(from).filter(event => event.event === 'look' && event.state === 'P').length >= 2, 5000);
 		assert.equal(backup.hasEvent('live', from), false, 'ha-tui backup became live after a clean stop (P)');
 		assert.equal(backup.exit, undefined, 'ha-tui backup still running');
 		assert.equal(stateByte(c.file), 'P', 'nobody rewrote P');
@@ -189,7 +190,9 @@ describe('a hand-written ranges-layout Java peer (POSIX byte-range locks, not Ar
 		assert.equal(exit.code, 0, `ha-tui live exit ${JSON.stringify(exit)}`);
 		assert.ok(live.hasEvent('paused'));
 		assert.equal(stateByte(c.file), 'P');
-		await new Promise(resolve => setTimeout(resolve, 1500));
+		// What must come first: the JVM backup took the free live lock, read P and let go, twice
+		// (its own BACKING-OFF lines), instead of a fixed window of time.
+		await jvm.waitLine('the JVM backup backing off on P twice', () => jvm.lines.filter(line => line === `BACKING-OFF P ${jvm.pid}`).length >= 2, 5000);
 		assert.ok(!jvm.lines.some(line => line.startsWith('LIVE')), 'JVM backup became live after a clean stop (P)');
 		const stopped = await statusWhen(c.file, 'no-live', (r, code) => code === 2 || r.verdict !== 'transition', 2000);
 		assert.equal(stopped.code, 2, stopped.raw.stdout);

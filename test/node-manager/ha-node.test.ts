@@ -2,7 +2,7 @@
 // cleanup happens whatever a listener does.
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {HaNode, InMemoryNodeManager, InMemoryStore, PHASE_TRANSITIONS, checkTransition, type NodePhase} from '../../source/node-manager/index.js';
+import {HaNode, InMemoryNodeManager, InMemoryStore, PHASE_TRANSITIONS, checkTransition, type NodeLook, type NodePhase} from '../../source/node-manager/index.js';
 import {waitFor} from '../helpers/wait.js';
 import {fast} from './harness.js';
 
@@ -81,5 +81,21 @@ test('a backup that takes over is activated when its "live" event is emitted, no
 	live.crash();
 	await waitFor('backup live', () => backup.phase === 'live');
 	assert.deepEqual(seen, [true], 'a listener of "live" sees an activated backup');
+	await backup.stop();
+});
+
+test('a backup that finds P says each look that decided to wait (a "look" with its count), and none while it waits in a lock queue', async () => {
+	const {store, live} = await startedLive();
+	const backup = new HaNode(new InMemoryNodeManager(store), {role: 'backup', ...fast});
+	const looks: NodeLook[] = [];
+	backup.on('look', look => looks.push(look));
+	backup.start();
+	await waitFor('backup queued', () => backup.phase === 'waiting-live-lock');
+	assert.equal(looks.length, 0, 'queued on the live lock: no look yet');
+	await live.stop(); // writes P
+	await waitFor('two looks at P', () => looks.length >= 2);
+	assert.deepEqual(looks.slice(0, 2).map(look => [look.event, look.state, look.looks, look.role]), [['look', 'P', 1, 'backup'], ['look', 'P', 2, 'backup']]);
+	assert.match(looks[0].detail, /state P: not taking over/);
+	assert.equal(backup.phase, 'waiting-live-lock', 'it backed off, no takeover');
 	await backup.stop();
 });
