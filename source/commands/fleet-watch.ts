@@ -59,7 +59,7 @@ export async function fleetWatch(options: FleetWatchOptions, io: Io): Promise<nu
 	writer?.start(groups, monotonicMs());
 	watcher.start();
 	if (!options.signal.aborted) await new Promise(resolve => options.signal.addEventListener('abort', resolve, {once: true}));
-	await watcher.stop();
+	await watcher.close();
 	await hooks?.close();
 	writer?.close(String(options.signal.reason ?? 'stopped'), monotonicMs());
 	return EXIT.ok;

@@ -85,7 +85,7 @@ export async function jdbcWatch(input: string, options: {json: boolean; interval
 	try {
 		await watcher.start();
 	} catch (error) {
-		await watcher.stop();
+		await watcher.close();
 		if (!(error instanceof JdbcInputError)) throw error;
 		return fail(io, options.json, target.display, error.message);
 	}
@@ -108,7 +108,7 @@ export async function jdbcWatch(input: string, options: {json: boolean; interval
 	print(watcher.opening());
 	watcher.on('update', print);
 	if (!options.signal.aborted) await new Promise(resolve => options.signal.addEventListener('abort', resolve, {once: true}));
-	await watcher.stop();
+	await watcher.close();
 	return EXIT.ok;
 }
 

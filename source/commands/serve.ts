@@ -101,7 +101,7 @@ export async function serve(options: ServeOptions, io: Io): Promise<number> {
 		server.listen(port, host, () => resolve(undefined));
 	});
 	if (listening !== undefined) {
-		await watcher.stop();
+		await watcher.close();
 		io.err(`ha-tui: --listen ${options.listen}: ${listening}`);
 		return EXIT.unknown;
 	}
@@ -112,7 +112,7 @@ export async function serve(options: ServeOptions, io: Io): Promise<number> {
 	if (!options.signal.aborted) await new Promise(resolve => options.signal.addEventListener('abort', resolve, {once: true}));
 	server.closeAllConnections();
 	await new Promise(resolve => server.close(resolve));
-	await watcher.stop();
+	await watcher.close();
 	await hooks?.close();
 	return EXIT.ok;
 }

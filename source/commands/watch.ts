@@ -49,7 +49,7 @@ export async function watch(argument: string, options: {json: boolean; intervalM
 	const first = watcher.start();
 	if (first.status === 'error') {
 		// Bad input at start is an error (exit 3); a file that goes away later is reported.
-		await watcher.stop();
+		await watcher.close();
 		io.err(`ha-tui: ${first.error ?? first.assessment.summary}`);
 		return EXIT.unknown;
 	}
@@ -65,6 +65,6 @@ export async function watch(argument: string, options: {json: boolean; intervalM
 	watcher.on('update', print);
 	watcher.on('file-events-failed', message => print({snapshot: watcher.current ?? first, changes: [{kind: 'file-events', message}]}));
 	if (!options.signal.aborted) await new Promise(resolve => options.signal.addEventListener('abort', resolve, {once: true}));
-	await watcher.stop();
+	await watcher.close();
 	return EXIT.ok;
 }

@@ -82,6 +82,7 @@ export class FleetWatcher extends EventEmitter<{update: [FleetUpdate]; probe: [g
 	/** The next group the batch timer probes (round robin). */
 	private nextTimed = 0;
 	private stopped = false;
+	private closing: Promise<void> | undefined;
 	/** When any group was last probed (monotonic ms): /healthz looks at it. */
 	lastProbeMono = monotonicMs();
 
@@ -134,13 +135,18 @@ export class FleetWatcher extends EventEmitter<{update: [FleetUpdate]; probe: [g
 		for (const member of this.members) member.watcher.refresh();
 	}
 
-	async stop(): Promise<void> {
-		if (this.stopped) return;
+	/** Releases the batch timer, the pulse and every group's watcher. Once: a second call returns the first one's promise. */
+	close(): Promise<void> {
+		this.closing ??= this.closeOnce();
+		return this.closing;
+	}
+
+	private async closeOnce(): Promise<void> {
 		this.stopped = true;
 		clearInterval(this.batchTimer);
 		this.batchTimer = undefined;
 		this.pulse.close();
-		await Promise.all(this.members.map(async member => member.watcher.stop()));
+		await Promise.all(this.members.map(async member => member.watcher.close()));
 	}
 
 	private onProbe(member: Member, snapshot: Snapshot): void {

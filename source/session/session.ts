@@ -250,7 +250,7 @@ export class Session extends NodeRegistry<SessionView, FileRecord> implements Se
 		this.waitingTimer = undefined;
 		this.handOver.close();
 		this.pulse?.close();
-		await this.watcher.stop();
+		await this.watcher.close();
 	}
 
 	protected override refuseStart(role: NodeRole): string | undefined {

@@ -88,7 +88,7 @@ export async function runFleetTui(options: FleetTargets & {intervalMs: number; l
 			if (code !== 0) await new Promise(resolve => setTimeout(resolve, 1500));
 		}
 	} finally {
-		await watcher.stop();
+		await watcher.close();
 	}
 
 	return 0;

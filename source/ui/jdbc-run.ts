@@ -49,7 +49,7 @@ export async function runJdbcTui(input: string, options: {intervalMs: number; si
 		));
 	} finally {
 		session.close();
-		await watcher.stop();
+		await watcher.close();
 	}
 
 	const {code, result} = ended;

@@ -43,6 +43,7 @@ export class LockFileWatcher extends EventEmitter<{update: [WatchUpdate]; probe:
 	fileEventsError: string | undefined;
 	private pollingOnly: boolean;
 	private closed = false;
+	private closing: Promise<void> | undefined;
 	readonly store: WatchedStore;
 	private intervalMs: number;
 	private timer: NodeJS.Timeout | undefined;
@@ -134,7 +135,7 @@ export class LockFileWatcher extends EventEmitter<{update: [WatchUpdate]; probe:
 
 	/**
 	 * Probes now; emits 'probe' every time (the TUI's doctor compares what the changes leave out,
-	 * such as server.lock's mtime), then 'update' when anything changed (never after stop()).
+	 * such as server.lock's mtime), then 'update' when anything changed (never after close()).
 	 */
 	refresh(): Snapshot {
 		if (this.closed && this.current) return this.current;
@@ -147,12 +148,22 @@ export class LockFileWatcher extends EventEmitter<{update: [WatchUpdate]; probe:
 		return snapshot;
 	}
 
-	async stop(): Promise<void> {
+	/**
+	 * Releases the timer and the change feed; nothing is emitted after it. Once: a second call
+	 * returns the first one's promise (chokidar's close()).
+	 */
+	close(): Promise<void> {
+		this.closing ??= this.closeOnce();
+		return this.closing;
+	}
+
+	private async closeOnce(): Promise<void> {
 		this.closed = true;
 		clearInterval(this.timer);
 		this.timer = undefined;
-		await this.feed?.close();
+		const feed = this.feed;
 		this.feed = undefined;
+		await feed?.close();
 	}
 
 	private fileEventsFailed(why: string): void {

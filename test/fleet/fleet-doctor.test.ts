@@ -84,6 +84,6 @@ test('doctor column: healthy says nothing, a lone live warns, a frozen live is c
 		assert.equal(doctor.looks, looks, 'no look at rest');
 	} finally {
 		lives[2].child.kill('SIGCONT');
-		await watcher.stop();
+		await watcher.close();
 	}
 });

@@ -124,7 +124,7 @@ for (const [columns, rows] of [[60, 16], [80, 24], [100, 30]] as const) {
 		} finally {
 			await session.stopAll({failover: false});
 			session.close();
-			await watcher.stop();
+			await watcher.close();
 		}
 	});
 }

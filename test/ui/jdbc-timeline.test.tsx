@@ -48,7 +48,7 @@ before(async () => {
 after(async () => {
 	await session?.stopAll({failover: false});
 	session?.close();
-	await watcher?.stop();
+	await watcher?.close();
 	await db?.stop();
 });
 

@@ -22,7 +22,7 @@ function watching(file: string) {
 	return {directory, watcher};
 }
 
-test('nothing is emitted after stop(), even by a probe a file event already asked for', async () => {
+test('nothing is emitted after close(), even by a probe a file event already asked for', async () => {
 	const temp = tempDir();
 	try {
 		fs.writeFileSync(temp.file, encodeNewLockFile());
@@ -33,8 +33,10 @@ test('nothing is emitted after stop(), even by a probe a file event already aske
 		// A file event queues a probe for the next turn (bursts coalesce) …
 		directory.emit('all');
 		fs.writeFileSync(temp.file, Buffer.from('P'), {flag: 'r+'});
-		// … and stop() comes first.
-		await watcher.stop();
+		// … and close() comes first. Once: a second close is the first one's promise.
+		const closing = watcher.close();
+		assert.equal(watcher.close(), closing);
+		await closing;
 		assert.equal(directory.closed, true);
 		await new Promise(resolve => setImmediate(resolve));
 		watcher.refresh();
@@ -54,7 +56,7 @@ test('a file event probes on the next turn: the change arrives without waiting f
 		fs.writeFileSync(temp.file, Buffer.from('P'), {flag: 'r+'});
 		directory.emit('all');
 		assert.match(await update, /state/);
-		await watcher.stop();
+		await watcher.close();
 	} finally {
 		temp.cleanup();
 	}
@@ -71,7 +73,7 @@ test('file events that fail (ENOSPC) are said in one line, and the watcher goes 
 		assert.match(await failed, /^file events failed \(ENOSPC: the inotify watch limit is reached \(fs\.inotify\.max_user_watches\)\): polling, a probe every 60000 ms$/);
 		assert.equal(watcher.polling, true);
 		assert.equal(directory.closed, true, 'the failed watcher is closed');
-		await watcher.stop();
+		await watcher.close();
 	} finally {
 		temp.cleanup();
 	}

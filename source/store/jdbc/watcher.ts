@@ -53,6 +53,7 @@ export class JdbcWatcher extends EventEmitter<{update: [JdbcUpdate]; look: [Jdbc
 	private format: 'bigint' | 'timestamp' | undefined;
 	private timer: NodeJS.Timeout | undefined;
 	private stopped = false;
+	private closing: Promise<void> | undefined;
 	private busy = false;
 	private current: JdbcUpdate | undefined;
 	private readonly stats: {live: RenewStats; backup: RenewStats} = {live: emptyStats(null), backup: emptyStats(null)};
@@ -98,7 +99,13 @@ export class JdbcWatcher extends EventEmitter<{update: [JdbcUpdate]; look: [Jdbc
 		return this.current;
 	}
 
-	async stop(): Promise<void> {
+	/** Ends the timer and the connection; nothing is emitted after it. Once: a second call returns the first one's promise. */
+	close(): Promise<void> {
+		this.closing ??= this.closeOnce();
+		return this.closing;
+	}
+
+	private async closeOnce(): Promise<void> {
 		this.stopped = true;
 		clearTimeout(this.timer);
 		const client = this.client;
