@@ -9,31 +9,22 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import process from 'node:process';
-import {after, before, test} from 'node:test';
+import {test} from 'node:test';
 import {jdbcFindings} from '../../source/store/jdbc/doctor.js';
 import {probeJdbc} from '../../source/store/jdbc/probe.js';
 import {parseJdbcTarget} from '../../source/store/jdbc/target.js';
 import {DEFAULT_TIMINGS, groupBrokers, groupTimings} from '../../source/store/jdbc/timings.js';
 import {copyInstance, fakeBroker, hasPython, stop} from '../broker/fake-broker.js';
-import {createArtemisTable, PG_DB, PG_USER, startPostgres, type Postgres} from '../helpers/postgres.js';
+import {createArtemisTable, PG_DB, PG_USER, postgresFixture} from '../helpers/postgres.js';
 import {runCli} from '../helpers/spawned.js';
 
-let db: Postgres | undefined;
-let skip = '';
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ha-tui-timings-'));
 const children: ChildProcess[] = [];
-
-before(async () => {
-	const started = await startPostgres();
-	if ('skip' in started) skip = started.skip;
-	else db = started;
-	if (!hasPython) skip ||= 'python3 missing (the fake broker)';
-});
-
-after(async () => {
-	for (const child of children) await stop(child);
-	await db?.stop();
-	fs.rmSync(dir, {recursive: true, force: true});
+const postgres = postgresFixture({
+	async cleanup() {
+		for (const child of children) await stop(child);
+		fs.rmSync(dir, {recursive: true, force: true});
+	},
 });
 
 /** An Artemis instance whose broker.xml keeps its store in TABLE on this database, with these timings. */
@@ -43,7 +34,7 @@ function jdbcInstance(name: string, table: string, timings: Record<string, strin
 	const settings = Object.entries(timings).map(([key, value]) => `<${key}>${value}</${key}>`).join('\n            ');
 	const store = `<store>
          <database-store>
-            <jdbc-connection-url>jdbc:postgresql://localhost:${db!.port}/${PG_DB}?user=${PG_USER}</jdbc-connection-url>
+            <jdbc-connection-url>jdbc:postgresql://localhost:${postgres.db!.port}/${PG_DB}?user=${PG_USER}</jdbc-connection-url>
             <jdbc-driver-class-name>org.postgresql.Driver</jdbc-driver-class-name>
             <node-manager-store-table-name>${table}</node-manager-store-table-name>
             ${settings}
@@ -62,7 +53,9 @@ async function startBroker(instance: string): Promise<ChildProcess> {
 const env = {PATH: process.env.PATH ?? '', HOME: dir};
 
 test('doctor judges renew-late by the broker.xml of this group\'s broker, and says so; by the defaults once it is gone', async t => {
-	if (!db || !hasPython) return t.skip(skip);
+	if (!hasPython) return t.skip('python3 missing (the fake broker)');
+	const db = postgres.need(t);
+	if (!db) return;
 	await createArtemisTable(db, 'timing_t');
 	// A primary row renewed 2 s ago with a 32 s lease: 30 s left. With Artemis' defaults (4 s
 	// renew, 20 s lease) nothing is late; with this group's (1 s renew, 40 s lease) at least
@@ -92,7 +85,8 @@ test('doctor judges renew-late by the broker.xml of this group\'s broker, and sa
 });
 
 test('clock-skew by jdbc-allowed-time-diff: 1 s off is a finding with the default 250 ms, none with this group\'s 5000 ms', async t => {
-	if (!db) return t.skip(skip);
+	const db = postgres.need(t);
+	if (!db) return;
 	await createArtemisTable(db, 'skew_t');
 	const target = parseJdbcTarget(db.url, {table: 'skew_t', env});
 	const probe = {...await probeJdbc(target), clockSkewMs: -1000, roundTripMs: 2};

@@ -13,10 +13,10 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import process from 'node:process';
-import {after, before, test} from 'node:test';
+import {test} from 'node:test';
 import {JdbcNodeManager} from '../../source/store/jdbc/jdbc-node-manager.js';
 import {parseJdbcTarget} from '../../source/store/jdbc/target.js';
-import {createArtemisTable, PG_DB, PG_PASSWORD, PG_USER, startPostgres, type Postgres} from '../helpers/postgres.js';
+import {createArtemisTable, PG_DB, PG_PASSWORD, PG_USER, postgresFixture} from '../helpers/postgres.js';
 import {runCli} from '../helpers/spawned.js';
 
 const home = fs.mkdtempSync(path.join(os.tmpdir(), 'ha-tui-home-'));
@@ -24,9 +24,6 @@ const env = {PATH: process.env.PATH ?? '', HOME: home};
 const cli = async (args: string[]) => runCli(args, {env, timeoutMs: 30_000});
 const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
 
-let plain: Postgres | undefined;
-let tls: Postgres | undefined;
-let skip = '';
 const certs = fs.mkdtempSync(path.join(os.tmpdir(), 'ha-tui-certs-'));
 
 /** A CA and a server certificate for DNS:localhost only, signed by it. */
@@ -38,37 +35,29 @@ function makeCertificates(): void {
 	openssl('x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.crt', '-days', '2', '-extfile', 'ext.cnf');
 }
 
-before(async () => {
-	const started = await startPostgres();
-	if ('skip' in started) {
-		skip = started.skip;
-		return;
-	}
+const plain = postgresFixture();
+// A second server, TLS only on TCP, with the certificate above.
+const tls = postgresFixture({
+	requires() {
+		if (!hasOpenssl) return 'openssl missing';
+		makeCertificates();
+		return undefined;
+	},
+	settings: ['ssl=on'],
+	prepare(data, chown) {
+		for (const file of ['server.crt', 'server.key']) {
+			fs.copyFileSync(path.join(certs, file), path.join(data, file));
+			fs.chmodSync(path.join(data, file), 0o600);
+			chown(path.join(data, file));
+		}
 
-	plain = started;
-	if (!hasOpenssl) return;
-	makeCertificates();
-	const secured = await startPostgres({
-		settings: ['ssl=on'],
-		prepare(data, chown) {
-			for (const file of ['server.crt', 'server.key']) {
-				fs.copyFileSync(path.join(certs, file), path.join(data, file));
-				fs.chmodSync(path.join(data, file), 0o600);
-				chown(path.join(data, file));
-			}
-
-			// TCP only with TLS; the harness's own socket stays trusted.
-			fs.writeFileSync(path.join(data, 'pg_hba.conf'), 'local all all trust\nhostssl all all 127.0.0.1/32 scram-sha-256\n');
-		},
-	});
-	if (!('skip' in secured)) tls = secured;
-});
-
-after(async () => {
-	await plain?.stop();
-	await tls?.stop();
-	fs.rmSync(certs, {recursive: true, force: true});
-	fs.rmSync(home, {recursive: true, force: true});
+		// TCP only with TLS; the harness's own socket stays trusted.
+		fs.writeFileSync(path.join(data, 'pg_hba.conf'), 'local all all trust\nhostssl all all 127.0.0.1/32 scram-sha-256\n');
+	},
+	cleanup() {
+		fs.rmSync(certs, {recursive: true, force: true});
+		fs.rmSync(home, {recursive: true, force: true});
+	},
 });
 
 /** A port nobody listens on (taken from the kernel, then let go). */
@@ -87,14 +76,15 @@ const url = (hosts: string, query = '') => `postgresql://${PG_USER}:${PG_PASSWOR
 const oneLine = (stderr: string) => stderr.trim().split('\n');
 
 test('multi-host URL: a dead first host is skipped, the live one answers (status, and a node takes its lease there)', async t => {
-	if (!plain) return t.skip(skip);
-	await createArtemisTable(plain, 'multi_t');
+	const db = plain.need(t);
+	if (!db) return;
+	await createArtemisTable(db, 'multi_t');
 	const dead = await deadPort();
-	const hosts = `127.0.0.1:${dead},127.0.0.1:${plain.port}`;
+	const hosts = `127.0.0.1:${dead},127.0.0.1:${db.port}`;
 	const status = await cli(['status', url(hosts), '--table', 'multi_t']);
 	assert.equal(status.code, 2, status.stderr);
 	assert.match(status.stdout, /CRITICAL: NO LIVE/);
-	assert.match(status.stdout, new RegExp(`^store .* · answered by 127\\.0\\.0\\.1:${plain.port}$`, 'm'), 'which host of the list answered');
+	assert.match(status.stdout, new RegExp(`^store .* · answered by 127\\.0\\.0\\.1:${db.port}$`, 'm'), 'which host of the list answered');
 	assert.equal(status.stderr, '');
 
 	// The node's pool must use the host that answered, not the first of the list.
@@ -102,7 +92,7 @@ test('multi-host URL: a dead first host is skipped, the live one answers (status
 	try {
 		await manager.open();
 		assert.equal(await manager.tryLock('live'), true);
-		const row = (await plain.sql('SELECT holder_id FROM multi_t WHERE id = 1')).rows[0] as {holder_id: string};
+		const row = (await db.sql('SELECT holder_id FROM multi_t WHERE id = 1')).rows[0] as {holder_id: string};
 		assert.equal(row.holder_id, manager.holderId);
 		await manager.unlock('live');
 	} finally {
@@ -116,7 +106,8 @@ test('multi-host URL: a dead first host is skipped, the live one answers (status
 });
 
 test('multi-host URL: no host works — one line naming every host tried and its cause, exit 3, no password', async t => {
-	if (!plain) return t.skip(skip);
+	const db = plain.need(t);
+	if (!db) return;
 	const [first, second] = [await deadPort(), await deadPort()];
 	const result = await cli(['status', url(`127.0.0.1:${first},127.0.0.1:${second}`), '--table', 'multi_t']);
 	assert.equal(result.code, 3);
@@ -126,50 +117,53 @@ test('multi-host URL: no host works — one line naming every host tried and its
 	assert.ok(!result.stderr.includes(PG_PASSWORD) && !result.stdout.includes(PG_PASSWORD));
 
 	// A wrong password on the live host: libpq stops there (authentication failed), and says so.
-	const wrong = await cli(['status', `postgresql://${PG_USER}:nope@127.0.0.1:${first},127.0.0.1:${plain.port}/${PG_DB}`, '--table', 'multi_t']);
+	const wrong = await cli(['status', `postgresql://${PG_USER}:nope@127.0.0.1:${first},127.0.0.1:${db.port}/${PG_DB}`, '--table', 'multi_t']);
 	assert.equal(wrong.code, 3);
-	assert.match(oneLine(wrong.stderr)[0], new RegExp(`127\\.0\\.0\\.1:${first}: connection refused .*; 127\\.0\\.0\\.1:${plain.port}: password authentication failed`));
+	assert.match(oneLine(wrong.stderr)[0], new RegExp(`127\\.0\\.0\\.1:${first}: connection refused .*; 127\\.0\\.0\\.1:${db.port}: password authentication failed`));
 
 	// target_session_attrs: this server is a primary, so a standby is wanted in vain.
-	const standby = await cli(['status', url(`127.0.0.1:${plain.port}`, '?target_session_attrs=standby'), '--table', 'multi_t']);
+	const standby = await cli(['status', url(`127.0.0.1:${db.port}`, '?target_session_attrs=standby'), '--table', 'multi_t']);
 	assert.equal(standby.code, 3);
 	assert.match(oneLine(standby.stderr)[0], /a primary \(read-write\), not standby/);
 });
 
 test('TLS: sslmode=require connects to a server with a certificate (pg_hba: hostssl only)', async t => {
-	if (!tls) return t.skip(skip || 'openssl or PostgreSQL missing');
-	await createArtemisTable(tls, 'tls_t');
-	const result = await cli(['status', url(`127.0.0.1:${tls.port}`, '?sslmode=require'), '--table', 'tls_t']);
+	const secured = tls.need(t);
+	if (!secured) return;
+	await createArtemisTable(secured, 'tls_t');
+	const result = await cli(['status', url(`127.0.0.1:${secured.port}`, '?sslmode=require'), '--table', 'tls_t']);
 	assert.equal(result.code, 2, result.stderr);
 	assert.match(result.stdout, /CRITICAL: NO LIVE/);
 	// prefer (the default) tries TLS first: it connects too.
-	assert.equal((await cli(['status', url(`127.0.0.1:${tls.port}`), '--table', 'tls_t'])).code, 2);
+	assert.equal((await cli(['status', url(`127.0.0.1:${secured.port}`), '--table', 'tls_t'])).code, 2);
 });
 
 test('TLS: verify-full with the CA (sslrootcert) connects by the certificate\'s name; by another name, or without the CA, one line, exit 3', async t => {
-	if (!tls) return t.skip(skip || 'openssl or PostgreSQL missing');
+	const secured = tls.need(t);
+	if (!secured) return;
 	const ca = path.join(certs, 'ca.crt');
-	const good = await cli(['status', url(`localhost:${tls.port}`, `?sslmode=verify-full&sslrootcert=${ca}`), '--table', 'tls_t']);
+	const good = await cli(['status', url(`localhost:${secured.port}`, `?sslmode=verify-full&sslrootcert=${ca}`), '--table', 'tls_t']);
 	assert.equal(good.code, 2, good.stderr);
 	assert.match(good.stdout, /CRITICAL: NO LIVE/);
 
-	const wrongName = await cli(['status', url(`127.0.0.1:${tls.port}`, `?sslmode=verify-full&sslrootcert=${ca}`), '--table', 'tls_t']);
+	const wrongName = await cli(['status', url(`127.0.0.1:${secured.port}`, `?sslmode=verify-full&sslrootcert=${ca}`), '--table', 'tls_t']);
 	assert.equal(wrongName.code, 3);
 	assert.equal(oneLine(wrongName.stderr).length, 1, wrongName.stderr);
-	assert.match(wrongName.stderr, new RegExp(`^ha-tui: 127\\.0\\.0\\.1:${tls.port}: TLS: the server's certificate is not for 127\\.0\\.0\\.1 .*DNS:localhost.*verify-full`));
+	assert.match(wrongName.stderr, new RegExp(`^ha-tui: 127\\.0\\.0\\.1:${secured.port}: TLS: the server's certificate is not for 127\\.0\\.0\\.1 .*DNS:localhost.*verify-full`));
 
 	// verify-ca checks the chain only: the same address is accepted.
-	assert.equal((await cli(['status', url(`127.0.0.1:${tls.port}`, `?sslmode=verify-ca&sslrootcert=${ca}`), '--table', 'tls_t'])).code, 2);
+	assert.equal((await cli(['status', url(`127.0.0.1:${secured.port}`, `?sslmode=verify-ca&sslrootcert=${ca}`), '--table', 'tls_t'])).code, 2);
 
-	const noCa = await cli(['status', url(`localhost:${tls.port}`, '?sslmode=verify-full'), '--table', 'tls_t']);
+	const noCa = await cli(['status', url(`localhost:${secured.port}`, '?sslmode=verify-full'), '--table', 'tls_t']);
 	assert.equal(noCa.code, 3);
 	assert.equal(oneLine(noCa.stderr).length, 1, noCa.stderr);
 	assert.match(noCa.stderr, /TLS certificate not accepted: (self[- ]signed certificate in certificate chain|unable to verify the first certificate).*sslrootcert/);
 });
 
 test('TLS: sslmode=disable against a hostssl-only server is refused in one line saying the server wants TLS, exit 3', async t => {
-	if (!tls) return t.skip(skip || 'openssl or PostgreSQL missing');
-	const result = await cli(['status', url(`127.0.0.1:${tls.port}`, '?sslmode=disable'), '--table', 'tls_t']);
+	const secured = tls.need(t);
+	if (!secured) return;
+	const result = await cli(['status', url(`127.0.0.1:${secured.port}`, '?sslmode=disable'), '--table', 'tls_t']);
 	assert.equal(result.code, 3);
 	const lines = oneLine(result.stderr);
 	assert.equal(lines.length, 1, result.stderr);

@@ -2,29 +2,22 @@
 // bad input refused before anything is written, a stolen lease and a frozen primary ending in
 // lost-lock (exit 2) without another write.
 import assert from 'node:assert/strict';
-import {after, before, describe, test} from 'node:test';
-import {createArtemisTable, startPostgres, tableRows, type Postgres} from '../helpers/postgres.js';
+import {describe, test} from 'node:test';
+import {createArtemisTable, postgresFixture, tableRows} from '../helpers/postgres.js';
 import {ProcessGroup, runCli} from '../helpers/spawned.js';
 import {waitFor} from '../helpers/wait.js';
 
 const timing = ['--lock-renew-period', '200', '--lock-expiration', '1500'];
-let db: Postgres | undefined;
-let skip: string | undefined;
 let tables = 0;
+const postgres = postgresFixture();
 
-before(async () => {
-	const started = await startPostgres();
-	if ('skip' in started) skip = started.skip;
-	else db = started;
-});
-
-after(async () => db?.stop());
 
 const nextTable = () => `node_t${++tables}`;
 
 describe('ha-tui node on a JDBC store (real PostgreSQL)', () => {
 	test('a missing table is created as Artemis creates it (rows 0–3), with a time-based node id', async t => {
-		if (!db) return t.skip(skip ?? '');
+		const db = postgres.need(t);
+		if (!db) return;
 		const table = nextTable();
 		const group = new ProcessGroup();
 		try {
@@ -42,7 +35,8 @@ describe('ha-tui node on a JDBC store (real PostgreSQL)', () => {
 	});
 
 	test('bad input: refused connection, a table of another shape, missing rows: one line, exit 3, nothing written', async t => {
-		if (!db) return t.skip(skip ?? '');
+		const db = postgres.need(t);
+		if (!db) return;
 		const refused = await runCli(['node', 'postgresql://x:y@127.0.0.1:1/ha', '--role', 'backup']);
 		assert.equal(refused.code, 3);
 		assert.match(refused.stderr, /^ha-tui: 127\.0\.0\.1:1: connection refused[^\n]*\n$/);
@@ -66,7 +60,8 @@ describe('ha-tui node on a JDBC store (real PostgreSQL)', () => {
 	});
 
 	test('a lease taken from under the primary: its next renew changes 0 rows: lost-lock, exit 2, and it never writes again', async t => {
-		if (!db) return t.skip(skip ?? '');
+		const db = postgres.need(t);
+		if (!db) return;
 		const table = nextTable();
 		const group = new ProcessGroup();
 		try {
@@ -86,7 +81,8 @@ describe('ha-tui node on a JDBC store (real PostgreSQL)', () => {
 	});
 
 	test('a frozen primary (SIGSTOP past its lease): the backup takes over at the lease end; thawed, the old primary finds it lost', async t => {
-		if (!db) return t.skip(skip ?? '');
+		const db = postgres.need(t);
+		if (!db) return;
 		const table = nextTable();
 		const group = new ProcessGroup();
 		try {

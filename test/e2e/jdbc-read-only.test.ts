@@ -5,22 +5,13 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import {after, before, describe, test} from 'node:test';
-import {createArtemisTable, PG_PASSWORD, startPostgres, tableRows, type Postgres} from '../helpers/postgres.js';
+import {describe, test} from 'node:test';
+import {createArtemisTable, PG_PASSWORD, postgresFixture, tableRows} from '../helpers/postgres.js';
 import {ProcessGroup, runCli} from '../helpers/spawned.js';
 import {waitFor} from '../helpers/wait.js';
 
-let db: Postgres;
-let skip: string | undefined;
 let tables = 0;
-
-before(async () => {
-	const started = await startPostgres();
-	if ('skip' in started) skip = started.skip;
-	else db = started;
-});
-
-after(async () => db?.stop());
+const postgres = postgresFixture();
 
 /** A home without ~/.pgpass and an environment without PG* variables: nothing but what the test gives. */
 const cleanHome = fs.mkdtempSync(path.join(os.tmpdir(), 'ha-tui-home-'));
@@ -35,7 +26,7 @@ const nowMs = 'FLOOR(EXTRACT(EPOCH FROM NOW()) * 1000)::BIGINT';
 async function freshTable(setup?: (table: string) => Promise<void>): Promise<string> {
 	const table = `t${++tables}`;
 	if (setup) await setup(table);
-	else await createArtemisTable(db, table);
+	else await createArtemisTable(postgres.db!, table);
 	return table;
 }
 
@@ -52,7 +43,8 @@ function noPassword(text: string): void {
 
 describe('JDBC store, read-only commands on a real PostgreSQL', () => {
 	test('a missing table: exit 3, one line naming the host, and the table is NOT created (status, doctor, watch)', async t => {
-		if (skip) return t.skip(skip);
+		const db = postgres.need(t);
+		if (!db) return;
 		for (const command of ['status', 'doctor', 'watch']) {
 			const result = await cli([command, db.url, '--table', 'absent_table']);
 			assert.equal(result.code, 3, `${command}: ${result.stderr}`);
@@ -65,7 +57,8 @@ describe('JDBC store, read-only commands on a real PostgreSQL', () => {
 	});
 
 	test('status names the lease holders, the lease left by the DB clock, the state and node id, and writes nothing', async t => {
-		if (skip) return t.skip(skip);
+		const db = postgres.need(t);
+		if (!db) return;
 		const table = await freshTable();
 		await db.sql(`UPDATE ${table} SET state = 'L' WHERE id = 0`);
 		await db.sql(`UPDATE ${table} SET node_id = '6c7dad0c-edcd-11f1-ac4c-02fc00000001' WHERE id = 3`);
@@ -91,7 +84,8 @@ describe('JDBC store, read-only commands on a real PostgreSQL', () => {
 	});
 
 	test('a lease that ran out with its holder still in the row: lease-expired (exit 2), doctor says when the backup takes over', async t => {
-		if (skip) return t.skip(skip);
+		const db = postgres.need(t);
+		if (!db) return;
 		const table = await freshTable();
 		await db.sql(`UPDATE ${table} SET state = 'L' WHERE id = 0`);
 		await db.sql(`UPDATE ${table} SET holder_id = 'dead-primary', holder_expiration_time = ${nowMs} - 5000 WHERE id = 1`);
@@ -107,7 +101,8 @@ describe('JDBC store, read-only commands on a real PostgreSQL', () => {
 	});
 
 	test('never started (the rows as Artemis creates them, NULLs everywhere): no-live, exit 2; doctor never-started', async t => {
-		if (skip) return t.skip(skip);
+		const db = postgres.need(t);
+		if (!db) return;
 		const table = await freshTable();
 		const status = await cli(['status', db.url, '--table', table]);
 		assert.equal(status.code, 2);
@@ -118,7 +113,8 @@ describe('JDBC store, read-only commands on a real PostgreSQL', () => {
 	});
 
 	test('F with nobody on the primary row: doctor watches, then says stale-failback', async t => {
-		if (skip) return t.skip(skip);
+		const db = postgres.need(t);
+		if (!db) return;
 		const table = await freshTable();
 		await db.sql(`UPDATE ${table} SET state = 'F' WHERE id = 0`);
 		const doctor = await cli(['doctor', db.url, '--table', table]);
@@ -127,7 +123,8 @@ describe('JDBC store, read-only commands on a real PostgreSQL', () => {
 	});
 
 	test('the 2.6–2.20 format (TIMESTAMP expiry) is recognised, never misread: exit 3 for status, old-table-format for doctor', async t => {
-		if (skip) return t.skip(skip);
+		const db = postgres.need(t);
+		if (!db) return;
 		const table = await freshTable(async name => {
 			await db.sql(`CREATE TABLE ${name} (id INT NOT NULL PRIMARY KEY, holder_id VARCHAR(128), holder_expiration_time TIMESTAMP, node_id CHAR(36), state CHAR(1))`);
 			await db.sql(`INSERT INTO ${name} (id) VALUES (3), (0), (1), (2)`);
@@ -146,7 +143,8 @@ describe('JDBC store, read-only commands on a real PostgreSQL', () => {
 	});
 
 	test('a table of another shape, missing rows, an unknown state, bad expiry text: one line, exit 3, nothing written', async t => {
-		if (skip) return t.skip(skip);
+		const db = postgres.need(t);
+		if (!db) return;
 		const cases: Array<[string, (name: string) => Promise<void>, RegExp]> = [
 			['other shape', async name => {
 				await db.sql(`CREATE TABLE ${name} (id INT, payload TEXT)`);
@@ -175,7 +173,8 @@ describe('JDBC store, read-only commands on a real PostgreSQL', () => {
 	});
 
 	test('a huge holder id and control characters in every text column reach the terminal escaped and clipped', async t => {
-		if (skip) return t.skip(skip);
+		const db = postgres.need(t);
+		if (!db) return;
 		const table = await freshTable(async name => {
 			await db.sql(`CREATE TABLE ${name} (id INT NOT NULL PRIMARY KEY, holder_id TEXT, holder_expiration_time BIGINT, node_id TEXT, state TEXT)`);
 			await db.sql(`INSERT INTO ${name} (id) VALUES (3), (0), (1), (2)`);
@@ -196,7 +195,8 @@ describe('JDBC store, read-only commands on a real PostgreSQL', () => {
 	});
 
 	test('a refused connection, a wrong password, no password: one line naming the host and the cause, exit 3, quickly', async t => {
-		if (skip) return t.skip(skip);
+		const db = postgres.need(t);
+		if (!db) return;
 		const closed = await new Promise<number>(resolve => {
 			const server = net.createServer().listen(0, '127.0.0.1', () => {
 				const {port} = server.address() as net.AddressInfo;
@@ -222,7 +222,8 @@ describe('JDBC store, read-only commands on a real PostgreSQL', () => {
 	});
 
 	test('credentials from PGPASSWORD and from ~/.pgpass; never a prompt (stdin closed)', async t => {
-		if (skip) return t.skip(skip);
+		const db = postgres.need(t);
+		if (!db) return;
 		const table = await freshTable();
 		const viaEnv = await cli(['status', db.urlWithoutPassword, '--table', table], cleanEnv({PGPASSWORD: PG_PASSWORD}));
 		assert.equal(viaEnv.code, 2, viaEnv.stderr);
@@ -235,7 +236,8 @@ describe('JDBC store, read-only commands on a real PostgreSQL', () => {
 	});
 
 	test('watch: the process title masks the password; changes of state and leases are printed as they happen', async t => {
-		if (skip) return t.skip(skip);
+		const db = postgres.need(t);
+		if (!db) return;
 		const table = await freshTable();
 		const group = new ProcessGroup();
 		try {
@@ -257,7 +259,8 @@ describe('JDBC store, read-only commands on a real PostgreSQL', () => {
 	});
 
 	test('watch --json keeps going through a database restart: an error line, then "reachable again"', async t => {
-		if (skip) return t.skip(skip);
+		const db = postgres.need(t);
+		if (!db) return;
 		const table = await freshTable();
 		const group = new ProcessGroup();
 		try {
@@ -273,7 +276,8 @@ describe('JDBC store, read-only commands on a real PostgreSQL', () => {
 	});
 
 	test('an Artemis instance directory whose broker.xml has a <database-store> leads to its table, saying so', async t => {
-		if (skip) return t.skip(skip);
+		const db = postgres.need(t);
+		if (!db) return;
 		const table = await freshTable();
 		await db.sql(`UPDATE ${table} SET state = 'P' WHERE id = 0`);
 		const instance = fs.mkdtempSync(path.join(os.tmpdir(), 'ha-tui-instance-'));

@@ -3,23 +3,17 @@
 // visible to an outside `status`).
 import assert from 'node:assert/strict';
 import process from 'node:process';
-import {after, before, test} from 'node:test';
-import {createArtemisTable, startPostgres, type Postgres} from '../helpers/postgres.js';
+import {test} from 'node:test';
+import {createArtemisTable, postgresFixture} from '../helpers/postgres.js';
 import {openPty} from '../helpers/pty.js';
 import {cliPath, runCli} from '../helpers/spawned.js';
 import {waitFor} from '../helpers/wait.js';
 
-let db: Postgres | undefined;
-let skip = '';
-before(async () => {
-	const started = await startPostgres();
-	if ('skip' in started) skip = started.skip;
-	else db = started;
-});
-after(async () => db?.stop());
+const postgres = postgresFixture();
 
 test('the JDBC TUI: bars per lease, l and b start nodes, k asks then fails over, q asks then stops them (their leases released)', async t => {
-	if (!db) return t.skip(skip);
+	const db = postgres.need(t);
+	if (!db) return;
 	await createArtemisTable(db, 'tui_t');
 	const pty = openPty([process.execPath, cliPath(), db.url, '--table', 'tui_t'], {columns: 160, rows: 40});
 	try {

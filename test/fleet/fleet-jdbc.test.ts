@@ -3,43 +3,30 @@
 // and a real `ha-tui node` on the table; never a password in any output.
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import {after, before, test} from 'node:test';
+import {test} from 'node:test';
 import {hasPython} from '../helpers/holders.js';
-import {PG_PASSWORD, createArtemisTable, startPostgres, type Postgres} from '../helpers/postgres.js';
-import {newGroupDirectory, pythonPeer, type PythonPeer} from '../helpers/python-peer.js';
+import {PG_PASSWORD, createArtemisTable, postgresFixture} from '../helpers/postgres.js';
+import {pythonPair, type PythonPeer} from '../helpers/python-peer.js';
 import {ProcessGroup, runCli} from '../helpers/spawned.js';
 import {tempDir} from '../helpers/temp.js';
 
-let db: Postgres | undefined;
-let skip: string | undefined;
 const processes = new ProcessGroup();
 const peers: PythonPeer[] = [];
 const temp = tempDir('ha-tui-fleet-jdbc-');
-
-before(async () => {
-	const started = await startPostgres();
-	if ('skip' in started) skip = started.skip;
-	else db = started;
-});
-
-after(async () => {
-	for (const peer of peers) peer.child.kill('SIGKILL');
-	await processes.killAll();
-	await db?.stop();
-	temp.cleanup();
+const postgres = postgresFixture({
+	async cleanup() {
+		for (const peer of peers) peer.child.kill('SIGKILL');
+		await processes.killAll();
+		temp.cleanup();
+	},
 });
 
 test('status DIR postgresql://… — one line per group in the order typed, the worst exit code, JSON groups; no password', async t => {
-	if (!db) return t.skip(skip ?? '');
+	const db = postgres.need(t);
+	if (!db) return;
 	if (!hasPython) return t.skip('python3 is needed for the peers');
 	const dir = path.join(temp.dir, 'orders', 'journal');
-	newGroupDirectory(dir);
-	const live = pythonPeer(dir, 'live');
-	peers.push(live);
-	await live.live;
-	const backup = pythonPeer(dir, 'backup');
-	peers.push(backup);
-	await backup.ready;
+	await pythonPair(dir, peers);
 	await createArtemisTable(db, 'fleet_t');
 	const node = processes.cli('jdbc primary', ['node', db.url, '--table', 'fleet_t', '--role', 'primary', '--lock-renew-period', '500', '--lock-expiration', '3000']);
 	await node.next('live', 30_000);

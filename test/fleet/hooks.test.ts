@@ -8,7 +8,7 @@ import {ChangeHooks, splitCommand, type HookRun} from '../../source/fleet/hooks.
 import type {Group} from '../../source/fleet/groups.js';
 import type {Snapshot} from '../../source/watch/index.js';
 import {hasPython} from '../helpers/holders.js';
-import {newGroupDirectory, pythonPeer, type PythonPeer} from '../helpers/python-peer.js';
+import {pythonPair, type PythonPeer} from '../helpers/python-peer.js';
 import {ProcessGroup} from '../helpers/spawned.js';
 import {tempDir} from '../helpers/temp.js';
 
@@ -88,13 +88,7 @@ test('hooks: environment not shell, bounded, one at a time per group, failures l
 
 test('watch --on-change on a real group: a kill runs the hook with the holders', {skip: hasPython ? false : 'python3 is needed'}, async () => {
 	const dir = path.join(temp.dir, 'journal');
-	newGroupDirectory(dir);
-	const live = pythonPeer(dir, 'live');
-	peers.push(live);
-	await live.live;
-	const backup = pythonPeer(dir, 'backup');
-	peers.push(backup);
-	await backup.ready;
+	const {live, backup} = await pythonPair(dir, peers);
 	const log = path.join(temp.dir, 'changes.log');
 	const hook = path.join(temp.dir, 'record.sh');
 	fs.writeFileSync(hook, `#!/bin/sh\necho "$HA_TUI_OLD_VERDICT>$HA_TUI_NEW_VERDICT live=$HA_TUI_LIVE_PIDS" >> "${log}"\n`, {mode: 0o755});

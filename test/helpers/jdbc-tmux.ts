@@ -4,8 +4,7 @@
 // a test file's top level: registers the PostgreSQL server's start and the tmux server's end.
 import {execFileSync, spawnSync} from 'node:child_process';
 import process from 'node:process';
-import {after, before} from 'node:test';
-import {PG_DB, PG_PASSWORD, PG_USER, startPostgres, type Postgres} from './postgres.js';
+import {PG_DB, PG_PASSWORD, PG_USER, postgresFixture, type Postgres} from './postgres.js';
 import {cliPath} from './spawned.js';
 import {waitFor} from './wait.js';
 
@@ -17,21 +16,11 @@ export function jdbcTmux(name: string) {
 	const tmux = (...args: string[]) => execFileSync('tmux', ['-L', socket, ...args], {encoding: 'utf8'});
 	const screen = () => tmux('capture-pane', '-p', '-t', session);
 	const flat = () => screen().replaceAll(/[│╭╮╰╯]/g, ' ').replaceAll(/\s+/g, ' ');
-	const state: {db?: Postgres; skip: string} = {skip: ''};
-	before(async () => {
-		if (!hasTmux) {
-			state.skip = 'tmux not installed';
-			return;
-		}
-
-		const started = await startPostgres();
-		if ('skip' in started) state.skip = started.skip;
-		else state.db = started;
-	});
-
-	after(async () => {
-		if (hasTmux) spawnSync('tmux', ['-L', socket, 'kill-server']);
-		await state.db?.stop();
+	const state = postgresFixture({
+		requires: () => hasTmux ? undefined : 'tmux not installed',
+		cleanup() {
+			if (hasTmux) spawnSync('tmux', ['-L', socket, 'kill-server']);
+		},
 	});
 
 	return {

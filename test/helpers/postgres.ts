@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import process from 'node:process';
 import {promisify} from 'node:util';
+import {after, before, type TestContext} from 'node:test';
 import pg from 'pg';
 
 const run = promisify(execFile);
@@ -153,6 +154,52 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
 		},
 		sql,
 		stop,
+	};
+}
+
+export type PostgresFixture = {
+	/** The server, once `before` has run and started it. */
+	readonly db: Postgres | undefined;
+	/** Why there is none: PostgreSQL not installed, or the file's own requirement not met. */
+	readonly skip: string;
+	/** The server for this test, or undefined after skipping the test with the reason. */
+	need(t: TestContext): Postgres | undefined;
+};
+
+/**
+ * One PostgreSQL for a test file: started in the file's `before` (unless `requires` says why
+ * not: tmux missing, no Artemis jars), stopped in its `after` (after `cleanup`, the file's own
+ * teardown). Each test takes it with `need(t)`.
+ */
+export function postgresFixture(options: PostgresOptions & {requires?: () => string | undefined | Promise<string | undefined>; cleanup?: () => void | Promise<void>} = {}): PostgresFixture {
+	let db: Postgres | undefined;
+	let skip = '';
+	before(async () => {
+		const missing = await options.requires?.();
+		if (missing) {
+			skip = missing;
+			return;
+		}
+
+		const started = await startPostgres(options);
+		if ('skip' in started) skip = started.skip;
+		else db = started;
+	});
+	after(async () => {
+		await options.cleanup?.();
+		await db?.stop();
+	});
+	return {
+		get db() {
+			return db;
+		},
+		get skip() {
+			return skip;
+		},
+		need(t) {
+			if (!db) t.skip(skip);
+			return db;
+		},
 	};
 }
 

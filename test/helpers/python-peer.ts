@@ -61,3 +61,18 @@ export function pythonPeer(directory: string, role: 'live' | 'backup'): PythonPe
 	ready.catch(() => {});
 	return {child, role, live, ready};
 }
+
+/**
+ * A new group in `directory` with a python primary holding the live lock and a python backup
+ * queued behind it (both pushed to `peers`: the caller kills them).
+ */
+export async function pythonPair(directory: string, peers: PythonPeer[]): Promise<{live: PythonPeer; backup: PythonPeer}> {
+	newGroupDirectory(directory);
+	const live = pythonPeer(directory, 'live');
+	peers.push(live);
+	await live.live;
+	const backup = pythonPeer(directory, 'backup');
+	peers.push(backup);
+	await backup.ready;
+	return {live, backup};
+}

@@ -9,9 +9,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import process from 'node:process';
-import {after, before, test} from 'node:test';
+import {test} from 'node:test';
 import {brokerLine, brokerLog, realArtemis, type RealArtemis} from '../helpers/artemis.js';
-import {PG_PASSWORD, PG_USER, startPostgres, type Postgres} from '../helpers/postgres.js';
+import {PG_PASSWORD, PG_USER, postgresFixture} from '../helpers/postgres.js';
 import {ProcessGroup, run, runCli, type Spawned} from '../helpers/spawned.js';
 import {waitFor} from '../helpers/wait.js';
 
@@ -19,27 +19,18 @@ const PORTS = {primary: 62_210, backup: 62_211};
 const RENEW = 1000;
 const LEASE = 4000;
 
-let db: Postgres | undefined;
 let artemis: RealArtemis | undefined;
-let skip: string | undefined;
 let root: string | undefined;
-
-before(async () => {
-	const real = await realArtemis();
-	if ('skip' in real) {
-		skip = real.skip;
-		return;
-	}
-
-	artemis = real;
-	const started = await startPostgres();
-	if ('skip' in started) skip = started.skip;
-	else db = started;
-});
-
-after(async () => {
-	await db?.stop();
-	if (root) fs.rmSync(root, {recursive: true, force: true});
+const postgres = postgresFixture({
+	async requires() {
+		const real = await realArtemis();
+		if ('skip' in real) return real.skip;
+		artemis = real;
+		return undefined;
+	},
+	cleanup() {
+		if (root) fs.rmSync(root, {recursive: true, force: true});
+	},
 });
 
 function pgjdbcJar(): string | undefined {
@@ -82,8 +73,9 @@ type Report = {verdict: string; locks: Record<'live' | 'backup', {holderId: stri
 
 test('a real broker pair on PostgreSQL: kill -9, takeover seen by watch, an ha-tui backup behind it, failback to the primary broker', {timeout: 300_000}, async t => {
 	const jar = pgjdbcJar();
-	if (skip || !db || !artemis || !jar) {
-		t.skip(skip ?? 'pgjdbc jar not fetched (scripts/fetch-artemis.sh)');
+	const db = postgres.db;
+	if (!db || !artemis || !jar) {
+		t.skip(postgres.skip || 'pgjdbc jar not fetched (scripts/fetch-artemis.sh)');
 		return;
 	}
 

@@ -4,9 +4,9 @@
 // failback both ways, and `status` naming the JVM's lease with the right verdict.
 // Leases are short here (renew 500 ms, lease 3 s) so a crash costs seconds, not 20 s.
 import assert from 'node:assert/strict';
-import {after, before, describe, test} from 'node:test';
+import {describe, test} from 'node:test';
 import {jdbcDriverCommand, realJdbcArtemis, startJdbcDriver, type RealJdbc} from '../helpers/jdbc-artemis.js';
-import {createArtemisTable, PG_PASSWORD, PG_USER, startPostgres, type Postgres} from '../helpers/postgres.js';
+import {createArtemisTable, PG_PASSWORD, PG_USER, postgresFixture} from '../helpers/postgres.js';
 import {ProcessGroup, runCli, type Spawned} from '../helpers/spawned.js';
 import {waitFor} from '../helpers/wait.js';
 
@@ -15,25 +15,16 @@ const LEASE = 3000;
 const timing = ['--lock-renew-period', String(RENEW), '--lock-expiration', String(LEASE)];
 const jvmTiming = ['--renew-ms', String(RENEW), '--expiration-ms', String(LEASE)];
 
-let db: Postgres | undefined;
 let real: RealJdbc | undefined;
-let skip: string | undefined;
 let tables = 0;
-
-before(async () => {
-	const artemis = await realJdbcArtemis();
-	if ('skip' in artemis) {
-		skip = artemis.skip;
-		return;
-	}
-
-	real = artemis;
-	const started = await startPostgres();
-	if ('skip' in started) skip = started.skip;
-	else db = started;
+const postgres = postgresFixture({
+	async requires() {
+		const artemis = await realJdbcArtemis();
+		if ('skip' in artemis) return artemis.skip;
+		real = artemis;
+		return undefined;
+	},
 });
-
-after(async () => db?.stop());
 
 type Case = {
 	table: string;
@@ -48,12 +39,12 @@ type Case = {
 type StatusReport = {verdict: string; state: string | null; locks: Record<'live' | 'backup', {held: boolean; holderId: string | null; leftMs: number | null}>};
 
 async function withCase(t: {skip: (message: string) => void}, body: (c: Case) => Promise<void>): Promise<void> {
-	if (skip || !db || !real) {
-		t.skip(skip ?? 'no PostgreSQL');
+	const database = postgres.db;
+	if (!database || !real) {
+		t.skip(postgres.skip || 'no PostgreSQL');
 		return;
 	}
 
-	const database = db;
 	const artemis = real;
 	const table = `real_nms_${++tables}`;
 	await createArtemisTable(database, table);

@@ -1,23 +1,17 @@
 // JdbcStore: the store seam's four capabilities on a real PostgreSQL.
 import assert from 'node:assert/strict';
-import {after, before, test} from 'node:test';
+import {test} from 'node:test';
 import {HaNode} from '../../source/node-manager/index.js';
 import {JdbcStore} from '../../source/store/jdbc/jdbc-store.js';
 import {parseJdbcTarget} from '../../source/store/jdbc/target.js';
-import {startPostgres, tableRows, type Postgres} from '../helpers/postgres.js';
+import {postgresFixture, tableRows} from '../helpers/postgres.js';
 import {waitFor} from '../helpers/wait.js';
 
-let db: Postgres | undefined;
-let skip = '';
-before(async () => {
-	const started = await startPostgres();
-	if ('skip' in started) skip = started.skip;
-	else db = started;
-});
-after(async () => db?.stop());
+const postgres = postgresFixture();
 
 test('probe, pulse, change feed and node manager of one table; the probe and the pulse never write', async t => {
-	if (!db) return t.skip(skip);
+	const db = postgres.need(t);
+	if (!db) return;
 	const store = new JdbcStore(parseJdbcTarget(db.url, {table: 'seam_t'}), {renewPeriodMs: 100, expirationMs: 1000, pollMs: 50});
 	await assert.rejects(store.probe(), /no table seam_t/);
 	const node = new HaNode(store.nodeManager({role: 'primary'}), {role: 'live'});

@@ -4,7 +4,7 @@
 // fails back, q asks and stops the nodes — every frame made of the screen's own lines, none
 // wider than the terminal, the key bar last; the rows checked in the table itself.
 import assert from 'node:assert/strict';
-import {after, afterEach, before, test} from 'node:test';
+import {afterEach, test} from 'node:test';
 import React from 'react';
 import {cleanup, render} from 'ink-testing-library';
 import {JdbcSession} from '../../source/session/jdbc-session.js';
@@ -13,26 +13,20 @@ import {DEFAULT_TIMINGS} from '../../source/store/jdbc/timings.js';
 import {JdbcWatcher} from '../../source/store/jdbc/watcher.js';
 import {JdbcApp, jdbcHelp} from '../../source/ui/jdbc-app.js';
 import {helpLines} from '../../source/ui/help-overlay.js';
-import {createArtemisTable, startPostgres, type Postgres} from '../helpers/postgres.js';
+import {createArtemisTable, postgresFixture} from '../helpers/postgres.js';
 import {checkScreen, JDBC_LINES} from '../helpers/screen-lines.js';
 import {listening, until} from './fixtures.js';
 
 
-let db: Postgres | undefined;
-let skip = '';
-before(async () => {
-	const started = await startPostgres();
-	if ('skip' in started) skip = started.skip;
-	else db = started;
-});
-after(async () => db?.stop());
+const postgres = postgresFixture();
 afterEach(cleanup);
 
 const flat = (frame: string) => frame.replaceAll(/[│╭╮╰╯─]/g, ' ').replaceAll(/\s+/g, ' ');
 
 for (const [columns, rows] of [[60, 16], [80, 24], [100, 30]] as const) {
 	test(`JDBC TUI ${columns}×${rows}: l b ? d, k fails over, f fails back, q stops — each asked in the table's words`, async t => {
-		if (!db) return t.skip(skip);
+		const db = postgres.need(t);
+		if (!db) return;
 		const table = `tui_${columns}`;
 		await createArtemisTable(db, table);
 		const target = parseJdbcTarget(db.url, {table});
