@@ -63,7 +63,7 @@ export async function watch(argument: string, options: {json: boolean; intervalM
 			: change);
 	print({snapshot: first, changes: opening});
 	watcher.on('update', print);
-	watcher.on('file-events-failed', message => print({snapshot: watcher.current ?? first, changes: [{kind: 'file-events', message}]}));
+	watcher.on('file-events-failed', message => print({snapshot: watcher.latest ?? first, changes: [{kind: 'file-events', message}]}));
 	if (!options.signal.aborted) await new Promise(resolve => options.signal.addEventListener('abort', resolve, {once: true}));
 	await watcher.close();
 	return EXIT.ok;

@@ -109,7 +109,7 @@ export class FleetWatcher extends EventEmitter<{update: [FleetUpdate]; probe: [g
 		for (const member of this.members) this.holders.know(identitiesOf(member.group));
 		for (const member of this.members) {
 			const {watcher, group} = member;
-			watcher.on('probe', snapshot => this.onProbe(member, snapshot));
+			watcher.on('look', snapshot => this.onProbe(member, snapshot));
 			watcher.on('file-events-failed', message => this.emit('file-events-failed', group, message));
 			const first = watcher.start();
 			member.last = first;

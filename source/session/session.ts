@@ -116,7 +116,7 @@ export class Session extends NodeRegistry<SessionView, FileRecord> implements Se
 		super({planner: filePlanner, words: {live: 'live', liveLock: 'the live lock'}, maxNodes: options.maxNodes});
 		this.intervalMs = options.intervalMs ?? 250;
 		this.watcher = options.createWatcher?.(path, {...options.watcher, intervalMs: this.intervalMs}) ?? new LockFileWatcher(path, {...options.watcher, intervalMs: this.intervalMs});
-		this.watcher.on('probe', (snapshot, changed) => this.onProbe(snapshot, changed));
+		this.watcher.on('look', (snapshot, changed) => this.onProbe(snapshot, changed));
 		this.watcher.on('update', update => this.onWatch(update));
 		this.watcher.on('file-events-failed', message => {
 			this.view = {...this.view, polling: true};
@@ -154,7 +154,7 @@ export class Session extends NodeRegistry<SessionView, FileRecord> implements Se
 	/** Takes the first snapshot (synchronously: the first frame has data) and starts watching. */
 	start(): this {
 		this.watcher.start();
-		this.pulse?.follow(this.watcher.current?.probe);
+		this.pulse?.follow(this.watcher.latest?.probe);
 		this.pulse?.start();
 		const every = this.options.waitingEveryMs ?? WAITING_MS;
 		if (every > 0) {

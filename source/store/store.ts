@@ -16,7 +16,8 @@
 //    when it changes. It follows the last probe (which files, which rows).
 // 3. watchChanges(): events for changes the store can see without polling (inotify on the
 //    directory, LISTEN/NOTIFY…), or `polling: true` where there are none; the watcher probes
-//    on a timer either way.
+//    on a timer either way. The store's watcher (StoreWatcher below) is built on probe, pulse
+//    and watchChanges: one per store, with the same life cycle and events.
 // 4. nodeManager(): a NodeManager (source/node-manager/node-manager.ts) on this store, with
 //    the same semantics as Artemis' node manager for it: the scenario suite in
 //    test/node-manager/scenarios.test.ts runs against every implementation.
@@ -103,6 +104,36 @@ export type StoreChangeOptions = {
 	/** Events stopped (one line, e.g. the inotify limit): the caller now polls. */
 	onError: (why: string) => void;
 };
+
+/**
+ * A store's watcher: one look at the store per period (sooner when its change feed or one of our
+ * nodes says something moved), every look said ('look': the look and whether it changed
+ * anything), every change said ('update'), closed once. Both stores have one: the directory's
+ * LockFileWatcher (watch/watcher.ts: a synchronous probe through the store, file events,
+ * Snapshot and Change[]) and the table's JdbcWatcher (store/jdbc/watcher.ts: one read-only
+ * transaction per look, lease-shaped changes, renew cadence). What a look carries is the store's
+ * own (Look, Update); a consumer that needs only the rhythm — the first look, the latest, a
+ * look now, each look and each change, the end — takes any store's watcher through this.
+ */
+export interface StoreWatcher<Look, Update = Look> {
+	/**
+	 * The first look: a directory answers at once, a table after a round trip. Bad input throws
+	 * (one line). The directory's first look also goes to listeners already attached (as a
+	 * 'look' and an 'update' whose changes say what appeared); the table's opening lines are its
+	 * own (JdbcWatcher.opening()).
+	 */
+	start(): Look | Promise<Look>;
+	/** The latest look; undefined before start. */
+	readonly latest: Look | undefined;
+	/** Look again soon, without waiting for the period (a node of ours took or let go of a lock). */
+	lookSoon(): void;
+	/** Releases the timer, the change feed or connection; nothing is emitted after it. Once: a second call returns the first one's promise. */
+	close(): Promise<void>;
+	on(event: 'look', listener: (look: Look, changed: boolean) => void): this;
+	on(event: 'update', listener: (update: Update) => void): this;
+	off(event: 'look', listener: (look: Look, changed: boolean) => void): this;
+	off(event: 'update', listener: (update: Update) => void): this;
+}
 
 export type NodeManagerOptions = {
 	/** Create the store (the directory, the table) where it is missing. */

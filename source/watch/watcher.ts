@@ -4,7 +4,7 @@
 // The interval can be changed while running (the TUI's session probes slowly at rest).
 import {EventEmitter} from 'node:events';
 import {DirectoryStore, type DirectoryStoreOptions, type DirectoryWatcher} from '../store/directory-store.js';
-import type {Store, StoreChangeFeed} from '../store/store.js';
+import type {Store, StoreChangeFeed, StoreWatcher} from '../store/store.js';
 import type {FsKind} from '../lock-file/file-system.js';
 import type {Probe} from '../lock-file/probe.js';
 import {diffSnapshots, type Change} from './changes.js';
@@ -12,8 +12,8 @@ import {takeSnapshot, type Snapshot} from './snapshot.js';
 
 /**
  * What the watcher needs of a store (store.ts), and nothing else: a synchronous probe into a
- * Probe, its change feed and pulse, and what it is on. The directory store is one; a store whose probe
- * is asynchronous (the JDBC table) has its own watcher for now (store/jdbc/watcher.ts).
+ * Probe, its change feed and pulse, and what it is on. The directory store is one; the JDBC
+ * table, whose probe is a query, has its own StoreWatcher (store/jdbc/watcher.ts).
  */
 export type WatchedStore = Pick<Store<Probe>, 'watchChanges' | 'pulse' | 'network' | 'medium'> & {probeSync(): Probe};
 
@@ -36,9 +36,9 @@ export type {DirectoryWatcher};
 
 export type WatchUpdate = {snapshot: Snapshot; changes: Change[]};
 
-export class LockFileWatcher extends EventEmitter<{update: [WatchUpdate]; probe: [snapshot: Snapshot, changed: boolean]; 'file-events-failed': [message: string]; 'file-event': []}> {
+/** The directory's StoreWatcher: a look is a Snapshot, an update the Change[] since the last one. */
+export class LockFileWatcher extends EventEmitter<{update: [WatchUpdate]; look: [snapshot: Snapshot, changed: boolean]; 'file-events-failed': [message: string]; 'file-event': []}> implements StoreWatcher<Snapshot, WatchUpdate> {
 	readonly fsKind: FsKind;
-	current: Snapshot | undefined;
 	/** Why file events stopped (chokidar's error, one line), once they did. */
 	fileEventsError: string | undefined;
 	private pollingOnly: boolean;
@@ -49,6 +49,7 @@ export class LockFileWatcher extends EventEmitter<{update: [WatchUpdate]; probe:
 	private timer: NodeJS.Timeout | undefined;
 	private feed: StoreChangeFeed | undefined;
 	private firstIdentity: {device: number; inode: number} | undefined;
+	private current: Snapshot | undefined;
 	private pending = false;
 	/** Timed and file-event probes wait (see hold); `missed`: one is owed. */
 	private held = false;
@@ -60,6 +61,10 @@ export class LockFileWatcher extends EventEmitter<{update: [WatchUpdate]; probe:
 		this.store = options.store ?? new DirectoryStore(path, {watchDirectory: options.watchDirectory});
 		this.fsKind = {name: this.store.medium, network: this.store.network};
 		this.pollingOnly = options.polling ?? this.store.network;
+	}
+
+	get latest(): Snapshot | undefined {
+		return this.current;
 	}
 
 	/** Changes arrive only by the periodic probe: a network file system, or file events failed. */
@@ -114,7 +119,7 @@ export class LockFileWatcher extends EventEmitter<{update: [WatchUpdate]; probe:
 				intervalMs: this.intervalMs,
 				onChange: () => {
 					this.emit('file-event');
-					this.refreshSoon();
+					this.lookSoon();
 				},
 				onError: why => this.fileEventsFailed(why),
 			});
@@ -123,8 +128,8 @@ export class LockFileWatcher extends EventEmitter<{update: [WatchUpdate]; probe:
 		return this.current!;
 	}
 
-	/** Coalesces bursts of file events into one probe. */
-	private refreshSoon(): void {
+	/** A probe on the next turn (held like a timed one); a burst of file events makes one. */
+	lookSoon(): void {
 		if (this.pending) return;
 		this.pending = true;
 		setImmediate(() => {
@@ -134,7 +139,7 @@ export class LockFileWatcher extends EventEmitter<{update: [WatchUpdate]; probe:
 	}
 
 	/**
-	 * Probes now; emits 'probe' every time (the TUI's doctor compares what the changes leave out,
+	 * Probes now; emits 'look' every time (the TUI's doctor compares what the changes leave out,
 	 * such as server.lock's mtime), then 'update' when anything changed (never after close()).
 	 */
 	refresh(): Snapshot {
@@ -143,7 +148,7 @@ export class LockFileWatcher extends EventEmitter<{update: [WatchUpdate]; probe:
 		if (snapshot.probe && !this.firstIdentity) this.firstIdentity = {device: snapshot.probe.device, inode: snapshot.probe.inode};
 		const changes = diffSnapshots(this.current, snapshot);
 		this.current = snapshot;
-		if (!this.closed) this.emit('probe', snapshot, changes.length > 0);
+		if (!this.closed) this.emit('look', snapshot, changes.length > 0);
 		if (changes.length > 0 && !this.closed) this.emit('update', {snapshot, changes});
 		return snapshot;
 	}

@@ -56,7 +56,7 @@ for (const layout of ['files', 'ranges'] as const) {
 			let probes = 0;
 			const session = new Session(temp.file, {intervalMs: 50, createWatcher(file, options) {
 				watcher = new LockFileWatcher(file, options);
-				watcher.on('probe', () => probes++);
+				watcher.on('look', () => probes++);
 				return watcher;
 			}}).start();
 			await watch.waitLine('watch\'s first report', () => true, 10_000);

@@ -139,7 +139,7 @@ test('state-lock flaps within 10 s share one event line, counted; a flap later s
 	let watcher: LockFileWatcher | undefined;
 	const session = new Session(temp.file, {intervalMs: 60_000, pulseMs: 0, watcher: {fileEvents: false}, createWatcher: (file, options) => watcher = new LockFileWatcher(file, options)}).start();
 	try {
-		const snapshot = watcher!.current!;
+		const snapshot = watcher!.latest!;
 		const flap = (at: number, holder: string) => watcher!.emit('update', {snapshot: {...snapshot, takenAt: snapshot.takenAt + at}, changes: [{kind: 'locks', segment: 'state', message: `state lock: free → ${holder}`}]});
 		flap(0, 'pid 1');
 		flap(3000, 'pid 2');

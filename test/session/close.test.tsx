@@ -27,7 +27,7 @@ test('an update delivered after close() does not reopen the pulse\'s descriptor'
 		}).length;
 		let watcher: LockFileWatcher | undefined;
 		const session = new Session(temp.file, {intervalMs: 60_000, pulseMs: 60_000, watcher: {fileEvents: false}, createWatcher: (file, options) => watcher = new LockFileWatcher(file, options)}).start();
-		const snapshot = watcher!.current!;
+		const snapshot = watcher!.latest!;
 		await session.close();
 		assert.equal(openOnFile(), 0, 'closed');
 		let changes = 0;

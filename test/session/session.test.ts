@@ -225,9 +225,9 @@ test('the doctor: the header finding follows the file (no-backup, touched-while-
 	const probes = async (count: number) => {
 		let seen = 0;
 		const onProbe = () => seen++;
-		watcher!.on('probe', onProbe);
+		watcher!.on('look', onProbe);
 		await until(`${count} probes`, () => seen >= count, 5000);
-		watcher!.off('probe', onProbe);
+		watcher!.off('look', onProbe);
 	};
 
 	try {

@@ -11,6 +11,7 @@ import {readConnections, type DbConnection} from './holders.js';
 import {probeWith, type JdbcProbe, type Lease} from './probe.js';
 import {connectReadOnly} from './read-only.js';
 import {leaseText, shortHolder} from './report.js';
+import type {StoreWatcher} from '../store.js';
 import {JdbcInputError, type JdbcTarget} from './target.js';
 import {assessJdbc, jdbcVerdictLabel, seconds, type JdbcAssessment} from './verdict.js';
 
@@ -47,8 +48,11 @@ const LATE_MS = 1000;
 
 const emptyStats = (holderId: string | null, leftMs: number | null = null): RenewStats => ({holderId, count: 0, lastIntervalMs: null, maxIntervalMs: null, avgIntervalMs: null, minMarginMs: null, leaseMs: holderId === null || leftMs === null || leftMs < 0 ? null : leftMs});
 
-/** update: something changed (the lines watch prints); look: every look, changed or not (a renew moves the expiry: the TUI's bars refill). */
-export class JdbcWatcher extends EventEmitter<{update: [JdbcUpdate]; look: [JdbcUpdate]}> {
+/**
+ * The table's StoreWatcher. update: something changed (the lines watch prints); look: every
+ * look, changed or not (a renew moves the expiry: the TUI's bars refill).
+ */
+export class JdbcWatcher extends EventEmitter<{update: [JdbcUpdate]; look: [update: JdbcUpdate, changed: boolean]}> implements StoreWatcher<JdbcUpdate> {
 	private client: pg.Client | undefined;
 	private format: 'bigint' | 'timestamp' | undefined;
 	private timer: NodeJS.Timeout | undefined;
@@ -159,7 +163,7 @@ export class JdbcWatcher extends EventEmitter<{update: [JdbcUpdate]; look: [Jdbc
 
 			this.current = update;
 			if (update.changes.length > 0 && !this.stopped) this.emit('update', update);
-			if (!this.stopped) this.emit('look', update);
+			if (!this.stopped) this.emit('look', update, update.changes.length > 0);
 		} finally {
 			this.busy = false;
 			this.schedule();
