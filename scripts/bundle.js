@@ -4,7 +4,54 @@
 // frame (≈ 800 ms → ≈ 420 ms) and cost ≈ 20 MB of RSS. Code splitting keeps the lazy imports
 // lazy (status/watch/node never load Ink). koffi stays external: it loads a native binary.
 import fs from 'node:fs';
+import path from 'node:path';
 import {build} from 'esbuild';
+
+// Two dependencies are edited as they are bundled, for the first frame (each edit must find its
+// text exactly once, or the build fails: an upgrade that moves it is seen, not silently lost).
+const narrowWidthFile = path.resolve('dist/source/text/narrow-width.js');
+const edits = [
+	{
+		// Ink's string-width, with a fast path in front (source/text/narrow-width.ts says why):
+		// only the copy Ink resolves, whose widths test/text/narrow-width.test.ts checks.
+		file: path.resolve('node_modules/string-width/index.js'),
+		from: 'export default function stringWidth(',
+		to: 'function segmentedWidth(',
+		append: `
+import {narrowWidth as __narrowWidth} from ${JSON.stringify(narrowWidthFile)};
+export default function stringWidth(input, options = {}) {
+	if (typeof input === 'string' && options.ambiguousIsNarrow !== false && !options.countAnsiEscapeCodes) {
+		const width = __narrowWidth(input.includes('\\u001B') || input.includes('\\u009B') ? stripAnsi(input) : input);
+		if (width !== undefined) return width;
+	}
+
+	return segmentedWidth(input, options);
+}
+`,
+	},
+	{
+		// meow loads normalize-package-data (and the SPDX licence lists) as it is imported, 10–19 ms
+		// of every command, to normalise a package.json only for its own --help and --version,
+		// which usage.ts does not use: loaded when first called instead.
+		file: path.resolve('node_modules/meow/build/dependencies.js'),
+		from: 'var normalizeExports = requireNormalize();\nconst normalizePackageData = getDefaultExportFromCjs(normalizeExports);',
+		to: 'const normalizePackageData = data => getDefaultExportFromCjs(requireNormalize())(data);',
+	},
+];
+
+const editDependencies = {
+	name: 'edit-dependencies',
+	setup(esbuild) {
+		esbuild.onLoad({filter: /[\\/]node_modules[\\/].*\.js$/}, async ({path: file}) => {
+			const edit = edits.find(one => one.file === file);
+			if (!edit) return undefined;
+			const source = await fs.promises.readFile(file, 'utf8');
+			if (source.split(edit.from).length !== 2) throw new Error(`${file}: expected "${edit.from}" once, to edit it for the first frame (scripts/bundle.js)`);
+			edit.done = true;
+			return {loader: 'js', contents: source.replace(edit.from, edit.to) + (edit.append ?? '')};
+		});
+	},
+};
 
 await build({
 	entryPoints: ['dist/cli.js'],
@@ -20,7 +67,9 @@ await build({
 	banner: {js: "import {createRequire as __haTuiRequire} from 'node:module'; const require = __haTuiRequire(import.meta.url);"},
 	define: {'process.env.NODE_ENV': '"production"'},
 	logLevel: 'warning',
+	plugins: [editDependencies],
 });
+for (const edit of edits) if (!edit.done) throw new Error(`${edit.file}: not bundled any more: drop its edit from scripts/bundle.js`);
 
 // Start through /bin/sh so Node gets a flag a `#!/usr/bin/env node` line cannot pass portably
 // (`env -S` is missing from busybox). The second line is a no-op to sh before it execs node,
