@@ -158,7 +158,9 @@ export class Session extends NodeRegistry<SessionView, FileRecord> implements Se
 		this.pulse?.start();
 		const every = this.options.waitingEveryMs ?? WAITING_MS;
 		if (every > 0) {
-			this.lookForWaiting();
+			// After the first frame (drawn in the same turn as start()): reading every process's
+			// command line and its brokers' XML took 20–30 ms of it here, for rows that only add.
+			setImmediate(() => this.lookForWaiting());
 			this.waitingTimer = setInterval(() => this.lookForWaiting(), every);
 			this.waitingTimer.unref();
 		}
