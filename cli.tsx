@@ -8,6 +8,7 @@ import {parseCommandLine, type Flags} from './source/commands/usage.js';
 import {maskArgv, isJdbcTarget} from './source/store/jdbc/target.js';
 import {errorLine} from './source/text/error-line.js';
 import {sanitize} from './source/text/sanitize.js';
+import {withoutFetch} from './source/ui/without-fetch.js';
 
 // Holders seen by `status` show this process's command line: keep the arguments in it
 // (a database URL's password masked: /proc/PID/cmdline is readable by everyone).
@@ -190,7 +191,8 @@ async function main(): Promise<number> {
 
 /** The same commands on an Artemis JDBC shared store (source/commands/jdbc.ts). */
 async function runJdbc(command: string, target: string, flags: Flags): Promise<number> {
-	const jdbc = await import('./source/commands/jdbc.js');
+	// pg asks for a `new Response` as it loads, which loads undici: hidden (ui/without-fetch.ts).
+	const jdbc = await withoutFetch(async () => import('./source/commands/jdbc.js'));
 	const table = {table: flags.table};
 	switch (command) {
 		case 'status': {
@@ -208,7 +210,7 @@ async function runJdbc(command: string, target: string, flags: Flags): Promise<n
 		default: {
 			// watch, and the TUI (its lease screen is source/ui/jdbc-*.tsx; without a terminal: watch).
 			if (command === 'tui' && process.stdout.isTTY) {
-				const {runJdbcTui} = await import('./source/ui/jdbc-run.js');
+				const {runJdbcTui} = await withoutFetch(async () => import('./source/ui/jdbc-run.js'));
 				return runJdbcTui(target, {intervalMs: flags.interval, signal: listenForShutdown(true), ...table});
 			}
 

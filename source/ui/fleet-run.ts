@@ -2,16 +2,24 @@
 // One FleetWatcher for all groups runs the whole time; enter leaves this screen for the group's
 // own (runTui, with all its keys), whose q comes back here.
 import process from 'node:process';
-import React from 'react';
-import {render} from 'ink';
 import {resolveFleet, type FleetTargets} from '../commands/fleet-targets.js';
 import {processIo} from '../commands/output.js';
 import {FleetDoctor} from '../fleet/fleet-doctor.js';
 import {FleetWatcher} from '../fleet/fleet-watcher.js';
 import {fleetRow, type FleetRow} from '../fleet/fleet-view.js';
 import type {LayoutChoice} from '../lock-file/index.js';
-import {FleetApp, type FleetSource} from './fleet-app.js';
+import type {FleetSource} from './fleet-app.js';
 import {runTui} from './run.js';
+import {withoutFetch} from './without-fetch.js';
+
+/** React, Ink and the fleet's App, loaded as run.ts loads them (NODE_ENV first, fetch hidden). */
+export async function loadFleetScreen() {
+	process.env.NODE_ENV ??= 'production';
+	return withoutFetch(async () => {
+		const [react, ink, app] = await Promise.all([import('react'), import('ink'), import('./fleet-app.js')]);
+		return {React: react.default, render: ink.render, FleetApp: app.FleetApp};
+	});
+}
 
 export async function runFleetTui(options: FleetTargets & {intervalMs: number; layout: LayoutChoice; signal: AbortSignal}): Promise<number> {
 	if (!process.stdin.isTTY) {
@@ -25,7 +33,7 @@ export async function runFleetTui(options: FleetTargets & {intervalMs: number; l
 		return 3;
 	}
 
-	process.env.NODE_ENV ??= 'production';
+	const {React, render, FleetApp} = await loadFleetScreen();
 	const watcher = new FleetWatcher(fleet.groups, {intervalMs: options.intervalMs});
 	const changedAt = new Map<string, number>();
 	const listeners = new Set<() => void>();

@@ -10,6 +10,19 @@ import {JdbcWatcher} from '../store/jdbc/watcher.js';
 import {sanitize} from '../text/sanitize.js';
 import {maskSecrets} from '../text/secrets.js';
 import {untilQuit} from './until-quit.js';
+import {withoutFetch} from './without-fetch.js';
+
+/**
+ * React, Ink and the screen's modules, loaded as run.ts loads them: NODE_ENV settled first (React
+ * picks its build when first loaded), and fetch hidden (without-fetch.ts: else yoga loads undici).
+ */
+export async function loadJdbcScreen() {
+	process.env.NODE_ENV ??= 'production';
+	return withoutFetch(async () => {
+		const [react, ink, app, jdbcSession, theme, boundary] = await Promise.all([import('react'), import('ink'), import('./jdbc-app.js'), import('../session/jdbc-session.js'), import('./theme.js'), import('./error-boundary.js')]);
+		return {React: react.default, render: ink.render, JdbcApp: app.JdbcApp, JdbcSession: jdbcSession.JdbcSession, ColorContext: theme.ColorContext, colorsWanted: theme.colorsWanted, ErrorBoundary: boundary.ErrorBoundary};
+	});
+}
 
 /** A JDBC node stops in a round trip or two; a dead database makes it wait for its timeouts. */
 const STOP_BOUND_MS = 2000;
@@ -31,13 +44,7 @@ export async function runJdbcTui(input: string, options: {intervalMs: number; si
 		throw error;
 	}
 
-	process.env.NODE_ENV ??= 'production';
-	const React = (await import('react')).default;
-	const {render} = await import('ink');
-	const {JdbcApp} = await import('./jdbc-app.js');
-	const {JdbcSession} = await import('../session/jdbc-session.js');
-	const {ColorContext, colorsWanted} = await import('./theme.js');
-	const {ErrorBoundary} = await import('./error-boundary.js');
+	const {React, render, JdbcApp, JdbcSession, ColorContext, colorsWanted, ErrorBoundary} = await loadJdbcScreen();
 	const session = new JdbcSession(watcher, options.sessionOptions);
 	const stopper = new Stopper(session, STOP_BOUND_MS);
 	let ended: {code: number; result?: StopResult};
