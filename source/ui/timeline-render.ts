@@ -30,7 +30,8 @@ const HOLDER_TONES: readonly ToneName[] = ['accent', 'holder2', 'holder3', 'hold
 
 export const GAP_CHAR = '×';
 
-type Cell = {char: string; tone?: ToneName; bold?: boolean; taken?: boolean};
+/** taken: nothing else may be drawn there; text: part of a label (no other label may touch it). */
+type Cell = {char: string; tone?: ToneName; bold?: boolean; taken?: boolean; text?: boolean};
 
 const stateTone = (letter: string): ToneName => (letter === 'L' ? 'ok' : letter === 'F' || letter === 'P' ? 'warn' : letter === 'N' || letter === '0' ? 'muted' : 'error');
 const stateName: Readonly<Record<string, string>> = {L: 'live', F: 'failing back', P: 'paused', N: 'not started', '0': 'first start'};
@@ -78,12 +79,16 @@ function runsOf(cells: readonly Cell[]): Run[] {
 	return runs;
 }
 
-/** Writes text into cells [at, at + length) if none of them is taken; marks them taken. */
-function put(cells: Cell[], at: number, text: string, tone: ToneName | undefined, bold = false): boolean {
+/**
+ * Writes text into cells [at, at + length) if none of them is taken and, with `apart`, no other
+ * label touches either end (two labels side by side read as one: "no live 412 msno live 0.4 ms").
+ */
+function put(cells: Cell[], at: number, text: string, tone: ToneName | undefined, bold = false, apart = true): boolean {
 	const characters = [...text];
 	if (at < 0 || at + characters.length > cells.length) return false;
 	for (let index = at; index < at + characters.length; index++) if (cells[index].taken) return false;
-	for (const [offset, char] of characters.entries()) cells[at + offset] = {char, tone, bold, taken: true};
+	if (apart && (cells[at - 1]?.text || cells[at + characters.length]?.text)) return false;
+	for (const [offset, char] of characters.entries()) cells[at + offset] = {char, tone, bold, taken: true, text: true};
 	return true;
 }
 
@@ -118,9 +123,10 @@ function label(cells: Cell[], first: number, last: number, text: string, tone: T
 		}
 	}
 
-	// A blank on each side where there is room, else one before.
-	const room = bestLength - 1;
-	if (room < 2) return;
+	// A cell of the run's own pattern on each side, so the label never touches another one; a
+	// label cut short keeps at least three characters ("bro…"), else it is left out.
+	const room = bestLength - 2;
+	if (room < Math.min(text.length, 4)) return;
 	const shown = text.length <= room ? text : `${text.slice(0, room - 1)}…`;
 	put(cells, bestStart + 1, shown, tone, true);
 }
@@ -211,7 +217,8 @@ export function renderTimeline(timeline: Timeline, options: {readonly width: num
 				let at = span.start >= from ? columnOf(span.start) : 0;
 				while (at < columns && cells[at].taken) at++;
 				if (at >= columns) continue;
-				put(cells, at, span.label.slice(0, 4), stateTone(span.label), true);
+				// Letters side by side are a sequence of states (L F L), not words: no gap between them.
+				put(cells, at, span.label.slice(0, 4), stateTone(span.label), true, false);
 				const name = stateName[span.label];
 				if (name) named.push({at, stop: Math.min(columns - 1, columnOf(Math.max(span.start, until - 1e-9))), name, tone: stateTone(span.label)});
 			}

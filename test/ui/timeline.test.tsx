@@ -82,3 +82,50 @@ test('time moves the picture in steps of a twelfth of the window, never a frame 
 	// Wider than twelve columns a window: still at least a column.
 	assert.equal(timelineStepMs(60_000, 16), 10_000);
 });
+
+/** Three holders and three gaps within 30 s: at narrow widths their labels compete for columns. */
+function crowded() {
+	let timeline = observe(emptyTimeline(), 'state', T, {kind: 'state', label: 'L'});
+	timeline = observe(timeline, 'live', T, {kind: 'held', label: 'broker-a'});
+	timeline = observe(timeline, 'live', T + 20_000, {kind: 'free', label: ''});
+	timeline = observe(timeline, 'live', T + 20_412, {kind: 'held', label: 'broker-b'});
+	timeline = observe(timeline, 'live', T + 40_000, {kind: 'free', label: ''}, true);
+	timeline = observe(timeline, 'live', T + 40_000.4, {kind: 'held', label: 'broker-c'}, true);
+	timeline = observe(timeline, 'live', T + 45_000, {kind: 'free', label: ''});
+	timeline = observe(timeline, 'live', T + 46_300, {kind: 'held', label: 'broker-a'});
+	timeline = observe(timeline, 'backup', T, {kind: 'held', label: 'broker-b'});
+	timeline = observe(timeline, 'backup', T + 20_412, {kind: 'free', label: ''});
+	return timeline;
+}
+
+const LABELS = ['broker-a', 'broker-b', 'broker-c', 'no live ≈412 ms', 'no live 0.4 ms', 'no live ≈1.3 s', 'L', 'live'];
+
+/**
+ * The texts on a chart line: what is left between the pictures' own characters. Each must be
+ * one whole label, or one cut short with "…": two labels side by side would read as one text.
+ */
+function chartTexts(line: string): string[] {
+	return line.slice(10).split(/[█▓▒░~·!×─]+/).map(part => part.trim()).filter(Boolean);
+}
+
+test('no two texts touch on a chart line, at 60×16 and 80×24, in the strip and in the full view (a label left out rather than glued to another)', () => {
+	for (const [width, rows] of [[60, 16], [80, 24]] as const) {
+		const strip = render(<TimelineStrip timeline={crowded()} width={width} rows={3} windowMs={60_000} nodeIds={[]} end={T + 60_000}/>).lastFrame() ?? '';
+		cleanup();
+		const view = render(<TimelineView timeline={crowded()} width={width} rows={rows - 4} windowMs={60_000} end={T + 60_000}/>).lastFrame() ?? '';
+		cleanup();
+		for (const frame of [strip, view]) {
+			const chart = frame.split('\n').filter(line => /^(primary|backup|state) /.test(line));
+			assert.equal(chart.length, 3, frame);
+			for (const line of chart) {
+				assert.ok([...line].length <= width, line);
+				for (const found of chartTexts(line)) {
+					assert.ok(LABELS.includes(found) || (found.endsWith('…') && found.length >= 4 && LABELS.some(label => label.startsWith(found.slice(0, -1)))), `${width}×${rows}: "${found}" is not one label in\n${line}`);
+				}
+			}
+
+			// From 80 columns every gap is named on the chart (at 60 the view's list names them).
+			if (width >= 80) for (const gap of ['no live ≈412 ms', 'no live 0.4 ms', 'no live ≈1.3 s']) assert.ok(chart[0].includes(gap), `${gap}\n${frame}`);
+		}
+	}
+});
