@@ -140,13 +140,17 @@ export function gapText(gap: Gap): string | undefined {
 	return `no live ${gap.exact ? '' : '≈'}${formatLength(gap.ms)}`;
 }
 
-/** Does anything start inside (from, to]? If not, a later frame of that window looks the same. */
-export function changesWithin(timeline: Timeline, from: number, to: number): boolean {
+/**
+ * Does anything start inside (from, to]? If not, a later frame of that window looks the same.
+ * `except`: a moment that does not count (the data's start: what began there was first seen
+ * there, nothing changed).
+ */
+export function changesWithin(timeline: Timeline, from: number, to: number, except?: number): boolean {
 	for (const row of timeline.rows) {
 		for (let index = row.spans.length - 1; index >= 0; index--) {
 			const {start} = row.spans[index];
 			if (start <= from) break;
-			if (start <= to) return true;
+			if (start <= to && start !== except) return true;
 		}
 	}
 

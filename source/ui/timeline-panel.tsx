@@ -2,7 +2,8 @@
 // full view on `t` (every row, the time axis, a legend and the window's gaps without a live).
 // Cheap: it draws when the session changes, like everything else; time passing moves it only
 // while something in the window changed (else a later frame would look the same), and then in
-// steps of a twelfth of the window (5 s at 1 min), never a frame per tick.
+// steps of a twelfth of the window (5 s at 1 min), never a frame per tick; while the window
+// holds nothing but the data's start, every quarter of the window.
 import React, {useEffect, useState} from 'react';
 import {Box, Text} from 'ink';
 import {changesWithin, gapText, latestChange, type Timeline} from '../session/timeline.js';
@@ -19,24 +20,38 @@ export function timelineStepMs(windowMs: number, width: number): number {
 }
 
 /**
+ * How long until the picture must move (undefined: it looks the same however long it waits).
+ * A change in the window moves it every step. When all the window holds is the data's start
+ * (the screen opened less than a window ago, nothing happened since), only the blank before
+ * it shrinks: every quarter of the window is enough (15 s at 1 min) — 4 frames in the first
+ * minute instead of 12, the screen's budget at rest being ≤ 1 % of a core.
+ */
+export function timelineTickMs(timeline: Timeline, windowMs: number, width: number, end: number): number | undefined {
+	const step = timelineStepMs(windowMs, width);
+	if (changesWithin(timeline, end - windowMs - step, end, timeline.since)) return step;
+	if (timeline.since !== undefined && timeline.since > end - windowMs) return Math.max(step, windowMs / 4);
+	return undefined;
+}
+
+/**
  * The window's right edge: the last change, or the last step of time, whichever is later. A
- * step later is asked for only while something changed inside the window (a window with no
- * change in it looks the same later); a window opened or zoomed after a quiet spell catches up
- * once, at once.
+ * step later is asked for only while the window holds a change or the data's start (a window
+ * with neither looks the same later); a window opened or zoomed after a quiet spell catches
+ * up once, at once.
  */
 export function useTimelineEnd(timeline: Timeline | undefined, windowMs: number, width: number, fixedEnd?: number): number {
 	const [tickAt, setTickAt] = useState(() => Date.now());
 	const step = timelineStepMs(windowMs, width);
 	const end = fixedEnd ?? Math.max(tickAt, timeline ? latestChange(timeline) : 0);
-	const moving = fixedEnd === undefined && timeline !== undefined && changesWithin(timeline, end - windowMs - step, end);
+	const tick = fixedEnd === undefined && timeline !== undefined ? timelineTickMs(timeline, windowMs, width, end) : undefined;
 	useEffect(() => {
 		if (fixedEnd !== undefined || !timeline) return;
-		const stale = Date.now() - end > step;
-		if (!moving && !stale) return;
-		const timer = setTimeout(() => setTickAt(Date.now()), stale ? 0 : step);
+		const stale = Date.now() - end > (tick ?? step);
+		if (tick === undefined && !stale) return;
+		const timer = setTimeout(() => setTickAt(Date.now()), stale ? 0 : tick);
 		timer.unref?.();
 		return () => clearTimeout(timer);
-	}, [end, moving, step, timeline, fixedEnd]);
+	}, [end, tick, step, timeline, fixedEnd]);
 	return end;
 }
 

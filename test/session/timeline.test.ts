@@ -86,6 +86,9 @@ test('changesWithin: a window with no change in it looks the same later (no fram
 	const timeline = observe(observe(emptyTimeline(), 'live', T, held('a')), 'live', T + 30_000, free);
 	assert.equal(changesWithin(timeline, T + 10_000, T + 40_000), true);
 	assert.equal(changesWithin(timeline, T + 31_000, T + 90_000), false);
+	// The data's start is no change: what began there was first seen there.
+	assert.equal(changesWithin(timeline, T - 1, T + 20_000, T), false);
+	assert.equal(changesWithin(timeline, T - 1, T + 40_000, T), true);
 });
 
 const line = (event: object) => JSON.stringify({v: 1, host: 'h', mono: 1, ...event});

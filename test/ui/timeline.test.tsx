@@ -6,7 +6,7 @@ import React from 'react';
 import {cleanup, render} from 'ink-testing-library';
 import {emptyTimeline, observe} from '../../source/session/timeline.js';
 import {GAP_CHAR, HOLDER_PATTERNS, renderTimeline} from '../../source/ui/timeline-render.js';
-import {TimelineStrip, TimelineView, timelineStepMs} from '../../source/ui/timeline-panel.js';
+import {TimelineStrip, TimelineView, timelineStepMs, timelineTickMs} from '../../source/ui/timeline-panel.js';
 import {ColorContext} from '../../source/ui/theme.js';
 import {TIMELINE_T, nightTimeline} from './fixtures.js';
 
@@ -81,6 +81,21 @@ test('time moves the picture in steps of a twelfth of the window, never a frame 
 	assert.equal(timelineStepMs(3_600_000, 200), 300_000);
 	// Wider than twelve columns a window: still at least a column.
 	assert.equal(timelineStepMs(60_000, 16), 10_000);
+});
+
+test('a window holding only the data\'s start moves every quarter of the window; a change in it, every step; neither, never', () => {
+	// The screen just opened: the first look at T, nothing since.
+	let opened = observe(emptyTimeline(), 'live', T, {kind: 'free', label: ''});
+	opened = observe(opened, 'backup', T, {kind: 'free', label: ''});
+	opened = observe(opened, 'state', T, {kind: 'state', label: 'L'});
+	assert.equal(timelineTickMs(opened, 60_000, 100, T + 10_000), 15_000);
+	assert.equal(timelineTickMs(opened, 600_000, 100, T + 10_000), 150_000);
+	// Once the start has left the window, the picture looks the same however long it waits.
+	assert.equal(timelineTickMs(opened, 60_000, 100, T + 61_000), undefined);
+	// A change inside the window: the usual steps, until it has left the window.
+	const changed = observe(opened, 'live', T + 20_000, {kind: 'held', label: 'broker-a'});
+	assert.equal(timelineTickMs(changed, 60_000, 100, T + 30_000), 5000);
+	assert.equal(timelineTickMs(changed, 60_000, 100, T + 86_000), undefined);
 });
 
 /** Three holders and three gaps within 30 s: at narrow widths their labels compete for columns. */
