@@ -4,6 +4,7 @@
 // share this process' pid.
 import type {NodePhase} from '../node-manager/ha-node.js';
 import type {Holder} from '../lock-file/probe.js';
+import {isFrozenState} from '../lock-file/verdict.js';
 import type {Snapshot} from '../watch/snapshot.js';
 import {holderBroker} from './labels.js';
 import {observe, mark, type LockRowId, type Observation, type SpanKind, type Timeline} from './timeline.js';
@@ -40,7 +41,7 @@ export function lockObservation(snapshot: Snapshot, segment: 'live' | 'backup', 
 	if (!lock.locked) return {kind: 'free', label: ''};
 	const names = lock.holders.map(holder => (holder.sameProcess ? ourHolder(segment, nodes)?.label : holderShortName(holder)));
 	if (names.includes(undefined)) return undefined;
-	return {kind: 'held', label: [...new Set(names)].join('+') || 'hidden'};
+	return {kind: lock.holders.some(holder => isFrozenState(holder.state)) ? 'frozen' : 'held', label: [...new Set(names)].join('+') || 'hidden'};
 }
 
 export function stateObservation(snapshot: Snapshot): Observation {

@@ -64,7 +64,9 @@ function holderLabel(holders: readonly RecordHolder[] | undefined): string {
 function lockObservation(event: GroupEvent, lock: RecordLock | undefined): Observation {
 	if (event.status !== 'ok') return {kind: 'unknown', label: event.status === 'missing' ? 'no file' : 'unreadable'};
 	if (!lock || typeof lock.locked !== 'boolean') return {kind: 'unknown', label: ''};
-	return lock.locked ? {kind: 'held', label: holderLabel(lock.holders)} : {kind: 'free', label: ''};
+	if (!lock.locked) return {kind: 'free', label: ''};
+	const frozen = Array.isArray(lock.holders) && lock.holders.some(holder => holder?.frozen === true);
+	return {kind: frozen ? 'frozen' : 'held', label: holderLabel(lock.holders)};
 }
 
 function stateObservation(event: GroupEvent): Observation {

@@ -9,11 +9,12 @@ export type LockRowId = 'live' | 'backup' | 'state';
 export type RowId = LockRowId | `node:${string}`;
 
 /**
- * held: a holder (label: its broker name, or pid); free: nobody; unknown: no lock file, an
- * error, or before the first look. state: the state byte (label: its letter). Node phases:
+ * held: a holder (label: its broker name, or pid); frozen: held by a holder that is stopped
+ * (SIGSTOP, T), traced or a zombie — it keeps the lock and does no work; free: nobody; unknown:
+ * no lock file, an error, or before the first look. state: the state byte (label: its letter). Node phases:
  * live, backup, waiting, moving (failing back, stepping down), stopped, lost.
  */
-export type SpanKind = 'held' | 'free' | 'unknown' | 'state' | 'live' | 'backup' | 'waiting' | 'moving' | 'stopped' | 'lost';
+export type SpanKind = 'held' | 'frozen' | 'free' | 'unknown' | 'state' | 'live' | 'backup' | 'waiting' | 'moving' | 'stopped' | 'lost';
 
 export type Span = {
 	readonly start: number;

@@ -80,7 +80,7 @@ export function TimelineStrip({timeline, width, rows, windowMs, nodeIds, end}: {
 }
 
 /** What the pictures mean, in words (a monochrome terminal, NO_COLOR). */
-export const LEGEND = '█ ▓ ▒ # a holder each (its name inside) · × no live, with its length · ─ free · L F P N 0 the state byte where it changed · * state lock taken · nodes: █ live ▒ backup ░ waiting ~ moving · stopped';
+export const LEGEND = '█ ▓ ▒ # a holder each (its name inside) · ‖ its holder frozen (stopped, zombie): keeps the lock, does no work · × no live, with its length · ─ free · L F P N 0 the state byte where it changed · * state lock taken · nodes: █ live ▒ backup ░ waiting ~ moving · stopped';
 
 /** The full view on t: every line fits `rows`, the chart rows first, then the legend, then the gaps. */
 /** The same in a table's words (a JDBC store: a state row, no state lock). */

@@ -29,6 +29,8 @@ export const HOLDER_PATTERNS = ['█', '▓', '▒', '#'] as const;
 const HOLDER_TONES: readonly ToneName[] = ['accent', 'holder2', 'holder3', 'holder4'];
 
 export const GAP_CHAR = '×';
+/** A lock held by a frozen holder (stopped, traced, zombie): it keeps the lock and does no work. */
+export const FROZEN_CHAR = '‖';
 
 /** taken: nothing else may be drawn there; text: part of a label (no other label may touch it). */
 type Cell = {char: string; tone?: ToneName; bold?: boolean; taken?: boolean; text?: boolean};
@@ -142,6 +144,10 @@ function lockRow(row: TimelineRow, best: Int32Array, holders: Map<string, number
 				return {char: HOLDER_PATTERNS[holder % HOLDER_PATTERNS.length], tone: HOLDER_TONES[holder % HOLDER_TONES.length]};
 			}
 
+			case 'frozen': {
+				return {char: FROZEN_CHAR, tone: 'error'};
+			}
+
 			case 'free': {
 				return row.id === 'live' ? {char: GAP_CHAR, tone: 'error', bold: true} : {char: '─', tone: 'muted'};
 			}
@@ -160,7 +166,7 @@ export function renderTimeline(timeline: Timeline, options: {readonly width: num
 	const columnMs = windowMs / columns;
 	// Holders in the order they first show in the window: the same holder has the same look on every row.
 	const holders = new Map<string, number>();
-	const inWindow = (row: TimelineRow) => row.spans.filter((span, index) => span.kind === 'held' && (row.spans[index + 1]?.start ?? end) >= from && span.start <= end);
+	const inWindow = (row: TimelineRow) => row.spans.filter((span, index) => (span.kind === 'held' || span.kind === 'frozen') && (row.spans[index + 1]?.start ?? end) >= from && span.start <= end);
 	for (const row of timeline.rows.filter(one => one.id === 'live' || one.id === 'backup')) {
 		for (const span of inWindow(row)) if (!holders.has(span.label)) holders.set(span.label, holders.size);
 	}
@@ -198,6 +204,7 @@ export function renderTimeline(timeline: Timeline, options: {readonly width: num
 			for (const run of spanRuns(best)) {
 				const span = row.spans[run.span];
 				if (span.kind === 'held') label(cells, run.first, run.last, span.label, cells[run.first]?.tone);
+				else if (span.kind === 'frozen') label(cells, run.first, run.last, `${span.label} frozen`, 'error');
 				else if (span.kind === 'unknown') label(cells, run.first, run.last, span.label, 'muted');
 			}
 		} else if (row.id === 'state') {

@@ -57,6 +57,16 @@ test('an outside failover seen by probes: broker names, the gap as probes saw it
 	assert.equal(gap.to, 'broker-b');
 });
 
+test('a frozen holder (SIGSTOP: T, or a zombie) is its own span, kept as the lock\'s holder, and no gap; resumed, held again', () => {
+	const primary = {...outside(4264), broker: {kind: 'artemis', name: 'broker-a', role: 'primary'}};
+	let timeline = observeSnapshot(emptyTimeline(), makeSnapshot({live: primary as never, takenAt: T}), []);
+	timeline = observeSnapshot(timeline, makeSnapshot({live: {...primary, state: 'T'} as never, takenAt: T + 1000}), []);
+	timeline = observeSnapshot(timeline, makeSnapshot({live: {...primary, state: 'S'} as never, takenAt: T + 5000}), []);
+	timeline = observeSnapshot(timeline, makeSnapshot({live: {...primary, state: 'Z'} as never, takenAt: T + 9000}), []);
+	assert.deepEqual(row(timeline, 'live').spans.map(span => [span.start - T, span.kind, span.label]), [[0, 'held', 'broker-a'], [1000, 'frozen', 'broker-a'], [5000, 'held', 'broker-a'], [9000, 'frozen', 'broker-a']]);
+	assert.deepEqual(gaps(timeline), []);
+});
+
 test('a lock of this process that no node claims yet is not guessed (the node event says who, exactly)', () => {
 	const timeline = observeSnapshot(emptyTimeline(), makeSnapshot({live: ours, takenAt: T}), []);
 	assert.equal(row(timeline, 'live').spans.length, 0);
@@ -103,14 +113,15 @@ test('a recording read back: its group only, broker names, a recorder stop is no
 		`{"v":1,"type":"group","time":"x"}`,
 		group('2026-12-01T01:00:05.000Z', null),
 		group('2026-12-01T01:00:05.412Z', [{pid: 11, kind: 'OFD', broker: 'broker-\u001B[31mb\u0007'}], 'F'),
+		group('2026-12-01T01:00:07.000Z', [{pid: 11, kind: 'OFD', broker: 'broker-\u001B[31mb\u0007', frozen: true}], 'F'),
 		line({type: 'stop', time: '2026-12-01T01:00:09.000Z', pid: 7, why: 'SIGTERM'}),
 		'x'.repeat(300 * 1024),
 	].join('\n');
 	const {timeline, events, skipped, groups} = timelineFromRecord(text, '/srv/a');
-	assert.equal(events, 3);
+	assert.equal(events, 4);
 	assert.equal(skipped, 3);
 	assert.deepEqual(groups, ['/srv/a', '/srv/b']);
-	assert.deepEqual(row(timeline, 'live').spans.map(span => [span.kind, span.label]), [['held', 'broker-a'], ['free', ''], ['held', 'broker-[31mb'], ['unknown', 'not recorded']]);
+	assert.deepEqual(row(timeline, 'live').spans.map(span => [span.kind, span.label]), [['held', 'broker-a'], ['free', ''], ['held', 'broker-[31mb'], ['frozen', 'broker-[31mb'], ['unknown', 'not recorded']]);
 	assert.deepEqual(row(timeline, 'state').spans.map(span => span.label), ['L', 'F', 'not recorded']);
 	assert.equal(gapText(gaps(timeline)[0]), 'no live ≈412 ms');
 	assert.equal(gaps(timeline).length, 1, 'the recorder stopping is not a time without a live');

@@ -5,7 +5,7 @@ import {afterEach, test} from 'node:test';
 import React from 'react';
 import {cleanup, render} from 'ink-testing-library';
 import {emptyTimeline, observe} from '../../source/session/timeline.js';
-import {GAP_CHAR, HOLDER_PATTERNS, renderTimeline} from '../../source/ui/timeline-render.js';
+import {FROZEN_CHAR, GAP_CHAR, HOLDER_PATTERNS, renderTimeline} from '../../source/ui/timeline-render.js';
 import {TimelineStrip, TimelineView, timelineStepMs, timelineTickMs} from '../../source/ui/timeline-panel.js';
 import {ColorContext} from '../../source/ui/theme.js';
 import {TIMELINE_T, nightTimeline} from './fixtures.js';
@@ -143,4 +143,19 @@ test('no two texts touch on a chart line, at 60×16 and 80×24, in the strip and
 			if (width >= 80) for (const gap of ['no live ≈412 ms', 'no live 0.4 ms', 'no live ≈1.3 s']) assert.ok(chart[0].includes(gap), `${gap}\n${frame}`);
 		}
 	}
+});
+
+test('a frozen holder draws ‖ with its name and "frozen", in the error colour and without colour alike; a frozen live is no gap', () => {
+	let timeline = observe(emptyTimeline(), 'live', T, {kind: 'held', label: 'broker-a'});
+	timeline = observe(timeline, 'live', T + 30_000, {kind: 'frozen', label: 'broker-a'});
+	const [live] = renderTimeline(timeline, {width: 100, windowMs: 60_000, end: T + 60_000}).rows;
+	const line = text(live);
+	assert.match(line, /^█broker-a█+‖broker-a frozen‖+$/);
+	assert.equal([...line].filter(char => char === FROZEN_CHAR).length + 'broker-a frozen'.length, 45);
+	assert.ok(!line.includes(GAP_CHAR));
+	assert.ok(live.runs.some(run => run.tone === 'error' && run.text.includes('broker-a frozen')));
+	const mono = render(<ColorContext.Provider value={false}><TimelineView timeline={timeline} width={100} rows={20} windowMs={60_000} end={T + 60_000}/></ColorContext.Provider>).lastFrame() ?? '';
+	assert.match(mono, /‖broker-a frozen‖/);
+	assert.match(mono, /‖ its holder frozen \(stopped, zombie\)/);
+	assert.match(mono, /No gap without a live in the last 1 min\./);
 });
