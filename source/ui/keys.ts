@@ -231,8 +231,8 @@ export function onKey<V extends KeyView = SessionView>(state: UiState, {input, k
 		}
 
 		case 't': {
-			// A screen whose view has no timeline (a database store's, for now) says so.
-			if ((view as {timeline?: unknown}).timeline === undefined) return {state: main, effects: [{type: 'notice', notice: {level: 'info', text: 'no timeline on this screen yet (a lock directory\'s screen has one)'}}]};
+			// A view with no timeline says so (every store's screen has one now).
+			if ((view as {timeline?: unknown}).timeline === undefined) return {state: main, effects: [{type: 'notice', notice: {level: 'info', text: 'no timeline on this screen'}}]};
 			return {state: {...main, screen: 'timeline'}, effects: [clear]};
 		}
 
