@@ -24,8 +24,9 @@ test('tmux: t on the JDBC screen after a killed primary — its lease, the gap w
 	const group = new ProcessGroup();
 	try {
 		const primary = group.cli('primary', ['node', db.url, '--table', 'timeline_t', '--role', 'primary', '--lock-renew-period', '200', '--lock-expiration', '1500']);
-		await primary.next('live');
-		const pid = primary.child.pid!;
+		const live = await primary.next('live');
+		// Named by its pid (its connection's application_name, tied to /proc), else by its holder id's start.
+		const name = `(pid ${primary.child.pid!}|${String(live.holderId).slice(0, 8)}…)`;
 		start(db, 'timeline_t', 100, 30);
 		await see('the outside primary live', /WARNING: no backup/);
 		keys('b');
@@ -37,7 +38,7 @@ test('tmux: t on the JDBC screen after a killed primary — its lease, the gap w
 
 		keys('t');
 		await see('the full view', /Timeline ─+ last 1 min/);
-		await see('the gap listed, from the killed node to #1', new RegExp(`no live ≈[\\d.]+ (ms|s) pid ${pid} → #1 \\(as probes saw it\\)`));
+		await see('the gap listed, from the killed node to #1', new RegExp(`no live ≈[\\d.]+ (ms|s) ${name} → #1 \\(as probes saw it\\)`));
 		// A column is 0.6 s at this width: the window moves on until our live fills one.
 		const nodeRow = () => screen().split('\n').find(line => line.startsWith('#1 backup ')) ?? '';
 		await waitFor('our node\'s row, live at the end', () => /█\S*\s*$/.test(nodeRow()), {timeoutMs: 15_000, everyMs: 50}).catch((error: Error) => {

@@ -64,7 +64,9 @@ test('the session\'s timeline: the primary lease #1 → #2, the gap between exac
 	assert.ok(gap.ms! < 2000, `the backup polls every 250 ms: ${gap.ms} ms`);
 	assert.match(gapText(gap)!, /^no live \d/);
 	assert.deepEqual(timeline!.rows.map(row => row.id), ['live', 'backup', 'state', 'node:n1', 'node:n2']);
-	assert.deepEqual(timeline!.rows.find(row => row.id === 'state')!.spans.map(span => span.label), ['N', 'F', 'L']);
+	// The state as looks saw it (F lasts only while the primary starts: a look may miss it).
+	const states = timeline!.rows.find(row => row.id === 'state')!.spans.map(span => span.label).join('');
+	assert.match(states, /^NF?L$/);
 });
 
 for (const [columns, rows] of [[60, 16], [80, 24], [100, 30], [200, 60]] as const) {
