@@ -1,8 +1,7 @@
 // The screen: panels from the session's view, keys turned into session actions. Destructive
 // actions go through a y/n dialog that says what will happen; refusals say why.
-import React, {useEffect, useState} from 'react';
-import {Box, Text} from 'ink';
-import {Stopper, type StopResult} from '../session/stopper.js';
+import React, {useEffect} from 'react';
+import {Box} from 'ink';
 import type {SessionLike, SessionView} from '../session/types.js';
 import {sanitize} from '../text/sanitize.js';
 import {ConfirmDialog} from './confirm.js';
@@ -22,23 +21,15 @@ import {eventLines} from '../session/event-log.js';
 import {Tone, levelSymbol} from './theme.js';
 import {dialogText, useKeyMachine, useKeys} from './use-key-machine.js';
 import {useNow} from './use-now.js';
+import {TooSmall, type ScreenProps} from './screen.js';
 import {useSessionView} from './use-session.js';
-import {useTerminalSize, type Size} from './use-terminal-size.js';
+import {useTerminalSize} from './use-terminal-size.js';
 
-export type AppProps = {
-	readonly session: SessionLike;
-	/** Called once, after the user quit and the nodes were stopped (or abandoned: code 3). */
-	readonly onExit: (code: number, result?: StopResult) => void;
-	/** Stops the nodes (bounded, once); run.ts shares it with the shutdown signal. */
-	readonly stopper?: Stopper;
-	/** Fixed size for tests; otherwise the terminal's, following resizes. */
-	readonly size?: Size;
+export type AppProps = ScreenProps<SessionLike> & {
 	/** The clock's seconds are painted on the terminal (clock-painter.ts), not rendered every second. */
 	readonly clockPainted?: boolean;
 	/** Opened from the fleet screen: esc goes back there (keys.ts), and the key bar says q goes back. */
 	readonly fromFleet?: boolean;
-	/** The timeline's right edge, fixed (tests); otherwise now at each frame. */
-	readonly timelineEnd?: number;
 };
 
 /** Start times of every age on screen, so the screen redraws when one of them would read differently. */
@@ -49,13 +40,11 @@ function ageStarts(view: SessionView): number[] {
 }
 
 export function App({session, onExit, size, stopper: given, clockPainted = false, fromFleet = false, timelineEnd}: AppProps) {
-	const [own] = useState(() => given ? undefined : new Stopper(session));
-	const stopper = given ?? own!;
 	const view = useSessionView(session);
 	const now = useNow(ageStarts(view), !clockPainted);
 	const {columns, rows} = useTerminalSize(size);
 	// The key machine (keys.ts) and its effects on the session (use-key-machine.ts).
-	const machine = useKeyMachine(session, stopper, onExit);
+	const machine = useKeyMachine(session, onExit, given);
 	const {ui, notice} = machine;
 	const selected = selectedNode(view.nodes, ui.selectedId);
 	const doctor = ui.screen === 'doctor' && !ui.dialog;
@@ -81,14 +70,7 @@ export function App({session, onExit, size, stopper: given, clockPainted = false
 
 	useKeys(machine, {panelRows, doctorMax, helpMax, escapeGoesBack: fromFleet});
 
-	if (layout.kind === 'too-small') {
-		// One centred line; the keys still work (q quits, and so on).
-		return (
-			<Box width={layout.width} height={layout.height} alignItems="center" justifyContent="center">
-				<Text wrap="truncate-end">{layout.message}</Text>
-			</Box>
-		);
-	}
+	if (layout.kind === 'too-small') return <TooSmall width={layout.width} height={layout.height} message={layout.message}/>;
 
 	const {header} = layout;
 	return (

@@ -9,7 +9,6 @@ import {Box, Text} from 'ink';
 import {levelLabel, worstFinding} from '../doctor/index.js';
 import {jdbcPlanner, type JdbcView} from '../session/jdbc-policy.js';
 import type {JdbcSession} from '../session/jdbc-session.js';
-import {Stopper, type StopResult} from '../session/stopper.js';
 import {identifyHolder} from '../store/jdbc/holders.js';
 import {shortHolder} from '../store/jdbc/report.js';
 import {jdbcVerdictLabel, seconds, type JdbcVerdict} from '../store/jdbc/verdict.js';
@@ -29,8 +28,9 @@ import {LEASE_LEGEND, TimelineStrip, TimelineView, useTimelineEnd} from './timel
 import {WINDOWS_MS} from '../session/timeline.js';
 import {Tone, levelSymbol, type ToneName} from './theme.js';
 import {dialogText, useKeyMachine, useKeys} from './use-key-machine.js';
+import {TooSmall, type ScreenProps} from './screen.js';
 import {useSessionView} from './use-session.js';
-import {useTerminalSize, type Size} from './use-terminal-size.js';
+import {useTerminalSize} from './use-terminal-size.js';
 
 /** `?` on a JDBC group: the keys in rows and leases, and what the table holds. */
 export function jdbcHelp(view: Pick<JdbcView, 'timings'>): HelpText {
@@ -95,24 +95,13 @@ export function rowLines(view: JdbcView): string[] {
 	];
 }
 
-export type JdbcAppProps = {
-	readonly session: JdbcSession;
-	/** Called once, after the user quit and the nodes were stopped (or abandoned: code 3). */
-	readonly onExit: (code: number, result?: StopResult) => void;
-	readonly stopper?: Stopper;
-	/** Fixed size for tests; otherwise the terminal's. */
-	readonly size?: Size;
-	/** The timeline's right edge, fixed (tests); otherwise now at each frame. */
-	readonly timelineEnd?: number;
-};
+export type JdbcAppProps = ScreenProps<JdbcSession>;
 
 export function JdbcApp({session, onExit, stopper: given, size, timelineEnd}: JdbcAppProps) {
-	const [own] = useState(() => given ? undefined : new Stopper(session));
-	const stopper = given ?? own!;
 	const view = useSessionView<JdbcView>(session);
 	const {columns, rows} = useTerminalSize(size);
 	const [now, setNow] = useState(() => Date.now());
-	const machine = useKeyMachine(session, stopper, onExit);
+	const machine = useKeyMachine(session, onExit, given);
 	const {ui, notice} = machine;
 	useEffect(() => {
 		// The bars drain between looks, and the clock ticks: redraw twice a second.
@@ -158,13 +147,7 @@ export function JdbcApp({session, onExit, stopper: given, size, timelineEnd}: Jd
 
 	useKeys(machine, {planner: jdbcPlanner, panelRows, doctorMax, helpMax});
 
-	if (layout.kind === 'too-small') {
-		return (
-			<Box width={layout.width} height={layout.height} alignItems="center" justifyContent="center">
-				<Text wrap="truncate-end">{layout.message}</Text>
-			</Box>
-		);
-	}
+	if (layout.kind === 'too-small') return <TooSmall width={layout.width} height={layout.height} message={layout.message}/>;
 
 	const {header} = layout;
 	const offset = probe ? probe.dbNow - probe.hostNow : 0;

@@ -3,7 +3,7 @@
 // notices, quitting through the one Stopper. A screen keeps only what it draws.
 import {useCallback, useEffect, useLayoutEffect, useRef, useState} from 'react';
 import {useInput, type Key} from 'ink';
-import {describeAbandoned, type Stopper, type StopResult} from '../session/stopper.js';
+import {describeAbandoned, Stopper, type StopResult} from '../session/stopper.js';
 import type {ActionResult, NodeActions} from '../session/types.js';
 import type {Choice} from './confirm.js';
 import {initialUiState, onKey, splitKeys, type Action, type Dialog, type Effect, type KeyContext, type KeyView, type Notice, type UiState} from './keys.js';
@@ -47,7 +47,10 @@ export type KeyMachine<V extends KeyView> = {
 	readonly press: (input: string, key: Key, frame: FrameKeys<V>) => void;
 };
 
-export function useKeyMachine<V extends KeyView>(session: KeySession<V>, stopper: Stopper, onExit: (code: number, result?: StopResult) => void): KeyMachine<V> {
+/** given: the run's Stopper (shared with the shutdown signal); default the screen's own. */
+export function useKeyMachine<V extends KeyView>(session: KeySession<V>, onExit: (code: number, result?: StopResult) => void, given?: Stopper): KeyMachine<V> {
+	const [own] = useState(() => (given ? undefined : new Stopper(session)));
+	const stopper = given ?? own!;
 	// The ref is the truth between keys of one read, the React state draws it.
 	const [ui, setUi] = useState<UiState>(initialUiState);
 	const uiRef = useRef(ui);
