@@ -38,15 +38,16 @@ export type FleetWatcherOptions = {
 type Member = {group: Group; watcher: LockFileWatcher; last?: Snapshot; frozen: number[]};
 
 function frozenHolders(snapshot: Snapshot): number[] {
-	const pids = new Set<number>();
+	// The probe read each holder's state a moment ago (probe.ts holderOf): no second /proc read.
+	const states = new Map<number, string | undefined>();
 	for (const segment of ['live', 'backup'] as const) {
-		for (const holder of snapshot.probe?.locks[segment].holders ?? []) if (holder.pid !== undefined) pids.add(holder.pid);
+		for (const holder of snapshot.probe?.locks[segment].holders ?? []) if (holder.pid !== undefined && !states.has(holder.pid)) states.set(holder.pid, holder.state);
 	}
 
-	return [...pids].filter(pid => {
-		const state = readProcStat(pid)?.state;
+	return [...states].filter(([pid, known]) => {
+		const state = known ?? readProcStat(pid)?.state;
 		return state === 'T' || state === 't';
-	}).sort((a, b) => a - b);
+	}).map(([pid]) => pid).sort((a, b) => a - b);
 }
 
 /**

@@ -163,18 +163,53 @@ export const HIDDEN_HOLDER = 'holder not visible (hidepid / other user / other h
 
 /** The state letter of /proc/PID/stat (after the last ')': the command may hold one). */
 export function processState(pid: number): string | undefined {
+	return processFacts(pid)?.state;
+}
+
+/**
+ * What /proc/PID/stat says of a holder in one read: its state letter, and what names this very
+ * process image — the start time (a pid is reused: never by a process started at the same
+ * tick) and the command name (exec keeps pid and start time, and changes it: bin/artemis is a
+ * shell that execs java).
+ */
+function processFacts(pid: number): {state: string; image: string} | undefined {
 	try {
 		const text = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
-		return /^\s*(\S)/.exec(text.slice(text.lastIndexOf(')') + 1))?.[1];
+		const close = text.lastIndexOf(')');
+		const fields = text.slice(close + 1).trim().split(' ');
+		// fields[0] is field 3 (state), fields[19] field 22 (starttime); the command is field 2.
+		if (close < 0 || !fields[0]) return undefined;
+		return {state: fields[0], image: `${fields[19] ?? ''}:${text.slice(text.indexOf('(') + 1, close)}`};
 	} catch {
 		return undefined;
 	}
 }
 
+/**
+ * Command lines by process image (pid, start time, command name): a holder at rest is probed
+ * every few seconds in a fleet, and its command line (up to 64 KiB) would be read every time.
+ * An unreadable one is not remembered (it may become readable).
+ */
+const commands = new Map<string, string>();
+const MAX_COMMANDS = 1024;
+
+function commandOf(pid: number, image: string | undefined): string | undefined {
+	if (image === undefined) return commandLine(pid);
+	const key = `${pid}:${image}`;
+	const known = commands.get(key);
+	if (known !== undefined) return known;
+	const command = commandLine(pid);
+	if (command === undefined) return undefined;
+	if (commands.size >= MAX_COMMANDS) commands.delete(commands.keys().next().value!);
+	commands.set(key, command);
+	return command;
+}
+
 function holderOf(pid: number | undefined, kind: Holder['kind'], fd?: string): Holder {
 	if (pid === undefined) return {pid, command: undefined, kind, sameProcess: false, identity: HIDDEN_HOLDER};
-	const state = process.platform === 'linux' ? processState(pid) : undefined;
-	return {pid, command: commandLine(pid), kind, sameProcess: pid === process.pid, identity: `pid ${pid}`, ...(state ? {state} : {}), ...(fd === undefined ? {} : {ofd: `${pid}:${fd}`})};
+	const facts = process.platform === 'linux' ? processFacts(pid) : undefined;
+	const state = facts?.state;
+	return {pid, command: commandOf(pid, facts?.image), kind, sameProcess: pid === process.pid, identity: `pid ${pid}`, ...(state ? {state} : {}), ...(fd === undefined ? {} : {ofd: `${pid}:${fd}`})};
 }
 
 type OpenFile = LockFileEntry & {fd?: number};

@@ -52,21 +52,42 @@ export function readProcLocksOn(files: readonly FileIdentity[], waiters?: ProcLo
 	const text = read();
 	if (text === undefined) return undefined;
 
-	const wanted = new Set(files.map(file => `${deviceToProc(file.device)}:${file.inode}`));
-	// " dev:inode " as the line has it: a string test before the regex (the text lists every lock
-	// on the host — hundreds of lines beside a fleet — and only a few are ours).
-	const tokens = [...wanted].map(key => ` ${key} `);
+	const byFile = linesByFile(text);
 	const locks: ProcLock[] = [];
-	for (const line of text.split('\n')) {
-		if (!tokens.some(token => line.includes(token))) continue;
-		const blocked = /^(\s*\d+:)\s+->\s+/.exec(line);
-		if (blocked && !waiters) continue;
-		const lock = parseProcLockLine(blocked ? `${blocked[1]} ${line.slice(blocked[0].length)}` : line);
-		if (!lock || !wanted.has(`${lock.device}:${lock.inode}`)) continue;
-		(blocked ? waiters! : locks).push(lock);
+	for (const key of new Set(files.map(file => `${deviceToProc(file.device)}:${file.inode}`))) {
+		for (const line of byFile.get(key) ?? []) {
+			const blocked = /^(\s*\d+:)\s+->\s+/.exec(line);
+			if (blocked && !waiters) continue;
+			const lock = parseProcLockLine(blocked ? `${blocked[1]} ${line.slice(blocked[0].length)}` : line);
+			if (!lock || `${lock.device}:${lock.inode}` !== key) continue;
+			(blocked ? waiters! : locks).push(lock);
+		}
 	}
 
 	return locks;
+}
+
+/**
+ * The lines of one /proc/locks text by the "maj:min:inode" they name, kept for the last text:
+ * it lists every lock on the host (hundreds of lines beside a fleet), and the probes of one turn
+ * (fleet/shared-holders.ts: one read for all) look up a few files each instead of each scanning it.
+ */
+let indexed: {readonly text: string; readonly byFile: ReadonlyMap<string, readonly string[]>} | undefined;
+
+function linesByFile(text: string): ReadonlyMap<string, readonly string[]> {
+	if (indexed?.text === text) return indexed.byFile;
+	const byFile = new Map<string, string[]>();
+	for (const line of text.split('\n')) {
+		// "1: OFDLCK ADVISORY  WRITE -1 fe:00:2146446 0 EOF" (or "1: -> OFDLCK …"): the one maj:min:inode field.
+		const key = /\s([\da-f]+:[\da-f]+:\d+)\s/i.exec(line)?.[1];
+		if (key === undefined) continue;
+		const lines = byFile.get(key);
+		if (lines) lines.push(line);
+		else byFile.set(key, [line]);
+	}
+
+	indexed = {text, byFile};
+	return byFile;
 }
 
 /** The text of /proc/locks; undefined where it cannot be read (not Linux). */

@@ -61,7 +61,9 @@ export function FleetApp({source, onOpen, onQuit, size: fixed, initialFilter = '
 	const nextFrame = visible.length === 0 ? undefined : Math.min(...visible.map(row => nextAgeChange(row.changedAt, now)));
 	useEffect(() => {
 		if (nextFrame === undefined) return;
-		const timer = setTimeout(() => setNow(Date.now()), Math.max(20, nextFrame - Date.now()));
+		// Never before nextFrame: a timer may fire a millisecond early by Date.now(), and a `now`
+		// short of it would give the same nextFrame, no new timer, and ages stuck for good.
+		const timer = setTimeout(() => setNow(Math.max(Date.now(), nextFrame)), Math.max(20, nextFrame - Date.now()));
 		return () => clearTimeout(timer);
 	}, [nextFrame]);
 	// The keys' state lives in a ref between the keys of one read (tmux send-keys '/app1', a key

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import {spawnSync} from 'node:child_process';
+import {spawn, spawnSync} from 'node:child_process';
+import {once} from 'node:events';
 import fs from 'node:fs';
 import process from 'node:process';
 import {after, before, test} from 'node:test';
@@ -15,7 +16,7 @@ import {
 	unlockByte,
 	waitForByteLock,
 } from '../../source/lock-file/index.js';
-import {hasPython, ofdHolder, posixHolder, release} from '../helpers/holders.js';
+import {hasPython, ofdHolder, posixHolder, ready, release} from '../helpers/holders.js';
 import {tempDir} from '../helpers/temp.js';
 import {blockedOn, threadsInFcntl} from '../helpers/threads.js';
 import {waitFor} from '../helpers/wait.js';
@@ -63,6 +64,32 @@ test('probe names a POSIX holder in another process (pid, command, kind)', {skip
 	}
 
 	assert.equal(probeLockFile(temp.file).locks.live.locked, false, 'a dead holder leaves no lock');
+});
+
+test('a holder\'s command line is read again after it execs (same pid and start time, another program)', {skip: !hasPython && 'python3 not found'}, async () => {
+	// The probe remembers command lines by process image (pid, start time, command name): a holder
+	// at rest is not read again, but one that execs keeps its pid, its start time and its POSIX
+	// lock — bin/artemis is a shell that execs java — and must not keep its old command line.
+	const child = spawn('python3', ['-c', `
+import fcntl, os, sys
+f = open(sys.argv[1], 'r+b')
+fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, 1, 0)
+print('locked', flush=True)
+os.set_inheritable(f.fileno(), True)
+sys.stdin.readline()
+os.execvp('sleep', ['sleep', '30'])
+`, temp.file], {stdio: ['pipe', 'pipe', 'inherit']});
+	await ready(child);
+	try {
+		assert.match(probeLockFile(temp.file).locks.live.holders[0]?.command ?? '', /python3/);
+		assert.match(probeLockFile(temp.file).locks.live.holders[0]?.command ?? '', /python3/, 'the same process image: the same command');
+		child.stdin!.write('\n');
+		await waitFor('the holder to exec sleep', () => /^sleep 30$/.test(probeLockFile(temp.file).locks.live.holders[0]?.command ?? ''));
+		assert.equal(probeLockFile(temp.file).locks.live.holders[0]?.pid, child.pid, 'the same pid, the lock kept across exec');
+	} finally {
+		child.kill('SIGKILL');
+		await once(child, 'exit');
+	}
 });
 
 test('probe names an OFD holder in another process through /proc fdinfo', {skip: !linux && 'Linux only'}, async () => {

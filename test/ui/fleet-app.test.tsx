@@ -65,6 +65,29 @@ test('ages: floored; the next frame comes when one on screen would read differen
 	assert.equal(nextAgeChange(since, since + 3_700_000), since + 7_200_000);
 });
 
+test('ages keep ticking when a timer fires before Date.now() reaches its moment', async t => {
+	// libuv counts a timer from the loop's time, taken before the frame was drawn, and the screen
+	// its delay from Date.now() after it: the timer can fire a few ms early by Date.now(). That
+	// `now` gave the same next frame, so no new timer was set and every age stopped (seen in tmux:
+	// "4s" for minutes). Here every timer's callback runs with Date.now() 3 ms short.
+	const realNow = Date.now.bind(Date);
+	let lag = 0;
+	t.mock.method(Date, 'now', () => realNow() - lag);
+	const realSetTimeout = globalThis.setTimeout;
+	t.mock.method(globalThis, 'setTimeout', (callback: () => void, ms?: number) => realSetTimeout(() => {
+		lag = 3;
+		try {
+			callback();
+		} finally {
+			lag = 0;
+		}
+	}, ms));
+	const changedAt = realNow() - 500;
+	const young: FleetSource = {rows: () => [{...row('orders', 'healthy', 0), changedAt}], subscribe: () => () => {}};
+	const {lastFrame} = render(<FleetApp source={young} size={{columns: 100, rows: 30}} onOpen={() => {}} onQuit={() => {}}/>);
+	await until('the age to reach 3s', () => / 3s /.test(screenOf(lastFrame)), 6000);
+});
+
 test('fleet screen: the filter finds a group by its doctor finding', async () => {
 	const {lastFrame, stdin} = render(<FleetApp source={source} size={{columns: 100, rows: 30}} onOpen={() => {}} onQuit={() => {}} initialFilter='backup lock'/>);
 	const screen = await until('the filtered screen', () => {
