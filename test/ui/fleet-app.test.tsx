@@ -88,6 +88,17 @@ test('ages keep ticking when a timer fires before Date.now() reaches its moment'
 	await until('the age to reach 3s', () => / 3s /.test(screenOf(lastFrame)), 6000);
 });
 
+test('ages: at most a frame a second, however the rows\' seconds fall', async () => {
+	// A fleet's first looks land over a few hundred ms: each row's age ticks at its own moment.
+	const start = Date.now() - 5000;
+	const spread = Array.from({length: 20}, (_, index) => ({...row(`app${index}`, 'healthy', 0), changedAt: start + index * 37}));
+	const {frames} = render(<FleetApp source={{rows: () => spread, subscribe: () => () => {}}} size={{columns: 100, rows: 30}} onOpen={() => {}} onQuit={() => {}}/>);
+	const first = frames.length;
+	await new Promise(resolve => setTimeout(resolve, 2500));
+	const drawn = frames.length - first;
+	assert.ok(drawn >= 1 && drawn <= 3, `${drawn} frames in 2.5 s`);
+});
+
 test('fleet screen: the filter finds a group by its doctor finding', async () => {
 	const {lastFrame, stdin} = render(<FleetApp source={source} size={{columns: 100, rows: 30}} onOpen={() => {}} onQuit={() => {}} initialFilter='backup lock'/>);
 	const screen = await until('the filtered screen', () => {
