@@ -6,10 +6,10 @@ import {EventEmitter} from 'node:events';
 import {readProcStat} from '../broker/index.js';
 import {monotonicMs} from '../time.js';
 import {DirectoryStore} from '../store/directory-store.js';
+import {LockPulse} from '../session/lock-pulse.js';
 import {LockFileWatcher, diffSnapshots, type Change, type Snapshot} from '../watch/index.js';
 import type {Group} from './groups.js';
 import {identitiesOf} from './probe-groups.js';
-import {FleetPulse} from './pulse.js';
 import {SharedHolders} from './shared-holders.js';
 
 export type FleetUpdate = {
@@ -75,7 +75,7 @@ export function fleetBatchMs(intervalMs: number): number {
 
 export class FleetWatcher extends EventEmitter<{update: [FleetUpdate]; probe: [group: Group, snapshot: Snapshot, frozen: readonly number[]]; 'file-events-failed': [group: Group, message: string]}> {
 	private readonly members: Member[];
-	private readonly pulse: FleetPulse;
+	private readonly pulse: LockPulse;
 	/** One holder cache's scans and one /proc/locks read per turn for every group. */
 	readonly holders = new SharedHolders();
 	private readonly intervalMs: number;
@@ -89,7 +89,7 @@ export class FleetWatcher extends EventEmitter<{update: [FleetUpdate]; probe: [g
 
 	constructor(readonly groups: readonly Group[], private readonly options: FleetWatcherOptions = {}) {
 		super();
-		this.pulse = new FleetPulse(options.pulseMs ?? fleetPulseMs(groups.length));
+		this.pulse = new LockPulse(options.pulseMs ?? fleetPulseMs(groups.length));
 		this.intervalMs = fleetIntervalMs(options.intervalMs ?? 250, groups.length);
 		const intervalMs = this.intervalMs;
 		this.members = groups.map(group => ({
@@ -115,7 +115,8 @@ export class FleetWatcher extends EventEmitter<{update: [FleetUpdate]; probe: [g
 			const first = watcher.start();
 			member.last = first;
 			member.frozen = frozenHolders(first);
-			this.pulse.follow(group.lockPath, first.probe, () => watcher.refresh());
+			this.pulse.watch(group.lockPath, watcher.store.pulse(), () => watcher.refresh());
+			this.pulse.follow(group.lockPath, first.probe);
 			this.emit('update', {group, snapshot: first, previous: undefined, changes: diffSnapshots(undefined, first), mono: monotonicMs(), quietMono: undefined, frozen: member.frozen, first: true});
 		}
 
@@ -172,7 +173,7 @@ export class FleetWatcher extends EventEmitter<{update: [FleetUpdate]; probe: [g
 		// Every probe, changed or not (the fleet screen's doctor column looks again at rest).
 		this.emit('probe', member.group, snapshot, frozen);
 		// A no-op unless the files or the layout changed (the pulse compares their identities).
-		this.pulse.follow(member.group.lockPath, snapshot.probe, () => member.watcher.refresh());
+		this.pulse.follow(member.group.lockPath, snapshot.probe);
 
 		if (changes.length === 0) return;
 		this.emit('update', {group: member.group, snapshot, previous, changes, mono, quietMono, frozen, first: false});

@@ -5,23 +5,51 @@
 // tens of ms, and asks for a full probe when the answer changes: a crashed live shows on
 // screen within ~pulse + one frame, not ~interval.
 // Each tick wakes the process (~0.15 ms of CPU here even for an empty timer), so the session
-// slows the pulse down at rest (setPeriod). The timer lives here; what to look at is the
-// store's (source/store/, StorePulse).
+// slows the pulse down at rest (setPeriod), and a fleet (source/fleet/) puts every group's
+// store under one pulse — one timer, not one per group: 100 timers at 50 ms would wake the
+// process 2000 times a second. The timer lives here; what to look at is each store's
+// (source/store/, StorePulse).
 import type {StoreProbeCommon, StorePulse} from '../store/store.js';
+import {monotonicMs} from '../time.js';
+
+/** One store under the pulse: its looks, the signature last seen, and who to tell when it changes. */
+type Watched<P extends StoreProbeCommon> = {
+	readonly looks: StorePulse<P>;
+	readonly onChange: () => void;
+	last: string;
+	/** CLOCK_MONOTONIC ms of the last tick that saw its signature (changed or not). */
+	quietMono: number;
+};
 
 export class LockPulse<P extends StoreProbeCommon = StoreProbeCommon> {
-	private last = '';
+	private readonly stores = new Map<string, Watched<P>>();
 	private timer: NodeJS.Timeout | undefined;
 
-	constructor(private readonly looks: StorePulse<P>, private period: number, private readonly onChange: () => void) {}
+	constructor(private period: number) {}
 
 	/** The period of the pulse now (ms). */
 	get periodMs(): number {
 		return this.period;
 	}
 
+	/** Puts a store under the pulse by key (a session has one; a fleet one per group). Idempotent per key. */
+	watch(key: string, looks: StorePulse<P>, onChange: () => void): void {
+		if (!this.stores.has(key)) this.stores.set(key, {looks, onChange, last: '', quietMono: monotonicMs()});
+	}
+
+	/** Follows the store's watcher: what it probed last (the store reopens, retargets, closes). */
+	follow(key: string, probe: P | undefined): void {
+		const store = this.stores.get(key);
+		if (store?.looks.follow(probe)) store.last = store.looks.signature() ?? '';
+	}
+
+	/** When the store's locks were last seen as they were before its latest change (ms, monotonic). */
+	quietSince(key: string): number | undefined {
+		return this.stores.get(key)?.quietMono;
+	}
+
 	start(): void {
-		this.timer ??= setInterval(() => this.check(), this.period);
+		this.timer ??= setInterval(() => this.tick(), this.period);
 		// Only a pulse; it must not keep the process alive on its own.
 		this.timer.unref();
 	}
@@ -36,27 +64,29 @@ export class LockPulse<P extends StoreProbeCommon = StoreProbeCommon> {
 		this.start();
 	}
 
-	/** Follows the watcher: what it probed last (the store reopens, retargets, closes). */
-	follow(probe: P | undefined): void {
-		if (this.looks.follow(probe)) this.last = this.looks.signature() ?? '';
-	}
-
 	/**
-	 * Lets go of the timer and the store pulse's descriptors, for good. close(), not stop(): in
+	 * Lets go of the timer and every store pulse's descriptors, for good. close(), not stop(): in
 	 * this code stop() ends a node's part in the group (HaNode, Stopper: P or L is written);
 	 * close() releases what an object holds and tells no one (chokidar's, fs' sense). Idempotent.
 	 */
 	close(): void {
 		clearInterval(this.timer);
 		this.timer = undefined;
-		this.looks.close();
-		this.last = '';
+		for (const store of this.stores.values()) store.looks.close();
+		this.stores.clear();
 	}
 
-	private check(): void {
-		const now = this.looks.signature();
-		if (now === undefined || now === this.last) return;
-		this.last = now;
-		this.onChange();
+	private tick(): void {
+		const mono = monotonicMs();
+		for (const store of this.stores.values()) {
+			const now = store.looks.signature();
+			if (now === undefined) continue;
+			if (now !== store.last) {
+				store.last = now;
+				store.onChange();
+			}
+
+			store.quietMono = mono;
+		}
 	}
 }

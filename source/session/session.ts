@@ -34,6 +34,9 @@ import {observeNode, observeSnapshot} from './timeline-observe.js';
 import type {LogEntry, LogLevel, NodeView, SessionLike, SessionView} from './types.js';
 import {errorLine} from '../text/error-line.js';
 
+/** The session's one store under its pulse (a fleet's pulse has one per group). */
+const PULSE_KEY = 'store';
+
 /** Which lock layout in-process nodes use (see source/lock-file/layout.ts); auto follows the directory. */
 export type NodeLayout = LayoutChoice;
 
@@ -126,7 +129,10 @@ export class Session extends NodeRegistry<SessionView, FileRecord> implements Se
 		// Something touched the files: things may be moving (a broker starting, a takeover).
 		this.watcher.on('file-event', () => this.changed());
 		this.pulseMs = options.pulseMs ?? Math.min(30, this.intervalMs);
-		if (this.pulseMs > 0) this.pulse = new LockPulse(this.watcher.store.pulse(), this.pulseMs, () => this.refreshSoon(0));
+		if (this.pulseMs > 0) {
+			this.pulse = new LockPulse(this.pulseMs);
+			this.pulse.watch(PULSE_KEY, this.watcher.store.pulse(), () => this.refreshSoon(0));
+		}
 		this.pace = new Cadence(this.watcher, this.pulse, () => this.cadenceFacts(), {
 			intervalMs: this.intervalMs,
 			pulseMs: this.pulseMs,
@@ -154,7 +160,7 @@ export class Session extends NodeRegistry<SessionView, FileRecord> implements Se
 	/** Takes the first snapshot (synchronously: the first frame has data) and starts watching. */
 	start(): this {
 		this.watcher.start();
-		this.pulse?.follow(this.watcher.latest?.probe);
+		this.pulse?.follow(PULSE_KEY, this.watcher.latest?.probe);
 		this.pulse?.start();
 		const every = this.options.waitingEveryMs ?? WAITING_MS;
 		if (every > 0) {
@@ -347,7 +353,7 @@ export class Session extends NodeRegistry<SessionView, FileRecord> implements Se
 
 		const nodes = this.nodeViews();
 		this.view = {...this.view, snapshot, log, nodes, timeline: observeSnapshot(this.timeline, snapshot, nodes), doctor: this.doctor.current, backupPids: [...this.backupPids], watchingSince: this.view.watchingSince ?? snapshot.takenAt};
-		this.pulse?.follow(seen.probe);
+		this.pulse?.follow(PULSE_KEY, seen.probe);
 		if (changes.some(change => change.kind === 'locks' && change.segment !== 'state') && (this.options.waitingEveryMs ?? WAITING_MS) > 0) this.lookForWaiting();
 		this.changed();
 		this.emitChange();
