@@ -129,7 +129,7 @@ function label(cells: Cell[], first: number, last: number, text: string, tone: T
 	// label cut short keeps at least three characters ("bro…"), else it is left out.
 	const room = bestLength - 2;
 	if (room < Math.min(text.length, 4)) return;
-	const shown = text.length <= room ? text : `${text.slice(0, room - 1)}…`;
+	const shown = text.length <= room ? text : `${text.slice(0, room - 1).trimEnd()}…`;
 	put(cells, bestStart + 1, shown, tone, true);
 }
 
