@@ -5,7 +5,7 @@
 // + and - changing the window, t and esc back.
 import assert from 'node:assert/strict';
 import process from 'node:process';
-import {after, afterEach, before, test} from 'node:test';
+import {afterEach, test} from 'node:test';
 import React from 'react';
 import {cleanup, render} from 'ink-testing-library';
 import {JdbcSession} from '../../source/session/jdbc-session.js';
@@ -14,49 +14,48 @@ import {parseJdbcTarget} from '../../source/store/jdbc/target.js';
 import {DEFAULT_TIMINGS} from '../../source/store/jdbc/timings.js';
 import {JdbcWatcher} from '../../source/store/jdbc/watcher.js';
 import {JdbcApp} from '../../source/ui/jdbc-app.js';
-import {createArtemisTable, startPostgres, type Postgres} from '../helpers/postgres.js';
+import {createArtemisTable, postgresFixture, type Postgres} from '../helpers/postgres.js';
 import {checkScreen, JDBC_LINES} from '../helpers/screen-lines.js';
 import {listening, until} from './fixtures.js';
 
-let db: Postgres | undefined;
-let skip = '';
 let watcher: JdbcWatcher | undefined;
 let session: JdbcSession | undefined;
-before(async () => {
-	const started = await startPostgres();
-	if ('skip' in started) {
-		skip = started.skip;
-		return;
-	}
-
-	db = started;
-	await createArtemisTable(db, 'timeline');
-	watcher = new JdbcWatcher(parseJdbcTarget(db.url, {table: 'timeline'}), {intervalMs: 100});
-	await watcher.start();
-	session = new JdbcSession(watcher, {timings: DEFAULT_TIMINGS});
-	const phase = (index: number) => session!.getView().nodes[index]?.phase;
-	assert.equal(session.startLive().ok, true);
-	await until('#1 live', () => phase(0) === 'live', 10_000);
-	assert.equal(session.startBackup().ok, true);
-	await until('#2 queued', () => phase(1) === 'waiting-live-lock', 10_000);
-	assert.equal((await session.forceFailover('n1')).ok, true);
-	await until('#2 live', () => phase(1) === 'live', 10_000);
-	// The look after the takeover (row 1 held by #2's holder id, row 2 free).
-	await until('the table shows it', () => session!.getView().update?.probe?.locks.live.holderId === session!.getView().holderIds.n2, 10_000);
+const pg = postgresFixture({
+	async cleanup() {
+		await session?.stopAll({failover: false});
+		session?.close();
+		await watcher?.close();
+	},
 });
-
-after(async () => {
-	await session?.stopAll({failover: false});
-	session?.close();
-	await watcher?.close();
-	await db?.stop();
-});
+// One in-process failover for every test (made by the first): #1 live, #2 queued, k on #1, #2 takes over.
+let ready: Promise<JdbcSession> | undefined;
+async function failedOver(db: Postgres): Promise<JdbcSession> {
+	ready ??= (async () => {
+		await createArtemisTable(db, 'timeline');
+		watcher = new JdbcWatcher(parseJdbcTarget(db.url, {table: 'timeline'}), {intervalMs: 100});
+		await watcher.start();
+		const made = new JdbcSession(watcher, {timings: DEFAULT_TIMINGS});
+		session = made;
+		const phase = (index: number) => made.getView().nodes[index]?.phase;
+		assert.equal(made.startLive().ok, true);
+		await until('#1 live', () => phase(0) === 'live', 10_000);
+		assert.equal(made.startBackup().ok, true);
+		await until('#2 queued', () => phase(1) === 'waiting-live-lock', 10_000);
+		assert.equal((await made.forceFailover('n1')).ok, true);
+		await until('#2 live', () => phase(1) === 'live', 10_000);
+		// The look after the takeover (row 1 held by #2's holder id, row 2 free).
+		await until('the table shows it', () => made.getView().update?.probe?.locks.live.holderId === made.getView().holderIds.n2, 10_000);
+		return made;
+	})();
+	return ready;
+}
 
 afterEach(cleanup);
 
-test('the session\'s timeline: the primary lease #1 → #2, the gap between exact (our nodes\' own events), each node\'s row', t => {
-	if (!session) return t.skip(skip);
-	const {timeline} = session.getView();
+test('the session\'s timeline: the primary lease #1 → #2, the gap between exact (our nodes\' own events), each node\'s row', async t => {
+	const db = pg.need(t);
+	if (!db) return;
+	const {timeline} = (await failedOver(db)).getView();
 	const live = timeline!.rows.find(row => row.id === 'live')!;
 	assert.deepEqual(live.spans.map(span => [span.kind, span.label]).slice(-3), [['held', '#1'], ['free', ''], ['held', '#2']]);
 	const gap = gaps(timeline!).at(-1)!;
@@ -71,7 +70,9 @@ test('the session\'s timeline: the primary lease #1 → #2, the gap between exac
 
 for (const [columns, rows] of [[60, 16], [80, 24], [100, 30], [200, 60]] as const) {
 	test(`JDBC timeline ${columns}×${rows}: the strip (or the line saying t shows it), t opens the full view with the gap and its length, + - zoom, esc back`, async t => {
-		if (!session) return t.skip(skip);
+		const db = pg.need(t);
+		if (!db) return;
+		const session = await failedOver(db);
 		const app = render(<JdbcApp session={session} size={{columns, rows}} onExit={() => {}}/>);
 		const frame = () => app.lastFrame() ?? '';
 		const screen = (what: string) => checkScreen(frame(), columns, what, JDBC_LINES);
