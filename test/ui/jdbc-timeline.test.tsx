@@ -14,6 +14,7 @@ import {parseJdbcTarget} from '../../source/store/jdbc/target.js';
 import {DEFAULT_TIMINGS} from '../../source/store/jdbc/timings.js';
 import {JdbcWatcher} from '../../source/store/jdbc/watcher.js';
 import {JdbcApp} from '../../source/ui/jdbc-app.js';
+import {ColorContext} from '../../source/ui/theme.js';
 import {createArtemisTable, postgresFixture, type Postgres} from '../helpers/postgres.js';
 import {checkScreen, JDBC_LINES} from '../helpers/screen-lines.js';
 import {listening, until} from './fixtures.js';
@@ -127,3 +128,28 @@ for (const [columns, rows] of [[60, 16], [80, 24], [100, 30], [200, 60]] as cons
 		app.unmount();
 	});
 }
+
+test('NO_COLOR: the JDBC timeline reads the same without colour (patterns, × and lengths, not colour alone)', async t => {
+	const db = pg.need(t);
+	if (!db) return;
+	const session = await failedOver(db);
+	const end = Date.now();
+	// eslint-disable-next-line no-control-regex
+	const plain = (frame: string) => frame.replaceAll(/\u001B\[[\d;]*m/g, '');
+	const chart = async (colors: boolean) => {
+		const app = render(<ColorContext.Provider value={colors}><JdbcApp session={session} size={{columns: 100, rows: 30}} timelineEnd={end} onExit={() => {}}/></ColorContext.Provider>);
+		await listening(app.stdin);
+		app.stdin.write('t');
+		await until('the full view', () => /├-1 min/.test(app.lastFrame() ?? ''), 10_000);
+		const frame = app.lastFrame() ?? '';
+		app.unmount();
+		// The chart and the gaps (the header's clock and the bars move on between the two renders).
+		return plain(frame).split('\n').filter(line => /^(primary|backup|state) {3,}|^#\d |├-|no live/.test(line)).join('\n');
+	};
+
+	const colored = await chart(true);
+	const mono = await chart(false);
+	assert.equal(mono, colored);
+	assert.match(mono, /^primary {3}.*×/m);
+	assert.match(mono, /no live [\d.]+ (ms|s) +#1 → #2$/m);
+});
