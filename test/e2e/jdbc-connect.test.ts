@@ -9,14 +9,13 @@
 import assert from 'node:assert/strict';
 import {execFileSync, spawnSync} from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import process from 'node:process';
 import {test} from 'node:test';
 import {JdbcNodeManager} from '../../source/store/jdbc/jdbc-node-manager.js';
 import {parseJdbcTarget} from '../../source/store/jdbc/target.js';
-import {createArtemisTable, PG_DB, PG_PASSWORD, PG_USER, postgresFixture} from '../helpers/postgres.js';
+import {createArtemisTable, PG_DB, PG_PASSWORD, PG_USER, freePort, postgresFixture} from '../helpers/postgres.js';
 import {runCli} from '../helpers/spawned.js';
 
 const home = fs.mkdtempSync(path.join(os.tmpdir(), 'ha-tui-home-'));
@@ -60,17 +59,8 @@ const tls = postgresFixture({
 	},
 });
 
-/** A port nobody listens on (taken from the kernel, then let go). */
-async function deadPort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = net.createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const {port} = server.address() as net.AddressInfo;
-			server.close(() => resolve(port));
-		});
-	});
-}
+/** A port nobody listens on. */
+const deadPort = freePort;
 
 const url = (hosts: string, query = '') => `postgresql://${PG_USER}:${PG_PASSWORD}@${hosts}/${PG_DB}${query}`;
 const oneLine = (stderr: string) => stderr.trim().split('\n');

@@ -38,7 +38,8 @@ export function postgresBin(): string | undefined {
 	return candidates.find(dir => fs.existsSync(path.join(dir, 'initdb')));
 }
 
-async function freePort(): Promise<number> {
+/** A port nobody listens on right now: taken from the kernel, then let go. */
+export async function freePort(): Promise<number> {
 	return new Promise((resolve, reject) => {
 		const server = net.createServer();
 		server.once('error', reject);
