@@ -58,9 +58,11 @@ export type Release = {readonly mono: number; readonly name: string};
 /**
  * lastRelease: one of our nodes let go of the live lock (measurable to the µs);
  * outsideHolder: another process held it when last probed (its release time is unknown, but
- * a waiting node takes the lock ~0.2 ms after it is let go).
+ * a waiting node takes the lock ~0.2 ms after it is let go); waitingSince: when this node
+ * began waiting for the live lock (its first backup, waiting or failing-back event since it
+ * was last live), on the events' monotonic clock.
  */
-export function nodeEventLine(node: Pick<NodeView, 'label' | 'role'>, event: NodeEvent, lastRelease: Release | undefined, outsideHolder?: string): {level: LogLevel; text: string} {
+export function nodeEventLine(node: Pick<NodeView, 'label' | 'role'>, event: NodeEvent, lastRelease: Release | undefined, outsideHolder?: string, waitingSince?: number): {level: LogLevel; text: string} {
 	const name = nodeName(node);
 	const detail = event.detail ? ` — ${event.detail}` : '';
 	switch (event.event) {
@@ -82,7 +84,10 @@ export function nodeEventLine(node: Pick<NodeView, 'label' | 'role'>, event: Nod
 
 		case 'live': {
 			const waited = event.waitedMs ?? 0;
-			const startedWaiting = event.mono - waited;
+			// The node's wait began at its first look of this wait (waitingSince), not only at its
+			// last attempt: a backup that retried after the release (it read the state in between)
+			// still took the lock our node let go of.
+			const startedWaiting = Math.min(event.mono - waited, waitingSince ?? Number.POSITIVE_INFINITY);
 			let how: string;
 			if (lastRelease && lastRelease.mono >= startedWaiting - 1 && lastRelease.mono <= event.mono) {
 				how = `${formatMs(event.mono - lastRelease.mono)} after ${lastRelease.name} released the live lock`;

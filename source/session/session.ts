@@ -81,7 +81,9 @@ export const WAITING_MS = 5000;
 /** The timers as they run now: fast (active) or slow (rest). */
 export type CadenceNow = {readonly mode: CadenceMode; readonly probeMs: number; readonly pulseMs: number | undefined};
 
-type FileRecord = NodeRecord & {lastPhase: NodeView['phase']};
+/** waitingSince: the mono time of the node's first event of its current wait for the live lock. */
+type FileRecord = NodeRecord & {lastPhase: NodeView['phase']; waitingSince?: number};
+const WAITING_EVENTS = new Set<NodeEvent['event']>(['backup', 'waiting-backup-lock', 'waiting-live-lock', 'failing-back']);
 
 export class Session extends NodeRegistry<SessionView, FileRecord> implements SessionLike {
 	private readonly watcher: LockFileWatcher;
@@ -296,7 +298,9 @@ export class Session extends NodeRegistry<SessionView, FileRecord> implements Se
 			&& this.records.some(other => other !== record && (other.node.phase === 'waiting-live-lock' || other.node.phase === 'failing-back'));
 		if (handsOver) this.handOver.begin();
 		const view = nodeView(record);
-		const line = nodeEventLine(view, event, this.lastRelease, this.lastOutsideHolder);
+		if (WAITING_EVENTS.has(event.event)) record.waitingSince ??= event.mono;
+		const line = nodeEventLine(view, event, this.lastRelease, this.lastOutsideHolder, record.waitingSince);
+		if (!WAITING_EVENTS.has(event.event) && event.event !== 'error') record.waitingSince = undefined;
 		const timeline = event.event === 'error' ? this.timeline : observeNode(this.timeline, view, event.event, record.lastPhase, this.monoOrigin + event.mono);
 		if (record.lastPhase === 'live' && event.event !== 'live') this.lastRelease = {mono: event.mono, name: nodeName(view)};
 		if (event.event !== 'error') record.lastPhase = event.event;
@@ -342,7 +346,11 @@ export class Session extends NodeRegistry<SessionView, FileRecord> implements Se
 		}
 
 		const outside = snapshot.probe?.locks.live.holders.find(holder => !holder.sameProcess && holder.pid !== undefined);
-		if (outside) this.lastOutsideHolder = holderText(outside, {form: 'name'});
+		if (outside) {
+			this.lastOutsideHolder = holderText(outside, {form: 'name'});
+			// Another process took the live lock since our node let go: a later takeover is from it.
+			this.lastRelease = undefined;
+		}
 		const liveHeld = snapshot.probe?.locks.live.locked ?? false;
 		if (!liveHeld && this.liveFreeSince === undefined && snapshot.probe) {
 			this.liveFreeSince = snapshot.takenAt;
