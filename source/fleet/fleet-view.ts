@@ -2,7 +2,7 @@
 // its tests share them. Worst first; a name (the brokers' names, else the directory).
 import type {Finding, Level} from '../doctor/index.js';
 import type {Verdict} from '../lock-file/index.js';
-import type {Snapshot} from '../watch/index.js';
+import type {HolderWithBroker, Snapshot} from '../watch/snapshot.js';
 import {brokerOf} from '../broker/index.js';
 import {findingText} from './fleet-doctor.js';
 import type {Group} from './groups.js';
@@ -30,7 +30,9 @@ function holders(snapshot: Snapshot | undefined, segment: 'live' | 'backup'): {t
 	if (lock.holders.length === 0) return {text: 'hidden', names: []};
 	const names: string[] = [];
 	const text = lock.holders.map(holder => {
-		const broker = brokerOf(holder.pid);
+		// Read at the probe (watch/snapshot.ts withBrokers), while the holder lived: a row drawn
+		// later reads nothing of /proc (a rebuild is every row: 200 holders' argv at 256 KiB each).
+		const broker = 'broker' in holder ? (holder as HolderWithBroker).broker ?? undefined : brokerOf(holder.pid);
 		if (broker?.name) names.push(broker.name);
 		return broker?.name ? `${broker.name} ${holder.pid}` : holder.pid === undefined ? 'hidden' : `pid ${holder.pid}`;
 	}).join(', ');
