@@ -92,13 +92,13 @@ async function main(): Promise<number> {
 	const fleet = parsed.targets.length > 1 || flags.scan !== undefined;
 	const fleetTargets = {targets: parsed.targets, scan: flags.scan, depth: flags.depth};
 	// status over several groups takes databases beside directories; the watching fleet commands not yet.
-	const fleetTakesDatabases = command === 'status' && flags.record === undefined && flags.onChange === undefined;
+	const fleetTakesDatabases = (command === 'status' || command === 'serve') && flags.record === undefined && flags.onChange === undefined;
 	if (command !== 'history' && !fleetTakesDatabases && parsed.targets.some(one => isJdbcTarget(one)) && (fleet || command === 'serve' || flags.record !== undefined || flags.onChange !== undefined)) {
-		processIo.err('ha-tui: watch over several groups, serve, --record and --on-change take lock directories; a database target (postgresql://…) works alone there, and in status beside directories');
+		processIo.err('ha-tui: watch over several groups, --record and --on-change take lock directories; a database target (postgresql://…) works alone there, and in status and serve beside directories');
 		return 3;
 	}
 
-	if (target !== undefined && command !== 'history' && isJdbcTarget(target) && !fleet) return runJdbc(command, target, flags);
+	if (target !== undefined && command !== 'history' && command !== 'serve' && isJdbcTarget(target) && !fleet) return runJdbc(command, target, flags);
 	if (target !== undefined && !fleet && ['status', 'watch', 'doctor', 'node', 'tui'].includes(command) && flags.record === undefined && flags.onChange === undefined) {
 		// An Artemis instance directory (or broker.xml) on a JDBC store leads to its table, saying so.
 		const {databaseStoreOf} = await import('./source/store/jdbc/broker-xml.js');
@@ -122,7 +122,7 @@ async function main(): Promise<number> {
 
 		case 'serve': {
 			const {serve} = await import('./source/commands/serve.js');
-			return serve({...fleetTargets, listen: flags.listen, intervalMs: flags.interval, onChange: flags.onChange, signal: listenForShutdown(false)}, processIo);
+			return serve({...fleetTargets, table: flags.table, listen: flags.listen, intervalMs: flags.interval, onChange: flags.onChange, signal: listenForShutdown(false)}, processIo);
 		}
 
 		case 'status': {

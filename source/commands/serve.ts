@@ -8,10 +8,12 @@ import {FleetWatcher, fleetIntervalMs} from '../fleet/fleet-watcher.js';
 import {ChangeHooks, HookCommandError} from '../fleet/hooks.js';
 import {errorLine} from '../text/error-line.js';
 import {monotonicMs} from '../time.js';
+import type {JdbcGroup} from '../fleet/jdbc-group.js';
+import {isJdbcTarget} from '../store/jdbc/target.js';
 import {resolveFleet, type FleetTargets} from './fleet-targets.js';
 import {EXIT, type Io} from './output.js';
 
-export type ServeOptions = FleetTargets & {listen: string; intervalMs: number; onChange?: string; signal: AbortSignal; onListening?: (address: {host: string; port: number}) => void};
+export type ServeOptions = FleetTargets & {table?: string; listen: string; intervalMs: number; onChange?: string; signal: AbortSignal; onListening?: (address: {host: string; port: number}) => void};
 
 export function parseListen(listen: string): {host: string; port: number} {
 	const colon = listen.lastIndexOf(':');
@@ -20,13 +22,20 @@ export function parseListen(listen: string): {host: string; port: number} {
 }
 
 export async function serve(options: ServeOptions, io: Io): Promise<number> {
-	const fleet = await resolveFleet(options, io, 'wait');
+	// Tables (postgresql://…) beside the directories: each its own JdbcWatcher (jdbc-group.ts).
+	const databases = options.targets.filter(target => isJdbcTarget(target));
+	const fleet = await resolveFleet({...options, targets: options.targets.filter(target => !isJdbcTarget(target))}, io, 'wait');
 	if ('error' in fleet) {
 		io.err(`ha-tui: ${fleet.error}`);
 		return EXIT.unknown;
 	}
 
-	if (fleet.groups.length === 0) {
+	if (databases.length > 0 && options.onChange !== undefined) {
+		io.err('ha-tui: serve --on-change takes lock directories; a database target (postgresql://…) is served without it');
+		return EXIT.unknown;
+	}
+
+	if (fleet.groups.length === 0 && databases.length === 0) {
 		io.err('ha-tui: serve needs a lock file or directory, or --scan (see ha-tui serve --help)');
 		return EXIT.unknown;
 	}
@@ -41,9 +50,30 @@ export async function serve(options: ServeOptions, io: Io): Promise<number> {
 	}
 
 	const {groups} = fleet;
-	const exporter = new FleetExporter(groups);
+	let tables: JdbcGroup[] = [];
+	if (databases.length > 0) {
+		const opened = await openTables(databases, options, io);
+		if (!opened) return EXIT.unknown;
+		tables = opened;
+	}
+
+	const {JDBC_VERDICTS} = tables.length > 0 ? await import('../fleet/jdbc-group.js') : {JDBC_VERDICTS: undefined};
+	const exporter = new FleetExporter([...groups, ...tables.map(table => ({label: table.label, foundBy: table.foundBy, verdicts: JDBC_VERDICTS}))]);
+	const total = groups.length + tables.length;
 	const intervalMs = fleetIntervalMs(options.intervalMs, groups.length);
 	const watcher = new FleetWatcher(groups, {intervalMs: options.intervalMs});
+	const lastProbeMono = () => Math.max(groups.length > 0 ? watcher.lastProbeMono : Number.NEGATIVE_INFINITY, ...tables.map(table => table.lastLookMono));
+	for (const table of tables) {
+		const latest = table.latest;
+		if (latest) exporter.onEvent(latest, true);
+		table.on('update', ({event, first}) => exporter.onEvent(event, first));
+	}
+
+	const closeAll = async () => {
+		await watcher.close();
+		await Promise.all(tables.map(async table => table.close()));
+	};
+
 	watcher.on('update', update => {
 		exporter.onUpdate(update);
 		hooks?.onUpdate(update.group, update.previous, update.snapshot);
@@ -82,9 +112,9 @@ export async function serve(options: ServeOptions, io: Io): Promise<number> {
 				response.end(request.method === 'HEAD' ? undefined : body);
 			} else if (url === '/healthz') {
 				// The timed probes are the heartbeat: none for 10 periods means the watching is stuck.
-				const stale = monotonicMs() - watcher.lastProbeMono > Math.max(10 * intervalMs, 10_000);
+				const stale = monotonicMs() - lastProbeMono() > Math.max(10 * Math.max(intervalMs, options.intervalMs), 10_000);
 				response.writeHead(stale ? 503 : 200, {'Content-Type': 'text/plain; charset=utf-8'});
-				response.end(request.method === 'HEAD' ? undefined : `${stale ? 'stalled' : 'ok'}: ${groups.length} group${groups.length === 1 ? '' : 's'} watched\n`);
+				response.end(request.method === 'HEAD' ? undefined : `${stale ? 'stalled' : 'ok'}: ${total} group${total === 1 ? '' : 's'} watched\n`);
 			} else {
 				response.writeHead(200, {'Content-Type': 'text/html; charset=utf-8'});
 				response.end(request.method === 'HEAD' ? undefined : '<html><body><h1>ha-tui exporter</h1><p><a href="/metrics">/metrics</a> <a href="/healthz">/healthz</a></p></body></html>\n');
@@ -101,18 +131,37 @@ export async function serve(options: ServeOptions, io: Io): Promise<number> {
 		server.listen(port, host, () => resolve(undefined));
 	});
 	if (listening !== undefined) {
-		await watcher.close();
+		await closeAll();
 		io.err(`ha-tui: --listen ${options.listen}: ${listening}`);
 		return EXIT.unknown;
 	}
 
 	const address = server.address() as {address: string; port: number};
-	io.err(`ha-tui: serving ${groups.length} group${groups.length === 1 ? '' : 's'} on http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}/metrics`);
+	io.err(`ha-tui: serving ${total} group${total === 1 ? '' : 's'} on http://${address.address.includes(':') ? `[${address.address}]` : address.address}:${address.port}/metrics`);
 	options.onListening?.({host: address.address, port: address.port});
 	if (!options.signal.aborted) await new Promise(resolve => options.signal.addEventListener('abort', resolve, {once: true}));
 	server.closeAllConnections();
 	await new Promise(resolve => server.close(resolve));
-	await watcher.close();
+	await closeAll();
 	await hooks?.close();
 	return EXIT.ok;
+}
+
+/** Each table's first look, all at once; one that cannot be read is one line naming it (no password), exit 3. */
+async function openTables(databases: readonly string[], options: ServeOptions, io: Io): Promise<JdbcGroup[] | undefined> {
+	const {JdbcGroup} = await import('../fleet/jdbc-group.js');
+	const {JdbcInputError} = await import('../store/jdbc/target.js');
+	const tables: JdbcGroup[] = [];
+	try {
+		for (const input of databases) tables.push(new JdbcGroup(input, {table: options.table, intervalMs: options.intervalMs}));
+		// Two spellings of one table are one group.
+		const unique = tables.filter((table, index) => tables.findIndex(other => other.label === table.label) === index);
+		await Promise.all(unique.map(async table => table.start()));
+		return unique;
+	} catch (error) {
+		if (!(error instanceof JdbcInputError)) throw error;
+		await Promise.all(tables.map(async table => table.close()));
+		io.err(`ha-tui: ${error.message}`);
+		return undefined;
+	}
 }

@@ -109,7 +109,7 @@ export const commands: Readonly<Record<CommandName, CommandSpec>> = {
 	status: {usage: 'ha-tui status <file|dir> [--json]\n    $ ha-tui status <dir> <dir>… | --scan <root> [--depth n] [--json]', summary: 'one-shot report, exit 0 OK / 1 warning / 2 critical / 3 unknown (several groups: one line each, the worst exit)', flags: ['json', 'table', 'scan', 'depth', 'verbose'], target: 'many'},
 	watch: {usage: 'ha-tui watch <file|dir>… [--scan root] [--json] [--interval ms] [--record file] [--on-change cmd]', summary: 'a line (NDJSON with --json) on every change, naming its group', flags: ['json', 'interval', 'table', 'scan', 'depth', 'record', 'onChange', 'verbose'], target: 'many'},
 	history: {usage: 'ha-tui history <record>… [--json] [--since time|age]', summary: 'the episodes in `watch --record` files: failovers, failbacks, pauses, frozen holders, lost locks, availability', flags: ['json', 'since'], target: 'required'},
-	serve: {usage: `ha-tui serve <file|dir>… [--scan root] [--listen ${DEFAULT_LISTEN}] [--on-change cmd]`, summary: 'a Prometheus exporter: /metrics per group, /healthz', flags: ['scan', 'depth', 'listen', 'interval', 'onChange'], target: 'many'},
+	serve: {usage: `ha-tui serve <file|dir|postgresql://…>… [--table name] [--scan root] [--listen ${DEFAULT_LISTEN}] [--on-change cmd]`, summary: 'a Prometheus exporter: /metrics per group, /healthz', flags: ['scan', 'depth', 'listen', 'interval', 'onChange', 'table'], target: 'many'},
 	node: {
 		usage: 'ha-tui node <file|dir> --role primary|backup [--layout files|ranges|flock|auto] [--no-allow-failback] [--failover-on-shutdown] [--create-dir] [--trace]',
 		summary: 'one headless node, NDJSON events on stdout; primary (live) and backup',

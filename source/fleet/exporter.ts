@@ -4,20 +4,20 @@
 // Everything here comes from the lock files and /proc: it goes on reporting while every
 // broker of a group is down.
 import {Counter, Gauge, Histogram, Registry} from 'prom-client';
-import {brokerOf} from '../broker/index.js';
 import {verdictLabel, type Verdict} from '../lock-file/index.js';
 import {monotonicMs} from '../time.js';
-import type {Snapshot} from '../watch/index.js';
-import type {Group} from './groups.js';
 import type {FleetUpdate} from './fleet-watcher.js';
 import {EpisodeTracker} from './history.js';
-import {groupEvent} from './record.js';
+import {groupEvent, type GroupEvent} from './record.js';
+
+/** A group as the exporter names it: its label (a path; a URL without its password and the table), how it was found, its verdicts. */
+export type ExportedGroup = {readonly label: string; readonly foundBy: string; readonly verdicts?: readonly string[]};
 
 // Every verdict the one assessment can give (verdict.ts labels each), so a new one is exported too.
-const VERDICTS = Object.keys(verdictLabel) as Verdict[];
+const VERDICTS: readonly string[] = Object.keys(verdictLabel) as Verdict[];
 
 type Labels = Record<string, string>;
-type Current = {info?: Labels; verdict?: Labels; state?: Labels; holders: Labels[]; changedMono: number};
+type Current = {info?: Labels; verdict?: Labels; state?: Labels; holders: Labels[]; changedMono: number; foundBy: string; verdicts: readonly string[]};
 
 export class FleetExporter {
 	readonly registry = new Registry();
@@ -40,7 +40,7 @@ export class FleetExporter {
 	private readonly noLive: Histogram;
 	private readonly lastNoLive: Gauge;
 
-	constructor(groups: readonly Group[]) {
+	constructor(groups: readonly ExportedGroup[]) {
 		const registers = [this.registry];
 		this.groupCount = new Gauge({name: 'ha_tui_groups', help: 'Groups watched by this exporter', registers});
 		this.groupCount.set(groups.length);
@@ -49,9 +49,9 @@ export class FleetExporter {
 		this.verdictState = new Gauge({name: 'ha_tui_verdict_state', help: 'The group\'s verdict by name: 1 for the current one, 0 for the others', labelNames: ['path', 'verdict'], registers});
 		this.primaryHeld = new Gauge({name: 'ha_tui_primary_lock_held', help: 'Is the primary (live) lock held (1) or free (0)', labelNames: ['path'], registers});
 		this.backupHeld = new Gauge({name: 'ha_tui_backup_lock_held', help: 'Is the backup lock held (1) or free (0)', labelNames: ['path'], registers});
-		this.readable = new Gauge({name: 'ha_tui_lock_file_readable', help: 'Could the group\'s server.lock be read as a lock file (1) or not (0: missing, unreadable, not a lock file)', labelNames: ['path'], registers});
+		this.readable = new Gauge({name: 'ha_tui_lock_file_readable', help: 'Could the group\'s server.lock (or node-manager table) be read (1) or not (0: missing, unreadable, not a lock file, database unreachable)', labelNames: ['path'], registers});
 		this.stateInfo = new Gauge({name: 'ha_tui_state_info', help: 'The state byte of server.lock (L live, P paused, F failing back, N not started, …), always 1', labelNames: ['path', 'state', 'state_name'], registers});
-		this.holderInfo = new Gauge({name: 'ha_tui_holder_info', help: 'A process holding the live or backup lock: pid, broker name and role where known (always 1)', labelNames: ['path', 'lock', 'pid', 'broker', 'role'], registers});
+		this.holderInfo = new Gauge({name: 'ha_tui_holder_info', help: 'A process holding the live or backup lock: pid, broker name and role where known; for a table, the lease\'s holder id (always 1)', labelNames: ['path', 'lock', 'pid', 'broker', 'role', 'holder'], registers});
 		const groupsNow = this.current;
 		new Gauge({
 			name: 'ha_tui_seconds_since_change',
@@ -67,10 +67,10 @@ export class FleetExporter {
 		this.failbacks = new Counter({name: 'ha_tui_failbacks_total', help: 'Failbacks seen since the exporter started (the live lock went back after F)', labelNames: ['path'], registers});
 		this.lostLocks = new Counter({name: 'ha_tui_lost_locks_total', help: 'Lock files replaced or deleted while a live held them, since the exporter started', labelNames: ['path'], registers});
 		this.pauses = new Counter({name: 'ha_tui_pauses_total', help: 'Clean stops (P) of a live that ended with a live again, since the exporter started', labelNames: ['path'], registers});
-		this.noLive = new Histogram({name: 'ha_tui_failover_no_live_seconds', help: 'Time without a live during each failover or failback (upper bound, to the kernel pulse)', labelNames: ['path'], buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300], registers});
+		this.noLive = new Histogram({name: 'ha_tui_failover_no_live_seconds', help: 'Time without a live during each failover or failback (upper bound: from the kernel pulse that last saw the old live; for a table, from the old live\'s last lease renew)', labelNames: ['path'], buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300], registers});
 		this.lastNoLive = new Gauge({name: 'ha_tui_last_failover_no_live_seconds', help: 'Time without a live during the last failover or failback', labelNames: ['path'], registers});
 		for (const group of groups) {
-			this.current.set(group.label, {holders: [], changedMono: monotonicMs()});
+			this.current.set(group.label, {holders: [], changedMono: monotonicMs(), foundBy: group.foundBy, verdicts: group.verdicts ?? VERDICTS});
 			for (const counter of [this.failovers, this.failbacks, this.lostLocks, this.pauses]) counter.inc({path: group.label}, 0);
 		}
 	}
@@ -80,14 +80,20 @@ export class FleetExporter {
 		return monotonicMs() - this.lastUpdateMono;
 	}
 
+	/** A directory group's change (FleetWatcher). */
 	onUpdate(update: FleetUpdate): void {
+		this.onEvent(groupEvent(update), update.first);
+	}
+
+	/** Any store's look as a record event (a directory's through groupEvent, a table's through jdbc-group.ts). */
+	onEvent(event: GroupEvent, first: boolean): void {
 		this.lastUpdateMono = monotonicMs();
-		const path = update.group.label;
-		const current = this.current.get(path) ?? {holders: [], changedMono: update.mono};
+		const path = event.group;
+		const current = this.current.get(path) ?? {holders: [], changedMono: event.mono, foundBy: 'argument', verdicts: VERDICTS};
 		this.current.set(path, current);
-		if (!update.first) current.changedMono = update.mono;
-		this.setGroup(update.group, update.snapshot, current);
-		for (const episode of this.tracker.add(groupEvent(update))) {
+		if (!first) current.changedMono = event.mono;
+		this.setGroup(event, current);
+		for (const episode of this.tracker.add(event)) {
 			if (episode.kind === 'failover' || episode.kind === 'failback') {
 				(episode.kind === 'failover' ? this.failovers : this.failbacks).inc({path});
 				if (episode.noLiveMs !== undefined) {
@@ -102,31 +108,29 @@ export class FleetExporter {
 		}
 	}
 
-	private setGroup(group: Group, snapshot: Snapshot, current: Current): void {
-		const path = group.label;
-		const probe = snapshot.probe;
-		const nodeId = probe?.nodeId ?? '';
-		const layout = probe?.layout ?? '';
+	private setGroup(event: GroupEvent, current: Current): void {
+		const path = event.group;
+		const nodeId = event.nodeId ?? '';
+		const layout = event.layout ?? '';
 		const replace = (gauge: Gauge, old: Labels | undefined, labels: Labels, value: number): Labels => {
 			if (old && JSON.stringify(old) !== JSON.stringify(labels)) gauge.remove(old);
 			gauge.set(labels, value);
 			return labels;
 		};
 
-		current.info = replace(this.info, current.info, {path, node_id: nodeId, layout, found_by: group.foundBy}, 1);
-		current.verdict = replace(this.verdict, current.verdict, {path, node_id: nodeId, layout}, snapshot.assessment.exitCode);
-		for (const verdict of VERDICTS) this.verdictState.set({path, verdict}, verdict === snapshot.assessment.verdict ? 1 : 0);
-		this.primaryHeld.set({path}, probe?.locks.live.locked ? 1 : 0);
-		this.backupHeld.set({path}, probe?.locks.backup.locked ? 1 : 0);
-		this.readable.set({path}, snapshot.status === 'ok' ? 1 : 0);
-		const state = probe?.state === undefined ? '' : String.fromCharCode(probe.state);
-		current.state = replace(this.stateInfo, current.state, {path, state, state_name: probe?.stateName ?? (snapshot.status === 'ok' ? '' : snapshot.status)}, 1);
+		current.info = replace(this.info, current.info, {path, node_id: nodeId, layout, found_by: current.foundBy}, 1);
+		current.verdict = replace(this.verdict, current.verdict, {path, node_id: nodeId, layout}, event.exitCode);
+		for (const verdict of current.verdicts) this.verdictState.set({path, verdict}, verdict === event.verdict ? 1 : 0);
+		this.primaryHeld.set({path}, event.locks.live.locked ? 1 : 0);
+		this.backupHeld.set({path}, event.locks.backup.locked ? 1 : 0);
+		this.readable.set({path}, event.status === 'ok' ? 1 : 0);
+		current.state = replace(this.stateInfo, current.state, {path, state: event.state ?? '', state_name: event.stateName ?? (event.status === 'ok' ? '' : event.status)}, 1);
 		for (const labels of current.holders) this.holderInfo.remove(labels);
 		current.holders = [];
 		for (const lock of ['live', 'backup'] as const) {
-			for (const holder of probe?.locks[lock].holders ?? []) {
-				const broker = brokerOf(holder.pid);
-				const labels = {path, lock, pid: holder.pid === undefined ? 'hidden' : String(holder.pid), broker: broker?.name ?? '', role: broker?.role ?? ''};
+			// The record's holders carry the broker read at the probe (record.ts recordLock).
+			for (const holder of event.locks[lock].holders) {
+				const labels = {path, lock, pid: holder.pid === null ? 'hidden' : String(holder.pid), broker: holder.broker ?? '', role: holder.role ?? '', holder: holder.id ?? ''};
 				this.holderInfo.set(labels, 1);
 				current.holders.push(labels);
 			}

@@ -46,7 +46,8 @@ export function holderName(holders: readonly RecordHolder[]): string {
 	}).join(', ');
 }
 
-const holderKey = (holders: readonly RecordHolder[]) => holders.map(holder => holder.pid ?? '?').sort().join(',');
+// A table's holders are told apart by their holder id (their pid is often not visible).
+const holderKey = (holders: readonly RecordHolder[]) => holders.map(holder => holder.id ?? holder.pid ?? '?').sort().join(',');
 
 /** Parses NDJSON text, skipping lines that are not record events (counted). */
 export function parseRecord(text: string): {events: RecordEvent[]; skipped: number} {

@@ -14,7 +14,8 @@ import type {FleetUpdate} from './fleet-watcher.js';
 
 export const RECORD_VERSION = 1;
 
-export type RecordHolder = {pid: number | null; kind: string; broker?: string; role?: string; frozen?: true};
+/** id: a table's lease holder (its holder_id), where there is no pid to tell holders apart. */
+export type RecordHolder = {pid: number | null; kind: string; id?: string; broker?: string; role?: string; frozen?: true};
 export type RecordLock = {locked: boolean; holders: RecordHolder[]};
 
 export type RecordEvent =

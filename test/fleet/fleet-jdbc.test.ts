@@ -67,6 +67,6 @@ test('status DIR postgresql://… — one line per group in the order typed, the
 	// The watching fleet commands still refuse a database target: one line, exit 3.
 	const watch = await runCli(['watch', dir, db.url], {timeoutMs: 30_000});
 	assert.equal(watch.code, 3);
-	assert.match(watch.stderr, /^ha-tui: watch over several groups, serve, --record and --on-change take lock directories/);
+	assert.match(watch.stderr, /^ha-tui: watch over several groups, --record and --on-change take lock directories/);
 	assert.ok(!watch.stderr.includes(PG_PASSWORD));
 });
