@@ -92,13 +92,13 @@ async function main(): Promise<number> {
 	const fleet = parsed.targets.length > 1 || flags.scan !== undefined;
 	const fleetTargets = {targets: parsed.targets, scan: flags.scan, depth: flags.depth};
 	// status over several groups takes databases beside directories; the watching fleet commands not yet.
-	const fleetTakesDatabases = (command === 'status' || command === 'serve') && flags.record === undefined && flags.onChange === undefined;
+	const fleetTakesDatabases = command === 'watch' || ((command === 'status' || command === 'serve') && flags.record === undefined && flags.onChange === undefined);
 	if (command !== 'history' && !fleetTakesDatabases && parsed.targets.some(one => isJdbcTarget(one)) && (fleet || command === 'serve' || flags.record !== undefined || flags.onChange !== undefined)) {
-		processIo.err('ha-tui: watch over several groups, --record and --on-change take lock directories; a database target (postgresql://…) works alone there, and in status and serve beside directories');
+		processIo.err(`ha-tui: ${command === 'serve' ? 'serve --on-change' : 'the fleet screen'} takes lock directories; a database target (postgresql://…) works alone there, and in status, watch and serve beside directories`);
 		return 3;
 	}
 
-	if (target !== undefined && command !== 'history' && command !== 'serve' && isJdbcTarget(target) && !fleet) return runJdbc(command, target, flags);
+	if (target !== undefined && command !== 'history' && command !== 'serve' && isJdbcTarget(target) && !fleet && !(command === 'watch' && (flags.record !== undefined || flags.onChange !== undefined))) return runJdbc(command, target, flags);
 	if (target !== undefined && !fleet && ['status', 'watch', 'doctor', 'node', 'tui'].includes(command) && flags.record === undefined && flags.onChange === undefined) {
 		// An Artemis instance directory (or broker.xml) on a JDBC store leads to its table, saying so.
 		const {databaseStoreOf} = await import('./source/store/jdbc/broker-xml.js');
@@ -138,7 +138,7 @@ async function main(): Promise<number> {
 		case 'watch': {
 			if (fleet || flags.record !== undefined || flags.onChange !== undefined) {
 				const {fleetWatch} = await import('./source/commands/fleet-watch.js');
-				return fleetWatch({...fleetTargets, json: flags.json, intervalMs: flags.interval, record: flags.record, onChange: flags.onChange, signal: listenForShutdown(false)}, processIo);
+				return fleetWatch({...fleetTargets, table: flags.table, json: flags.json, intervalMs: flags.interval, record: flags.record, onChange: flags.onChange, signal: listenForShutdown(false)}, processIo);
 			}
 
 			const {watch} = await import('./source/commands/watch.js');
@@ -164,7 +164,7 @@ async function main(): Promise<number> {
 			if (fleet && !process.stdout.isTTY) {
 				process.stderr.write('ha-tui: stdout is not a terminal; printing `watch` output instead (use `ha-tui watch` to say so)\n');
 				const {fleetWatch} = await import('./source/commands/fleet-watch.js');
-				return fleetWatch({...fleetTargets, json: flags.json, intervalMs: flags.interval, signal: listenForShutdown(false)}, processIo);
+				return fleetWatch({...fleetTargets, table: flags.table, json: flags.json, intervalMs: flags.interval, signal: listenForShutdown(false)}, processIo);
 			}
 
 			if (fleet && flags.history !== undefined) {

@@ -52,9 +52,14 @@ export async function serve(options: ServeOptions, io: Io): Promise<number> {
 	const {groups} = fleet;
 	let tables: JdbcGroup[] = [];
 	if (databases.length > 0) {
-		const opened = await openTables(databases, options, io);
-		if (!opened) return EXIT.unknown;
-		tables = opened;
+		const {openJdbcGroups} = await import('../fleet/jdbc-group.js');
+		const opened = await openJdbcGroups(databases, options);
+		if ('error' in opened) {
+			io.err(`ha-tui: ${opened.error}`);
+			return EXIT.unknown;
+		}
+
+		tables = opened.groups;
 	}
 
 	const {JDBC_VERDICTS} = tables.length > 0 ? await import('../fleet/jdbc-group.js') : {JDBC_VERDICTS: undefined};
@@ -147,21 +152,3 @@ export async function serve(options: ServeOptions, io: Io): Promise<number> {
 	return EXIT.ok;
 }
 
-/** Each table's first look, all at once; one that cannot be read is one line naming it (no password), exit 3. */
-async function openTables(databases: readonly string[], options: ServeOptions, io: Io): Promise<JdbcGroup[] | undefined> {
-	const {JdbcGroup} = await import('../fleet/jdbc-group.js');
-	const {JdbcInputError} = await import('../store/jdbc/target.js');
-	const tables: JdbcGroup[] = [];
-	try {
-		for (const input of databases) tables.push(new JdbcGroup(input, {table: options.table, intervalMs: options.intervalMs}));
-		// Two spellings of one table are one group.
-		const unique = tables.filter((table, index) => tables.findIndex(other => other.label === table.label) === index);
-		await Promise.all(unique.map(async table => table.start()));
-		return unique;
-	} catch (error) {
-		if (!(error instanceof JdbcInputError)) throw error;
-		await Promise.all(tables.map(async table => table.close()));
-		io.err(`ha-tui: ${error.message}`);
-		return undefined;
-	}
-}

@@ -10,6 +10,7 @@ import process from 'node:process';
 import {brokerOf} from '../broker/index.js';
 import type {Snapshot} from '../watch/index.js';
 import type {Group} from './groups.js';
+import type {GroupEvent} from './record.js';
 
 export class HookCommandError extends Error {
 	override name = 'HookCommandError';
@@ -92,6 +93,36 @@ export function hookEnvironment(group: Group, before: Snapshot | undefined, afte
 	};
 }
 
+/**
+ * The variables a hook gets for any store's change, from the record's events (a table's through
+ * jdbc-group.ts): HA_TUI_GROUP is the label (a URL's display form: never its password), no lock
+ * file; a lease's holders by holder id in HA_TUI_LIVE_HOLDERS / HA_TUI_BACKUP_HOLDERS.
+ */
+export function hookEventEnvironment(before: GroupEvent | undefined, after: GroupEvent, store: 'directory' | 'jdbc'): Record<string, string> {
+	const holders = (segment: 'live' | 'backup') => after.locks[segment].holders;
+	const pids = (segment: 'live' | 'backup') => holders(segment).map(holder => holder.pid ?? '?').join(',');
+	const brokers = (segment: 'live' | 'backup') => holders(segment).map(holder => holder.broker ?? '').filter(Boolean).join(',');
+	const ids = (segment: 'live' | 'backup') => holders(segment).map(holder => holder.id ?? '').filter(Boolean).join(',');
+	return {
+		HA_TUI_GROUP: after.group,
+		HA_TUI_STORE: store,
+		HA_TUI_LOCK_FILE: '',
+		HA_TUI_OLD_VERDICT: before?.verdict ?? '',
+		HA_TUI_NEW_VERDICT: after.verdict,
+		HA_TUI_EXIT_CODE: String(after.exitCode),
+		HA_TUI_SUMMARY: after.summary,
+		HA_TUI_STATE: after.state ?? '',
+		HA_TUI_NODE_ID: after.nodeId ?? '',
+		HA_TUI_LIVE_PIDS: pids('live'),
+		HA_TUI_LIVE_BROKERS: brokers('live'),
+		HA_TUI_LIVE_HOLDERS: ids('live'),
+		HA_TUI_BACKUP_PIDS: pids('backup'),
+		HA_TUI_BACKUP_BROKERS: brokers('backup'),
+		HA_TUI_BACKUP_HOLDERS: ids('backup'),
+		HA_TUI_TIME: after.time,
+	};
+}
+
 export class ChangeHooks {
 	private readonly argv: string[];
 	private readonly running = new Map<string, Job[]>();
@@ -105,20 +136,30 @@ export class ChangeHooks {
 	/** Called on every update; runs the hook only when the verdict changed. Never throws, never waits. */
 	onUpdate(group: Group, before: Snapshot | undefined, after: Snapshot): void {
 		if (this.closed || before === undefined || before.assessment.verdict === after.assessment.verdict) return;
-		const job = {env: hookEnvironment(group, before, after), group: group.label};
-		const queue = this.running.get(group.label);
+		this.enqueue({env: hookEnvironment(group, before, after), group: group.label});
+	}
+
+	/** The same for any store's record events (a table's group). */
+	onEvent(before: GroupEvent | undefined, after: GroupEvent, store: 'directory' | 'jdbc'): void {
+		if (this.closed || before === undefined || before.verdict === after.verdict) return;
+		this.enqueue({env: hookEventEnvironment(before, after, store), group: after.group});
+	}
+
+	private enqueue(job: Job): void {
+		const {group} = job;
+		const queue = this.running.get(group);
 		if (queue) {
 			// One at a time per group: this one waits for the running one.
 			queue.push(job);
 			if (queue.length > (this.options.maxQueued ?? 16)) {
 				queue.shift();
-				this.options.log(`on-change [${group.label}]: too many changes while the hook runs; dropped the oldest waiting one`);
+				this.options.log(`on-change [${group}]: too many changes while the hook runs; dropped the oldest waiting one`);
 			}
 
 			return;
 		}
 
-		this.running.set(group.label, []);
+		this.running.set(group, []);
 		this.run(job);
 	}
 

@@ -9,7 +9,7 @@ import os from 'node:os';
 import {monotonicMs} from '../time.js';
 import {identifyHolder, type DbConnection} from '../store/jdbc/holders.js';
 import type {Lease} from '../store/jdbc/probe.js';
-import {parseJdbcTarget, type JdbcTarget} from '../store/jdbc/target.js';
+import {JdbcInputError, parseJdbcTarget, type JdbcTarget} from '../store/jdbc/target.js';
 import {jdbcVerdictLabel} from '../store/jdbc/verdict.js';
 import {JdbcWatcher, type JdbcUpdate} from '../store/jdbc/watcher.js';
 import {RECORD_VERSION, type GroupEvent, type RecordLock} from './record.js';
@@ -123,5 +123,21 @@ export class JdbcGroup extends EventEmitter<{update: [JdbcGroupUpdate]}> {
 
 	async close(): Promise<void> {
 		await this.watcher.close();
+	}
+}
+
+/** Each table's first look, all at once; one that cannot be read is one line naming it (no password), and none is left open. */
+export async function openJdbcGroups(inputs: readonly string[], options: {table?: string; intervalMs: number}): Promise<{groups: JdbcGroup[]} | {error: string}> {
+	const groups: JdbcGroup[] = [];
+	try {
+		for (const input of inputs) groups.push(new JdbcGroup(input, options));
+		// Two spellings of one table are one group.
+		const unique = groups.filter((group, index) => groups.findIndex(other => other.label === group.label) === index);
+		await Promise.all(unique.map(async group => group.start()));
+		return {groups: unique};
+	} catch (error) {
+		if (!(error instanceof JdbcInputError)) throw error;
+		await Promise.all(groups.map(async group => group.close()));
+		return {error: error.message};
 	}
 }

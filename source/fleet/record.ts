@@ -165,8 +165,9 @@ export class RecordWriter {
 		fs.writeSync(this.fd, `${JSON.stringify(event)}\n`);
 	}
 
-	start(groups: readonly Group[], mono: number): void {
-		this.write({v: RECORD_VERSION, type: 'start', time: new Date().toISOString(), mono, host: os.hostname(), pid: process.pid, groups: groups.map(group => group.label)});
+	/** wall/mono: when the watching began (before a table's first look, which is written after this). */
+	start(groups: ReadonlyArray<{readonly label: string}>, mono: number, wall = new Date()): void {
+		this.write({v: RECORD_VERSION, type: 'start', time: wall.toISOString(), mono, host: os.hostname(), pid: process.pid, groups: groups.map(group => group.label)});
 	}
 
 	close(why: string, mono: number): void {

@@ -64,9 +64,10 @@ test('status DIR postgresql://… — one line per group in the order typed, the
 	assert.match(downLines[1], /^postgresql:\/\/hatui:\*\*\*@127\.0\.0\.1:1\/ha table node_manager_store {2}UNKNOWN — .*connection refused/);
 	assert.ok(!`${down.stdout}${down.stderr}`.includes('n0tThisOne'));
 
-	// The watching fleet commands still refuse a database target: one line, exit 3.
-	const watch = await runCli(['watch', dir, db.url], {timeoutMs: 30_000});
-	assert.equal(watch.code, 3);
-	assert.match(watch.stderr, /^ha-tui: watch over several groups, --record and --on-change take lock directories/);
-	assert.ok(!watch.stderr.includes(PG_PASSWORD));
+	// The fleet screen still refuses a database target: one line, exit 3.
+	const screen = await runCli([dir, db.url], {timeoutMs: 30_000});
+	assert.equal(screen.code, 3);
+	assert.match(screen.stderr, /^ha-tui: the fleet screen takes lock directories; a database target \(postgresql:\/\/…\) works alone there/);
+	assert.equal(screen.stderr.trim().split('\n').length, 1);
+	assert.ok(!screen.stderr.includes(PG_PASSWORD));
 });

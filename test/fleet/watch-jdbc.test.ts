@@ -1,0 +1,98 @@
+// Issue 19 §1/§4 with the JDBC store: `watch DIR postgresql://… --record FILE --on-change CMD` —
+// one stream, each line naming its group (the table's by the URL's display form), `--json`
+// objects, a record `history` reads (the failover in the table counted), and a hook with the
+// table's group in its environment. Real PostgreSQL, real `ha-tui node` processes; never a
+// password in any output, record or hook environment.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import {test} from 'node:test';
+import {PG_PASSWORD, createArtemisTable, postgresFixture} from '../helpers/postgres.js';
+import {newGroupDirectory} from '../helpers/python-peer.js';
+import {ProcessGroup, runCli} from '../helpers/spawned.js';
+import {tempDir} from '../helpers/temp.js';
+
+const processes = new ProcessGroup();
+const temp = tempDir('ha-tui-watch-jdbc-');
+const postgres = postgresFixture({
+	async cleanup() {
+		await processes.killAll();
+		temp.cleanup();
+	},
+});
+const timing = ['--lock-renew-period', '200', '--lock-expiration', '1500'];
+
+async function until(what: string, check: () => boolean, timeoutMs = 30_000): Promise<void> {
+	const deadline = Date.now() + timeoutMs;
+	while (!check()) {
+		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+		await new Promise(resolve => setTimeout(resolve, 100));
+	}
+}
+
+test('watch DIR postgresql://… --record --on-change: lines and JSON name the table, history counts its failover, the hook gets the group; no password', async t => {
+	const db = postgres.need(t);
+	if (!db) return;
+	const table = 'watch_t';
+	await createArtemisTable(db, table);
+	const dir = path.join(temp.dir, 'journal');
+	newGroupDirectory(dir);
+	const masked = db.url.replace(`:${PG_PASSWORD}@`, ':***@');
+	assert.notEqual(masked, db.url);
+	const label = `${masked} table ${table}`;
+	const record = path.join(temp.dir, 'fleet.ndjson');
+	const hookDir = path.join(temp.dir, 'hooks');
+	fs.mkdirSync(hookDir);
+	const hook = path.join(temp.dir, 'hook.sh');
+	fs.writeFileSync(hook, `#!/bin/sh\nenv | grep '^HA_TUI_' > "${hookDir}/$$.env"\n`, {mode: 0o755});
+
+	// A database that cannot be read: one line naming it (no password), exit 3, before any watching.
+	const refused = await runCli(['watch', dir, 'postgresql://hatui:n0tThisOne@127.0.0.1:1/ha'], {timeoutMs: 30_000});
+	assert.equal(refused.code, 3, refused.stdout + refused.stderr);
+	assert.match(refused.stderr, /^ha-tui: 127\.0\.0\.1:1: connection refused[^\n]*\n$/);
+	assert.ok(!refused.stderr.includes('n0tThisOne'));
+
+	const primary = processes.cli('primary', ['node', db.url, '--table', table, '--role', 'primary', ...timing]);
+	await primary.next('live', 30_000);
+	const backup = processes.cli('backup', ['node', db.url, '--table', table, '--role', 'backup', ...timing]);
+	await backup.next('waiting-live-lock', 30_000);
+	const watch = processes.cli('watch', ['watch', dir, db.url, '--table', table, '--interval', '100', '--record', record, '--on-change', hook]);
+	const json = processes.cli('watch --json', ['watch', db.url, dir, '--table', table, '--json', '--interval', '100']);
+	await watch.waitLine('the table healthy', line => line.includes(`${label}: OK: healthy`), 30_000);
+	await json.waitLine('the table as JSON', line => line.includes('"verdict":"healthy"') && line.includes(label), 30_000);
+
+	primary.kill('SIGKILL');
+	await backup.next('live', 30_000);
+	await watch.waitLine('the takeover', line => line.includes(`${label}: primary lease taken`), 30_000);
+	await until('the hook ran for the table', () => fs.readdirSync(hookDir).some(file => fs.readFileSync(path.join(hookDir, file), 'utf8').includes('HA_TUI_STORE=jdbc')));
+	await json.waitLine('the takeover as JSON', line => line.includes('lease-taken'), 30_000);
+	watch.kill('SIGTERM');
+	json.kill('SIGTERM');
+	assert.deepEqual(await watch.waitExit(), {code: 0, signal: null});
+	assert.deepEqual(await json.waitExit(), {code: 0, signal: null});
+
+	// Text: every line a time, then its group.
+	for (const line of watch.lines) assert.match(line, new RegExp(`^\\d{4}-\\d\\d-\\d\\dT\\S+Z (${dir}|${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}): `), line);
+	// JSON: one object per line, each naming its group; the table's with its verdict and leases.
+	const objects = json.lines.map(line => JSON.parse(line) as {group: string; verdict: string; exitCode: number; changes: Array<{kind: string}>; target?: string});
+	const tableObjects = objects.filter(object => object.group === label);
+	assert.ok(tableObjects.length >= 2, json.lines.join('\n'));
+	assert.ok(tableObjects.some(object => object.changes.some(change => change.kind === 'lease-taken')));
+	assert.ok(objects.some(object => object.group === dir));
+
+	// The hook: the table's group by its label, its verdicts, the new live's holder id.
+	const envs = fs.readdirSync(hookDir).map(file => fs.readFileSync(path.join(hookDir, file), 'utf8')).filter(text => text.includes('HA_TUI_STORE=jdbc'));
+	assert.ok(envs.every(text => text.includes(`HA_TUI_GROUP=${label}\n`)), envs.join('\n---\n'));
+	assert.ok(envs.some(text => /HA_TUI_OLD_VERDICT=healthy\n/.test(text)), envs.join('\n---\n'));
+
+	// The record: history reads it and counts the table's failover.
+	const history = await runCli(['history', record, '--json'], {timeoutMs: 30_000});
+	assert.equal(history.code, 0, history.stderr);
+	const result = JSON.parse(history.stdout) as {episodes: Array<{group: string; kind: string; noLiveMs?: number}>};
+	const failovers = result.episodes.filter(episode => episode.group === label && episode.kind === 'failover');
+	assert.equal(failovers.length, 1, history.stdout);
+	assert.ok((failovers[0].noLiveMs ?? 0) > 1000, `from the killed live's last renew: ${failovers[0].noLiveMs}`);
+
+	const everything = [watch.lines.join('\n'), watch.stderr, json.lines.join('\n'), json.stderr, fs.readFileSync(record, 'utf8'), ...fs.readdirSync(hookDir).map(file => fs.readFileSync(path.join(hookDir, file), 'utf8')), history.stdout];
+	for (const text of everything) assert.ok(!text.includes(PG_PASSWORD), 'no password anywhere');
+});
