@@ -91,10 +91,10 @@ async function main(): Promise<number> {
 	// Several groups (issue 19): more than one target, or --scan.
 	const fleet = parsed.targets.length > 1 || flags.scan !== undefined;
 	const fleetTargets = {targets: parsed.targets, scan: flags.scan, depth: flags.depth};
-	// status over several groups takes databases beside directories; the watching fleet commands not yet.
-	const fleetTakesDatabases = command === 'watch' || ((command === 'status' || command === 'serve') && flags.record === undefined && flags.onChange === undefined);
-	if (command !== 'history' && !fleetTakesDatabases && parsed.targets.some(one => isJdbcTarget(one)) && (fleet || command === 'serve' || flags.record !== undefined || flags.onChange !== undefined)) {
-		processIo.err(`ha-tui: ${command === 'serve' ? 'serve --on-change' : 'the fleet screen'} takes lock directories; a database target (postgresql://…) works alone there, and in status, watch and serve beside directories`);
+	// status, watch and serve take databases beside directories (the store seam); the fleet screen not yet.
+	const fleetTakesDatabases = command === 'watch' || command === 'serve' || command === 'status';
+	if (command !== 'history' && !fleetTakesDatabases && parsed.targets.some(one => isJdbcTarget(one)) && (fleet || flags.record !== undefined || flags.onChange !== undefined)) {
+		processIo.err('ha-tui: the fleet screen takes lock directories; a database target (postgresql://…) works alone there, and in status, watch and serve beside directories');
 		return 3;
 	}
 

@@ -30,11 +30,6 @@ export async function serve(options: ServeOptions, io: Io): Promise<number> {
 		return EXIT.unknown;
 	}
 
-	if (databases.length > 0 && options.onChange !== undefined) {
-		io.err('ha-tui: serve --on-change takes lock directories; a database target (postgresql://…) is served without it');
-		return EXIT.unknown;
-	}
-
 	if (fleet.groups.length === 0 && databases.length === 0) {
 		io.err('ha-tui: serve needs a lock file or directory, or --scan (see ha-tui serve --help)');
 		return EXIT.unknown;
@@ -71,7 +66,12 @@ export async function serve(options: ServeOptions, io: Io): Promise<number> {
 	for (const table of tables) {
 		const latest = table.latest;
 		if (latest) exporter.onEvent(latest, true);
-		table.on('update', ({event, first}) => exporter.onEvent(event, first));
+		let previous = latest;
+		table.on('update', ({event, first}) => {
+			exporter.onEvent(event, first);
+			hooks?.onEvent(previous, event, 'jdbc');
+			previous = event;
+		});
 	}
 
 	const closeAll = async () => {

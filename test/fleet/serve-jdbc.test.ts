@@ -98,17 +98,17 @@ test('serve DIR postgresql://…: the table\'s group through two failovers, coun
 	assert.equal(refused.code, 3, refused.stdout + refused.stderr);
 	assert.match(refused.stderr, /^ha-tui: 127\.0\.0\.1:1: connection refused[^\n]*\n$/);
 	assert.ok(!refused.stderr.includes('n0tThisOne'));
-	// --on-change does not take a table yet: it refuses, in one line.
-	const hooked = await runCli(['serve', db.url, '--table', table, '--on-change', 'true'], {timeoutMs: 30_000});
-	assert.equal(hooked.code, 3);
-	assert.equal(hooked.stderr.trim().split('\n').length, 1);
-	assert.ok(!hooked.stderr.includes(PG_PASSWORD));
+	// --on-change: a hook per verdict change of the table, its group in the environment.
+	const hookDir = path.join(temp.dir, 'hooks');
+	fs.mkdirSync(hookDir);
+	const hook = path.join(temp.dir, 'hook.sh');
+	fs.writeFileSync(hook, `#!/bin/sh\nenv | grep '^HA_TUI_' > "${hookDir}/$$.env"\n`, {mode: 0o755});
 
 	const first = processes.cli('first', ['node', db.url, '--table', table, '--role', 'primary', ...timing]);
 	await first.next('live', 30_000);
 	// This file's port (the fleet helper's range, LANDING.md).
 	const port = 62_311;
-	const serve = processes.cli('serve', ['serve', dir, db.url, '--table', table, '--listen', `127.0.0.1:${port}`, '--interval', '100']);
+	const serve = processes.cli('serve', ['serve', dir, db.url, '--table', table, '--listen', `127.0.0.1:${port}`, '--interval', '100', '--on-change', hook]);
 	const scrape = async () => {
 		const response = await fetch(`http://127.0.0.1:${port}/metrics`);
 		assert.equal(response.status, 200);
@@ -162,6 +162,10 @@ test('serve DIR postgresql://…: the table\'s group through two failovers, coun
 
 	assert.equal(value(samples, 'ha_tui_failbacks_total'), 0);
 	assert.ok((value(samples, 'ha_tui_seconds_since_change') ?? -1) >= 0);
+	const envs = fs.readdirSync(hookDir).map(file => fs.readFileSync(path.join(hookDir, file), 'utf8')).filter(text => text.includes('HA_TUI_STORE=jdbc'));
+	assert.ok(envs.length >= 2, `a hook per verdict change of the table: ${envs.length}`);
+	assert.ok(envs.every(text => text.includes(`HA_TUI_GROUP=${label}\n`) && !text.includes(PG_PASSWORD)), envs.join('\n---\n'));
+	assert.ok(envs.some(text => text.includes('HA_TUI_OLD_VERDICT=healthy\n')), envs.join('\n---\n'));
 	serve.kill('SIGTERM');
 	assert.deepEqual(await serve.waitExit(), {code: 0, signal: null});
 	assert.match(serve.stderr, /serving 2 groups on http:\/\/127\.0\.0\.1:/);
