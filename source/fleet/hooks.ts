@@ -61,7 +61,8 @@ export type HookOptions = {
 	readonly onRun?: (run: HookRun) => void;
 };
 
-type Job = {env: Record<string, string>; group: string};
+/** unset: variables the hook must not inherit (a table's: the database password). */
+type Job = {env: Record<string, string>; group: string; unset?: readonly string[]};
 
 function holderEnv(snapshot: Snapshot, segment: 'live' | 'backup'): {pids: string; brokers: string} {
 	const holders = snapshot.probe?.locks[segment].holders ?? [];
@@ -142,7 +143,8 @@ export class ChangeHooks {
 	/** The same for any store's record events (a table's group). */
 	onEvent(before: GroupEvent | undefined, after: GroupEvent, store: 'directory' | 'jdbc'): void {
 		if (this.closed || before === undefined || before.verdict === after.verdict) return;
-		this.enqueue({env: hookEventEnvironment(before, after, store), group: after.group});
+		// A table's hook never gets the database password, even where ours came from PGPASSWORD.
+		this.enqueue({env: hookEventEnvironment(before, after, store), group: after.group, ...(store === 'jdbc' ? {unset: ['PGPASSWORD']} : {})});
 	}
 
 	private enqueue(job: Job): void {
@@ -198,7 +200,9 @@ export class ChangeHooks {
 		};
 
 		try {
-			child = spawn(this.argv[0], this.argv.slice(1), {env: {...process.env, ...job.env}, stdio: ['ignore', 'pipe', 'pipe'], shell: false});
+			const env: NodeJS.ProcessEnv = {...process.env, ...job.env};
+			for (const name of job.unset ?? []) delete env[name];
+			child = spawn(this.argv[0], this.argv.slice(1), {env, stdio: ['ignore', 'pipe', 'pipe'], shell: false});
 		} catch (error) {
 			finish({group: job.group, code: null, signal: null, durationMs: 0, timedOut: false, error: `cannot run ${this.argv[0]}: ${(error as Error).message}`});
 			return;

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import process from 'node:process';
 import {test} from 'node:test';
 import {PG_PASSWORD, createArtemisTable, postgresFixture} from '../helpers/postgres.js';
 import {newGroupDirectory} from '../helpers/python-peer.js';
@@ -44,7 +45,8 @@ test('watch DIR postgresql://… --record --on-change: lines and JSON name the t
 	const hookDir = path.join(temp.dir, 'hooks');
 	fs.mkdirSync(hookDir);
 	const hook = path.join(temp.dir, 'hook.sh');
-	fs.writeFileSync(hook, `#!/bin/sh\nenv | grep '^HA_TUI_' > "${hookDir}/$$.env"\n`, {mode: 0o755});
+	// The whole environment: the password must not be in it, even given as PGPASSWORD too.
+	fs.writeFileSync(hook, `#!/bin/sh\nenv > "${hookDir}/$$.env"\n`, {mode: 0o755});
 
 	// A database that cannot be read: one line naming it (no password), exit 3, before any watching.
 	const refused = await runCli(['watch', dir, 'postgresql://hatui:n0tThisOne@127.0.0.1:1/ha'], {timeoutMs: 30_000});
@@ -56,7 +58,7 @@ test('watch DIR postgresql://… --record --on-change: lines and JSON name the t
 	await primary.next('live', 30_000);
 	const backup = processes.cli('backup', ['node', db.url, '--table', table, '--role', 'backup', ...timing]);
 	await backup.next('waiting-live-lock', 30_000);
-	const watch = processes.cli('watch', ['watch', dir, db.url, '--table', table, '--interval', '100', '--record', record, '--on-change', hook]);
+	const watch = processes.cli('watch', ['watch', dir, db.url, '--table', table, '--interval', '100', '--record', record, '--on-change', hook], {env: {...process.env, PGPASSWORD: PG_PASSWORD}});
 	const json = processes.cli('watch --json', ['watch', db.url, dir, '--table', table, '--json', '--interval', '100']);
 	await watch.waitLine('the table healthy', line => line.includes(`${label}: OK: healthy`), 30_000);
 	await json.waitLine('the table as JSON', line => line.includes('"verdict":"healthy"') && line.includes(label), 30_000);
@@ -82,7 +84,7 @@ test('watch DIR postgresql://… --record --on-change: lines and JSON name the t
 
 	// The hook: the table's group by its label, its verdicts, the new live's holder id.
 	const envs = fs.readdirSync(hookDir).map(file => fs.readFileSync(path.join(hookDir, file), 'utf8')).filter(text => text.includes('HA_TUI_STORE=jdbc'));
-	assert.ok(envs.every(text => text.includes(`HA_TUI_GROUP=${label}\n`)), envs.join('\n---\n'));
+	assert.ok(envs.every(text => text.includes(`HA_TUI_GROUP=${label}\n`) && !/^PGPASSWORD=/m.test(text)), envs.join('\n---\n'));
 	assert.ok(envs.some(text => /HA_TUI_OLD_VERDICT=healthy\n/.test(text)), envs.join('\n---\n'));
 
 	// The record: history reads it and counts the table's failover.
