@@ -93,8 +93,9 @@ async function main(): Promise<number> {
 	const fleetTargets = {targets: parsed.targets, scan: flags.scan, depth: flags.depth};
 	// status, watch and serve take databases beside directories (the store seam); the fleet screen not yet.
 	const fleetTakesDatabases = command === 'watch' || command === 'serve' || command === 'status';
-	if (command !== 'history' && !fleetTakesDatabases && parsed.targets.some(one => isJdbcTarget(one)) && (fleet || flags.record !== undefined || flags.onChange !== undefined)) {
-		processIo.err('ha-tui: the fleet screen takes lock directories; a database target (postgresql://…) works alone there, and in status, watch and serve beside directories');
+	const database = parsed.targets.find(one => isJdbcTarget(one));
+	if (command !== 'history' && !fleetTakesDatabases && database !== undefined && (fleet || flags.record !== undefined || flags.onChange !== undefined)) {
+		processIo.err(`ha-tui: ${maskArgv([database])[0]}: the fleet screen takes lock directories; a database target (postgresql://…) works alone there, and in status, watch and serve beside directories`);
 		return 3;
 	}
 
