@@ -4,11 +4,12 @@
 // dialog that says what will happen to the rows) and the same layout function (layout.ts, with
 // this screen's facts), so nothing overlaps at any size from 60×16; `d` the doctor's findings
 // (store/jdbc/doctor.ts, judged by the group's timings), `?` the help in rows and leases.
-import React, {memo, useEffect, useState} from 'react';
+import React, {memo, useEffect} from 'react';
 import {Box, Text} from 'ink';
 import {levelLabel, worstFinding} from '../doctor/index.js';
 import {jdbcPlanner, type JdbcView} from '../session/jdbc-policy.js';
 import type {JdbcSession} from '../session/jdbc-session.js';
+import type {JdbcProbe} from '../store/jdbc/probe.js';
 import {identifyHolder} from '../store/jdbc/holders.js';
 import {shortHolder} from '../store/jdbc/report.js';
 import {jdbcVerdictLabel, seconds, type JdbcVerdict} from '../store/jdbc/verdict.js';
@@ -20,7 +21,7 @@ import {clock, truncateMiddle} from './format.js';
 import {HelpBar} from './help-bar.js';
 import {HelpOverlay, maxHelpOffset, type HelpText} from './help-overlay.js';
 import {selectedNode} from './keys.js';
-import {LeaseBars} from './jdbc-lease-bars.js';
+import {LeaseBars, type LeaseBarsProps} from './jdbc-lease-bars.js';
 import {layoutScreen, stripNodeRows, type LayoutFacts} from './layout.js';
 import {NodesPanel} from './nodes-panel.js';
 import {SectionTitle} from './section.js';
@@ -29,6 +30,8 @@ import {WINDOWS_MS} from '../session/timeline.js';
 import {Tone, levelSymbol, type ToneName} from './theme.js';
 import {dialogText, useKeyMachine, useKeys} from './use-key-machine.js';
 import {TooSmall, type ScreenProps} from './screen.js';
+import {samePanel, sameProps} from './same-props.js';
+import {useNow} from './use-now.js';
 import {useSessionView} from './use-session.js';
 import {useTerminalSize} from './use-terminal-size.js';
 
@@ -69,6 +72,33 @@ export function jdbcHelp(view: Pick<JdbcView, 'timings'>): HelpText {
 const SameTimelineStrip = memo(TimelineStrip, (before, after) => before.timeline === after.timeline && before.width === after.width && before.rows === after.rows
 	&& before.windowMs === after.windowMs && before.end === after.end && before.nodeIds.join(' ') === after.nodeIds.join(' '));
 const SameTimelineView = memo(TimelineView);
+// The other panels: drawn again only when what they are given changed.
+// `who` is made on every frame: the names it gives are what is drawn.
+const whoOf = (props: LeaseBarsProps) => [props.live, props.backup].map(lease => (lease.holderId === null ? '' : props.who(lease.holderId))).join('\n');
+const SameLeaseBars = memo(LeaseBars, (before, after) => sameProps({...before, who: undefined}, {...after, who: undefined}) && whoOf(before) === whoOf(after));
+const SameNodesPanel = samePanel(NodesPanel);
+const SameEventLog = samePanel(EventLog);
+const SameHelpBar = samePanel(HelpBar);
+const SameSectionTitle = samePanel(SectionTitle);
+const TableRows = samePanel(({lines}: {readonly lines: readonly string[]}) => <>{lines.map((line, index) => <Text key={index} wrap="truncate-end">{line}</Text>)}</>);
+
+/**
+ * The host times at which a lease bar reads differently other than by its countdown: each held
+ * lease's expiry (never shown held after it) and the half-way point where it turns warn. The
+ * countdown's tenths and the bar's cells move with the header clock's second.
+ */
+export function leaseDeadlines(probe: Pick<JdbcProbe, 'locks' | 'dbNow' | 'hostNow'> | undefined, leaseMs: number): number[] {
+	if (!probe) return [];
+	const offset = probe.dbNow - probe.hostNow;
+	const times: number[] = [];
+	for (const lease of [probe.locks.live, probe.locks.backup]) {
+		if (lease.holderId === null || lease.expiresAt === null) continue;
+		const expiry = lease.expiresAt - offset;
+		times.push(expiry - (leaseMs * 0.5), expiry);
+	}
+
+	return times;
+}
 
 /** The phases in the table's words (the file TUI says "lock"). */
 const phaseWords = {'waiting-backup-lock': 'awaiting backup lease', 'waiting-live-lock': 'awaiting primary lease'} as const;
@@ -100,17 +130,14 @@ export type JdbcAppProps = ScreenProps<JdbcSession>;
 export function JdbcApp({session, onExit, stopper: given, size, timelineEnd}: JdbcAppProps) {
 	const view = useSessionView<JdbcView>(session);
 	const {columns, rows} = useTerminalSize(size);
-	const [now, setNow] = useState(() => Date.now());
 	const machine = useKeyMachine(session, onExit, given);
 	const {ui, notice} = machine;
-	useEffect(() => {
-		// The bars drain between looks, and the clock ticks: redraw twice a second.
-		const timer = setInterval(() => setNow(Date.now()), 500);
-		return () => clearInterval(timer);
-	}, []);
-
 	const {update} = view;
 	const probe = update?.probe;
+	const leaseMs = view.timings.fromBrokers ? view.timings.expirationMs : update?.renew.live.leaseMs ?? view.timings.expirationMs;
+	// A frame when the clock's second, a node's age or a lease's standing reads differently
+	// (use-now.ts), not on a timer: the bars drain with the clock.
+	const now = useNow(view.nodes.map(node => node.since), true, leaseDeadlines(probe, leaseMs));
 	const selected = selectedNode(view.nodes, ui.selectedId);
 	const doctorOpen = ui.screen === 'doctor' && !ui.dialog;
 	useEffect(() => {
@@ -151,7 +178,6 @@ export function JdbcApp({session, onExit, stopper: given, size, timelineEnd}: Jd
 
 	const {header} = layout;
 	const offset = probe ? probe.dbNow - probe.hostNow : 0;
-	const leaseMs = view.timings.fromBrokers ? view.timings.expirationMs : update?.renew.live.leaseMs ?? view.timings.expirationMs;
 	const who = (holderId: string) => {
 		const node = view.nodes.find(candidate => view.holderIds[candidate.id] === holderId);
 		if (node) return `${node.label} ${node.role} (this TUI)`;
@@ -191,28 +217,28 @@ export function JdbcApp({session, onExit, stopper: given, size, timelineEnd}: Jd
 			) : layout.body === 'timeline' ? (view.timeline ? <SameTimelineView timeline={view.timeline} width={width} rows={panelRows} windowMs={windowMs} end={end} legend={LEASE_LEGEND}/> : null) : (
 				<>
 					{layout.verdict.map((line, index) => <Tone key={index} bold={index === 0} tone={verdictTone(code)} wrap="truncate-end">{line}</Tone>)}
-					{layout.locks.title ? <SectionTitle title="Leases" width={width} hint={narrow ? undefined : 'by the database clock'}/> : null}
-					{probe && segments.has('live') ? <LeaseBars live={probe.locks.live} backup={probe.locks.backup} dbNow={now + offset} leaseMs={leaseMs} who={who} width={barWidth} holderWidth={holderWidth} only={segments.has('backup') ? undefined : 'live'}/> : null}
-					{probe && !segments.has('live') && segments.has('backup') ? <LeaseBars live={probe.locks.live} backup={probe.locks.backup} dbNow={now + offset} leaseMs={leaseMs} who={who} width={barWidth} holderWidth={holderWidth} only="backup"/> : null}
+					{layout.locks.title ? <SameSectionTitle title="Leases" width={width} hint={narrow ? undefined : 'by the database clock'}/> : null}
+					{probe && segments.has('live') ? <SameLeaseBars live={probe.locks.live} backup={probe.locks.backup} dbNow={now + offset} leaseMs={leaseMs} who={who} width={barWidth} holderWidth={holderWidth} only={segments.has('backup') ? undefined : 'live'}/> : null}
+					{probe && !segments.has('live') && segments.has('backup') ? <SameLeaseBars live={probe.locks.live} backup={probe.locks.backup} dbNow={now + offset} leaseMs={leaseMs} who={who} width={barWidth} holderWidth={holderWidth} only="backup"/> : null}
 					{!probe && segments.has('live') ? <Tone tone="muted" wrap="truncate-end"> primary  ? {sanitize(update?.error ?? 'connecting…')}</Tone> : null}
 					{segments.has('state') ? <Text wrap="truncate-end"> state    {probe ? `${sanitize(probe.stateRaw ?? 'NULL')} ${probe.stateName}   node id ${sanitize(probe.nodeId ?? 'none')}` : '?'}</Text> : null}
-					{layout.nodes ? <NodesPanel nodes={view.nodes} selectedId={selected?.id} now={now} width={width} rows={layout.nodes.rows} offset={layout.nodes.offset} phaseWords={phaseWords}/> : null}
+					{layout.nodes ? <SameNodesPanel nodes={view.nodes} selectedId={selected?.id} now={now} width={width} rows={layout.nodes.rows} offset={layout.nodes.offset} phaseWords={phaseWords}/> : null}
 					{layout.timeline > 0 && view.timeline ? <SameTimelineStrip timeline={view.timeline} width={width} rows={layout.timeline} windowMs={windowMs} nodeIds={view.nodes.map(node => node.id)} end={end}/> : null}
 					{layout.lockFile > 0 ? (
 						<Box flexDirection="column" flexShrink={0}>
-							<SectionTitle title="Table" width={width} hint={narrow ? undefined : 'rows as stored'}/>
-							{rowsShown.map((line, index) => <Text key={index} wrap="truncate-end">{line}</Text>)}
+							<SameSectionTitle title="Table" width={width} hint={narrow ? undefined : 'rows as stored'}/>
+							<TableRows lines={rowsShown}/>
 						</Box>
 					) : null}
 					{layout.dialog && dialog
 						? <ConfirmDialog title={dialog.title} message={dialog.message} choices={dialog.choices} layout={layout.dialog}/>
-						: layout.events > 0 ? <EventLog log={view.log} lines={layout.events - 1} width={width} watchLabel="db  "/> : null}
+						: layout.events > 0 ? <SameEventLog log={view.log} lines={layout.events - 1} width={width} watchLabel="db  "/> : null}
 				</>
 			)}
 			<Box flexGrow={1}/>
 			{layout.hidden ? <Tone tone="muted" wrap="truncate-end">{layout.hidden}</Tone> : null}
 			{notice ? layout.notice.map((line, index) => <Tone key={index} tone={notice.level} wrap="truncate-end">{line}</Tone>) : null}
-			<HelpBar width={width}/>
+			<SameHelpBar width={width}/>
 		</Box>
 	);
 }
