@@ -1,6 +1,6 @@
 // The screen: panels from the session's view, keys turned into session actions. Destructive
 // actions go through a y/n dialog that says what will happen; refusals say why.
-import React, {useEffect} from 'react';
+import React, {useEffect, useMemo} from 'react';
 import {Box} from 'ink';
 import type {SessionLike, SessionView} from '../session/types.js';
 import {sanitize} from '../text/sanitize.js';
@@ -22,6 +22,7 @@ import {Tone, levelSymbol} from './theme.js';
 import {dialogText, useKeyMachine, useKeys} from './use-key-machine.js';
 import {useNow} from './use-now.js';
 import {TooSmall, type ScreenProps} from './screen.js';
+import {samePanel} from './same-props.js';
 import {useSessionView} from './use-session.js';
 import {useTerminalSize} from './use-terminal-size.js';
 
@@ -31,6 +32,17 @@ export type AppProps = ScreenProps<SessionLike> & {
 	/** Opened from the fleet screen: esc goes back there (keys.ts), and the key bar says q goes back. */
 	readonly fromFleet?: boolean;
 };
+
+// Each panel is drawn again only when what it is given changed: a frame made by one panel (the
+// timeline's axis step, an age) does not redraw the others.
+const SameHeader = samePanel(Header);
+const SameLocksPanel = samePanel(LocksPanel);
+const SameNodesPanel = samePanel(NodesPanel);
+const SameTimelineStrip = samePanel(TimelineStrip);
+const SameTimelineView = samePanel(TimelineView);
+const SameLockFilePanel = samePanel(LockFilePanel);
+const SameEventLog = samePanel(EventLog);
+const SameHelpBar = samePanel(HelpBar);
 
 /** Start times of every age on screen, so the screen redraws when one of them would read differently. */
 function ageStarts(view: SessionView): number[] {
@@ -53,6 +65,7 @@ export function App({session, onExit, size, stopper: given, clockPainted = false
 	// Every line's place from one function (layout.ts), so nothing overlaps at any size.
 	const layout = layoutScreen({columns, rows, view, screen: ui.screen, dialog, notice: noticeText, unfolded: ui.unfolded, selectedIndex: selected ? view.nodes.indexOf(selected) : -1});
 	const windowMs = WINDOWS_MS[ui.timelineWindow] ?? WINDOWS_MS[0];
+	const events = useMemo(() => eventLines(view.log, ui.unfolded), [view.log, ui.unfolded]);
 	const timelineShown = layout.kind === 'screen' && (layout.body === 'timeline' || (layout.body === 'main' && layout.timeline > 0));
 	const end = useTimelineEnd(timelineShown ? view.timeline : undefined, windowMs, columns, timelineEnd);
 	const panelRows = layout.kind === 'screen' ? Math.max(1, layout.bodyRows) : 1;
@@ -75,22 +88,22 @@ export function App({session, onExit, size, stopper: given, clockPainted = false
 	const {header} = layout;
 	return (
 		<Box flexDirection="column" width={width} height={layout.height}>
-			<Header view={view} now={now} width={width} lines={header}/>
-			{layout.body === 'help' ? <HelpOverlay width={width} probe={view.snapshot.probe} rows={panelRows} offset={ui.helpOffset}/> : layout.body === 'doctor' ? <DoctorPanel view={view} width={width} rows={panelRows} offset={ui.doctorOffset}/> : layout.body === 'timeline' ? (view.timeline ? <TimelineView timeline={view.timeline} width={width} rows={panelRows} windowMs={windowMs} end={end}/> : null) : (
+			<SameHeader view={view} now={now} width={width} lines={header}/>
+			{layout.body === 'help' ? <HelpOverlay width={width} probe={view.snapshot.probe} rows={panelRows} offset={ui.helpOffset}/> : layout.body === 'doctor' ? <DoctorPanel view={view} width={width} rows={panelRows} offset={ui.doctorOffset}/> : layout.body === 'timeline' ? (view.timeline ? <SameTimelineView timeline={view.timeline} width={width} rows={panelRows} windowMs={windowMs} end={end}/> : null) : (
 				<>
-					<LocksPanel view={view} now={now} width={width} verdict={layout.verdict} title={layout.locks.title} segments={layout.locks.segments} waiting={layout.locks.waiting ?? 0}/>
-					{layout.nodes ? <NodesPanel nodes={view.nodes} selectedId={selected?.id} now={now} width={width} rows={layout.nodes.rows} offset={layout.nodes.offset}/> : null}
-					{layout.timeline > 0 && view.timeline ? <TimelineStrip timeline={view.timeline} width={width} rows={layout.timeline} windowMs={windowMs} nodeIds={view.nodes.map(node => node.id)} end={end}/> : null}
-					{layout.lockFile > 0 ? <LockFilePanel snapshot={view.snapshot} width={width} lines={layout.lockFile}/> : null}
+					<SameLocksPanel view={view} now={now} width={width} verdict={layout.verdict} title={layout.locks.title} segments={layout.locks.segments} waiting={layout.locks.waiting ?? 0}/>
+					{layout.nodes ? <SameNodesPanel nodes={view.nodes} selectedId={selected?.id} now={now} width={width} rows={layout.nodes.rows} offset={layout.nodes.offset}/> : null}
+					{layout.timeline > 0 && view.timeline ? <SameTimelineStrip timeline={view.timeline} width={width} rows={layout.timeline} windowMs={windowMs} nodeIds={view.nodes.map(node => node.id)} end={end}/> : null}
+					{layout.lockFile > 0 ? <SameLockFilePanel snapshot={view.snapshot} width={width} lines={layout.lockFile}/> : null}
 					{layout.dialog && dialog
 						? <ConfirmDialog title={dialog.title} message={dialog.message} choices={dialog.choices} layout={layout.dialog}/>
-						: layout.events > 0 ? <EventLog log={eventLines(view.log, ui.unfolded)} lines={layout.events - 1} width={width}/> : null}
+						: layout.events > 0 ? <SameEventLog log={events} lines={layout.events - 1} width={width}/> : null}
 				</>
 			)}
 			<Box flexGrow={1}/>
 			{layout.hidden ? <Tone tone="muted" wrap="truncate-end">{layout.hidden}</Tone> : null}
 			{notice ? layout.notice.map((line, index) => <Tone key={index} tone={notice.level} wrap="truncate-end">{line}</Tone>) : null}
-			<HelpBar width={width} back={fromFleet}/>
+			<SameHelpBar width={width} back={fromFleet}/>
 		</Box>
 	);
 }
