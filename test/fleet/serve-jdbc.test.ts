@@ -14,6 +14,7 @@ import {PG_PASSWORD, createArtemisTable, postgresFixture} from '../helpers/postg
 import {newGroupDirectory} from '../helpers/python-peer.js';
 import {ProcessGroup, runCli} from '../helpers/spawned.js';
 import {tempDir} from '../helpers/temp.js';
+import {waitFor} from '../helpers/wait.js';
 
 const processes = new ProcessGroup();
 const temp = tempDir('ha-tui-serve-jdbc-');
@@ -72,15 +73,8 @@ function prometheusAccepts(text: string): void {
 	assert.equal(result.status, 0, `the Prometheus parser rejects the exposition: ${result.stderr}`);
 }
 
-async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = await check().catch(() => undefined);
-		if (value !== undefined) return value;
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-		await new Promise(resolve => setTimeout(resolve, 100));
-	}
-}
+/** waitFor with a 30 s deadline, looking every 100 ms; a look that throws (the exporter not listening yet) is "not yet". */
+const until = async <T>(what: string, check: () => Promise<T | undefined>): Promise<T> => waitFor(what, async () => check().catch(() => undefined), {timeoutMs: 30_000, everyMs: 100});
 
 test('serve DIR postgresql://…: the table\'s group through two failovers, counted as they happened; no password anywhere', async t => {
 	const db = postgres.need(t);

@@ -10,6 +10,7 @@ import {hasPython} from '../helpers/holders.js';
 import {newGroupDirectory, pythonPeer, type PythonPeer} from '../helpers/python-peer.js';
 import {ProcessGroup} from '../helpers/spawned.js';
 import {tempDir} from '../helpers/temp.js';
+import {waitFor} from '../helpers/wait.js';
 
 const processes = new ProcessGroup();
 const peers: PythonPeer[] = [];
@@ -35,15 +36,8 @@ async function get(port: number, pathname: string, headers: Record<string, strin
 	});
 }
 
-async function until<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = await check().catch(() => undefined);
-		if (value !== undefined) return value;
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-		await new Promise(resolve => setTimeout(resolve, 100));
-	}
-}
+/** waitFor with a 30 s deadline, looking every 100 ms; a look that throws (the exporter not listening yet) is "not yet". */
+const until = async <T>(what: string, check: () => Promise<T | undefined>): Promise<T> => waitFor(what, async () => check().catch(() => undefined), {timeoutMs: 30_000, everyMs: 100});
 
 const metric = (body: string, name: string, pathLabel: string) => {
 	const line = body.split('\n').find(candidate => candidate.startsWith(`${name}{`) && candidate.includes(`path="${pathLabel}"`));

@@ -12,6 +12,7 @@ import {PG_PASSWORD, createArtemisTable, postgresFixture} from '../helpers/postg
 import {newGroupDirectory} from '../helpers/python-peer.js';
 import {ProcessGroup, runCli} from '../helpers/spawned.js';
 import {tempDir} from '../helpers/temp.js';
+import {waitFor} from '../helpers/wait.js';
 
 const processes = new ProcessGroup();
 const temp = tempDir('ha-tui-watch-jdbc-');
@@ -22,14 +23,6 @@ const postgres = postgresFixture({
 	},
 });
 const timing = ['--lock-renew-period', '200', '--lock-expiration', '1500'];
-
-async function until(what: string, check: () => boolean, timeoutMs = 30_000): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	while (!check()) {
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-		await new Promise(resolve => setTimeout(resolve, 100));
-	}
-}
 
 test('watch DIR postgresql://… --record --on-change: lines and JSON name the table, history counts its failover, the hook gets the group; no password', async t => {
 	const db = postgres.need(t);
@@ -66,7 +59,7 @@ test('watch DIR postgresql://… --record --on-change: lines and JSON name the t
 	primary.kill('SIGKILL');
 	await backup.next('live', 30_000);
 	await watch.waitLine('the takeover', line => line.includes(`${label}: primary lease taken`), 30_000);
-	await until('the hook ran for the table', () => fs.readdirSync(hookDir).some(file => fs.readFileSync(path.join(hookDir, file), 'utf8').includes('HA_TUI_STORE=jdbc')));
+	await waitFor('the hook ran for the table', () => fs.readdirSync(hookDir).some(file => fs.readFileSync(path.join(hookDir, file), 'utf8').includes('HA_TUI_STORE=jdbc')), {timeoutMs: 30_000, everyMs: 100});
 	await json.waitLine('the takeover as JSON', line => line.includes('lease-taken'), 30_000);
 	watch.kill('SIGTERM');
 	json.kill('SIGTERM');
