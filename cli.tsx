@@ -15,9 +15,10 @@ import {withoutFetch} from './source/ui/without-fetch.js';
 process.title = ['ha-tui', ...maskArgv(process.argv.slice(2))].join(' ');
 /**
  * Shutdown has one owner: this file. A long-running command (watch, node, the TUI, the demo)
- * gets one AbortSignal that aborts on the first SIGTERM or SIGINT (SIGHUP too for the screen:
- * its terminal closed) or when stdout's reader goes away (EPIPE) — a live pauses cleanly rather
- * than vanishing like a crash. A second signal while it is stopping ends the process at once.
+ * gets one AbortSignal that aborts on the first SIGTERM or SIGINT (SIGHUP too for the screen and
+ * a node: its terminal closed, as a broker's JVM runs its shutdown hooks on SIGHUP) or when
+ * stdout's reader goes away (EPIPE) — a live pauses cleanly rather than vanishing like a crash,
+ * and a live still waiting to fail back puts back the L its F replaced. A second signal while it is stopping ends the process at once.
  * One-shot commands (status, help) keep the default actions: Ctrl-C on a hung NFS read kills.
  */
 const shutdown = new AbortController();
@@ -148,7 +149,7 @@ async function main(): Promise<number> {
 
 		case 'node': {
 			const {node} = await import('./source/commands/node.js');
-			return node(target, {role: flags.role!, layout: flags.layout, allowFailback: flags.allowFailback, failoverOnShutdown: flags.failoverOnShutdown, createDirectory: flags.createDir, trace: flags.trace, signal: listenForShutdown(false)}, processIo);
+			return node(target, {role: flags.role!, layout: flags.layout, allowFailback: flags.allowFailback, failoverOnShutdown: flags.failoverOnShutdown, createDirectory: flags.createDir, trace: flags.trace, signal: listenForShutdown(true)}, processIo);
 		}
 
 		case 'doctor': {
@@ -205,7 +206,7 @@ async function runJdbc(command: string, target: string, flags: Flags): Promise<n
 		}
 
 		case 'node': {
-			return jdbc.jdbcNode(target, {role: flags.role!, allowFailback: flags.allowFailback, failoverOnShutdown: flags.failoverOnShutdown, renewPeriodMs: flags.lockRenewPeriod, expirationMs: flags.lockExpiration, trace: flags.trace, signal: listenForShutdown(false), ...table}, processIo);
+			return jdbc.jdbcNode(target, {role: flags.role!, allowFailback: flags.allowFailback, failoverOnShutdown: flags.failoverOnShutdown, renewPeriodMs: flags.lockRenewPeriod, expirationMs: flags.lockExpiration, trace: flags.trace, signal: listenForShutdown(true), ...table}, processIo);
 		}
 
 		default: {

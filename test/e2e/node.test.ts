@@ -101,6 +101,21 @@ test('failback across processes: the restarted live takes over, the activated ba
 	assert.deepEqual(probeLockFile(group.file).locks.live.holders.map(h => h.pid), [exLive.child.pid]);
 });
 
+test('SIGHUP (its terminal closed) of a live still waiting to fail back puts back the L its F replaced, and exits 0', async () => {
+	const live = start('live');
+	await live.next('live');
+	const second = start('live');
+	await second.next('failing-back');
+	assert.equal(state(), STATE.failingBack);
+	second.child.kill('SIGHUP');
+	const exit = await second.exited;
+	assert.deepEqual(exit, {code: 0, signal: null});
+	// Left F, the group's backups would never take over from the running live when it dies.
+	assert.equal(state(), STATE.live);
+	assert.ok(second.events().some(e => e.event === 'stopped' && /put back the L/.test(String(e.detail))));
+	assert.deepEqual(probeLockFile(group.file).locks.live.holders.map(h => h.pid), [live.child.pid]);
+});
+
 test('SIGTERM of a waiting backup exits promptly and frees the backup lock', async () => {
 	const live = start('live');
 	await live.next('live');
