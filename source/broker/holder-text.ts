@@ -10,7 +10,7 @@
 // broker by name, anything else by pid and lock kind, its command line shown beside it).
 // The pieces come from outside (broker.xml names, command lines): sanitize at the terminal.
 import {brokerLabel, brokerOf} from './index.js';
-import type {HolderNamer} from '../lock-file/verdict.js';
+import {roleByCommand, type HolderNamer, type HolderRole} from '../lock-file/verdict.js';
 import type {BrokerInfo} from './config.js';
 import {HIDDEN_HOLDER} from '../lock-file/probe.js';
 
@@ -148,6 +148,12 @@ export const holderName: HolderNamer = holder => {
 	if (holder.pid === undefined) return 'a holder this host cannot see';
 	const identity = holderIdentity(holder);
 	return identity ? `${identity} pid ${holder.pid}` : `pid ${holder.pid}`;
+};
+
+/** A holder's configured role: its broker.xml's ha-policy, else `ha-tui node --role` (the assessment's role). */
+export const holderRole: HolderRole = holder => {
+	const broker = holder.pid === undefined ? undefined : brokerOf(holder.pid);
+	return broker?.role ?? roleByCommand(holder);
 };
 
 /** A lock's holders in a line: "free", "locked (holder not visible …)", or each holder's text. */

@@ -10,7 +10,7 @@ export {parseProcStat, parseProcStatus, readProcStat, readCredentials, listPids,
 export {resolveReferences, parseShellAssignments} from './properties.js';
 export {readXmlFile, parseXml, MAX_XML_BYTES} from './xml.js';
 export {waitingBrokers, holdingPids, localBrokerPids, type WaitingBroker} from './waiting.js';
-export {holderText, lockHoldersText, holderName, holderIdentity, shortCommand, tidyCommand, haTuiProcess, frozenWords, isFrozenState, HIDDEN_HOLDER, type HolderLike, type HolderTextOptions} from './holder-text.js';
+export {holderText, lockHoldersText, holderName, holderRole, holderIdentity, shortCommand, tidyCommand, haTuiProcess, frozenWords, isFrozenState, HIDDEN_HOLDER, type HolderLike, type HolderTextOptions} from './holder-text.js';
 
 /** The broker an argv describes, or undefined when it is not a broker. */
 export function brokerFromArgv(argv: readonly string[], facts: LaunchContext = {}): BrokerInfo | undefined {

@@ -1,5 +1,5 @@
 import {LockFileInputError, assess, probeLockFile} from '../lock-file/index.js';
-import {holderName, holdingPids, waitingBrokers} from '../broker/index.js';
+import {holderName, holderRole, holdingPids, waitingBrokers} from '../broker/index.js';
 import {resolveTarget, type ResolvedTarget} from '../target/resolve.js';
 import {EXIT, type Io} from './output.js';
 import {statusJson, statusText} from './status-report.js';
@@ -10,7 +10,7 @@ export function status(argument: string, options: {json: boolean; verbose?: bool
 		// The real server.lock first (symlinks, instance and data directories): see target/resolve.ts.
 		target = resolveTarget(argument, {missing: 'error'});
 		const probe = probeLockFile(target.file);
-		const assessment = assess(probe, holderName);
+		const assessment = assess(probe, holderName, holderRole);
 		const waiting = waitingBrokers(probe.directory, holdingPids(probe));
 		if (options.json) io.out(JSON.stringify({...statusJson(probe, assessment, target), waiting: waiting.map(({pid, label, state, broker}) => ({pid, name: label, role: broker.role, ...(state ? {state} : {})}))}));
 		else for (const line of statusText(probe, assessment, {target, verbose: options.verbose, waiting: waiting.map(entry => entry.text)})) io.out(line);

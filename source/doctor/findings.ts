@@ -6,7 +6,7 @@ import {brokerLabel} from '../broker/index.js';
 import {haTuiProcess, shortCommand} from '../broker/holder-text.js';
 import type {BrokerInfo} from '../broker/config.js';
 import {STATE, describeStateByte, isKnownState, type Segment} from '../lock-file/format.js';
-import {assess, type HolderNamer} from '../lock-file/verdict.js';
+import {assess, roleByCommand, type HolderNamer, type HolderRole} from '../lock-file/verdict.js';
 import {LAYOUTS} from '../lock-file/layout.js';
 import {LOCK_MONITOR_PERIOD_MS, analyseMount} from './mountinfo.js';
 import {holderKey, type DoctorContext, type DoctorHolder, type DoctorProbe, type Finding, type FileOwnership, type Level, type ProcessFacts} from './types.js';
@@ -45,6 +45,9 @@ export function describePid(pid: number | undefined, context: DoctorContext, com
 
 /** The assessment's namer, with the doctor's process facts. */
 const namer = (context: DoctorContext): HolderNamer => holder => describePid(holder.pid, context, holder.command);
+
+/** The assessment's role of a holder, from the doctor's process facts (its broker, else ha-tui's --role). */
+const roleOf = (context: DoctorContext): HolderRole => holder => (holder.pid === undefined ? undefined : context.processes.get(holder.pid)?.broker?.role) ?? roleByCommand(holder);
 
 function pidsHolding(probe: DoctorProbe, segment: Segment): DoctorHolder[] {
 	return probe.locks[segment].holders.filter(holder => holder.pid !== undefined);
@@ -476,7 +479,7 @@ function badState(probe: DoctorProbe, title: string, evidence: string[]): Findin
 
 /** The one assessment (lock-file/verdict.ts), holders named with the doctor's facts: status' verdict. */
 export function assessGroup(probe: DoctorProbe, context: DoctorContext): ReturnType<typeof assess> {
-	return assess(probe as unknown as Parameters<typeof assess>[0], namer(context));
+	return assess(probe as unknown as Parameters<typeof assess>[0], namer(context), roleOf(context));
 }
 
 export function verdict(probe: DoctorProbe, context: DoctorContext): Finding[] {

@@ -40,6 +40,20 @@ export type AssessInput = Pick<Probe, 'state'> & Partial<Pick<Probe, 'layout' | 
 /** How a holder is named in a summary; status and the watcher pass the broker-aware one. */
 export type HolderNamer = (holder: HolderFacts) => string;
 
+/**
+ * The role a holder was configured for (a broker's ha-policy, `ha-tui node --role`), when known:
+ * with state F the primary lock's holder is either the active backup that should step down, or
+ * the primary that wrote F, got the lock and is activating (loading its journal) — only its role
+ * tells which. status and the watcher pass the broker-aware one (broker/holder-text.ts).
+ */
+export type HolderRole = (holder: HolderFacts) => 'primary' | 'backup' | undefined;
+
+/** Without broker facts: an `ha-tui node --role …` by its command line, else unknown. */
+export const roleByCommand: HolderRole = holder => {
+	const match = /^ha-tui\s+node\s.*?--role[= ](live|primary|backup)\b/.exec(holder.command?.trim() ?? '');
+	return match ? (match[1] === 'backup' ? 'backup' : 'primary') : undefined;
+};
+
 const byPid: HolderNamer = holder => (holder.pid === undefined ? 'a holder this host cannot see' : `pid ${holder.pid}`);
 
 /** T (SIGSTOP or job control), t (stopped by a tracer), Z (zombie): keeps its locks, does no work. */
@@ -64,7 +78,17 @@ function holderOfBoth(live: readonly HolderFacts[], backup: readonly HolderFacts
 	return live.find(a => a.pid !== undefined && oneNodePerProcess(a) && backup.some(b => b.pid === a.pid && oneNodePerProcess(b)));
 }
 
-export function assess(probe: AssessInput, name: HolderNamer = byPid): Assessment {
+/** State F: who holds the primary lock decides what is going on (see HolderRole). */
+function failingBack(liveHolders: readonly HolderFacts[], liveHeld: boolean, name: HolderNamer, role: HolderRole): string {
+	if (!liveHeld) return 'a live announced failback and is taking the live lock';
+	const holder = liveHolders.length === 1 ? liveHolders[0] : undefined;
+	const holderRole = holder ? role(holder) : undefined;
+	if (holder && holderRole === 'primary') return `${name(holder)} holds the primary lock and is activating: a primary writes F before it takes the lock, and L once it is active (loading a large journal takes a while)`;
+	if (holder && holderRole === 'backup') return `a primary announced failback: the active backup ${name(holder)} should step down and let it take the primary lock`;
+	return 'a primary announced failback (F) and the primary lock is held: either the active backup is about to step down, or the primary got the lock and is activating';
+}
+
+export function assess(probe: AssessInput, name: HolderNamer = byPid, role: HolderRole = roleByCommand): Assessment {
 	if (probe.layout === 'mixed') {
 		const words = probe.layoutDecision && probe.layoutDecision.because !== 'both' ? mixedWords(probe.layoutDecision) : 'byte locks on server.lock and serverlock files';
 		return {verdict: 'mixed-layout', exitCode: 2, summary: `two generations share this directory and cannot see each other's locks (${words}): a second live is possible`};
@@ -98,7 +122,7 @@ export function assess(probe: AssessInput, name: HolderNamer = byPid): Assessmen
 	}
 
 	if (state === STATE.failingBack) {
-		return {verdict: 'failing-back', exitCode: 1, summary: liveHeld ? 'a live wants its role back; the active node should step down' : 'a live announced failback and is taking the live lock'};
+		return {verdict: 'failing-back', exitCode: 1, summary: failingBack(liveHolders, liveHeld, name, role)};
 	}
 
 	const frozenBackup = backupHolders.find(holder => isFrozenState(holder.state));

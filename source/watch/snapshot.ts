@@ -1,6 +1,6 @@
 // An immutable picture of the lock file at one instant, and how to take one.
 import {brokerOf, type BrokerInfo} from '../broker/index.js';
-import {holderName} from '../broker/holder-text.js';
+import {holderName, holderRole} from '../broker/holder-text.js';
 import {LockFileInputError, assess, describeFsError, type Assessment, type Holder, type Probe, type Segment} from '../lock-file/index.js';
 
 export type SnapshotStatus = 'ok' | 'missing' | 'error';
@@ -75,7 +75,7 @@ export function takeSnapshot(path: string, previous: Snapshot | undefined, probe
 		}
 
 		const replaced = firstIdentity !== undefined && (firstIdentity.inode !== look.inode || firstIdentity.device !== look.device);
-		return {path, takenAt, status: 'ok', probe: look, assessment: assess(look, holderName), heldSince, replaced};
+		return {path, takenAt, status: 'ok', probe: look, assessment: assess(look, holderName, holderRole), heldSince, replaced};
 	} catch (error) {
 		const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
 		const message = error instanceof LockFileInputError ? error.message : `${path}: ${describeFsError(error)}`;

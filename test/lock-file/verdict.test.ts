@@ -50,3 +50,24 @@ test('one node holding both locks is a transition (taking over), never healthy; 
 	const tui = {pid: 32, kind: 'OFD', command: 'ha-tui /shared/journal'};
 	assert.equal(assess(withHolders(held(tui), held(tui))).verdict, 'healthy');
 });
+
+// Found on a real Artemis 2.40 pair: a primary writes F, takes the primary lock, and writes L only
+// once it is active (seconds, or minutes with a large journal) — at its first start and at the
+// end of every failback. "The active node should step down" was then untrue: it is the primary.
+test('state F with the primary lock held: the holder\'s role says whether it is activating or should step down', () => {
+	const namer = (holder: {pid?: number}) => `broker pid ${holder.pid}`;
+	const primary = assess(withHolders(held({pid: 10}), {locked: false, holders: []}, STATE.failingBack), namer, () => 'primary');
+	assert.deepEqual([primary.verdict, primary.exitCode], ['failing-back', 1]);
+	assert.match(primary.summary, /^broker pid 10 holds the primary lock and is activating/);
+	assert.doesNotMatch(primary.summary, /step down/);
+	const backup = assess(withHolders(held({pid: 20}), {locked: false, holders: []}, STATE.failingBack), namer, () => 'backup');
+	assert.deepEqual([backup.verdict, backup.exitCode], ['failing-back', 1]);
+	assert.match(backup.summary, /the active backup broker pid 20 should step down/);
+	// Unknown role: both are said, neither claimed.
+	const unknown = assess(withHolders(held({pid: 30}), {locked: false, holders: []}, STATE.failingBack));
+	assert.match(unknown.summary, /either the active backup is about to step down, or the primary got the lock and is activating/);
+	// An ha-tui node says its role on its command line.
+	const node = assess(withHolders(held({pid: 40, kind: 'OFD', command: 'ha-tui node /srv/j --role live'}), {locked: false, holders: []}, STATE.failingBack));
+	assert.match(node.summary, /^pid 40 holds the primary lock and is activating/);
+	assert.match(assess(probe(STATE.failingBack, false, false)).summary, /announced failback and is taking the live lock/);
+});
