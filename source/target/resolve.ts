@@ -120,12 +120,19 @@ function isDirectory(file: string): boolean {
 	}
 }
 
+/**
+ * Whether a name is there. Only "no such entry" is a no: a directory ha-tui may not look into
+ * (EACCES) must be said as such, not as "no lock file here" — status then said that of a group
+ * watch called "permission denied".
+ */
 function existsHere(file: string): boolean {
 	try {
 		fs.lstatSync(file);
 		return true;
-	} catch {
-		return false;
+	} catch (error) {
+		const code = (error as NodeJS.ErrnoException).code;
+		if (code === 'ENOENT' || code === 'ENOTDIR') return false;
+		fail(file, describeFsError(error));
 	}
 }
 

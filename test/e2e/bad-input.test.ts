@@ -113,6 +113,11 @@ test('no permission: refused with one line', {skip: asNobody ?? false}, async ()
 	fs.writeFileSync(file, Buffer.alloc(19, 0x30), {mode: 0o600});
 	fs.chmodSync(temp.dir, 0o755);
 	await expectRefused(['status', file], file, /permission denied/, {run: async args => runCliAs(args, 65_534, 65_534)});
+	// The directory typed, as operators do: status and doctor said "no lock file here: looked
+	// for …" of a directory they could not look into, where watch said "permission denied".
+	for (const command of ['status', 'doctor', 'watch']) {
+		await expectRefused([command, dir], file, /permission denied/, {run: async args => runCliAs(args, 65_534, 65_534)});
+	}
 });
 
 test('usage errors exit 3 with one line', async () => {
