@@ -5,7 +5,7 @@ import process from 'node:process';
 import {fileURLToPath} from 'node:url';
 import {processIo, stdoutWasClosed} from './source/commands/output.js';
 import {parseCommandLine, type Flags} from './source/commands/usage.js';
-import {maskArgv, isJdbcTarget} from './source/store/jdbc/target.js';
+import {maskArgv, isJdbcTarget, registerArgvSecrets} from './source/store/jdbc/target.js';
 import {errorLine} from './source/text/error-line.js';
 import {sanitize} from './source/text/sanitize.js';
 import {withoutFetch} from './source/ui/without-fetch.js';
@@ -13,6 +13,7 @@ import {withoutFetch} from './source/ui/without-fetch.js';
 // Holders seen by `status` show this process's command line: keep the arguments in it
 // (a database URL's password masked: /proc/PID/cmdline is readable by everyone).
 process.title = ['ha-tui', ...maskArgv(process.argv.slice(2))].join(' ');
+registerArgvSecrets(process.argv.slice(2));
 /**
  * Shutdown has one owner: this file. A long-running command (watch, node, the TUI, the demo)
  * gets one AbortSignal that aborts on the first SIGTERM or SIGINT (SIGHUP too for the screen and

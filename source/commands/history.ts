@@ -3,7 +3,8 @@
 import fs from 'node:fs';
 import {buildHistory, formatDuration, parseRecord, parseSince, type Episode, type History} from '../fleet/history.js';
 import type {RecordEvent} from '../fleet/record.js';
-import {errorLine} from '../text/error-line.js';
+import {describeFsError} from '../lock-file/errors.js';
+import {isJdbcTarget, maskUrl} from '../store/jdbc/target.js';
 import {EXIT, type Io} from './output.js';
 
 /** A record is text we wrote, but read it as outside input: bounded. */
@@ -14,13 +15,14 @@ function readRecords(files: readonly string[]): {events: RecordEvent[]; skipped:
 	let skipped = 0;
 	for (const file of files) {
 		let text: string;
+		if (isJdbcTarget(file)) return {error: `${maskUrl(file)}: history reads the record files \`ha-tui watch … --record FILE\` writes, not a database`};
 		try {
 			const stat = fs.statSync(file);
 			if (!stat.isFile()) return {error: `${file}: not a regular file`};
 			if (stat.size > MAX_RECORD_BYTES) return {error: `${file}: ${stat.size} bytes, more than the ${MAX_RECORD_BYTES / 1024 / 1024} MiB a record may have (split it, or use --since)`};
 			text = fs.readFileSync(file, 'utf8');
 		} catch (error) {
-			return {error: `${file}: ${errorLine(error)}`};
+			return {error: `${file}: ${describeFsError(error)}`};
 		}
 
 		const parsed = parseRecord(text);

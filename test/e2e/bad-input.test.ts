@@ -128,3 +128,21 @@ test('usage errors exit 3 with one line', async () => {
 	assert.equal(help.code, 0);
 	assert.match(help.stdout, /ha-tui status <file\|dir>/);
 });
+
+// A database URL typed where a command takes a file: history quoted it, password and all, in a
+// raw Node error ("ENOENT: no such file or directory, stat 'postgresql://u:sekret@…'"). Every
+// password on the command line is a secret before any command runs.
+test('a database URL where a file is meant: one line, exit 3, the password never printed', async () => {
+	const url = 'postgresql://u:sekret@127.0.0.1:1/db';
+	for (const args of [['history', url], ['history', url, '--json'], ['history', `jdbc:postgresql://127.0.0.1:1/db?user=u&password=sekret`], ['watch', temp.dir, '--record', url], ['history', `--since=${url}`, path.join(temp.dir, 'none')]]) {
+		const result = await runCli(args);
+		assert.equal(result.code, 3, `${args.join(' ')}: ${result.stderr}`);
+		assert.equal(result.stderr.trim().split('\n').length, 1, result.stderr);
+		assert.doesNotMatch(result.stdout + result.stderr, /sekret/, args.join(' '));
+		assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
+		if (args[0] === 'history') assert.doesNotMatch(result.stderr, /ENOENT|stat '/, 'not a raw Node error');
+	}
+
+	const history = await runCli(['history', url]);
+	assert.match(history.stderr, /^ha-tui: postgresql:\/\/u:\*\*\*@127\.0\.0\.1:1\/db: history reads the record files/);
+});

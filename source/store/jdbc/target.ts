@@ -210,6 +210,33 @@ export function maskUrl(url: string, password?: string): string {
 	return masked;
 }
 
+/**
+ * Remembers the password of every database URL on the command line (an argument, or the value
+ * of --flag=URL) as a secret before any command runs, so no output can show it — also where a
+ * command does not take a URL there (`history postgresql://u:pw@…` quoted it in its error).
+ * As typed and percent-decoded; the URL is not otherwise checked here.
+ */
+export function registerArgvSecrets(argv: readonly string[]): void {
+	for (const argument of argv) {
+		const value = argument.startsWith('--') && argument.includes('=') ? argument.slice(argument.indexOf('=') + 1) : argument;
+		if (!isJdbcTarget(value) || value.length > MAX_URL) continue;
+		const afterScheme = value.replace(/^(?:jdbc:)?postgres(?:ql)?:(?:\/\/)?/i, '');
+		const authority = afterScheme.split(/[/?#]/, 1)[0];
+		const at = authority.lastIndexOf('@');
+		const colon = at === -1 ? -1 : authority.indexOf(':');
+		const candidates = [
+			...(colon !== -1 && colon < at ? [authority.slice(colon + 1, at)] : []),
+			...[...value.matchAll(/[?&;]password=([^&#;]*)/gi)].map(match => match[1]),
+		];
+		for (const raw of candidates) {
+			registerSecret(raw);
+			try {
+				registerSecret(decodeURIComponent(raw));
+			} catch {}
+		}
+	}
+}
+
 /** Masks database URLs in argv (for the process title: /proc/PID/cmdline is world-readable). */
 export function maskArgv(argv: readonly string[]): string[] {
 	return argv.map(arg => (isJdbcTarget(arg) ? maskUrl(arg) : arg));
