@@ -54,6 +54,27 @@ export function lockRowText(view: SessionView, segment: Segment): string {
 	}).join('; ');
 }
 
+/** What a lock row takes before the holder text: ` primary (live)  ` and `● held `. */
+const ROW_HEAD = 1 + 15 + 7;
+
+/**
+ * A holder text cut to `max` columns keeping its pid: at 60 columns "primary (primary) pid 7156"
+ * read "primary (primary) pid 71…" — the one part that tells holders apart, cut. The name before
+ * the first pid gives way (with `…`); what follows the pid (a command, more holders) is cut at
+ * the end as before.
+ */
+export function fitHolderText(text: string, max: number): string {
+	if (text.length <= max) return text;
+	const pid = /(?:^|\s)(pid \d+)/.exec(text);
+	if (!pid) return text;
+	const start = pid.index + pid[0].length - pid[1].length;
+	const end = start + pid[1].length;
+	if (end <= max) return text;
+	const keep = max - pid[1].length - 2; // "…" and a space
+	if (keep < 3) return text.slice(start);
+	return `${text.slice(0, keep).trimEnd()}… ${text.slice(start)}`;
+}
+
 /**
  * Since when the holder has held it. All our nodes share one pid, so the watcher cannot see
  * the lock pass between them: then the node's own phase start is the better answer.
@@ -100,6 +121,7 @@ export function LocksPanel({view, now, width, verdict: given, title = true, segm
 				const lock = snapshot.probe?.locks[segment];
 				const held = lock?.locked ?? false;
 				const since = heldSince(view, segment);
+				const sinceText = held && since !== undefined ? ` ${heldForText(view, since, now, lock?.holders[0]?.sameProcess === true && ourNode(segment, view.nodes) !== undefined)}` : undefined;
 				return (
 					<Box key={segment}>
 						<Box flexShrink={0}>
@@ -107,9 +129,9 @@ export function LocksPanel({view, now, width, verdict: given, title = true, segm
 							<Tone bold={held} tone={held ? (segment === 'live' ? 'ok' : 'accent') : 'muted'}>{held ? '● held ' : lock ? '○ free ' : '? '}</Tone>
 						</Box>
 						<Box flexGrow={1} flexShrink={1}>
-							<Text wrap="truncate-end">{held ? sanitize(lockRowText(view, segment)) : lock ? '' : snapshot.status === 'error' ? 'not probed (not a lock file)' : 'no file'}</Text>
+							<Text wrap="truncate-end">{held ? fitHolderText(sanitize(lockRowText(view, segment)), width - ROW_HEAD - (sinceText?.length ?? 0)) : lock ? '' : snapshot.status === 'error' ? 'not probed (not a lock file)' : 'no file'}</Text>
 						</Box>
-						{held && since !== undefined ? <Box flexShrink={0}><Tone tone="muted"> {heldForText(view, since, now, lock?.holders[0]?.sameProcess === true && ourNode(segment, view.nodes) !== undefined)}</Tone></Box> : null}
+						{sinceText === undefined ? null : <Box flexShrink={0}><Tone tone="muted">{sinceText}</Tone></Box>}
 					</Box>
 				);
 			})}

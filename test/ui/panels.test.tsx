@@ -10,7 +10,7 @@ import {Header} from '../../source/ui/header.js';
 import {HelpBar} from '../../source/ui/help-bar.js';
 import {HelpOverlay} from '../../source/ui/help-overlay.js';
 import {LockFilePanel} from '../../source/ui/lock-file-panel.js';
-import {LocksPanel} from '../../source/ui/locks-panel.js';
+import {LocksPanel, fitHolderText} from '../../source/ui/locks-panel.js';
 import {NodesPanel} from '../../source/ui/nodes-panel.js';
 import {toneColor, colorsWanted} from '../../source/ui/theme.js';
 import {NODE_ID, PATH, T0, entry, makeNode, makeSnapshot, makeView, missingSnapshot, ours, outside} from './fixtures.js';
@@ -84,6 +84,21 @@ test('locks panel: a lock already held at the first look is "seen for", not "for
 	assert.doesNotMatch(text, /java/);
 	// Taken while watching: a true lower bound.
 	assert.match(frame(<LocksPanel view={makeView({snapshot, watchingSince: T0 - 60_000})} now={T0} width={100}/>), /pid 4264 +for 12s/);
+});
+
+// Seen on a real Artemis pair at 60×16: "● held primary (primary) pid 71… seen for 2s".
+test('locks panel at 60 columns: a long broker name gives way, its pid never does', () => {
+	const broker = {kind: 'artemis', name: 'primary-broker-of-the-orders-cluster', role: 'primary', instance: null, configuration: null, haPolicy: 'shared-store', failoverOnShutdown: null, allowFailback: null, restartBackup: null, lockDirectory: null, clusterConnection: null};
+	const snapshot = makeSnapshot({live: {...outside(71_564), broker} as never});
+	for (const width of [60, 50]) {
+		const row = lines(frame(<Box width={width}><LocksPanel view={makeView({snapshot, watchingSince: T0 - 12_000})} now={T0 + 2000} width={width}/></Box>)).find(line => line.includes('primary (live)'))!;
+		assert.ok(row.length <= width, row);
+		assert.match(row, /● held pri[a-z-]*… pid 71564 +seen for 14s$/, row);
+	}
+
+	assert.equal(fitHolderText('broker-a (primary) pid 4264', 40), 'broker-a (primary) pid 4264');
+	assert.equal(fitHolderText('pid 4264 OFD — java -cp artemis.jar', 12), 'pid 4264 OFD — java -cp artemis.jar', 'a pid in front: the end is cut as before');
+	assert.equal(fitHolderText('broker-a (primary) pid 4264', 10), 'pid 4264');
 });
 
 test('ages: floored seconds, then minutes and seconds, hours and minutes, days and hours', () => {
