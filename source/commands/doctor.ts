@@ -3,7 +3,7 @@
 // to FAILBACK_WATCH_MS, re-probing, to tell a failback that is taking its time from a stuck one.
 import {setTimeout as sleep} from 'node:timers/promises';
 import {DoctorObserver, FAILBACK_STUCK_MS, assessGroup, gatherContext, levelLabel, runDoctor, type DoctorProbe, type Finding} from '../doctor/index.js';
-import {LockFileInputError, STATE, probeLockFile, HolderCache, verdictLabel, type Assessment} from '../lock-file/index.js';
+import {LockFileInputError, STATE, probeLockFile, HolderCache, verdictText, type Assessment} from '../lock-file/index.js';
 import {describeTarget, resolveTarget, type ResolvedTarget} from '../target/resolve.js';
 import {tidyCommand} from '../broker/index.js';
 import {sanitize} from '../text/sanitize.js';
@@ -94,7 +94,7 @@ export async function doctor(argument: string, options: DoctorOptions, io: Io): 
 export function doctorText(probe: DoctorProbe, findings: readonly Finding[], target?: ResolvedTarget, assessment?: Assessment): string[] {
 	const layout = probe.layout ? `, ${probe.layout} layout` : '';
 	const lines = [`ha-tui doctor: ${sanitize(target && target.file === probe.path ? describeTarget(target) : probe.path)}${layout}`];
-	if (assessment) lines.push(`verdict  ${verdictLabel[assessment.verdict]} — ${sanitize(assessment.summary)}`);
+	if (assessment) lines.push(`verdict  ${sanitize(verdictText(assessment))}`);
 	for (const finding of findings) {
 		lines.push('', `${levelLabel[finding.level].padEnd(8)} ${finding.id} — ${sanitize(finding.title)}`);
 		for (const fact of finding.evidence) lines.push(`         · ${sanitize(fact)}`);

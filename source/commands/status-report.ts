@@ -1,6 +1,6 @@
 // The `status` report: the --json object and the human text, from one probe.
 import {brokerOf, holderIdentity, holderText, lockHoldersText, type BrokerInfo} from '../broker/index.js';
-import {describeStateByte, verdictLabel, type Assessment, type Holder, type Probe, type Segment} from '../lock-file/index.js';
+import {describeStateByte, verdictText, type Assessment, type Holder, type Probe, type Segment} from '../lock-file/index.js';
 import {describeTarget, type ResolvedTarget} from '../target/resolve.js';
 import {sanitize} from '../text/sanitize.js';
 
@@ -96,7 +96,7 @@ export function statusText(probe: Probe, assessment: Assessment, options: Status
 		? []
 		: probe.files.filter(file => file.name !== 'server.lock').map(file => `         ${file.name}: ${file.exists ? `inode ${file.inode ?? '?'}, ${file.size ?? '?'} bytes` : 'absent'}`);
 	return [
-		`${verdictLabel[assessment.verdict]} — ${assessment.summary}`,
+		verdictText(assessment),
 		`file     ${target && target.file === probe.path ? describeTarget(target) : probe.path} (device ${probe.device}, inode ${probe.inode}, ${probe.size} bytes)`,
 		`layout   ${probe.layout} — ${probe.generation}`,
 		...files,

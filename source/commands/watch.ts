@@ -1,7 +1,7 @@
 // `watch`: one line (or one NDJSON object) per change, until `signal` aborts (cli.tsx: SIGINT,
 // SIGTERM, stdout gone).
 import {tidyCommand} from '../broker/index.js';
-import {LockFileInputError} from '../lock-file/index.js';
+import {LockFileInputError, verdictText} from '../lock-file/index.js';
 import {describeTarget, resolveTarget, type ResolvedTarget} from '../target/resolve.js';
 import {LockFileWatcher, diffSnapshots, type WatchUpdate} from '../watch/index.js';
 import {statusJson} from './status-report.js';
@@ -36,7 +36,8 @@ export async function watch(argument: string, options: {json: boolean; intervalM
 			}));
 		} else {
 			for (const change of changes) {
-				io.out(`${time} ${change.message}`);
+				// A verdict line reads as status' first line: the level first, for a person or a grep.
+				io.out(`${time} ${change.kind === 'verdict' ? verdictText(snapshot.assessment) : change.message}`);
 				// --verbose: the full command line of each new holder (text lines keep them short).
 				if (!options.verbose || change.kind !== 'locks' || !change.segment) continue;
 				for (const holder of snapshot.probe?.locks[change.segment].holders ?? []) {

@@ -28,6 +28,11 @@ export const verdictLabel: Readonly<Record<Verdict, string>> = {
 	unknown: 'UNKNOWN',
 };
 
+/** The verdict in one line, as status' first line, watch's verdict lines and doctor's say it. */
+export function verdictText(assessment: Pick<Assessment, 'verdict' | 'summary'>): string {
+	return `${verdictLabel[assessment.verdict]} — ${assessment.summary}`;
+}
+
 type HolderFacts = Pick<Holder, 'pid' | 'kind'> & Partial<Pick<Holder, 'command' | 'state'>>;
 
 /** What a verdict needs of a probe: the state byte, which locks are held and by whom, the layout. */

@@ -51,3 +51,22 @@ test('the bare command without a terminal prints watch output and a one-line hin
 
 	assert.deepEqual(await bare.exited, {code: 0, signal: null});
 });
+
+// Tried by hand on a real Artemis pair: status' first line said "CRITICAL: NO LIVE — no process
+// holds…" while watch's line said only "no process holds…": a grep for CRITICAL found nothing.
+test('watch\'s verdict lines read as status\' first line, level first, at the start and on a change', async () => {
+	const live = group.start('live');
+	await live.next('live');
+	const watch = watcher(['watch', group.file]);
+	try {
+		await watch.waitLine('the verdict', line => line.includes('live is up, but no backup is queued'));
+		assert.ok(watch.lines.some(line => / WARNING: no backup — live is up, but no backup is queued$/.test(line)), watch.lines.join('\n'));
+		live.child.kill('SIGKILL');
+		const index = await watch.waitLine('the crash', line => line.includes('no process holds the live lock'), 5000);
+		assert.match(watch.lines[index], /^\S+Z CRITICAL: NO LIVE — no process holds the live lock: crashed, and no backup is queued$/);
+	} finally {
+		watch.kill('SIGTERM');
+	}
+
+	assert.deepEqual(await watch.exited, {code: 0, signal: null});
+});
