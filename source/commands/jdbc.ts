@@ -83,7 +83,8 @@ export async function jdbcWatch(input: string, options: {json: boolean; interval
 	if (!target) return EXIT.unknown;
 	const watcher = new JdbcWatcher(target, {intervalMs: options.intervalMs});
 	try {
-		await watcher.start();
+		// A database not up yet is watched until it is (an UNKNOWN line first), as a lock file not there yet is.
+		await watcher.start({retryUnreachable: true});
 	} catch (error) {
 		await watcher.close();
 		if (!(error instanceof JdbcInputError)) throw error;

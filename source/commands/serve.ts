@@ -55,6 +55,10 @@ export async function serve(options: ServeOptions, io: Io): Promise<number> {
 		}
 
 		tables = opened.groups;
+		for (const table of tables) {
+			const latest = table.latest;
+			if (latest?.status === 'error') io.err(`ha-tui: ${table.label}: ${latest.error ?? latest.summary}: reported UNKNOWN, trying again every ${options.intervalMs} ms`);
+		}
 	}
 
 	const {JDBC_VERDICTS} = tables.length > 0 ? await import('../fleet/jdbc-group.js') : {JDBC_VERDICTS: undefined};

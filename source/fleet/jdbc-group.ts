@@ -90,7 +90,7 @@ export class JdbcGroup extends EventEmitter<{update: [JdbcGroupUpdate]}> {
 	private lastUpdate: JdbcUpdate | undefined;
 
 	/** Throws JdbcInputError (one line, no password) when the URL does not parse. */
-	constructor(input: string, options: {table?: string; intervalMs: number}) {
+	constructor(readonly input: string, options: {table?: string; intervalMs: number}) {
 		super();
 		this.target = parseJdbcTarget(input, {table: options.table});
 		this.label = jdbcLabel(this.target);
@@ -101,9 +101,14 @@ export class JdbcGroup extends EventEmitter<{update: [JdbcGroupUpdate]}> {
 		return this.lastEvent;
 	}
 
-	/** The first look (throws JdbcInputError: unreachable, refused, not a node-manager table), emitted as an update. */
+	/**
+	 * The first look, emitted as an update. A database that cannot be reached yet is this look's
+	 * UNKNOWN (status error, the reason) and is tried again every interval (JdbcWatcher.start
+	 * retryUnreachable); throws JdbcInputError for bad input: a password or TLS refused, no such
+	 * database, not a node-manager table.
+	 */
 	async start(): Promise<GroupEvent> {
-		await this.watcher.start();
+		await this.watcher.start({retryUnreachable: true});
 		const opening = this.watcher.opening();
 		this.lastLookMono = monotonicMs();
 		this.lastEvent = jdbcGroupEvent(this.label, opening, this.lastLookMono, undefined);
@@ -126,7 +131,11 @@ export class JdbcGroup extends EventEmitter<{update: [JdbcGroupUpdate]}> {
 	}
 }
 
-/** Each table's first look, all at once; one that cannot be read is one line naming it (no password), and none is left open. */
+/**
+ * Each table's first look, all at once; one that is bad input is one line naming it (no
+ * password), and none is left open. One whose database cannot be reached yet is opened UNKNOWN
+ * and retried (its `latest` has status error and the reason).
+ */
 export async function openJdbcGroups(inputs: readonly string[], options: {table?: string; intervalMs: number}): Promise<{groups: JdbcGroup[]} | {error: string}> {
 	const groups: JdbcGroup[] = [];
 	try {

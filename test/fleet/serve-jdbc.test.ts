@@ -87,10 +87,11 @@ test('serve DIR postgresql://…: the table\'s group through two failovers, coun
 	assert.notEqual(masked, db.url);
 	const label = `${masked} table ${table}`;
 
-	// A bad database is one line naming it (without its password), exit 3.
-	const refused = await runCli(['serve', dir, 'postgresql://hatui:n0tThisOne@127.0.0.1:1/ha', '--listen', '127.0.0.1:0'], {timeoutMs: 30_000});
+	// Bad input — a password the database refuses — is one line naming it (without the password), exit 3, before any watching.
+	// (A database that cannot be reached is not bad input: test/fleet/unreachable-jdbc.test.ts.)
+	const refused = await runCli(['serve', dir, db.url.replace(PG_PASSWORD, 'n0tThisOne'), '--listen', '127.0.0.1:0'], {timeoutMs: 30_000});
 	assert.equal(refused.code, 3, refused.stdout + refused.stderr);
-	assert.match(refused.stderr, /^ha-tui: 127\.0\.0\.1:1: connection refused[^\n]*\n$/);
+	assert.match(refused.stderr, /^ha-tui: 127\.0\.0\.1:\d+: password authentication failed for user "hatui"[^\n]*\n$/);
 	assert.ok(!refused.stderr.includes('n0tThisOne'));
 	// --on-change: a hook per verdict change of the table, its group in the environment.
 	const hookDir = path.join(temp.dir, 'hooks');

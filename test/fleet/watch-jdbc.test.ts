@@ -41,10 +41,11 @@ test('watch DIR postgresql://… --record --on-change: lines and JSON name the t
 	// The whole environment: the password must not be in it, even given as PGPASSWORD too.
 	fs.writeFileSync(hook, `#!/bin/sh\nenv > "${hookDir}/$$.env"\n`, {mode: 0o755});
 
-	// A database that cannot be read: one line naming it (no password), exit 3, before any watching.
-	const refused = await runCli(['watch', dir, 'postgresql://hatui:n0tThisOne@127.0.0.1:1/ha'], {timeoutMs: 30_000});
+	// Bad input — a password the database refuses — is one line naming it (without the password), exit 3, before any watching.
+	// (A database that cannot be reached is not bad input: test/fleet/unreachable-jdbc.test.ts.)
+	const refused = await runCli(['watch', dir, db.url.replace(PG_PASSWORD, 'n0tThisOne')], {timeoutMs: 30_000});
 	assert.equal(refused.code, 3, refused.stdout + refused.stderr);
-	assert.match(refused.stderr, /^ha-tui: 127\.0\.0\.1:1: connection refused[^\n]*\n$/);
+	assert.match(refused.stderr, /^ha-tui: 127\.0\.0\.1:\d+: password authentication failed for user "hatui"[^\n]*\n$/);
 	assert.ok(!refused.stderr.includes('n0tThisOne'));
 
 	const primary = processes.cli('primary', ['node', db.url, '--table', table, '--role', 'primary', ...timing]);

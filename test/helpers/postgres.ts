@@ -30,6 +30,10 @@ export type Postgres = {
 	/** A superuser client over the socket, for setting rows up (never ha-tui's code). */
 	admin(): Promise<pg.Client>;
 	sql(text: string, values?: unknown[]): Promise<pg.QueryResult>;
+	/** Stops the server, keeping its data and port (a database that went away, or is not up yet). */
+	halt(): Promise<void>;
+	/** Starts it again after halt(), on the same port. */
+	resume(): Promise<void>;
 	stop(): Promise<void>;
 };
 
@@ -70,6 +74,8 @@ export type PostgresOptions = {
 	settings?: readonly string[];
 	/** Runs after initdb, before the start: write files into the data directory (chown: to the server's user). */
 	prepare?: (data: string, chown: (file: string) => void) => void;
+	/** This port rather than one from the kernel (a test that needs it before the server runs). */
+	port?: number;
 };
 
 export async function startPostgres(options: PostgresOptions = {}): Promise<Postgres | {skip: string}> {
@@ -95,14 +101,15 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
 	});
 	const settings = (options.settings ?? []).map(setting => ` -c ${setting}`).join('');
 	let port = 0;
+	const pgStart = async () => as(path.join(bin, 'pg_ctl'), ['-D', data, '-l', path.join(dir, 'log'), '-w', '-t', '30', '-o', `-p ${port} -k ${socketDir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=60${settings}`, 'start']);
 	// A free port from the kernel; retried if someone takes it between our look and the start.
 	for (let attempt = 0; ; attempt++) {
-		port = await freePort();
+		port = options.port ?? await freePort();
 		try {
-			await as(path.join(bin, 'pg_ctl'), ['-D', data, '-l', path.join(dir, 'log'), '-w', '-t', '30', '-o', `-p ${port} -k ${socketDir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=60${settings}`, 'start']);
+			await pgStart();
 			break;
 		} catch (error) {
-			if (attempt >= 3) throw new Error(`pg_ctl start failed: ${(error as Error).message}\n${fs.readFileSync(path.join(dir, 'log'), 'utf8')}`, {cause: error});
+			if (attempt >= 3 || options.port !== undefined) throw new Error(`pg_ctl start failed: ${(error as Error).message}\n${fs.readFileSync(path.join(dir, 'log'), 'utf8')}`, {cause: error});
 		}
 	}
 
@@ -154,6 +161,12 @@ export async function startPostgres(options: PostgresOptions = {}): Promise<Post
 			return client;
 		},
 		sql,
+		async halt() {
+			await as(path.join(bin, 'pg_ctl'), ['-D', data, '-m', 'fast', '-w', 'stop']);
+		},
+		async resume() {
+			await pgStart();
+		},
 		stop,
 	};
 }

@@ -10,9 +10,32 @@ import {hostText, JdbcInputError, type JdbcHost, type JdbcTarget} from './target
 export const CONNECT_TIMEOUT_MS = 3000;
 export const STATEMENT_TIMEOUT_MS = 3000;
 
-/** The database cannot be reached or refuses us: exit 3, one line. */
+/**
+ * The database cannot be reached or refuses us: one line. `unreachable`: nothing answered, or
+ * what answered cannot serve yet (refused, timed out, a host name that does not resolve, the
+ * server starting, shutting down or full, a standby where a primary is wanted) — a later try
+ * may work, so watch and serve report the group UNKNOWN and try again; otherwise (a password or
+ * TLS refused, no such database or role) it is the command line's fault: exit 3.
+ */
 export class JdbcConnectionError extends JdbcInputError {
 	override name = 'JdbcConnectionError';
+	constructor(message: string, readonly unreachable = false) {
+		super(message);
+	}
+}
+
+/**
+ * Errors a later try may not meet (README "A database unreachable at start"): the network's
+ * and the server's transient states. A DNS failure counts: in a compose file or a cluster the
+ * database's name resolves only once its container runs.
+ */
+const TRANSIENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENETDOWN', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'ENOENT', '57P01', '57P02', '57P03', '53300', '08000', '08003', '08006', '08001', '08004']);
+
+export function isTransientDbError(error: unknown): boolean {
+	if (error instanceof JdbcConnectionError) return error.unreachable;
+	const code = (error as {code?: string} | undefined)?.code;
+	if (code && TRANSIENT_CODES.has(code)) return true;
+	return /timeout expired|connection timeout|Connection terminated|Client has encountered a connection error|Query read timeout|socket hang up/i.test(errorLine(error));
 }
 
 function sslOption(target: JdbcTarget, mode: 'tls' | 'plain'): pg.ClientConfig['ssl'] {
@@ -116,28 +139,31 @@ const authenticationFailed = (error: unknown) => /^28/.test((error as {code?: st
  * (a pool then uses those). One line naming every host tried when none did.
  */
 export async function connectWithMode(target: JdbcTarget, options: ConnectOptions = {}): Promise<{client: pg.Client; mode: 'tls' | 'plain'; host: JdbcHost}> {
-	const tried: Array<{host: JdbcHost; why: string}> = [];
+	const tried: Array<{host: JdbcHost; why: string; transient: boolean}> = [];
 	const passes: Array<'first' | 'last'> = target.targetSessionAttrs === 'prefer-standby' ? ['first', 'last'] : ['last'];
 	for (const pass of passes) {
 		for (const host of target.hosts) {
 			const attempt = await connectHost(target, host, options);
 			if ('error' in attempt) {
 				const plainRefused = target.sslMode === 'disable' && /no pg_hba\.conf entry .*no encryption/i.test(errorLine(attempt.error));
-				tried.push({host, why: `${describeDbError(attempt.error)}${plainRefused ? '; the server accepts this connection only with TLS: sslmode=disable cannot connect' : ''}`});
+				tried.push({host, why: `${describeDbError(attempt.error)}${plainRefused ? '; the server accepts this connection only with TLS: sslmode=disable cannot connect' : ''}`, transient: isTransientDbError(attempt.error)});
 				if (authenticationFailed(attempt.error)) throw listError(target, tried, attempt.error);
 				continue;
 			}
 
 			let refusal: string | undefined;
+			let transient = true;
 			try {
 				refusal = await sessionRefusal(attempt.client, target.targetSessionAttrs, pass);
 			} catch (error) {
 				refusal = describeDbError(error);
+				transient = isTransientDbError(error);
 			}
 
 			if (refusal === undefined) return {...attempt, host};
 			await attempt.client.end().catch(() => {});
-			tried.push({host, why: refusal});
+			// A standby where a primary is wanted: the database's own failover may change that.
+			tried.push({host, why: refusal, transient});
 		}
 	}
 
@@ -168,11 +194,12 @@ async function connectHost(target: JdbcTarget, host: JdbcHost, options: ConnectO
 }
 
 /** One host: "db:5432: cause" as before; several: every host tried, with its cause, in order. */
-function listError(target: JdbcTarget, tried: ReadonlyArray<{host: JdbcHost; why: string}>, error?: unknown): JdbcConnectionError {
-	if (target.hosts.length === 1 && tried.length === 1) return new JdbcConnectionError(`${hostText(tried[0].host)}: ${tried[0].why}`);
+function listError(target: JdbcTarget, tried: ReadonlyArray<{host: JdbcHost; why: string; transient: boolean}>, error?: unknown): JdbcConnectionError {
+	const transient = tried.length > 0 && tried.every(entry => entry.transient);
+	if (target.hosts.length === 1 && tried.length === 1) return new JdbcConnectionError(`${hostText(tried[0].host)}: ${tried[0].why}`, transient);
 	const skipped = target.hosts.length - new Set(tried.map(entry => hostText(entry.host))).size;
 	const rest = skipped > 0 && error !== undefined ? ` (not tried after an authentication failure: ${target.hosts.slice(-skipped).map(host => hostText(host)).join(', ')})` : '';
-	return new JdbcConnectionError(`no usable server among ${target.hosts.length} hosts: ${tried.map(entry => `${hostText(entry.host)}: ${entry.why}`).join('; ')}${rest}`);
+	return new JdbcConnectionError(`no usable server among ${target.hosts.length} hosts: ${tried.map(entry => `${hostText(entry.host)}: ${entry.why}`).join('; ')}${rest}`, transient);
 }
 
 /** One line, naming the host and the cause, with any secret masked. */
@@ -211,6 +238,8 @@ export function describeDbError(error: unknown): string {
 
 	if (/self[- ]signed certificate|unable to get local issuer|unable to verify/i.test(message)) return `TLS certificate not accepted: ${maskSecrets(message)} (give the CA that signed it with sslrootcert=FILE or PGSSLROOTCERT)`;
 	if (/timeout expired|Connection terminated due to connection timeout/i.test(message)) return `no answer within ${CONNECT_TIMEOUT_MS / 1000} s (connect timeout)`;
+	// pg's words for a connection that broke under it (the server stopped or restarted).
+	if (/Client has encountered a connection error|Connection terminated unexpectedly/i.test(message)) return 'the connection to the server was lost (it stopped or restarted)';
 	if (/Query read timeout/i.test(message)) return `no answer within ${(STATEMENT_TIMEOUT_MS + 1000) / 1000} s (statement timeout)`;
 	if (/client password must be a string|SASL: SCRAM-SERVER-FIRST-MESSAGE/i.test(message)) return 'the server asks for a password and none was given (URL, PGPASSWORD or ~/.pgpass)';
 	if (/self[- ]signed certificate|unable to verify|certificate/i.test(message)) return `TLS certificate not accepted: ${maskSecrets(message)}`;
@@ -218,5 +247,5 @@ export function describeDbError(error: unknown): string {
 }
 
 export function connectionError(target: JdbcTarget, error: unknown): JdbcConnectionError {
-	return new JdbcConnectionError(`${target.where}: ${describeDbError(error)}`);
+	return new JdbcConnectionError(`${target.where}: ${describeDbError(error)}`, isTransientDbError(error));
 }

@@ -6,7 +6,7 @@
 // A database that goes away is reported once and retried every tick; never a write.
 import {EventEmitter} from 'node:events';
 import type pg from 'pg';
-import {connectionError, describeDbError} from './client.js';
+import {connectionError, describeDbError, isTransientDbError} from './client.js';
 import {readConnections, type DbConnection} from './holders.js';
 import {probeWith, type JdbcProbe, type Lease} from './probe.js';
 import {connectReadOnly} from './read-only.js';
@@ -71,10 +71,16 @@ export class JdbcWatcher extends EventEmitter<{update: [JdbcUpdate]; look: [upda
 		super();
 	}
 
-	/** The first look: throws JdbcInputError (exit 3) when the store cannot be read at all. */
-	async start(): Promise<JdbcUpdate> {
-		this.client = await connectReadOnly(this.target);
+	/**
+	 * The first look: throws JdbcInputError (exit 3) when the store cannot be read at all.
+	 * retryUnreachable (watch, serve): a database that cannot be reached yet (isTransientDbError:
+	 * refused, timed out, not resolving, starting up) is not bad input: the first look is then
+	 * UNKNOWN with the reason, and every tick tries again, as when it goes away while watched.
+	 */
+	async start(options: {retryUnreachable?: boolean} = {}): Promise<JdbcUpdate> {
 		try {
+			this.client = await connectReadOnly(this.target);
+			if (this.stopped) throw new JdbcInputError('closed while connecting');
 			const probe = await probeWith(this.client, this.target);
 			this.queries += 6;
 			this.format = probe.format;
@@ -82,18 +88,24 @@ export class JdbcWatcher extends EventEmitter<{update: [JdbcUpdate]; look: [upda
 			this.connectionsKey = this.holderKey(probe);
 			this.current = this.fold(probe, undefined);
 		} catch (error) {
-			if (error instanceof JdbcInputError) throw error;
-			throw connectionError(this.target, error);
+			// Nothing left open: a retry (or the caller's exit) starts from nothing.
+			const client = this.client;
+			this.client = undefined;
+			await client?.end().catch(() => {});
+			const failure = error instanceof JdbcInputError ? error : connectionError(this.target, error);
+			if (!options.retryUnreachable || this.stopped || !isTransientDbError(failure)) throw failure;
+			this.current = this.failedLook(failure.message, undefined);
 		}
 
 		this.schedule();
 		return this.current;
 	}
 
-	/** The opening lines: where we watch, then the state as it is. */
+	/** The opening lines: where we watch, then the state as it is (or why it cannot be read yet). */
 	opening(): JdbcUpdate {
 		const update = this.current!;
 		const first: JdbcChange = {kind: 'appeared', message: `watching ${this.target.display} table ${this.target.table} every ${this.options.intervalMs} ms (read-only)`};
+		if (update.error !== undefined) return {...update, changes: [first, {kind: 'error', message: `${update.error} — trying again every ${this.options.intervalMs} ms`}]};
 		const verdict: JdbcChange = {kind: 'verdict', message: `${jdbcVerdictLabel[update.assessment.verdict]} — ${update.assessment.summary}`};
 		const leases = update.probe ? (['live', 'backup'] as const).map(segment => ({kind: 'lease', segment, message: `${rowName[segment]} lease: ${this.leaseLine(update.probe!.locks[segment])}`})) : [];
 		return {...update, changes: [first, verdict, ...leases]};
@@ -140,8 +152,20 @@ export class JdbcWatcher extends EventEmitter<{update: [JdbcUpdate]; look: [upda
 			const previous = this.current;
 			let update: JdbcUpdate;
 			try {
-				this.client ??= await connectReadOnly(this.target);
+				if (this.client === undefined) {
+					const client = await connectReadOnly(this.target);
+					// Closed while connecting: nothing may stay open (it would hold the process).
+					if (this.stopped) {
+						await client.end().catch(() => {});
+						return;
+					}
+
+					this.client = client;
+				}
+
 				const probe = await probeWith(this.client, this.target, {checkedFormat: this.format});
+				// The shape is checked once: at the first look that reached the table.
+				this.format ??= probe.format;
 				this.queries += 4;
 				const key = this.holderKey(probe);
 				if (key !== this.connectionsKey) {
@@ -156,9 +180,7 @@ export class JdbcWatcher extends EventEmitter<{update: [JdbcUpdate]; look: [upda
 				const client = this.client;
 				this.client = undefined;
 				await client?.end().catch(() => {});
-				const message = error instanceof JdbcInputError ? error.message : `${this.target.where}: ${describeDbError(error)}`;
-				const changes: JdbcChange[] = previous?.error === message ? [] : [{kind: 'error', message}];
-				update = {takenAt: Date.now(), assessment: {verdict: 'unknown', exitCode: 3, summary: message}, connections: [], changes, error: message, renew: this.renewCopy()};
+				update = this.failedLook(error instanceof JdbcInputError ? error.message : `${this.target.where}: ${describeDbError(error)}`, previous);
 			}
 
 			this.current = update;
@@ -168,6 +190,12 @@ export class JdbcWatcher extends EventEmitter<{update: [JdbcUpdate]; look: [upda
 			this.busy = false;
 			this.schedule();
 		}
+	}
+
+	/** A look that could not read the table: UNKNOWN with the reason, a line only when the reason changed. */
+	private failedLook(message: string, previous: JdbcUpdate | undefined): JdbcUpdate {
+		const changes: JdbcChange[] = previous?.error === message ? [] : [{kind: 'error', message}];
+		return {takenAt: Date.now(), assessment: {verdict: 'unknown', exitCode: 3, summary: message}, connections: [], changes, error: message, renew: this.renewCopy()};
 	}
 
 	private holderKey(probe: JdbcProbe): string {
@@ -197,6 +225,11 @@ export class JdbcWatcher extends EventEmitter<{update: [JdbcUpdate]; look: [upda
 			if (previous.assessment.verdict !== assessment.verdict) changes.push({kind: 'verdict', message: `${jdbcVerdictLabel[assessment.verdict]} — ${assessment.summary}`});
 		} else {
 			for (const segment of ['live', 'backup'] as const) this.stats[segment] = emptyStats(probe.locks[segment].holderId, probe.locks[segment].leftMs);
+			// The first look that reached the table after failed ones: the state as it is, as the opening says it.
+			if (previous) {
+				changes.push({kind: 'verdict', message: `${jdbcVerdictLabel[assessment.verdict]} — ${assessment.summary}`});
+				for (const segment of ['live', 'backup'] as const) changes.push({kind: 'lease', segment, message: `${rowName[segment]} lease: ${this.leaseLine(probe.locks[segment])}`});
+			}
 		}
 
 		return {takenAt: Date.now(), probe, assessment, connections: this.connections, changes, renew: this.renewCopy()};
