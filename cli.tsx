@@ -93,11 +93,11 @@ async function main(): Promise<number> {
 	// Several groups (issue 19): more than one target, or --scan.
 	const fleet = parsed.targets.length > 1 || flags.scan !== undefined;
 	const fleetTargets = {targets: parsed.targets, scan: flags.scan, depth: flags.depth};
-	// status, watch and serve take databases beside directories (the store seam); the fleet screen not yet.
-	const fleetTakesDatabases = command === 'watch' || command === 'serve' || command === 'status';
+	// status, watch, serve and the fleet screen take databases beside directories (the store seam).
+	const fleetTakesDatabases = command === 'watch' || command === 'serve' || command === 'status' || command === 'tui';
 	const database = parsed.targets.find(one => isJdbcTarget(one));
 	if (command !== 'history' && !fleetTakesDatabases && database !== undefined && (fleet || flags.record !== undefined || flags.onChange !== undefined)) {
-		processIo.err(`ha-tui: ${maskArgv([database])[0]}: the fleet screen takes lock directories; a database target (postgresql://…) works alone there, and in status, watch and serve beside directories`);
+		processIo.err(`ha-tui: ${maskArgv([database])[0]}: ${command} takes one target; several groups (directories and postgresql://… tables) work in status, watch, serve and the fleet screen`);
 		return 3;
 	}
 
@@ -177,7 +177,7 @@ async function main(): Promise<number> {
 
 			if (fleet) {
 				const {runFleetTui} = await import('./source/ui/fleet-run.js');
-				return runFleetTui({...fleetTargets, intervalMs: flags.interval, layout: flags.layout, signal: listenForShutdown(true)});
+				return runFleetTui({...fleetTargets, table: flags.table, intervalMs: flags.interval, layout: flags.layout, signal: listenForShutdown(true)});
 			}
 
 			if (!process.stdout.isTTY) {

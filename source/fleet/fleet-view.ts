@@ -1,7 +1,7 @@
 // The fleet screen's rows (issue 19 §2), from FleetWatcher snapshots: pure, so the screen and
 // its tests share them. Worst first; a name (the brokers' names, else the directory).
 import type {Finding, Level} from '../doctor/index.js';
-import type {Verdict} from '../lock-file/index.js';
+import type {JdbcVerdict} from '../store/jdbc/verdict.js';
 import type {HolderWithBroker, Snapshot} from '../watch/snapshot.js';
 import {brokerOf} from '../broker/index.js';
 import {findingText} from './fleet-doctor.js';
@@ -10,7 +10,7 @@ import type {Group} from './groups.js';
 export type FleetRow = {
 	readonly group: Group;
 	readonly name: string;
-	readonly verdict: Verdict;
+	readonly verdict: JdbcVerdict;
 	readonly exitCode: number;
 	readonly live: string;
 	readonly backup: string;
@@ -20,6 +20,8 @@ export type FleetRow = {
 	/** The worst doctor finding ("WARNING …"; empty when all is well or not known yet). */
 	readonly finding: string;
 	readonly findingLevel: Level | undefined;
+	/** A table's row (fleet/jdbc-fleet-row.ts): enter opens the JDBC screen on this input. */
+	readonly jdbc?: {readonly input: string};
 };
 
 const rank: Readonly<Record<number, number>> = {2: 0, 3: 1, 1: 2, 0: 3};
@@ -66,8 +68,8 @@ export function sortRows(rows: readonly FleetRow[], filter: string): FleetRow[] 
 		.sort((a, b) => (rank[a.exitCode] ?? 1) - (rank[b.exitCode] ?? 1) || b.changedAt - a.changedAt || a.name.localeCompare(b.name));
 }
 
-export function countByVerdict(rows: readonly FleetRow[]): Array<[Verdict, number]> {
-	const counts = new Map<Verdict, number>();
+export function countByVerdict(rows: readonly FleetRow[]): Array<[JdbcVerdict, number]> {
+	const counts = new Map<JdbcVerdict, number>();
 	for (const row of rows) counts.set(row.verdict, (counts.get(row.verdict) ?? 0) + 1);
 	return [...counts].sort((a, b) => b[1] - a[1]);
 }

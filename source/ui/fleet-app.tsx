@@ -42,12 +42,13 @@ const fit = (text: string, width: number) => {
 	return clean.length <= width ? clean.padEnd(width) : `${clean.slice(0, Math.max(0, width - 1))}…`;
 };
 
-export function FleetApp({source, onOpen, onQuit, size: fixed, initialFilter = ''}: {source: FleetSource; onOpen: (row: FleetRow) => void; onQuit: () => void; size?: Size; initialFilter?: string}) {
+/** initialKey: the row selected at first (a group's screen closed: back on its row). */
+export function FleetApp({source, onOpen, onQuit, size: fixed, initialFilter = '', initialKey}: {source: FleetSource; onOpen: (row: FleetRow) => void; onQuit: () => void; size?: Size; initialFilter?: string; initialKey?: string}) {
 	const {columns, rows: height} = useTerminalSize(fixed);
 	const [now, setNow] = useState(() => Date.now());
 	const [filter, setFilter] = useState(initialFilter);
 	const [editing, setEditing] = useState(false);
-	const [selected, setSelected] = useState(0);
+	const [selected, setSelected] = useState(() => Math.max(0, sortRows(source.rows(), initialFilter).findIndex(row => row.group.lockPath === initialKey)));
 	useEffect(() => source.subscribe(() => setNow(Date.now())), [source]);
 	const all = source.rows();
 	const rows = sortRows(all, filter);

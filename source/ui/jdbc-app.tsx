@@ -127,9 +127,12 @@ export function rowLines(view: JdbcView): string[] {
 	];
 }
 
-export type JdbcAppProps = ScreenProps<JdbcSession>;
+export type JdbcAppProps = ScreenProps<JdbcSession> & {
+	/** Opened from the fleet screen: esc goes back there (keys.ts), and the key bar says q goes back. */
+	readonly fromFleet?: boolean;
+};
 
-export function JdbcApp({session, onExit, stopper: given, size, timelineEnd}: JdbcAppProps) {
+export function JdbcApp({session, onExit, stopper: given, size, timelineEnd, fromFleet = false}: JdbcAppProps) {
 	const view = useSessionView<JdbcView>(session);
 	const {columns, rows} = useTerminalSize(size);
 	const machine = useKeyMachine(session, onExit, given);
@@ -175,7 +178,7 @@ export function JdbcApp({session, onExit, stopper: given, size, timelineEnd}: Jd
 	const doctorMax = doctorOpen && layout.kind === 'screen' ? maxDoctorOffset(doctorView, width, panelRows) : 0;
 	const helpMax = maxHelpOffset(undefined, panelRows, width, help);
 
-	useKeys(machine, {planner: jdbcPlanner, panelRows, doctorMax, helpMax});
+	useKeys(machine, {planner: jdbcPlanner, panelRows, doctorMax, helpMax, escapeGoesBack: fromFleet});
 
 	if (layout.kind === 'too-small') return <TooSmall width={layout.width} height={layout.height} message={layout.message}/>;
 
@@ -241,7 +244,7 @@ export function JdbcApp({session, onExit, stopper: given, size, timelineEnd}: Jd
 			<Box flexGrow={1}/>
 			{layout.hidden ? <Tone tone="muted" wrap="truncate-end">{layout.hidden}</Tone> : null}
 			{notice ? layout.notice.map((line, index) => <Tone key={index} tone={notice.level} wrap="truncate-end">{line}</Tone>) : null}
-			<SameHelpBar width={width}/>
+			<SameHelpBar width={width} back={fromFleet}/>
 		</Box>
 	);
 }

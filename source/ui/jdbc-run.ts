@@ -27,7 +27,8 @@ export async function loadJdbcScreen() {
 /** A JDBC node stops in a round trip or two; a dead database makes it wait for its timeouts. */
 const STOP_BOUND_MS = 2000;
 
-export async function runJdbcTui(input: string, options: {intervalMs: number; signal: AbortSignal; table?: string; sessionOptions?: JdbcSessionOptions}): Promise<number> {
+/** fromFleet: opened from the fleet screen (esc and q go back to it), as run.ts runTui. */
+export async function runJdbcTui(input: string, options: {intervalMs: number; signal: AbortSignal; table?: string; sessionOptions?: JdbcSessionOptions; fromFleet?: boolean}): Promise<number> {
 	const fail = (message: string) => {
 		process.stderr.write(`ha-tui: ${sanitize(maskSecrets(message))}\n`);
 		return 3;
@@ -51,7 +52,7 @@ export async function runJdbcTui(input: string, options: {intervalMs: number; si
 	try {
 		ended = await untilQuit(stopper, options.signal, ({onExit, onCrash}) => render(
 			React.createElement(ColorContext.Provider, {value: colorsWanted()},
-				React.createElement(ErrorBoundary, {onCrash, children: React.createElement(JdbcApp, {session, stopper, onExit})})),
+				React.createElement(ErrorBoundary, {onCrash, children: React.createElement(JdbcApp, {session, stopper, onExit, fromFleet: options.fromFleet})})),
 			{exitOnCtrlC: false, patchConsole: true},
 		));
 	} finally {

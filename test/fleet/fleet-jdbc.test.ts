@@ -64,10 +64,11 @@ test('status DIR postgresql://… — one line per group in the order typed, the
 	assert.match(downLines[1], /^postgresql:\/\/hatui:\*\*\*@127\.0\.0\.1:1\/ha table node_manager_store {2}UNKNOWN — .*connection refused/);
 	assert.ok(!`${down.stdout}${down.stderr}`.includes('n0tThisOne'));
 
-	// The fleet screen still refuses a database target: one line, exit 3.
-	const screen = await runCli([dir, db.url], {timeoutMs: 30_000});
-	assert.equal(screen.code, 3);
-	assert.ok(screen.stderr.startsWith(`ha-tui: ${masked}: the fleet screen takes lock directories; a database target (postgresql://…) works alone there`), screen.stderr);
-	assert.equal(screen.stderr.trim().split('\n').length, 1);
-	assert.ok(!screen.stderr.includes(PG_PASSWORD));
+	// The fleet screen takes a database target too; without a terminal it prints watch's lines instead, naming the table.
+	const screen = processes.cli('fleet screen without a terminal', [dir, db.url, '--table', 'fleet_t']);
+	await screen.waitLine('the table named', line => line.includes(`${masked} table fleet_t: `), 30_000);
+	screen.kill('SIGTERM');
+	assert.deepEqual(await screen.waitExit(), {code: 0, signal: null});
+	assert.match(screen.stderr, /stdout is not a terminal; printing `watch` output instead/);
+	assert.ok(!`${screen.lines.join('\n')}${screen.stderr}`.includes(PG_PASSWORD));
 });
