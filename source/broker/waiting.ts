@@ -59,7 +59,7 @@ export function localBrokerPids(candidates: Iterable<number> = listPids()): numb
 }
 
 function waitsFor(broker: BrokerInfo): string {
-	if (broker.role === 'backup') return 'holds no lock: a backup waiting for the backup lock (Artemis tries every 500 ms and holds nothing in between)';
+	if (broker.role === 'backup') return 'holds no lock: a backup starting, or waiting for the backup lock (Artemis tries every 500 ms and holds nothing in between)';
 	if (broker.role === 'primary') return 'holds no lock: a primary starting, or waiting for the primary lock (Artemis tries every 500 ms)';
 	return 'holds no lock';
 }

@@ -442,7 +442,7 @@ export function waiting(probe: DoctorProbe, context: DoctorContext): Finding[] {
 	const evidence = idle.map(facts => {
 		const role = facts.broker?.role;
 		const what = role === 'backup'
-			? 'a backup waiting for the backup lock: Artemis tries every 500 ms and holds nothing in between, so /proc shows no lock'
+			? 'a backup starting, or waiting for the backup lock: Artemis tries every 500 ms and holds nothing in between, so /proc shows no lock'
 			: role === 'primary'
 				? 'a primary that holds no lock: starting, or waiting for the primary lock (Artemis tries every 500 ms)'
 				: 'holds no lock';

@@ -167,7 +167,7 @@ test('a broker of this group that holds no lock is shown as waiting, with its ro
 	const {status, text, doctor, code} = await lookAll();
 	assert.equal(code, 0);
 	assert.deepEqual(status.waiting?.map(({pid, name, role}) => ({pid, name, role})), [{pid: idle.pid, name: 'broker-b (backup)', role: 'backup'}]);
-	assert.match(text, new RegExp(`waiting  broker-b \\(backup\\) pid ${idle.pid} — holds no lock: a backup waiting for the backup lock`));
+	assert.match(text, new RegExp(`waiting  broker-b \\(backup\\) pid ${idle.pid} — holds no lock: a backup starting, or waiting for the backup lock`));
 	const waiting = doctor.findings.find(finding => finding.id === 'waiting');
 	assert.ok(waiting?.evidence.some(line => line.includes(`broker-b (backup) pid ${idle.pid}`)), JSON.stringify(doctor.findings));
 });

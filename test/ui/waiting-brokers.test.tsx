@@ -24,13 +24,13 @@ const waitingBackup: WaitingBroker = {
 	broker: {kind: 'artemis', name: 'broker-c', instance: '/opt/c', configuration: '/opt/c/etc/broker.xml', haPolicy: 'shared-store', role: 'backup', failoverOnShutdown: false, allowFailback: true, restartBackup: true, lockDirectory: '/srv/artemis/data/journal', clusterConnection: true},
 	label: 'broker-c (backup)',
 	state: 'S',
-	text: 'broker-c (backup) pid 4321 — holds no lock: a backup waiting for the backup lock (Artemis tries every 500 ms and holds nothing in between)',
+	text: 'broker-c (backup) pid 4321 — holds no lock: a backup starting, or waiting for the backup lock (Artemis tries every 500 ms and holds nothing in between)',
 };
 
 test('the locks panel has a waiting row per broker that holds no lock, with its name and role', () => {
 	const view = makeView({snapshot: makeSnapshot({live: outside(1111), backup: outside(2222)}), waiting: [waitingBackup]});
 	const text = render(<LocksPanel view={view} now={T0} width={160}/>).lastFrame() ?? '';
-	assert.match(text, /^ waiting +◌ broker-c \(backup\) pid 4321 — holds no lock: a backup waiting for the backup lock/m);
+	assert.match(text, /^ waiting +◌ broker-c \(backup\) pid 4321 — holds no lock: a backup starting, or waiting for the/m);
 	// None waiting: no such row.
 	assert.doesNotMatch(render(<LocksPanel view={makeView({snapshot: makeSnapshot({live: outside(1111)})})} now={T0} width={160}/>).lastFrame() ?? '', /waiting +◌/);
 });
@@ -59,7 +59,7 @@ test('a session finds a broker of its group that holds no lock, and drops it whe
 		await waitFor('the idle backup broker among the waiting', () => waiting().some(broker => broker.pid === idle.pid), {timeoutMs: 10_000});
 		const found = waiting().find(broker => broker.pid === idle.pid)!;
 		assert.equal(found.label, 'broker-b (backup)');
-		assert.match(found.text, /holds no lock: a backup waiting for the backup lock/);
+		assert.match(found.text, /holds no lock: a backup starting, or waiting for the backup lock/);
 		assert.ok(!waiting().some(broker => broker.pid === primary.pid), 'the primary holds a lock: not waiting');
 		await stop(idle);
 		await waitFor('the stopped broker to leave the list', () => !waiting().some(broker => broker.pid === idle.pid), {timeoutMs: 10_000});
