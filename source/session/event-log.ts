@@ -1,8 +1,10 @@
 // The bounded event log and the sentences in it.
+import {holderText} from '../broker/holder-text.js';
 import type {NodeEvent} from '../node-manager/ha-node.js';
 import type {Change} from '../watch/changes.js';
 import type {Snapshot} from '../watch/snapshot.js';
 import {nodeName} from './labels.js';
+import {ourHolder} from './timeline-observe.js';
 import type {LogEntry, LogLevel, NodeView} from './types.js';
 
 export const LOG_LIMIT = 200;
@@ -122,4 +124,41 @@ export function nodeEventLine(node: Pick<NodeView, 'label' | 'role'>, event: Nod
 			return {level: 'error', text: `${name}: error${detail}`};
 		}
 	}
+}
+
+/** Which of our in-process nodes holds each lock, by name, judging by their phases at one look. */
+export type OurHolders = Readonly<Partial<Record<'live' | 'backup', string>>>;
+
+export function ourHolders(nodes: readonly NodeView[]): OurHolders {
+	// A node's own event may come a moment after the probe saw its lock: then the one node that
+	// was waiting for that lock is the one that got it (none or several: not named).
+	const only = (waiting: readonly NodeView[]) => (waiting.length === 1 ? waiting[0] : undefined);
+	const live = ourHolder('live', nodes) ?? only(nodes.filter(node => node.phase === 'waiting-live-lock' || node.phase === 'failing-back'));
+	const backup = ourHolder('backup', nodes) ?? only(nodes.filter(node => node.phase === 'waiting-backup-lock'));
+	return {...(live ? {live: nodeName(live)} : {}), ...(backup ? {backup: nodeName(backup)} : {})};
+}
+
+function sideText(snapshot: Snapshot | undefined, segment: 'live' | 'backup', ours: string | undefined): string {
+	const lock = snapshot?.probe?.locks[segment];
+	if (!lock?.locked) return 'free';
+	if (lock.holders.length === 0) return holderText({pid: undefined}, {kind: true});
+	return lock.holders.map(holder => (holder.sameProcess ? `${ours ?? 'a node'} (this process, ${holder.kind})` : holderText(holder, {kind: true}))).join(', ');
+}
+
+/**
+ * A primary or backup lock change in the events panel, our nodes by name: the watcher sees them
+ * all as "this process" (one pid), so a hand-over between two of them read "ha-tui demo … (this
+ * process) → another open file description of the same process". `before`: the previous look and
+ * who of ours held each lock then; outside holders keep the watcher's words.
+ */
+export function lockChangeText(change: Change, before: {snapshot: Snapshot | undefined; ours: OurHolders}, after: {snapshot: Snapshot; ours: OurHolders}): string {
+	const segment = change.segment;
+	if (change.kind !== 'locks' || (segment !== 'live' && segment !== 'backup')) return change.message;
+	const ofOurs = (snapshot: Snapshot | undefined) => snapshot?.probe?.locks[segment].holders.some(holder => holder.sameProcess) ?? false;
+	if (!ofOurs(before.snapshot) && !ofOurs(after.snapshot)) return change.message;
+	const from = before.snapshot?.probe ? sideText(before.snapshot, segment, before.ours[segment]) : undefined;
+	const to = sideText(after.snapshot, segment, after.ours[segment]);
+	// Still the same words (a node we cannot name yet): keep the watcher's, which says so by pid:fd.
+	if (from === to) return change.message;
+	return `${segment} lock: ${from === undefined ? '' : `${from} → `}${to}`;
 }

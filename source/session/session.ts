@@ -23,7 +23,7 @@ import {Cadence, type CadenceFacts, type CadenceMode} from './cadence.js';
 import {HandOverHold} from './hand-over.js';
 import {LockPulse} from './lock-pulse.js';
 import {PANEL_MS, SessionDoctor} from './doctor.js';
-import {appendLog, changeLevel, formatMs, nodeEventLine, type Release} from './event-log.js';
+import {appendLog, changeLevel, formatMs, lockChangeText, nodeEventLine, ourHolders, type OurHolders, type Release} from './event-log.js';
 import {holderText} from '../broker/holder-text.js';
 import {holdingPids, waitingBrokers, type WaitingBroker} from '../broker/waiting.js';
 import {isRunning, nodeName} from './labels.js';
@@ -96,6 +96,9 @@ export class Session extends NodeRegistry<SessionView, FileRecord> implements Se
 	 * own 'live' event is handled (both wait their turn on this thread).
 	 */
 	private lastOutsideHolder: string | undefined;
+	/** The previous look and which of our nodes held each lock then: our nodes by name in lock change lines. */
+	private lastSnapshot: Snapshot | undefined;
+	private lastOurs: OurHolders = {};
 	/** When the watcher first saw the live lock free, to say how long the group had no live. */
 	private liveFreeSince: number | undefined;
 	private refreshQueued = false;
@@ -340,10 +343,15 @@ export class Session extends NodeRegistry<SessionView, FileRecord> implements Se
 			log = appendLog(log, {seq: this.nextSeq(), time: snapshot.takenAt, source: 'watch', level, text});
 		};
 
+		const nodes = this.nodeViews();
+		const ours = ourHolders(nodes);
 		for (const change of changes) {
 			if (change.kind === 'locks' && change.segment === 'state') log = this.foldStateLock(log, snapshot.takenAt, change.message);
-			else add(changeLevel(change, snapshot), change.message);
+			else add(changeLevel(change, snapshot), lockChangeText(change, {snapshot: this.lastSnapshot, ours: this.lastOurs}, {snapshot, ours}));
 		}
+
+		this.lastSnapshot = snapshot;
+		this.lastOurs = ours;
 
 		const outside = snapshot.probe?.locks.live.holders.find(holder => !holder.sameProcess && holder.pid !== undefined);
 		if (outside) {
@@ -359,7 +367,6 @@ export class Session extends NodeRegistry<SessionView, FileRecord> implements Se
 			this.liveFreeSince = undefined;
 		}
 
-		const nodes = this.nodeViews();
 		this.view = {...this.view, snapshot, log, nodes, timeline: observeSnapshot(this.timeline, snapshot, nodes), doctor: this.doctor.current, backupPids: [...this.backupPids], watchingSince: this.view.watchingSince ?? snapshot.takenAt};
 		this.pulse?.follow(PULSE_KEY, seen.probe);
 		if (changes.some(change => change.kind === 'locks' && change.segment !== 'state') && (this.options.waitingEveryMs ?? WAITING_MS) > 0) this.lookForWaiting();
