@@ -1,4 +1,5 @@
 // `node`: one HA node with no screen, its progress as NDJSON on stdout.
+import fs from 'node:fs';
 import {LockFileInputError, type LayoutChoice} from '../lock-file/index.js';
 import {describeTarget, resolveTarget, targetDiffers, type ResolvedTarget} from '../target/resolve.js';
 import {FileLockNodeManager, HaNode, type NodeRole} from '../node-manager/index.js';
@@ -32,6 +33,13 @@ export async function node(argument: string, options: NodeCommandOptions, io: Io
 
 	const file = target.file;
 	if (targetDiffers(target)) io.err(`ha-tui: node on ${describeTarget(target)}`);
+	// As a first broker does, a node makes a new group where there is none (README): kept, but
+	// said, in case the path was mistyped (at night, one letter off the group's directory).
+	if (!target.exists) {
+		const made = fs.existsSync(target.directory) ? '' : ' (nor its directory: --create-dir makes it)';
+		io.err(`ha-tui: ${target.file} does not exist${made}: starting a NEW group there (new node id) — if you meant an existing group, check the path`);
+	}
+
 	const haNode = new HaNode(new FileLockNodeManager(file, {createDirectory: options.createDirectory, layout: options.layout ?? 'auto'}), {
 		role: options.role,
 		allowFailback: options.allowFailback,

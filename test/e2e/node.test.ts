@@ -127,3 +127,20 @@ test('SIGTERM of a waiting backup exits promptly and frees the backup lock', asy
 	assert.equal(probeLockFile(group.file).locks.backup.locked, false);
 	assert.equal(state(), STATE.live, 'a backup never writes the state');
 });
+
+// A mistyped path at night makes a new group there, as a first broker would (kept: README); it is
+// said, in one line on stderr. Not said on an existing group.
+test('node in a directory without server.lock says on stderr that it starts a new group there; not on an existing one', async () => {
+	const live = start('live');
+	await live.next('live');
+	const lines = live.stderr.trim().split('\n');
+	assert.equal(lines.length, 1, live.stderr);
+	assert.equal(lines[0], `ha-tui: ${fs.realpathSync(group.dir)}/server.lock does not exist: starting a NEW group there (new node id) — if you meant an existing group, check the path`);
+	const backup = start('backup');
+	await backup.next('waiting-live-lock');
+	assert.equal(backup.stderr, '', 'an existing group: nothing to say');
+	const deeper = `${group.dir}/new/journal/`;
+	const made = group.processes.cli('created node', ['node', deeper, '--role', 'live', '--create-dir']);
+	await made.waitEvent('live', 10_000);
+	assert.match(made.stderr, /^ha-tui: \S*\/new\/journal\/server\.lock does not exist \(nor its directory: --create-dir makes it\): starting a NEW group there/);
+});
