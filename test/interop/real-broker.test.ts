@@ -103,6 +103,8 @@ function brokerPairInterop(distribution: BrokerDistribution): void {
 
 		test('a restarted primary broker fails back: the ha-tui backup steps down and queues again, the broker is active', async t => step(t, async () => {
 			const from = haTuiBackup.lines.length;
+			const watch = group.cli('watch-failback', ['watch', pair.journal, '--json']);
+			await watch.waitLine('the first line', () => true, 10_000);
 			primary = pair.start(group, 'primary', 'broker-primary-2');
 			const steppedDown = await haTuiBackup.waitEvent('stepping-down', 60_000, from);
 			await brokerLine(primary, brokerLog.primaryActive, 30_000);
@@ -111,6 +113,15 @@ function brokerPairInterop(distribution: BrokerDistribution): void {
 			assert.equal(back.code, 0, back.raw.stdout);
 			assert.equal(back.report.verdict, 'healthy');
 			assert.equal(back.report.state, 'L');
+			// The primary writes F, takes serverlock.1 and writes L once active: while it holds the
+			// lock with F it is activating — never "the active node should step down" of itself.
+			watch.kill('SIGTERM');
+			await watch.exited;
+			const reports = watch.lines.map(line => JSON.parse(line) as Report & {summary: string});
+			const activating = reports.filter(r => r.state === 'F' && pids(r, 'live').includes(primary.pid));
+			t.diagnostic(`${activating.length} watch looks saw the primary broker activating with F`);
+			for (const report of activating) assert.match(report.summary, /^primary \(primary\) pid \d+ holds the primary lock and is activating/, report.summary);
+			for (const report of reports.filter(r => r.state === 'F' && pids(r, 'live').includes(haTuiBackup.pid))) assert.match(report.summary, /should step down/, report.summary);
 
 			// The primary's lock monitor runs every 2 s and would stop the broker if ha-tui touched
 			// server.lock while it is live: watch it through one full run.
