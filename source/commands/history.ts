@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import {buildHistory, formatDuration, parseRecord, parseSince, type Episode, type History} from '../fleet/history.js';
 import type {RecordEvent} from '../fleet/record.js';
 import {describeFsError} from '../lock-file/errors.js';
+import {noLiveRangeText} from '../store/jdbc/no-live.js';
 import {isJdbcTarget, maskUrl} from '../store/jdbc/target.js';
 import {EXIT, type Io} from './output.js';
 
@@ -36,15 +37,23 @@ function readRecords(files: readonly string[]): {events: RecordEvent[]; skipped:
 
 const clock = (iso: string) => iso.replace('T', ' ').replace('Z', '');
 
+/**
+ * Bounds, from the kernel pulse: "≤ 26 ms" when the hand-over was seen in one look; a table's
+ * failover: the lease range (store/jdbc/no-live.ts), "≥ 88 ms, ≤ 1.56 s", as the JDBC timeline
+ * labels its gap.
+ */
+function gapCell(episode: Episode): string {
+	const max = episode.noLiveMs;
+	if (max === undefined) return '';
+	const min = episode.noLiveMinMs ?? max;
+	if (episode.noLiveBounds === 'lease') return noLiveRangeText({atLeastMs: min, atMostMs: max});
+	if (max - min < 1) return formatDuration(max);
+	return min === 0 ? `≤ ${formatDuration(max)}` : `${formatDuration(min)} – ${formatDuration(max)}`;
+}
+
 function episodeRow(episode: Episode): string[] {
 	const who = episode.kind === 'frozen' ? episode.from ?? '' : `${episode.from ?? '?'} → ${episode.to ?? '?'}`;
-	// Bounds, from the kernel pulse: "≤ 26 ms" when the hand-over was seen in one look.
-	const min = episode.noLiveMinMs ?? episode.noLiveMs;
-	const gap = episode.noLiveMs === undefined ? ''
-		: min === undefined || episode.noLiveMs - min < 1 ? formatDuration(episode.noLiveMs)
-			: min === 0 ? `≤ ${formatDuration(episode.noLiveMs)}`
-				: `${formatDuration(min)} – ${formatDuration(episode.noLiveMs)}`;
-	return [clock(episode.start), episode.group, episode.kind, who, gap, episode.trigger ?? '', episode.detail ?? ''];
+	return [clock(episode.start), episode.group, episode.kind, who, gapCell(episode), episode.trigger ?? '', episode.detail ?? ''];
 }
 
 function table(rows: string[][]): string[] {

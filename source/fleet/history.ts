@@ -1,6 +1,7 @@
 // From recorded events (record.ts) to episodes: what an operator asks the morning after —
 // when did it fail over, from whom to whom, how long was there no live, why. Pure: events in,
 // episodes and totals out.
+import {noLiveRange} from '../store/jdbc/no-live.js';
 import type {GroupEvent, RecordEvent, RecordHolder} from './record.js';
 
 export type EpisodeKind = 'failover' | 'failback' | 'pause' | 'frozen' | 'lost-lock' | 'no-live';
@@ -17,6 +18,11 @@ export type Episode = {
 	readonly noLiveMs?: number;
 	/** At least this (first seen free → last seen free). */
 	readonly noLiveMinMs?: number;
+	/**
+	 * 'lease': a table's failover, the range of store/jdbc/no-live.ts — at least from the old
+	 * live's lease expiry, at most from its last renew, both to the look that saw the new live.
+	 */
+	readonly noLiveBounds?: 'lease';
 	readonly trigger?: string;
 	readonly detail?: string;
 };
@@ -179,9 +185,12 @@ export class EpisodeTracker {
 				// free was seen, or before this event when no free was seen) to this event.
 				const upper = between(start, event, start.after ?? start.mono, event.mono);
 				const lower = gap ? between(start, event, start.mono, event.after ?? event.mono) : 0;
+				// A table: the old live's lease end, put on this event's clock (ms before it).
+				const lease = start.leaseExpiry === undefined || start.after === undefined ? undefined
+					: noLiveRange({lastRenew: -upper, expiry: -between(start, event, start.leaseExpiry, event.mono)}, 0);
 				const kind: EpisodeKind = failback ? 'failback' : 'failover';
 				if (Date.parse(start.time) >= since) state.counts[failback ? 'failbacks' : 'failovers']++;
-				emit({group: event.group, kind, start: start.time, end: event.time, from, to: name, noLiveMs: Math.max(0, upper), noLiveMinMs: Math.max(0, Math.min(lower, upper)), trigger: failback ? 'failback' : gap?.trigger ?? (event.releasedBy ? triggerOf(event) : undefined) ?? 'unknown (hand-over seen in one look)'});
+				emit({group: event.group, kind, start: start.time, end: event.time, from, to: name, ...(lease ? {noLiveMs: lease.atMostMs, noLiveMinMs: lease.atLeastMs, noLiveBounds: 'lease' as const} : {noLiveMs: Math.max(0, upper), noLiveMinMs: Math.max(0, Math.min(lower, upper))}), trigger: failback ? 'failback' : gap?.trigger ?? (event.releasedBy ? triggerOf(event) : undefined) ?? 'unknown (hand-over seen in one look)'});
 			}
 
 			// (fromKey '': a first live after nobody held it, a start: not a failover.)

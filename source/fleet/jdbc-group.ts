@@ -8,6 +8,7 @@ import {EventEmitter} from 'node:events';
 import os from 'node:os';
 import {monotonicMs} from '../time.js';
 import {identifyHolder, type DbConnection} from '../store/jdbc/holders.js';
+import {leaseEnd, type LeaseEnd} from '../store/jdbc/no-live.js';
 import type {Lease} from '../store/jdbc/probe.js';
 import {JdbcInputError, parseJdbcTarget, type JdbcTarget} from '../store/jdbc/target.js';
 import {jdbcVerdictLabel} from '../store/jdbc/verdict.js';
@@ -30,7 +31,7 @@ function leaseLock(lease: Lease, connections: readonly DbConnection[]): RecordLo
 }
 
 /** One look at a table as a record event. `after`: the previous look (the change came after it). */
-export function jdbcGroupEvent(label: string, update: JdbcUpdate, mono: number, after: number | undefined): GroupEvent {
+export function jdbcGroupEvent(label: string, update: JdbcUpdate, mono: number, after: number | undefined, leaseExpiry?: number): GroupEvent {
 	const {probe} = update;
 	return {
 		v: RECORD_VERSION,
@@ -38,6 +39,7 @@ export function jdbcGroupEvent(label: string, update: JdbcUpdate, mono: number, 
 		time: new Date(update.takenAt).toISOString(),
 		mono: Math.round(mono * 1000) / 1000,
 		...(after === undefined ? {} : {after: Math.round(after * 1000) / 1000}),
+		...(leaseExpiry === undefined ? {} : {leaseExpiry: Math.round(leaseExpiry * 1000) / 1000}),
 		host: os.hostname(),
 		group: label,
 		status: update.error === undefined ? 'ok' : 'error',
@@ -62,18 +64,17 @@ export function jdbcGroupEvent(label: string, update: JdbcUpdate, mono: number, 
 }
 
 /**
- * When the live lease stops being held in this look (run out, or taken by another): the live's
- * last renew (expiry − lease length, by the DB clock) on our monotonic clock. A killed live is
- * gone from its last renew on, though its row says held until the lease runs out: the time
- * without a live (the exporter's histogram, `history`) counts from there.
+ * When the live lease stops being held in this look (run out, or taken by another): when the
+ * old live may have stopped (store/jdbc/no-live.ts), on our monotonic clock — after its last
+ * renew (expiry − lease length, by the DB clock), by its expiry. The record carries both (the
+ * event's `after` and `leaseExpiry`): the time without a live is a range between them.
  */
-function lastSignOfLife(previous: JdbcUpdate | undefined, update: JdbcUpdate, mono: number): number | undefined {
+function liveLeaseEnd(previous: JdbcUpdate | undefined, update: JdbcUpdate, mono: number): LeaseEnd | undefined {
 	const before = previous?.probe?.locks.live;
 	const now = update.probe;
-	const leaseMs = previous?.renew.live.leaseMs;
-	if (!before?.held || !now || before.expiresAt === null || leaseMs === null || leaseMs === undefined) return undefined;
+	if (!before?.held || !now) return undefined;
 	if (now.locks.live.held && now.locks.live.holderId === before.holderId) return undefined;
-	return mono - Math.max(0, now.dbNow - (before.expiresAt - leaseMs));
+	return leaseEnd(before, previous?.renew.live.leaseMs, now.dbNow - mono);
 }
 
 export type JdbcGroupUpdate = {event: GroupEvent; update: JdbcUpdate; first: boolean};
@@ -119,7 +120,8 @@ export class JdbcGroup extends EventEmitter<{update: [JdbcGroupUpdate]}> {
 			this.lastLookMono = monotonicMs();
 			this.lastUpdate = update;
 			if (!changed) return;
-			this.lastEvent = jdbcGroupEvent(this.label, update, this.lastLookMono, Math.min(previousMono, lastSignOfLife(previous, update, this.lastLookMono) ?? previousMono));
+			const end = liveLeaseEnd(previous, update, this.lastLookMono);
+			this.lastEvent = jdbcGroupEvent(this.label, update, this.lastLookMono, Math.min(previousMono, end?.lastRenew ?? previousMono), end?.expiry);
 			this.emit('update', {event: this.lastEvent, update, first: false});
 		});
 		this.emit('update', {event: this.lastEvent, update: opening, first: true});

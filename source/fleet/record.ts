@@ -28,6 +28,12 @@ export type RecordEvent =
 		mono: number;
 		/** The change came after this moment (the last kernel pulse that saw the locks as before). */
 		after?: number;
+		/**
+		 * A table: the old live's lease expiry (monotonic), when its lease stopped being held in
+		 * this event; `after` is then its last renew. The time without a live is at least from
+		 * here, at most from `after` (store/jdbc/no-live.ts).
+		 */
+		leaseExpiry?: number;
 		host: string;
 		group: string;
 		status: Snapshot['status'];

@@ -117,7 +117,7 @@ export class JdbcSession extends NodeRegistry<JdbcView, JdbcRecord> {
 			// the last look saw: free from that lease's expiry (jdbc-timeline.ts).
 			const time = this.monoOrigin + event.mono;
 			const segment = event.event === 'live' ? 'live' : event.event === 'backup' ? 'backup' : undefined;
-			const timeline = segment ? leaseRanOut(this.timeline, segment, this.view.update?.probe, {kind: 'held', label: record.label}, time) : this.timeline;
+			const timeline = segment ? leaseRanOut(this.timeline, segment, this.view.update?.probe, {kind: 'held', label: record.label}, time, this.view.update?.renew[segment].leaseMs) : this.timeline;
 			this.view = {...this.view, timeline: observeNode(timeline, nodeView(record), event.event, record.lastPhase, time)};
 			record.lastPhase = event.event;
 		}

@@ -7,6 +7,7 @@
 // ids are random per start, so the same id on row 2 then row 1 is one broker taking over.
 import {sanitize} from '../text/sanitize.js';
 import type {DbConnection} from '../store/jdbc/holders.js';
+import {leaseEnd} from '../store/jdbc/no-live.js';
 import type {JdbcProbe, Lease} from '../store/jdbc/probe.js';
 import type {JdbcUpdate} from '../store/jdbc/watcher.js';
 import {cleanLabel, ourHolder} from './timeline-observe.js';
@@ -38,7 +39,7 @@ export function leaseHolderLabel(holderId: string, names: LeaseNames, connection
  * clock). Undefined: one of our nodes holds it but its phase does not say so yet (a backup that
  * won row 1 and is reading the state): its own event comes, exact, and must not be pre-empted.
  */
-export function leaseObservation(segment: 'live' | 'backup', lease: Lease, hostNow: number, names: LeaseNames, connections: readonly DbConnection[]): {readonly seen: Observation; readonly since: number} | undefined {
+export function leaseObservation(segment: 'live' | 'backup', lease: Lease, hostNow: number, names: LeaseNames, connections: readonly DbConnection[], leaseMs?: number | null): {readonly seen: Observation; readonly since: number} | undefined {
 	if (lease.held === null) return {seen: {kind: 'unknown', label: 'not a lease'}, since: hostNow};
 	if (lease.held && lease.holderId !== null) {
 		const ours = names.nodes.find(node => names.holderIds[node.id] === lease.holderId);
@@ -46,9 +47,14 @@ export function leaseObservation(segment: 'live' | 'backup', lease: Lease, hostN
 		return {seen: {kind: 'held', label: leaseHolderLabel(lease.holderId, names, connections)}, since: hostNow};
 	}
 
-	// Ran out (the holder id left behind) or released.
-	const since = lease.holderId !== null && lease.leftMs !== null && lease.leftMs < 0 ? hostNow + lease.leftMs : hostNow;
-	return {seen: {kind: 'free', label: ''}, since};
+	// Ran out (the holder id left behind): free from its expiry, its holder maybe gone since its
+	// last renew (store/jdbc/no-live.ts); or released.
+	if (lease.holderId !== null && lease.leftMs !== null && lease.leftMs < 0) {
+		const end = leaseEnd({holderId: lease.holderId, expiresAt: hostNow + lease.leftMs}, leaseMs, 0);
+		return {seen: {kind: 'free', label: '', ...(end ? {earliest: end.lastRenew} : {})}, since: hostNow + lease.leftMs};
+	}
+
+	return {seen: {kind: 'free', label: ''}, since: hostNow};
 }
 
 /** The state row's letter: L F P N (NULL reads as N: not started, as Artemis reads it). */
@@ -63,13 +69,14 @@ export function jdbcStateLabel(stateRaw: string | null): string {
  * row was free from that expiry on (≈: by the DB clock, put on this host's) — else the gap a
  * killed holder leaves would vanish whenever the next holder wins the row between two looks.
  */
-export function leaseRanOut(timeline: Timeline, segment: 'live' | 'backup', previous: JdbcProbe | undefined, next: Observation, time: number): Timeline {
+export function leaseRanOut(timeline: Timeline, segment: 'live' | 'backup', previous: JdbcProbe | undefined, next: Observation, time: number, leaseMs?: number | null): Timeline {
 	const lease = previous?.locks[segment];
 	if (!previous || !lease?.held || lease.expiresAt === null || next.kind !== 'held') return timeline;
 	const last = timeline.rows.find(row => row.id === segment)?.spans.at(-1);
 	if (last?.kind !== 'held' || last.label === next.label) return timeline;
 	const expiry = lease.expiresAt - (previous.dbNow - previous.hostNow);
-	return expiry > last.start && expiry < time ? observe(timeline, segment, expiry, {kind: 'free', label: ''}) : timeline;
+	const end = leaseEnd(lease, leaseMs, previous.dbNow - previous.hostNow);
+	return expiry > last.start && expiry < time ? observe(timeline, segment, expiry, {kind: 'free', label: '', ...(end ? {earliest: end.lastRenew} : {})}) : timeline;
 }
 
 /** One look's picture: the two lease rows and the state row (a failed look: unknown); previous: the look before it. */
@@ -84,11 +91,13 @@ export function observeLook(timeline: Timeline, update: JdbcUpdate, names: Lease
 
 	let next = timeline;
 	for (const segment of ['live', 'backup'] as const) {
-		const found = leaseObservation(segment, probe.locks[segment], probe.hostNow, names, update.connections);
+		// The lease length as the looks saw it (the exporter's and history's too: one range).
+		const leaseMs = previous?.renew[segment].leaseMs;
+		const found = leaseObservation(segment, probe.locks[segment], probe.hostNow, names, update.connections, leaseMs);
 		if (!found) continue;
 		// Before the first look nothing is known: an old expiry does not stretch the data back.
 		const row = next.rows.find(one => one.id === segment);
-		next = leaseRanOut(next, segment, previous?.probe, found.seen, probe.hostNow);
+		next = leaseRanOut(next, segment, previous?.probe, found.seen, probe.hostNow, leaseMs);
 		next = observe(next, segment, row && row.spans.length > 0 ? found.since : probe.hostNow, found.seen);
 	}
 

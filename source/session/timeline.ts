@@ -4,6 +4,7 @@
 // Times are ms since the epoch, fractional where they come from the nodes' monotonic clock
 // (an in-process hand-over takes a fraction of a ms and must still show its length).
 // A row is a list of spans; each lasts until the next one starts, the last until now.
+import {noLiveRange, noLiveRangeText, type NoLiveRange} from '../store/jdbc/no-live.js';
 
 export type LockRowId = 'live' | 'backup' | 'state';
 export type RowId = LockRowId | `node:${string}`;
@@ -22,6 +23,11 @@ export type Span = {
 	readonly label: string;
 	/** The start is exact (a node's own event), not the first probe that saw it. */
 	readonly exact: boolean;
+	/**
+	 * A free lease row (a table): the row went free at `start`, the lease's expiry, but its holder
+	 * may have been gone since this moment, its last renew (store/jdbc/no-live.ts).
+	 */
+	readonly earliest?: number;
 };
 
 export type TimelineRow = {readonly id: RowId; readonly title: string; readonly spans: readonly Span[]};
@@ -51,7 +57,7 @@ export function emptyTimeline(): Timeline {
 	return {rows: (['live', 'backup', 'state'] as const).map(id => ({id, title: lockTitles[id], spans: []})), marks: [], since: undefined};
 }
 
-export type Observation = {readonly kind: SpanKind; readonly label: string};
+export type Observation = {readonly kind: SpanKind; readonly label: string; readonly earliest?: number};
 
 function trim(spans: Span[], now: number): Span[] {
 	// Keep the span in force at now - KEEP_MS (it still covers the window's left edge).
@@ -76,7 +82,7 @@ export function observe(timeline: Timeline, id: RowId, time: number, what: Obser
 	if (last && last.start === start && !(last.exact && !exact)) spans.pop();
 	else if (last && last.start === start && last.exact && !exact) return timeline;
 	const previous = spans.at(-1);
-	if (!previous || previous.kind !== what.kind || previous.label !== what.label) spans.push({start, kind: what.kind, label: what.label, exact});
+	if (!previous || previous.kind !== what.kind || previous.label !== what.label) spans.push({start, kind: what.kind, label: what.label, exact, ...(what.earliest === undefined ? {} : {earliest: Math.min(what.earliest, start)})});
 	spans = trim(spans, start);
 	const next: TimelineRow = {id, title: title ?? row.title, spans};
 	const rows = index === -1 ? [...timeline.rows, next] : timeline.rows.map((other, at) => (at === index ? next : other));
@@ -103,6 +109,8 @@ export type Gap = {
 	/** Who held the live lock before and after, when known. */
 	readonly from?: string;
 	readonly to?: string;
+	/** A table's lease that ran out: the gap as a range, at least `ms` (from the expiry), at most from the last renew. */
+	readonly range?: NoLiveRange;
 };
 
 export function gaps(timeline: Timeline): Gap[] {
@@ -120,6 +128,7 @@ export function gaps(timeline: Timeline): Gap[] {
 			exact: span.exact && (next?.exact ?? false),
 			...(before?.kind === 'held' ? {from: before.label} : {}),
 			...(next?.kind === 'held' ? {to: next.label} : {}),
+			...(next && span.earliest !== undefined ? {range: noLiveRange({lastRenew: span.earliest, expiry: span.start}, next.start)} : {}),
 		});
 	}
 
@@ -135,9 +144,10 @@ export function formatLength(ms: number): string {
 	return `${minutes}m${String(Math.floor((ms % 60_000) / 1000)).padStart(2, '0')}s`;
 }
 
-/** "no live 0.4 ms", "no live ≈412 ms" (seen by probes), or undefined for a gap still open. */
+/** "no live 0.4 ms", "no live ≈412 ms" (seen by probes), "no live ≥ 7.2 ms, ≤ 1.51 s" (a lease), or undefined for a gap still open. */
 export function gapText(gap: Gap): string | undefined {
 	if (gap.ms === undefined) return undefined;
+	if (gap.range) return `no live ${noLiveRangeText(gap.range)}`;
 	return `no live ${gap.exact ? '' : '≈'}${formatLength(gap.ms)}`;
 }
 

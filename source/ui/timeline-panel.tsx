@@ -84,7 +84,7 @@ export const LEGEND = '█ ▓ ▒ # a holder each (its name inside) · ‖ its 
 
 /** The full view on t: every line fits `rows`, the chart rows first, then the legend, then the gaps. */
 /** The same in a table's words (a JDBC store: a state row, no state lock). */
-export const LEASE_LEGEND = '█ ▓ ▒ # a holder each (its name inside) · × no live, with its length · ─ free · L F P N the state row where it changed · nodes: █ live ▒ backup ░ waiting ~ moving · stopped';
+export const LEASE_LEGEND = '█ ▓ ▒ # a holder each (its name inside) · × no live, with its length (a lease that ran out: ≥ from its expiry, ≤ from its last renew) · ─ free · L F P N the state row where it changed · nodes: █ live ▒ backup ░ waiting ~ moving · stopped';
 
 export function timelineViewLines(timeline: Timeline, width: number, windowMs: number, end: number, rows: number, legendText = LEGEND) {
 	const rendered = renderTimeline(timeline, {width, windowMs, end});

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {test} from 'node:test';
 import {repoRoot} from '../helpers/spawned.js';
+import {historyText} from '../../source/commands/history.js';
 import {buildHistory, parseRecord, parseSince} from '../../source/fleet/history.js';
 import type {GroupEvent, RecordHolder} from '../../source/fleet/record.js';
 
@@ -82,4 +83,20 @@ test('a real Artemis 2.40.0 pair\'s night (recorded by watch --record): two kill
 	assert.equal(total.failovers, 2);
 	assert.equal(total.failbacks, 2);
 	assert.ok(total.availability! > 0.7 && total.availability! < 0.85);
+});
+
+test('a table\'s failover: the lease range (at least from the lease expiry, at most from the last renew), and the history line says both', () => {
+	const table = (ms: number, id: string | undefined, extra: Partial<GroupEvent> = {}) => event(ms, id ? [{pid: null, kind: 'LEASE', id}] : [], 'L', {group: 'pg table t', layout: 'jdbc-bigint', ...extra});
+	// Last renew at mono 1000 + 500, expiry (lease 1.5 s) at 1000 + 2000; the look at 2040 sees the new holder.
+	const events = [table(0, 'A'), table(2040, 'B', {after: 1500, leaseExpiry: 3000})];
+	const [failover] = buildHistory(events).episodes;
+	assert.equal(failover.kind, 'failover');
+	assert.deepEqual([failover.noLiveMinMs, failover.noLiveMs, failover.noLiveBounds], [40, 1540, 'lease']);
+	assert.ok(historyText(buildHistory(events)).some(line => line.includes('failover') && line.includes('≥ 40 ms, ≤ 1.54 s')));
+	// Seen free first (the lease ran out in a look), then the new holder: the same range.
+	const two = [table(0, 'A'), table(2010, undefined, {after: 1500, leaseExpiry: 3000}), table(2040, 'B', {after: 3010})];
+	const [again] = buildHistory(two).episodes;
+	assert.deepEqual([again.noLiveMinMs, again.noLiveMs, again.noLiveBounds], [40, 1540, 'lease']);
+	// A directory's failover keeps its pulse bounds (no lease).
+	assert.equal(buildHistory([event(0, [holder(1)], 'L'), event(10, [holder(2)], 'L', {after: 1005})]).episodes[0].noLiveBounds, undefined);
 });

@@ -152,6 +152,10 @@ test('serve DIR postgresql://…: the table\'s group through two failovers, coun
 		// From the killed live's last renew: its lease (1.5 s) had to run out by the DB clock first.
 		assert.ok(noLive !== undefined && noLive > 1 && noLive < 30, `time without a live: ${noLive}`);
 		assert.equal(value(samples, 'ha_tui_failover_no_live_seconds_count'), episode);
+		// At least from the lease's expiry (store/jdbc/no-live.ts): a lease length (as the looks saw it, ≤ 1.5 s) below the upper bound.
+		const noLiveMin = value(samples, 'ha_tui_last_failover_no_live_min_seconds');
+		assert.ok(noLiveMin !== undefined && noLiveMin >= 0 && noLive - noLiveMin > 1 && noLive - noLiveMin <= 1.5, `at least ${noLiveMin}, at most ${noLive}`);
+		assert.equal(value(samples, 'ha_tui_failover_no_live_min_seconds_count'), episode);
 		live = next;
 	}
 

@@ -84,11 +84,18 @@ test('watch DIR postgresql://… --record --on-change: lines and JSON name the t
 	// The record: history reads it and counts the table's failover.
 	const history = await runCli(['history', record, '--json'], {timeoutMs: 30_000});
 	assert.equal(history.code, 0, history.stderr);
-	const result = JSON.parse(history.stdout) as {episodes: Array<{group: string; kind: string; noLiveMs?: number}>};
+	const result = JSON.parse(history.stdout) as {episodes: Array<{group: string; kind: string; noLiveMs?: number; noLiveMinMs?: number; noLiveBounds?: string}>};
 	const failovers = result.episodes.filter(episode => episode.group === label && episode.kind === 'failover');
 	assert.equal(failovers.length, 1, history.stdout);
-	assert.ok((failovers[0].noLiveMs ?? 0) > 1000, `from the killed live's last renew: ${failovers[0].noLiveMs}`);
+	const [failover] = failovers;
+	assert.ok((failover.noLiveMs ?? 0) > 1000, `at most from the killed live's last renew: ${failover.noLiveMs}`);
+	// At least from its lease's expiry: the lease length as the looks saw it (≤ 1.5 s) less (store/jdbc/no-live.ts).
+	assert.equal(failover.noLiveBounds, 'lease');
+	const span = failover.noLiveMs! - failover.noLiveMinMs!;
+	assert.ok(failover.noLiveMinMs! >= 0 && span > 1000 && span <= 1500, `at least ${failover.noLiveMinMs}, at most ${failover.noLiveMs}`);
+	const text = await runCli(['history', record], {timeoutMs: 30_000});
+	assert.match(text.stdout, /failover .*≥ [\d.]+ m?s, ≤ [\d.]+ s/, text.stdout);
 
-	const everything = [watch.lines.join('\n'), watch.stderr, json.lines.join('\n'), json.stderr, fs.readFileSync(record, 'utf8'), ...fs.readdirSync(hookDir).map(file => fs.readFileSync(path.join(hookDir, file), 'utf8')), history.stdout];
+	const everything = [watch.lines.join('\n'), watch.stderr, json.lines.join('\n'), json.stderr, fs.readFileSync(record, 'utf8'), ...fs.readdirSync(hookDir).map(file => fs.readFileSync(path.join(hookDir, file), 'utf8')), history.stdout, text.stdout];
 	for (const text of everything) assert.ok(!text.includes(PG_PASSWORD), 'no password anywhere');
 });

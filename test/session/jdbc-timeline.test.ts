@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {jdbcStateLabel, leaseHolderLabel, leaseRanOut, observeLook, type LeaseNames} from '../../source/session/jdbc-timeline.js';
 import {emptyTimeline, gapText, gaps, type Timeline} from '../../source/session/timeline.js';
+import {noLiveRange} from '../../source/store/jdbc/no-live.js';
 import {observeNode} from '../../source/session/timeline-observe.js';
 import type {DbConnection} from '../../source/store/jdbc/holders.js';
 import type {JdbcProbe, Lease} from '../../source/store/jdbc/probe.js';
@@ -134,4 +135,25 @@ test('a killed primary whose lease the next holder wins between two looks: the r
 	assert.deepEqual(spans(early, 'live'), [[0, 'held', '6c7dad0c…', false]]);
 	// The same holder renewing late is no hand-over.
 	assert.equal(leaseRanOut(timeline, 'live', second.probe, {kind: 'held', label: '9f3e2b11…'}, T + 50_000), timeline);
+});
+
+test('with the lease length the looks saw: the gap is the range of store/jdbc/no-live.ts — at least from the expiry, at most from the last renew', () => {
+	// As the watcher reports it: the most lease ever left on the holder's row (here the whole 20 s).
+	const seenLease = (update: JdbcUpdate): JdbcUpdate => ({...update, renew: {live: {...update.renew.live, leaseMs: LEASE}, backup: update.renew.backup}});
+	const first = seenLease(look(T, lease(1, A, T + LEASE), lease(2, B, T + LEASE)));
+	let timeline = observeLook(emptyTimeline(), first, nobody);
+	// The lease seen run out in a look, then the backup on row 1 at the next.
+	const expired = seenLease(look(T + 20_100, lease(1, A, T + LEASE, T + 20_100), lease(2, B, T + 20_100 + LEASE, T + 20_100)));
+	timeline = observeLook(timeline, expired, nobody, first);
+	timeline = observeLook(timeline, look(T + 20_400, lease(1, B, T + 20_400 + LEASE, T + 20_400), lease(2, null, undefined, T + 20_400)), nobody, expired);
+	const [gap] = gaps(timeline);
+	assert.deepEqual(gap.range, noLiveRange({lastRenew: T, expiry: T + LEASE}, T + 20_400));
+	assert.deepEqual(gap.range, {atLeastMs: 400, atMostMs: 20_400});
+	assert.equal(gapText(gap), 'no live ≥ 400 ms, ≤ 20.4 s');
+	// Won between two looks: the same range.
+	const straight = observeLook(observeLook(emptyTimeline(), first, nobody), look(T + 20_400, lease(1, B, T + 20_400 + LEASE, T + 20_400), lease(2, null, undefined, T + 20_400)), nobody, first);
+	assert.deepEqual(gaps(straight)[0].range, {atLeastMs: 400, atMostMs: 20_400});
+	// Our own node winning it, by its event: the same function, with the lease length passed in.
+	const ours = leaseRanOut(observeLook(emptyTimeline(), first, nobody), 'live', first.probe, {kind: 'held', label: '#2'}, T + 20_250.5, LEASE);
+	assert.deepEqual(observeNode(ours, makeNode(2, 'backup', 'live'), 'live', 'waiting-live-lock', T + 20_250.5).rows.find(row => row.id === 'live')!.spans[1].earliest, T);
 });
