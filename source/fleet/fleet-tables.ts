@@ -5,16 +5,17 @@
 // would read differently. A database that is down is its row's UNKNOWN with the reason, and the
 // row comes back when the database does (the watcher tries again every look).
 import {EventEmitter} from 'node:events';
+import type {BrokerInfo} from '../broker/index.js';
 import {worstFinding, type Finding} from '../doctor/index.js';
 import {jdbcFindings} from '../store/jdbc/doctor.js';
-import {DEFAULT_TIMINGS, groupTimings, type GroupTimings} from '../store/jdbc/timings.js';
+import {DEFAULT_TIMINGS, groupBrokerTest, groupTimings, type GroupTimings} from '../store/jdbc/timings.js';
 import type {JdbcUpdate} from '../store/jdbc/watcher.js';
 import {errorLine} from '../text/error-line.js';
 import type {FleetRow} from './fleet-view.js';
 import {jdbcFleetRow} from './jdbc-fleet-row.js';
 import {openJdbcGroups, type JdbcGroup} from './jdbc-group.js';
 
-type Table = {group: JdbcGroup; input: string; timings: GroupTimings; update: JdbcUpdate | undefined; changedAt: number; worst: Finding | undefined; row: FleetRow};
+type Table = {group: JdbcGroup; label: string; input: string; ofGroup: (broker: BrokerInfo) => boolean; timings: GroupTimings; update: JdbcUpdate | undefined; changedAt: number; worst: Finding | undefined; row: FleetRow};
 
 export class FleetTables extends EventEmitter<{change: []}> {
 	private tables: Table[] = [];
@@ -40,15 +41,15 @@ export class FleetTables extends EventEmitter<{change: []}> {
 		}
 
 		const update = group.watcher.latest;
-		const table: Table = {group, input, timings, update, changedAt: Date.now(), worst: undefined, row: undefined as unknown as FleetRow};
+		const table: Table = {group, label: group.label, input, ofGroup: groupBrokerTest(group.target), timings, update, changedAt: Date.now(), worst: undefined, row: undefined as unknown as FleetRow};
 		table.worst = this.findings(table);
-		table.row = jdbcFleetRow({label: group.label, input}, update, table.changedAt, table.worst);
+		table.row = jdbcFleetRow(table, update, table.changedAt, table.worst);
 		this.tables.push(table);
 		group.watcher.on('look', (look, changed) => {
 			if (changed) table.changedAt = look.takenAt;
 			table.update = look;
 			table.worst = this.findings(table);
-			const row = jdbcFleetRow({label: group.label, input}, look, table.changedAt, table.worst);
+			const row = jdbcFleetRow(table, look, table.changedAt, table.worst);
 			if (changed || rowText(row) !== rowText(table.row)) {
 				table.row = row;
 				this.emit('change');

@@ -3,6 +3,7 @@
 // JDBC timeline names it (an ha-tui node's pid, else the start of its random holder id); a lease
 // that ran out says so. A look that failed is UNKNOWN with its reason (the watcher's one line,
 // secrets already masked by client.ts describeDbError, masked again here to be sure).
+import type {BrokerInfo} from '../broker/index.js';
 import type {Finding} from '../doctor/index.js';
 import {leaseHolderLabel} from '../session/jdbc-timeline.js';
 import type {DbConnection} from '../store/jdbc/holders.js';
@@ -14,8 +15,12 @@ import type {FleetRow} from './fleet-view.js';
 
 const NO_NAMES = {nodes: [], holderIds: {}} as const;
 
-/** A table as the fleet knows it: its label (the URL without its password, and the table) and the input typed. */
-export type FleetTable = {readonly label: string; readonly input: string};
+/**
+ * A table as the fleet knows it: its label (the URL without its password, and the table), the
+ * input typed, and which local brokers are its own (store/jdbc/timings.ts groupBrokerTest: their
+ * broker.xml names this table; another table's broker in the same database is not).
+ */
+export type FleetTable = {readonly label: string; readonly input: string; readonly ofGroup: (broker: BrokerInfo) => boolean};
 
 function leaseText(lease: Lease, connections: readonly DbConnection[]): string {
 	if (lease.holderId === null) return '—';
@@ -24,16 +29,16 @@ function leaseText(lease: Lease, connections: readonly DbConnection[]): string {
 	return lease.held ? who : `${who} expired`;
 }
 
-/** Local brokers connected to the table's database (by their command line / broker.xml): the row's name. */
-function brokerNames(connections: readonly DbConnection[]): string[] {
-	const names = connections.filter(connection => connection.haTui === undefined && connection.broker?.name).map(connection => connection.broker!.name!);
+/** Local brokers of this table connected to its database (by their command line / broker.xml): the row's name. */
+function brokerNames(connections: readonly DbConnection[], ofGroup: FleetTable['ofGroup']): string[] {
+	const names = connections.filter(connection => connection.haTui === undefined && connection.broker?.name && ofGroup(connection.broker)).map(connection => connection.broker!.name!);
 	return [...new Set(names)];
 }
 
 export function jdbcFleetRow(table: FleetTable, update: JdbcUpdate | undefined, changedAt: number, worst?: Finding, waiting?: string): FleetRow {
 	const probe = update?.error === undefined ? update?.probe : undefined;
 	const connections = update?.connections ?? [];
-	const names = brokerNames(connections);
+	const names = brokerNames(connections, table.ofGroup);
 	const error = update?.error ?? waiting;
 	const reason = error === undefined ? undefined : maskSecrets(error);
 	return {

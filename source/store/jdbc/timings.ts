@@ -78,29 +78,59 @@ export function sameStore(target: JdbcTarget, url: string, table: string | undef
 
 export type GroupBroker = {readonly pid: number; readonly broker: BrokerInfo; readonly read: Read};
 
+/** A broker.xml's <database-store>: its URL and node-manager table (undefined: none, unreadable, a bad table name). */
+function databaseStoreOf(configuration: string): {store: XmlNode; url: string; table: string | undefined} | undefined {
+	const xml = readXmlFile(configuration);
+	if (!xml.ok) return undefined;
+	const store = findDeep(xml.root, 'database-store');
+	const url = store ? text(findDeep(store, 'jdbc-connection-url'))?.trim() : undefined;
+	if (!store || !url) return undefined;
+	const table = text(findDeep(store, 'node-manager-store-table-name'))?.trim() || undefined;
+	try {
+		if (table !== undefined) foldTableName(table);
+	} catch {
+		return undefined;
+	}
+
+	return {store, url, table};
+}
+
 /** The brokers on this host whose broker.xml names this group's table, with their timings. */
 export function groupBrokers(target: JdbcTarget, pids: readonly number[] = localBrokerPids()): GroupBroker[] {
 	const found: GroupBroker[] = [];
 	for (const pid of pids) {
 		const broker = brokerOf(pid);
 		if (!broker?.configuration) continue;
-		const xml = readXmlFile(broker.configuration);
-		if (!xml.ok) continue;
-		const store = findDeep(xml.root, 'database-store');
-		const url = store ? text(findDeep(store, 'jdbc-connection-url'))?.trim() : undefined;
-		if (!store || !url) continue;
-		const table = text(findDeep(store, 'node-manager-store-table-name'))?.trim() || undefined;
-		try {
-			if (table !== undefined) foldTableName(table);
-		} catch {
-			continue;
-		}
-
-		if (!sameStore(target, url, table)) continue;
-		found.push({pid, broker, read: timingsOf(store, `${brokerLabel(broker)} pid ${pid}`)});
+		const database = databaseStoreOf(broker.configuration);
+		if (!database || !sameStore(target, database.url, database.table)) continue;
+		found.push({pid, broker, read: timingsOf(database.store, `${brokerLabel(broker)} pid ${pid}`)});
 	}
 
 	return found;
+}
+
+/** broker.xml files remembered per test (a fleet's brokers: a handful; a bound all the same). */
+const MAX_REMEMBERED = 256;
+
+/**
+ * "Is this broker one of this group's?" as sameStore decides it (its broker.xml names the same
+ * database AND table: a broker of another table in the same database is not), each broker.xml
+ * read once. A broker without a readable broker.xml is nobody's: no name is better than a wrong one.
+ */
+export function groupBrokerTest(target: JdbcTarget): (broker: BrokerInfo) => boolean {
+	const known = new Map<string, boolean>();
+	return broker => {
+		if (!broker.configuration) return false;
+		let answer = known.get(broker.configuration);
+		if (answer === undefined) {
+			const database = databaseStoreOf(broker.configuration);
+			answer = database !== undefined && sameStore(target, database.url, database.table);
+			if (known.size >= MAX_REMEMBERED) known.clear();
+			known.set(broker.configuration, answer);
+		}
+
+		return answer;
+	};
 }
 
 /**
