@@ -1,6 +1,6 @@
 // `node`: one HA node with no screen, its progress as NDJSON on stdout.
 import fs from 'node:fs';
-import {LockFileInputError, type LayoutChoice} from '../lock-file/index.js';
+import {checkNodeTarget, LockFileInputError, type LayoutChoice} from '../lock-file/index.js';
 import {describeTarget, resolveTarget, targetDiffers, type ResolvedTarget} from '../target/resolve.js';
 import {FileLockNodeManager, HaNode, type NodeRole} from '../node-manager/index.js';
 import {EXIT, type Io} from './output.js';
@@ -32,6 +32,15 @@ export async function node(argument: string, options: NodeCommandOptions, io: Io
 	}
 
 	const file = target.file;
+	try {
+		// Refused before anything is said or made: one line, naming the path typed and the file.
+		checkNodeTarget(file);
+	} catch (error) {
+		if (!(error instanceof LockFileInputError)) throw error;
+		io.err(`ha-tui: ${describeTarget(target)}: ${error.cause_}`);
+		return EXIT.unknown;
+	}
+
 	if (targetDiffers(target)) io.err(`ha-tui: node on ${describeTarget(target)}`);
 	// As a first broker does, a node makes a new group where there is none (README): kept, but
 	// said, in case the path was mistyped (at night, one letter off the group's directory).

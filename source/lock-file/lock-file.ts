@@ -167,6 +167,40 @@ export function checkLooksLikeLockFile(file: string, fd: number): void {
 }
 
 /**
+ * Before a node creates or writes anything (the layout's serverlock files beside it come first):
+ * an existing server.lock must be a regular file that looks like one a broker wrote
+ * (checkLooksLikeLockFile) — else a symlink to /dev/zero, or somebody's 64-byte file, left new
+ * serverlock files in /dev or beside that file before the refusal. Missing is fine (the node
+ * makes it). Read-only; throws LockFileInputError (one line).
+ */
+export function checkNodeTarget(file: string): void {
+	let stat: fs.Stats | undefined;
+	try {
+		stat = fs.statSync(file, {throwIfNoEntry: false});
+	} catch (error) {
+		throw fsInputError(file, error);
+	}
+
+	if (!stat) return;
+	checkRegular(file, stat);
+	let fd: number;
+	try {
+		fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK | fs.constants.O_NOCTTY);
+	} catch (error) {
+		throw fsInputError(file, error);
+	}
+
+	try {
+		checkLooksLikeLockFile(file, fd);
+	} catch (error) {
+		if (error instanceof LockFileInputError) throw error;
+		throw fsInputError(file, error);
+	} finally {
+		fs.closeSync(fd);
+	}
+}
+
+/**
  * Opens (creating if needed) the lock file for a node: read-write, with a complete
  * 19-byte layout. createDirectory: also create the parent directory.
  */

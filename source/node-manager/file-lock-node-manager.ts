@@ -30,6 +30,7 @@ import {
 	isSameFile,
 	layoutOfDirectory,
 	lockKind,
+	checkNodeTarget,
 	openForNode,
 	openServerlockFile,
 	readBytes,
@@ -181,6 +182,8 @@ export class FileLockNodeManager implements NodeManager {
 		};
 
 		try {
+			// Nothing is created beside a server.lock that is not one (a device, somebody's file).
+			checkNodeTarget(this.path);
 			// The layout's own files first, so that a node starting beside us never sees a
 			// server.lock alone (which would read as the ranges layout).
 			const lockFiles = new Map<string, OpenedLockFile>();

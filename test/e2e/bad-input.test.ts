@@ -103,6 +103,35 @@ test('node refuses a FIFO, a symlink loop and a missing directory (without --cre
 	assert.equal(fs.existsSync(path.join(temp.dir, 'no')), false, 'no directory created');
 });
 
+// A symlink to /dev/zero (a path users type: a link to the shared disk gone wrong) and somebody's
+// 64-byte file: node said "node on … → /dev/zero" and then the refusal (two lines), and made
+// serverlock.1/.2 in /dev, or beside the file, before refusing. Now one line, nothing made.
+test('node refuses a symlink to /dev/zero and a 64-byte file of garbage in one line; nothing made beside them', async () => {
+	const dir = path.join(temp.dir, 'node-bad');
+	fs.mkdirSync(dir);
+	const zero = path.join(dir, 'zero.lock');
+	fs.symlinkSync('/dev/zero', zero);
+	const garbage = path.join(dir, 'garbage.lock');
+	fs.writeFileSync(garbage, crypto.randomBytes(64));
+	const linkedDir = path.join(temp.dir, 'node-linked');
+	fs.mkdirSync(linkedDir);
+	fs.symlinkSync('/dev/zero', path.join(linkedDir, 'server.lock'));
+	const listing = (where: string) => fs.readdirSync(where).sort().join(' ');
+	const devBefore = ['serverlock.1', 'serverlock.2', 'server.1.lock'].map(name => fs.existsSync(path.join('/dev', name)));
+	for (const role of ['primary', 'backup']) {
+		const before = listing(dir);
+		const linked = await expectRefused(['node', zero, '--role', role], zero, /^ha-tui: \S+zero\.lock → \/dev\/zero: is a character device, not a lock file$/);
+		assert.equal(linked.stdout, '', 'no node event');
+		await expectRefused(['node', garbage, '--role', role], garbage, /: is not a lock file: 64 bytes/);
+		// The directory typed, its server.lock a link to /dev/zero.
+		await expectRefused(['node', linkedDir, '--role', role], linkedDir, /→ \/dev\/zero: is a character device/);
+		assert.equal(listing(dir), before, 'no serverlock files beside them');
+		assert.equal(listing(linkedDir), 'server.lock');
+	}
+
+	assert.deepEqual(['serverlock.1', 'serverlock.2', 'server.1.lock'].map(name => fs.existsSync(path.join('/dev', name))), devBefore, 'nothing made in /dev');
+});
+
 // Run from a copy any user can read (helpers/portable.ts): the checkout itself may be under a
 // directory nobody cannot traverse, e.g. a clone in /root/src or in a 0700 mktemp folder.
 const asNobody = process.getuid?.() !== 0 ? 'needs root to drop to nobody' : cannotRunNodeAs(65_534, 65_534);
