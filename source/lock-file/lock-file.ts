@@ -174,29 +174,20 @@ export function checkLooksLikeLockFile(file: string, fd: number): void {
  * makes it). Read-only; throws LockFileInputError (one line).
  */
 export function checkNodeTarget(file: string): void {
-	let stat: fs.Stats | undefined;
 	try {
-		stat = fs.statSync(file, {throwIfNoEntry: false});
+		if (!fs.statSync(file, {throwIfNoEntry: false})) return;
 	} catch (error) {
 		throw fsInputError(file, error);
 	}
 
-	if (!stat) return;
-	checkRegular(file, stat);
-	let fd: number;
+	const opened = openForReading(file);
 	try {
-		fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK | fs.constants.O_NOCTTY);
-	} catch (error) {
-		throw fsInputError(file, error);
-	}
-
-	try {
-		checkLooksLikeLockFile(file, fd);
+		checkLooksLikeLockFile(file, opened.fd);
 	} catch (error) {
 		if (error instanceof LockFileInputError) throw error;
 		throw fsInputError(file, error);
 	} finally {
-		fs.closeSync(fd);
+		fs.closeSync(opened.fd);
 	}
 }
 
