@@ -21,7 +21,7 @@ type Current = {info?: Labels; verdict?: Labels; state?: Labels; holders: Labels
 
 export class FleetExporter {
 	readonly registry = new Registry();
-	private readonly tracker = new EpisodeTracker();
+	private readonly tracker = new EpisodeTracker(undefined, {keep: false});
 	private readonly current = new Map<string, Current>();
 	private lastUpdateMono = monotonicMs();
 	private readonly groupCount: Gauge;

@@ -27,17 +27,35 @@ export type Episode = {
 	readonly detail?: string;
 };
 
+/**
+ * A group over the recorded window. Every number about time without a live is the sum of the
+ * episodes' own (failovers, failbacks, pauses, other times without a live), so the totals can
+ * never say "live 100 %" beside a failover: one source of truth, as a range — `noLiveMinMs`
+ * (at least: what the looks saw free, or a table's lease expiry) to `noLiveMs` (at most: from
+ * the pulse that last saw the old live, or a table's last renew).
+ */
 export type GroupTotals = {
 	readonly group: string;
 	readonly windowMs: number;
+	/** Live at least this long: the window less the most the episodes allow without a live. */
 	readonly liveMs: number;
+	/** Live at least this share of the window (liveMs / windowMs). */
 	readonly availability: number | null;
+	/** Live at most this share (the window less the least the episodes prove without a live). */
+	readonly availabilityMax: number | null;
+	/** At most this long without a live: the sum of the episodes' noLiveMs (clipped to the window). */
 	readonly noLiveMs: number;
+	/** At least this long: the sum of the episodes' noLiveMinMs. */
+	readonly noLiveMinMs: number;
+	/** 'lease': some of it is a table's lease range (store/jdbc/no-live.ts). */
+	readonly noLiveBounds?: 'lease';
 	readonly failovers: number;
 	readonly failbacks: number;
 	readonly pauses: number;
 	readonly frozen: number;
 	readonly lostLocks: number;
+	/** Times without a live that are none of the above ('no-live': the record began, or a recorder stopped, without one; the same holder back). */
+	readonly noLiveEpisodes: number;
 };
 
 export type History = {episodes: Episode[]; totals: GroupTotals[]; events: number; skipped: number};
@@ -77,32 +95,51 @@ export function parseRecord(text: string): {events: RecordEvent[]; skipped: numb
 	return {events, skipped};
 }
 
+/** The moment a window reached (wall ms, and the event's clocks for `between`). */
+type Moment = {time: string; mono: number; host?: string};
+
+type Gap = {
+	start: GroupEvent;
+	from: string;
+	fromKey: string;
+	fromRole?: string;
+	trigger?: string;
+	failingBack: boolean;
+	/** The record began (or resumed) without a live: what ends it is not a failover. */
+	initial?: true;
+};
+
 type GroupState = {
 	group: string;
 	host: string;
+	/** The recorder (host:pid of its start event) that lists this group, when known. */
+	recorder?: string;
 	lastEvent?: GroupEvent;
-	/** The latest event of the group, even after the recorder stopped. */
-	endEvent?: GroupEvent;
+	/** The last moment counted in the window (an event, or a recorder's stop). */
+	windowEnd?: Moment;
+	/** Where the current stretch of recording began (wall ms): no episode counts before it. */
+	segmentStart: number;
 	liveKey: string;
 	liveName: string;
 	liveRole?: string;
 	/** Where the current gap without a live began. */
-	gap?: {start: GroupEvent; from: string; fromKey: string; fromRole?: string; trigger?: string; failingBack: boolean};
+	gap?: Gap;
 	failingBack: boolean;
 	pauseStart?: GroupEvent;
 	frozen: Map<number, GroupEvent>;
-	windowStart?: number;
 	windowMs: number;
-	liveMs: number;
+	/** Sums of the counted episodes' numbers (tally). */
 	noLiveMs: number;
-	counts: {failovers: number; failbacks: number; pauses: number; frozen: number; lostLocks: number};
+	noLiveMinMs: number;
+	lease: boolean;
+	counts: {failovers: number; failbacks: number; pauses: number; frozen: number; lostLocks: number; noLiveEpisodes: number};
 };
 
 /**
  * ms between two events: CLOCK_MONOTONIC when both come from one host (and agree with the wall
  * clock to a second: no reboot between), else the wall clocks.
  */
-function between(a: {time: string; mono: number; host?: string}, b: {time: string; mono: number; host?: string}, aMono = a.mono, bMono = b.mono): number {
+function between(a: Moment, b: Moment, aMono = a.mono, bMono = b.mono): number {
 	const wall = Date.parse(b.time) - Date.parse(a.time);
 	const mono = bMono - aMono;
 	if (a.host !== undefined && a.host === b.host && Math.abs(mono - wall) < 1000 + Math.abs(aMono - a.mono) + Math.abs(bMono - b.mono)) return mono;
@@ -117,6 +154,8 @@ function triggerOf(event: GroupEvent): string | undefined {
 	return event.state === 'F' ? 'failback (stepped down)' : 'forced (released while running)';
 }
 
+const COUNTERS = {failover: 'failovers', failback: 'failbacks', pause: 'pauses', frozen: 'frozen', 'lost-lock': 'lostLocks', 'no-live': 'noLiveEpisodes'} as const;
+
 export function buildHistory(all: readonly RecordEvent[], options: {since?: number; skipped?: number} = {}): History {
 	// Several files, several recorders: in order of the wall clock (stable for one file's order).
 	const events = all.map((event, index) => ({event, index})).sort((a, b) => Date.parse(a.event.time) - Date.parse(b.event.time) || a.index - b.index).map(entry => entry.event);
@@ -126,50 +165,72 @@ export function buildHistory(all: readonly RecordEvent[], options: {since?: numb
 	return {episodes: tracker.episodes.sort((a, b) => Date.parse(a.start) - Date.parse(b.start)), totals: tracker.totals(), events: all.length, skipped: options.skipped ?? 0};
 }
 
-/** Episodes as events arrive (history replays a file through it; serve feeds it live). */
+/**
+ * Episodes as events arrive (history replays a file through it; serve feeds it live). The
+ * totals are tallied from the episodes as they are emitted, nothing else.
+ */
 export class EpisodeTracker {
 	readonly episodes: Episode[] = [];
 	private readonly groups = new Map<string, GroupState>();
 	private readonly since: number;
+	private readonly keep: boolean;
+	private found: Episode[] = [];
 
-	constructor(since?: number) {
+	/** keep: false for a tracker that runs for ever (serve): `episodes` stays empty, add() still returns them. */
+	constructor(since?: number, options: {keep?: boolean} = {}) {
 		this.since = since ?? Number.NEGATIVE_INFINITY;
+		this.keep = options.keep ?? true;
 	}
 
 	/** Adds one event; returns the episodes it completed. */
 	add(event: RecordEvent): Episode[] {
-		const found: Episode[] = [];
-		const {since} = this;
-		const emit = (episode: Episode) => {
-			if (Date.parse(episode.start) < since) return;
-			this.episodes.push(episode);
-			found.push(episode);
-		};
-
+		this.found = [];
 		if (event.type === 'stop') {
-			// The recorder stopped: nothing is known until the next start; close the window.
-			for (const state of this.groups.values()) if (state.host === event.host) advance(state, {...event, group: state.group} as unknown as GroupEvent, since, true);
-			return found;
+			// The recorder stopped: nothing is known until the next start. What is open closes here,
+			// and the window ends here.
+			const recorder = `${event.host}:${event.pid}`;
+			for (const state of this.groups.values()) {
+				if (state.recorder === undefined ? state.host !== event.host : state.recorder !== recorder) continue;
+				if (state.lastEvent) advance(state, event, this.since);
+				this.closeOpen(state, state.lastEvent ? event : undefined, 'unknown (the recorder stopped)', 'until the recorder stopped');
+			}
+
+			return this.found;
 		}
 
 		if (!isGroupEvent(event)) {
-			for (const state of this.groups.values()) if (state.host === event.host) state.lastEvent = undefined;
-			return found;
+			// A recorder (re)started: for its groups nothing is known since their last event (a
+			// recorder that died without its stop line); other recorders' groups go on.
+			const listed = Array.isArray(event.groups) ? new Set(event.groups) : undefined;
+			const recorder = `${event.host}:${event.pid}`;
+			for (const state of this.groups.values()) {
+				if (listed ? !listed.has(state.group) : state.host !== event.host) continue;
+				this.closeOpen(state, undefined, 'unknown (the recording broke off)', 'until the recording broke off');
+				if (listed) state.recorder = recorder;
+			}
+
+			for (const group of listed ?? []) this.recorders.set(group, recorder);
+			return this.found;
 		}
 
 		const state = this.stateOf(event);
-		advance(state, event, since, false);
+		const resumed = state.lastEvent === undefined;
+		if (resumed) state.segmentStart = Date.parse(event.time);
+		advance(state, event, this.since);
 		const live = event.locks.live;
 		const key = live.locked ? holderKey(live.holders) || 'locked' : '';
 		const name = live.locked ? holderName(live.holders) : 'nobody';
 		const role = live.holders.find(holder => holder.role)?.role;
 		if (event.state === 'F') state.failingBack = true;
 		if (event.changes.some(change => change.kind === 'identity') || (event.status === 'missing' && state.liveKey !== '')) {
-			state.counts.lostLocks += Date.parse(event.time) >= since ? 1 : 0;
-			emit({group: event.group, kind: 'lost-lock', start: event.time, from: state.liveName, detail: event.status === 'missing' ? 'the lock file was deleted while the live held it' : 'the lock file was replaced: the live holds a lock on a file nobody else opens'});
+			this.emit(state, {group: event.group, kind: 'lost-lock', start: event.time, from: state.liveName, detail: event.status === 'missing' ? 'the lock file was deleted while the live held it' : 'the lock file was replaced: the live holds a lock on a file nobody else opens'}, event);
 		}
 
-		if (state.liveKey !== '' && key === '') {
+		if (resumed && key === '') {
+			// The record begins (or resumes) without a live: that time counts too, though it is no failover.
+			state.gap = {start: event, from: 'nobody', fromKey: '', trigger: 'no live when the record began', failingBack: false, initial: true};
+			if (event.state === 'P') state.pauseStart = event;
+		} else if (state.liveKey !== '' && key === '') {
 			// The live lock was seen free: a gap begins (it began after `after`, if known).
 			state.gap = {start: event, from: state.liveName, fromKey: state.liveKey, fromRole: state.liveRole, trigger: triggerOf(event), failingBack: state.failingBack || event.state === 'F'};
 			if (event.state === 'P') state.pauseStart = event;
@@ -178,8 +239,17 @@ export class EpisodeTracker {
 			const fromKey = gap?.fromKey ?? state.liveKey;
 			const from = gap?.from ?? state.liveName;
 			const failback = (gap?.failingBack ?? false) || state.failingBack || (role === 'primary' && (gap?.fromRole ?? state.liveRole) === 'backup');
-			// After a clean stop (P) the next live ends a pause, not a failover.
-			if (fromKey !== '' && state.lastEvent !== undefined && !state.pauseStart) {
+			if (state.pauseStart) {
+				// After a clean stop (P) the next live ends a pause, not a failover.
+				const pause = state.pauseStart;
+				this.emit(state, {group: event.group, kind: 'pause', start: pause.time, end: event.time, from: gap?.from, to: name, ...this.seenGap(pause, event), trigger: 'clean stop'}, event);
+			} else if (gap?.initial) {
+				this.emit(state, {group: event.group, kind: 'no-live', start: gap.start.time, end: event.time, from: 'nobody', to: name, ...this.seenGap(gap.start, event), trigger: gap.trigger}, event);
+			} else if (gap && gap.fromKey === key) {
+				// The same holder took it back (a table's lease run out and renewed by its holder): no
+				// failover, but it was seen free, so that time had no live.
+				this.emit(state, {group: event.group, kind: 'no-live', start: gap.start.time, end: event.time, from: gap.from, to: name, ...this.seenGap(gap.start, event), trigger: 'the same holder took the live lock back'}, event);
+			} else if (fromKey !== '' && !resumed) {
 				const start = gap?.start ?? event;
 				// Upper bound: from the last moment the old live was seen holding (the pulse before the
 				// free was seen, or before this event when no free was seen) to this event.
@@ -189,24 +259,14 @@ export class EpisodeTracker {
 				const lease = start.leaseExpiry === undefined || start.after === undefined ? undefined
 					: noLiveRange({lastRenew: -upper, expiry: -between(start, event, start.leaseExpiry, event.mono)}, 0);
 				const kind: EpisodeKind = failback ? 'failback' : 'failover';
-				if (Date.parse(start.time) >= since) state.counts[failback ? 'failbacks' : 'failovers']++;
-				emit({group: event.group, kind, start: start.time, end: event.time, from, to: name, ...(lease ? {noLiveMs: lease.atMostMs, noLiveMinMs: lease.atLeastMs, noLiveBounds: 'lease' as const} : {noLiveMs: Math.max(0, upper), noLiveMinMs: Math.max(0, Math.min(lower, upper))}), trigger: failback ? 'failback' : gap?.trigger ?? (event.releasedBy ? triggerOf(event) : undefined) ?? 'unknown (hand-over seen in one look)'});
+				this.emit(state, {group: event.group, kind, start: start.time, end: event.time, from, to: name, ...(lease ? {noLiveMs: lease.atMostMs, noLiveMinMs: lease.atLeastMs, noLiveBounds: 'lease' as const} : {noLiveMs: Math.max(0, upper), noLiveMinMs: Math.max(0, Math.min(lower, upper))}), trigger: failback ? 'failback' : gap?.trigger ?? (event.releasedBy ? triggerOf(event) : undefined) ?? 'unknown (hand-over seen in one look)'}, event);
 			}
 
-			// (fromKey '': a first live after nobody held it, a start: not a failover.)
-
-			if (state.pauseStart) {
-				const pause = state.pauseStart;
-				if (Date.parse(pause.time) >= since) state.counts.pauses++;
-				emit({group: event.group, kind: 'pause', start: pause.time, end: event.time, from: gap?.from, to: name, noLiveMs: Math.max(0, between(pause, event, pause.after ?? pause.mono, event.mono)), trigger: 'clean stop'});
-				state.pauseStart = undefined;
-			}
-
+			// (Resumed with another live than before the recorder stopped: it changed hands while
+			// nobody recorded: no episode, nothing to time.)
+			state.pauseStart = undefined;
 			state.gap = undefined;
 			state.failingBack = event.state === 'F';
-		} else if (key !== '' && key === state.liveKey && state.gap) {
-			// The same holder took it back (a restart of the same process is not possible): a blip.
-			state.gap = undefined;
 		}
 
 		if (key !== '' && event.state === 'L') state.failingBack = false;
@@ -219,74 +279,120 @@ export class EpisodeTracker {
 		for (const [pid, began] of state.frozen) {
 			if (frozenNow.has(pid)) continue;
 			state.frozen.delete(pid);
-			if (Date.parse(began.time) >= since) state.counts.frozen++;
-			emit({group: event.group, kind: 'frozen', start: began.time, end: event.time, from: `pid ${pid}`, noLiveMs: undefined, detail: `frozen for ${formatDuration(between(began, event))}`, trigger: 'SIGSTOP (or a debugger)'});
+			this.emit(state, {group: event.group, kind: 'frozen', start: began.time, end: event.time, from: `pid ${pid}`, noLiveMs: undefined, detail: `frozen for ${formatDuration(between(began, event))}`, trigger: 'SIGSTOP (or a debugger)'}, event);
 		}
 
 		state.lastEvent = event;
-		state.endEvent = event;
-		return found;
+		return this.found;
 	}
 
 	/** Closes what is still open at the end of the records. */
 	finish(): void {
-		const {since} = this;
-		const emit = (episode: Episode) => {
-			if (Date.parse(episode.start) >= since) this.episodes.push(episode);
-		};
-
-		// What is still open at the end of the records.
-		for (const state of this.groups.values()) {
-			const last = state.endEvent;
-			if (state.gap && last) {
-				emit({group: state.group, kind: state.pauseStart ? 'pause' : 'no-live', start: state.gap.start.time, from: state.gap.from, to: 'nobody (still at the end of the record)', noLiveMs: Math.max(0, between(state.gap.start, last, state.gap.start.after ?? state.gap.start.mono, last.mono)), trigger: state.gap.trigger ?? 'unknown'});
-				if (state.pauseStart && Date.parse(state.pauseStart.time) >= since) state.counts.pauses++;
-			}
-
-			for (const [pid, began] of state.frozen) {
-				if (Date.parse(began.time) >= since) state.counts.frozen++;
-				emit({group: state.group, kind: 'frozen', start: began.time, from: `pid ${pid}`, detail: 'still frozen at the end of the record', trigger: 'SIGSTOP (or a debugger)'});
-			}
-		}
+		this.found = [];
+		for (const state of this.groups.values()) this.closeOpen(state, undefined, 'nobody (still at the end of the record)', 'still frozen at the end of the record');
 	}
 
 	totals(): GroupTotals[] {
-		return [...this.groups.values()].map((state): GroupTotals => ({
-			group: state.group,
-			windowMs: Math.round(state.windowMs),
-			liveMs: Math.round(state.liveMs),
-			availability: state.windowMs > 0 ? state.liveMs / state.windowMs : null,
-			noLiveMs: Math.round(state.noLiveMs),
-			...state.counts,
-		}));
+		return [...this.groups.values()].map((state): GroupTotals => {
+			const windowMs = Math.round(state.windowMs);
+			// The episodes are clipped to the window (tally); rounding must not make them exceed it.
+			const noLiveMs = Math.min(windowMs, Math.round(state.noLiveMs));
+			const noLiveMinMs = Math.min(noLiveMs, Math.round(state.noLiveMinMs));
+			return {
+				group: state.group,
+				windowMs,
+				liveMs: windowMs - noLiveMs,
+				availability: windowMs > 0 ? (windowMs - noLiveMs) / windowMs : null,
+				availabilityMax: windowMs > 0 ? (windowMs - noLiveMinMs) / windowMs : null,
+				noLiveMs,
+				noLiveMinMs,
+				...(state.lease ? {noLiveBounds: 'lease' as const} : {}),
+				...state.counts,
+			};
+		});
+	}
+
+	private readonly recorders = new Map<string, string>();
+
+	/** A gap whose both ends were seen: at most from the pulse before its start, at least from its start to the pulse before its end. */
+	private seenGap(start: GroupEvent, end: GroupEvent): {noLiveMs: number; noLiveMinMs: number} {
+		const upper = Math.max(0, between(start, end, start.after ?? start.mono, end.mono));
+		return {noLiveMs: upper, noLiveMinMs: Math.min(upper, Math.max(0, between(start, end, start.mono, end.after ?? end.mono)))};
+	}
+
+	/**
+	 * Ends what is open: a gap (to `to`), a pause, frozen holders — at `end` (a recorder's stop)
+	 * or at the group's last event. Then nothing is known until the group's next event.
+	 */
+	private closeOpen(state: GroupState, end: Moment | undefined, to: string, frozenDetail: string): void {
+		const last = end ?? state.windowEnd;
+		if (state.gap && last && state.lastEvent) {
+			const {gap} = state;
+			const ms = Math.max(0, between(gap.start, last, gap.start.after ?? gap.start.mono, last.mono));
+			const seen = Math.max(0, between(gap.start, last));
+			this.emit(state, {group: state.group, kind: state.pauseStart ? 'pause' : 'no-live', start: gap.start.time, from: gap.from, to, noLiveMs: ms, noLiveMinMs: Math.min(ms, seen), trigger: state.pauseStart ? 'clean stop' : gap.trigger ?? 'unknown'}, last);
+		}
+
+		if (last && state.lastEvent) {
+			for (const [pid, began] of state.frozen) this.emit(state, {group: state.group, kind: 'frozen', start: began.time, from: `pid ${pid}`, detail: frozenDetail, trigger: 'SIGSTOP (or a debugger)'}, last);
+		}
+
+		state.gap = undefined;
+		state.pauseStart = undefined;
+		state.frozen.clear();
+		state.lastEvent = undefined;
+		// Who holds the live lock is not known across the break: the next event starts afresh.
+		state.liveKey = '';
+		state.liveName = 'nobody';
+		state.liveRole = undefined;
+		state.failingBack = false;
+	}
+
+	/**
+	 * Keeps an episode that reaches into the window (--since) and tallies it: its count, and its
+	 * time without a live clipped to the window — the one place totals come from.
+	 */
+	private emit(state: GroupState, episode: Episode, until: Moment): void {
+		const untilMs = Date.parse(episode.end ?? until.time);
+		const from = Math.max(this.since, state.segmentStart);
+		if (untilMs < this.since) return;
+		const clipped = Date.parse(episode.start) < this.since;
+		const kept: Episode = clipped ? {...episode, detail: [episode.detail, 'began before --since: counted from then'].filter(Boolean).join('; ')} : episode;
+		state.counts[COUNTERS[kept.kind]]++;
+		if (kept.noLiveMs !== undefined && kept.kind !== 'frozen') {
+			const room = Math.max(0, untilMs - from);
+			state.noLiveMs += Math.min(kept.noLiveMs, room);
+			state.noLiveMinMs += Math.min(kept.noLiveMinMs ?? kept.noLiveMs, kept.noLiveMs, room);
+			if (kept.noLiveBounds === 'lease') state.lease = true;
+		}
+
+		if (this.keep) this.episodes.push(kept);
+		this.found.push(kept);
 	}
 
 	private stateOf(event: GroupEvent): GroupState {
 		let state = this.groups.get(event.group);
 		if (!state) {
-			state = {group: event.group, host: event.host, liveKey: '', liveName: 'nobody', failingBack: false, frozen: new Map(), windowMs: 0, liveMs: 0, noLiveMs: 0, counts: {failovers: 0, failbacks: 0, pauses: 0, frozen: 0, lostLocks: 0}};
+			state = {group: event.group, host: event.host, liveKey: '', liveName: 'nobody', failingBack: false, frozen: new Map(), windowMs: 0, segmentStart: Date.parse(event.time), noLiveMs: 0, noLiveMinMs: 0, lease: false, counts: {failovers: 0, failbacks: 0, pauses: 0, frozen: 0, lostLocks: 0, noLiveEpisodes: 0}};
 			this.groups.set(event.group, state);
 		}
 
+		state.recorder = this.recorders.get(event.group) ?? state.recorder;
 		return state;
 	}
 }
 
-/** Adds the time since the group's previous event to its window (live or not), from `since` on. */
-function advance(state: GroupState, event: GroupEvent, since: number, stopping: boolean): void {
-	const previous = state.lastEvent;
+/** Adds the time since the group's previous event (or its window's end) to its window, from `since` on. */
+function advance(state: GroupState, moment: Moment, since: number): void {
+	const previous = state.lastEvent ? state.windowEnd : undefined;
 	if (previous) {
-		let ms = between(previous, event);
+		let ms = between(previous, moment);
 		const start = Date.parse(previous.time);
 		if (start < since) ms -= Math.min(ms, since - start);
-		if (ms > 0) {
-			state.windowMs += ms;
-			if (state.liveKey !== '') state.liveMs += ms;
-			else state.noLiveMs += ms;
-		}
+		if (ms > 0) state.windowMs += ms;
 	}
 
-	if (stopping) state.lastEvent = undefined;
+	state.windowEnd = {time: moment.time, mono: moment.mono, host: moment.host};
 }
 
 export function formatDuration(ms: number): string {
