@@ -1,7 +1,7 @@
 // `ha-tui history FILE… [--json] [--since …]`: the episodes in records written by
 // `watch --record` (source/fleet/history.ts), as a table or one JSON object.
 import fs from 'node:fs';
-import {buildHistory, formatDuration, parseRecord, parseSince, type Episode, type GroupTotals, type History} from '../fleet/history.js';
+import {buildHistory, formatDuration, parseRecordLine, parseSince, type Episode, type GroupTotals, type History} from '../fleet/history.js';
 import type {RecordEvent} from '../fleet/record.js';
 import {describeFsError} from '../lock-file/errors.js';
 import {formatGap, noLiveRangeText} from '../store/jdbc/no-live.js';
@@ -11,29 +11,103 @@ import {EXIT, type Io} from './output.js';
 
 /** A record is text we wrote, but read it as outside input: bounded. */
 const MAX_RECORD_BYTES = 512 * 1024 * 1024;
+/** An event is a few KiB (a table's holder ids are cut to 128 characters): a longer line is no record. */
+export const MAX_RECORD_LINE_BYTES = 256 * 1024;
+const CHUNK_BYTES = 1024 * 1024;
 
-function readRecords(files: readonly string[]): {events: RecordEvent[]; skipped: number} | {error: string} {
-	const events: RecordEvent[] = [];
-	let skipped = 0;
-	for (const file of files) {
-		let text: string;
-		if (isJdbcTarget(file)) return {error: `${maskUrl(file)}: history reads the record files \`ha-tui watch … --record FILE\` writes, not a database`};
-		try {
-			const stat = fs.statSync(file);
-			if (!stat.isFile()) return {error: `${file}: not a regular file`};
-			if (stat.size > MAX_RECORD_BYTES) return {error: `${file}: ${stat.size} bytes, more than the ${MAX_RECORD_BYTES / 1024 / 1024} MiB a record may have (split it, or use --since)`};
-			text = fs.readFileSync(file, 'utf8');
-		} catch (error) {
-			return {error: `${file}: ${describeFsError(error)}`};
-		}
+type Read = {events: RecordEvent[]; skipped: number; warnings: string[]};
 
-		const parsed = parseRecord(text);
-		if (parsed.events.length === 0) return {error: `${file}: no ha-tui record events in it (write one with \`ha-tui watch DIR --record FILE\`)`};
-		events.push(...parsed.events);
-		skipped += parsed.skipped;
+/**
+ * One record file, a line at a time (never the whole file as one string): each line parsed as
+ * it comes, a line longer than MAX_RECORD_LINE_BYTES refused. The last line without its newline
+ * is a record being written (`watch --record` appends whole lines): left out, with a warning,
+ * unless it is a whole event already.
+ */
+function readRecordFile(file: string, into: Read): string | undefined {
+	let fd: number;
+	try {
+		// Non-blocking: a FIFO under the name must not hang the command (it is refused below).
+		fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK | fs.constants.O_NOCTTY);
+	} catch (error) {
+		return `${file}: ${describeFsError(error)}`;
 	}
 
-	return {events, skipped};
+	try {
+		const stat = fs.fstatSync(fd);
+		if (stat.isDirectory()) return `${file}: is a directory (history reads the record files \`ha-tui watch … --record FILE\` writes)`;
+		if (!stat.isFile()) return `${file}: not a regular file`;
+		if (stat.size > MAX_RECORD_BYTES) return `${file}: ${stat.size} bytes, more than the ${MAX_RECORD_BYTES / 1024 / 1024} MiB a record may have (split it, or use --since)`;
+		const chunk = Buffer.alloc(CHUNK_BYTES);
+		let pending: Buffer[] = [];
+		let pendingBytes = 0;
+		let lineNumber = 0;
+		let events = 0;
+		const take = (bytes: Buffer) => {
+			lineNumber++;
+			const line = bytes.toString('utf8');
+			if (line.trim() === '') return;
+			const event = parseRecordLine(line);
+			if (event) {
+				into.events.push(event);
+				events++;
+			} else {
+				into.skipped++;
+			}
+		};
+
+		const tooLong = () => `${file}: line ${lineNumber + 1} is longer than ${MAX_RECORD_LINE_BYTES / 1024} KiB: not a record written by \`ha-tui watch --record\``;
+		let total = 0;
+		for (;;) {
+			const count = fs.readSync(fd, chunk, 0, CHUNK_BYTES, null);
+			if (count === 0) break;
+			total += count;
+			if (total > MAX_RECORD_BYTES) return `${file}: more than the ${MAX_RECORD_BYTES / 1024 / 1024} MiB a record may have (split it, or use --since)`;
+			let start = 0;
+			for (let newline = chunk.indexOf(10, 0); newline !== -1 && newline < count; newline = chunk.indexOf(10, start)) {
+				if (pendingBytes + newline - start > MAX_RECORD_LINE_BYTES) return tooLong();
+				const piece = chunk.subarray(start, newline);
+				take(pending.length > 0 ? Buffer.concat([...pending, piece]) : piece);
+				pending = [];
+				pendingBytes = 0;
+				start = newline + 1;
+			}
+
+			if (start < count) {
+				pendingBytes += count - start;
+				if (pendingBytes > MAX_RECORD_LINE_BYTES) return tooLong();
+				pending.push(Buffer.from(chunk.subarray(start, count)));
+			}
+		}
+
+		if (pendingBytes > 0) {
+			const last = Buffer.concat(pending).toString('utf8');
+			const event = last.trim() === '' ? undefined : parseRecordLine(last);
+			if (event) {
+				into.events.push(event);
+				events++;
+			} else if (last.trim() !== '') {
+				into.warnings.push(`${file}: its last line (${pendingBytes} bytes, no newline) is not a whole event — a record still being written? Left out`);
+			}
+		}
+
+		if (events === 0) return `${file}: no ha-tui record events in it (write one with \`ha-tui watch DIR --record FILE\`)`;
+		return undefined;
+	} catch (error) {
+		return `${file}: ${describeFsError(error)}`;
+	} finally {
+		fs.closeSync(fd);
+	}
+}
+
+function readRecords(files: readonly string[]): Read | {error: string} {
+	const read: Read = {events: [], skipped: 0, warnings: []};
+	for (const file of files) {
+		if (isJdbcTarget(file)) return {error: `${maskUrl(file)}: history reads the record files \`ha-tui watch … --record FILE\` writes, not a database`};
+		const error = readRecordFile(file, read);
+		if (error) return {error};
+	}
+
+	return read;
 }
 
 const clock = (iso: string) => iso.replace('T', ' ').replace('Z', '');
@@ -96,6 +170,7 @@ export function historyText(history: History): string[] {
 	lines.push('');
 	for (const total of history.totals) lines.push(totalsLine(total));
 
+	if (history.duplicates > 0) lines.push(`(${history.duplicates} event${history.duplicates === 1 ? '' : 's'} found twice — files that overlap — counted once)`);
 	if (history.skipped > 0) lines.push(`(${history.skipped} line${history.skipped === 1 ? '' : 's'} that are not record events skipped)`);
 	return lines;
 }
@@ -115,8 +190,9 @@ export function history(files: readonly string[], options: {json: boolean; since
 
 	const read = readRecords(files);
 	if ('error' in read) return fail(read.error);
+	for (const warning of read.warnings) io.err(`ha-tui: warning: ${warning}`);
 	const result = buildHistory(read.events, {since, skipped: read.skipped});
-	if (options.json) io.out(JSON.stringify(result));
+	if (options.json) io.out(JSON.stringify(read.warnings.length > 0 ? {...result, warnings: read.warnings} : result));
 	else for (const line of historyText(result)) io.out(line);
 	return EXIT.ok;
 }

@@ -58,7 +58,8 @@ export type GroupTotals = {
 	readonly noLiveEpisodes: number;
 };
 
-export type History = {episodes: Episode[]; totals: GroupTotals[]; events: number; skipped: number};
+/** duplicates: events found in more than one file (or twice in one), counted once. */
+export type History = {episodes: Episode[]; totals: GroupTotals[]; events: number; skipped: number; duplicates: number};
 
 const isGroupEvent = (event: RecordEvent): event is GroupEvent => event.type === 'group';
 
@@ -73,23 +74,52 @@ export function holderName(holders: readonly RecordHolder[]): string {
 // A table's holders are told apart by their holder id (their pid is often not visible).
 const holderKey = (holders: readonly RecordHolder[]) => holders.map(holder => holder.id ?? holder.pid ?? '?').sort().join(',');
 
+// A record is read as outside input: every field the episodes use is checked, so a line of
+// the right shape but wrong types is skipped (counted) instead of crashing the replay.
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isFiniteNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
+const optional = (value: unknown, check: (value: unknown) => boolean) => value === undefined || check(value);
+const isString = (value: unknown): value is string => typeof value === 'string';
+
+function isHolder(value: unknown): boolean {
+	return isObject(value) && (value.pid === null || (Number.isSafeInteger(value.pid) && (value.pid as number) >= 0)) && isString(value.kind)
+		&& optional(value.id, isString) && optional(value.broker, isString) && optional(value.role, isString) && optional(value.frozen, frozen => frozen === true);
+}
+
+const isLock = (value: unknown): boolean => isObject(value) && typeof value.locked === 'boolean' && Array.isArray(value.holders) && value.holders.every(isHolder);
+
+function isRecordEvent(value: unknown): value is RecordEvent {
+	if (!isObject(value) || value.v !== 1 || !isString(value.time) || !/^\d{4}-\d{2}-\d{2}T/.test(value.time) || Number.isNaN(Date.parse(value.time)) || !isFiniteNumber(value.mono) || !isString(value.host)) return false;
+	if (value.type === 'start') return Number.isSafeInteger(value.pid) && Array.isArray(value.groups) && value.groups.every(isString);
+	if (value.type === 'stop') return Number.isSafeInteger(value.pid);
+	if (value.type !== 'group') return false;
+	const {locks} = value;
+	return isString(value.group) && isString(value.status) && optional(value.state, state => state === null || isString(state))
+		&& optional(value.after, isFiniteNumber) && optional(value.leaseExpiry, isFiniteNumber)
+		&& isObject(locks) && isLock(locks.live) && isLock(locks.backup) && optional(locks.state, isLock)
+		&& Array.isArray(value.changes) && value.changes.every(change => isObject(change) && isString(change.kind))
+		&& optional(value.releasedBy, released => Array.isArray(released) && released.every(holder => isObject(holder) && Number.isSafeInteger(holder.pid) && typeof holder.alive === 'boolean'));
+}
+
+/** One NDJSON line: a record event, or undefined (not JSON, not an event, or a field of the wrong type). */
+export function parseRecordLine(line: string): RecordEvent | undefined {
+	try {
+		const value: unknown = JSON.parse(line);
+		return isRecordEvent(value) ? value : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
 /** Parses NDJSON text, skipping lines that are not record events (counted). */
 export function parseRecord(text: string): {events: RecordEvent[]; skipped: number} {
 	const events: RecordEvent[] = [];
 	let skipped = 0;
 	for (const line of text.split('\n')) {
 		if (line.trim() === '') continue;
-		try {
-			const value = JSON.parse(line) as Partial<RecordEvent> | null;
-			if (value && typeof value === 'object' && value.v === 1 && (value.type === 'group' || value.type === 'start' || value.type === 'stop') && typeof value.time === 'string' && typeof value.mono === 'number'
-				&& !Number.isNaN(Date.parse(value.time)) && (value.type !== 'group' || (typeof (value as GroupEvent).group === 'string' && typeof (value as GroupEvent).locks?.live?.locked === 'boolean'))) {
-				events.push(value as RecordEvent);
-			} else {
-				skipped++;
-			}
-		} catch {
-			skipped++;
-		}
+		const event = parseRecordLine(line);
+		if (event) events.push(event);
+		else skipped++;
 	}
 
 	return {events, skipped};
@@ -159,10 +189,24 @@ const COUNTERS = {failover: 'failovers', failback: 'failbacks', pause: 'pauses',
 export function buildHistory(all: readonly RecordEvent[], options: {since?: number; skipped?: number} = {}): History {
 	// Several files, several recorders: in order of the wall clock (stable for one file's order).
 	const events = all.map((event, index) => ({event, index})).sort((a, b) => Date.parse(a.event.time) - Date.parse(b.event.time) || a.index - b.index).map(entry => entry.event);
+	// Files that overlap (a copy beside its rotated original, one file given twice) repeat
+	// events: a recorder writes one event per moment and group, so those are counted once.
+	const seen = new Set<string>();
+	let duplicates = 0;
 	const tracker = new EpisodeTracker(options.since);
-	for (const event of events) tracker.add(event);
+	for (const event of events) {
+		const key = `${event.type}\u0000${event.host}\u0000${event.time}\u0000${event.mono}\u0000${event.type === 'group' ? event.group : event.pid}`;
+		if (seen.has(key)) {
+			duplicates++;
+			continue;
+		}
+
+		seen.add(key);
+		tracker.add(event);
+	}
+
 	tracker.finish();
-	return {episodes: tracker.episodes.sort((a, b) => Date.parse(a.start) - Date.parse(b.start)), totals: tracker.totals(), events: all.length, skipped: options.skipped ?? 0};
+	return {episodes: tracker.episodes.sort((a, b) => Date.parse(a.start) - Date.parse(b.start)), totals: tracker.totals(), events: all.length, skipped: options.skipped ?? 0, duplicates};
 }
 
 /**
@@ -396,6 +440,7 @@ function advance(state: GroupState, moment: Moment, since: number): void {
 }
 
 export function formatDuration(ms: number): string {
+	if (ms === 0) return '0 ms';
 	if (ms < 1) return `${ms.toFixed(2)} ms`;
 	if (ms < 10_000) return `${Math.round(ms)} ms`;
 	const seconds = Math.round(ms / 1000);
