@@ -1,7 +1,7 @@
 // From recorded events (record.ts) to episodes: what an operator asks the morning after —
 // when did it fail over, from whom to whom, how long was there no live, why. Pure: events in,
 // episodes and totals out.
-import {noLiveRange} from '../store/jdbc/no-live.js';
+import {formatGap, noLiveRange} from '../store/jdbc/no-live.js';
 import type {GroupEvent, RecordEvent, RecordHolder} from './record.js';
 
 export type EpisodeKind = 'failover' | 'failback' | 'pause' | 'frozen' | 'lost-lock' | 'no-live';
@@ -400,13 +400,18 @@ export class EpisodeTracker {
 		const untilMs = Date.parse(episode.end ?? until.time);
 		const from = Math.max(this.since, state.segmentStart);
 		if (untilMs < this.since) return;
-		const clipped = Date.parse(episode.start) < this.since;
-		const kept: Episode = clipped ? {...episode, detail: [episode.detail, 'began before --since: counted from then'].filter(Boolean).join('; ')} : episode;
+		const noLive = episode.noLiveMs !== undefined && episode.kind !== 'frozen';
+		const room = Math.max(0, untilMs - from);
+		// Said on the row when the totals count less than it shows: the part before --since, or
+		// before the record's first look (a table's last renew can be older than that look).
+		const cut = noLive && episode.noLiveMs! > room + 0.5;
+		const note = cut ? `${from === this.since ? 'began before --since' : 'may have begun before the record'}: ${formatGap(room)} of it counted`
+			: Date.parse(episode.start) < this.since ? 'began before --since' : undefined;
+		const kept: Episode = note ? {...episode, detail: [episode.detail, note].filter(Boolean).join('; ')} : episode;
 		state.counts[COUNTERS[kept.kind]]++;
-		if (kept.noLiveMs !== undefined && kept.kind !== 'frozen') {
-			const room = Math.max(0, untilMs - from);
-			state.noLiveMs += Math.min(kept.noLiveMs, room);
-			state.noLiveMinMs += Math.min(kept.noLiveMinMs ?? kept.noLiveMs, kept.noLiveMs, room);
+		if (noLive) {
+			state.noLiveMs += Math.min(kept.noLiveMs!, room);
+			state.noLiveMinMs += Math.min(kept.noLiveMinMs ?? kept.noLiveMs!, kept.noLiveMs!, room);
 			if (kept.noLiveBounds === 'lease') state.lease = true;
 		}
 

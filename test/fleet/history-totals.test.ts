@@ -112,9 +112,15 @@ test('--since inside a gap: the episode is shown (it reaches into the window) an
 	const a = holder(1, 'a', 'primary');
 	const events = [event(0, [a]), event(10_000, [], {after: 10_990, releasedBy: [{pid: 1, alive: false}]}), event(14_000, [holder(2, 'b', 'backup')], {after: 14_990}), event(20_000, [holder(2, 'b', 'backup')])];
 	const history = buildHistory(events, {since: t0 + 12_000});
-	assert.deepEqual(history.episodes.map(episode => [episode.kind, episode.noLiveMs, episode.detail]), [['failover', 4010, 'began before --since: counted from then']]);
+	assert.deepEqual(history.episodes.map(episode => [episode.kind, episode.noLiveMs, episode.detail]), [['failover', 4010, 'began before --since: 2.00 s of it counted']]);
 	const [total] = history.totals;
 	assert.deepEqual([total.windowMs, total.noLiveMs, total.noLiveMinMs, total.failovers], [8000, 2000, 2000, 1]);
+	assert.ok(historyText(history).some(line => line.includes('failover') && line.endsWith('began before --since: 2.00 s of it counted')));
+	// A table's last renew older than the record's first look: counted from that look, and the row says so.
+	const table = (ms: number, id: string, extra: Partial<GroupEvent> = {}) => event(ms, [{pid: null, kind: 'LEASE', id}], {group: 'pg table t', ...extra});
+	const early = buildHistory([table(0, 'A'), table(1000, 'B', {after: 500, leaseExpiry: 2000}), table(5000, 'B')]);
+	assert.deepEqual(early.episodes.map(episode => [episode.noLiveMs, episode.detail]), [[1500, 'may have begun before the record: 1.00 s of it counted']]);
+	assert.equal(early.totals[0].noLiveMs, 1000);
 });
 
 test('availability is rounded toward what the record shows: down at the low end, up at the high end', () => {

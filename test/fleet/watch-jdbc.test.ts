@@ -84,7 +84,8 @@ test('watch DIR postgresql://… --record --on-change: lines and JSON name the t
 	// The record: history reads it and counts the table's failover.
 	const history = await runCli(['history', record, '--json'], {timeoutMs: 30_000});
 	assert.equal(history.code, 0, history.stderr);
-	const result = JSON.parse(history.stdout) as {episodes: Array<{group: string; kind: string; noLiveMs?: number; noLiveMinMs?: number; noLiveBounds?: string}>};
+	type Totals = {group: string; windowMs: number; noLiveMs: number; noLiveMinMs: number; noLiveBounds?: string; availability: number; availabilityMax: number};
+	const result = JSON.parse(history.stdout) as {episodes: Array<{group: string; kind: string; noLiveMs?: number; noLiveMinMs?: number; noLiveBounds?: string; detail?: string}>; totals: Totals[]};
 	const failovers = result.episodes.filter(episode => episode.group === label && episode.kind === 'failover');
 	assert.equal(failovers.length, 1, history.stdout);
 	const [failover] = failovers;
@@ -93,8 +94,20 @@ test('watch DIR postgresql://… --record --on-change: lines and JSON name the t
 	assert.equal(failover.noLiveBounds, 'lease');
 	const span = failover.noLiveMs! - failover.noLiveMinMs!;
 	assert.ok(failover.noLiveMinMs! >= 0 && span > 1000 && span <= 1500, `at least ${failover.noLiveMinMs}, at most ${failover.noLiveMs}`);
+	// The totals are the episodes' numbers summed, the lease range kept (a hand-over in one look
+	// was counted as no time without a live: "live 100.000 %" beside the failover).
+	const total = result.totals.find(candidate => candidate.group === label)!;
+	const mine = result.episodes.filter(episode => episode.group === label && episode.noLiveMs !== undefined);
+	// (Less only where a row says so: a last renew older than the record's first look.)
+	const sum = Math.round(mine.reduce((all, episode) => all + episode.noLiveMs!, 0));
+	if (mine.some(episode => /of it counted/.test(episode.detail ?? ''))) assert.ok(total.noLiveMs < sum, `${total.noLiveMs} < ${sum}`);
+	else assert.equal(total.noLiveMs, sum);
+	assert.ok(total.noLiveMinMs <= Math.round(mine.reduce((all, episode) => all + (episode.noLiveMinMs ?? episode.noLiveMs!), 0)));
+	assert.equal(total.noLiveBounds, 'lease');
+	assert.ok(total.availability < total.availabilityMax && total.availabilityMax < 1, JSON.stringify(total));
 	const text = await runCli(['history', record], {timeoutMs: 30_000});
 	assert.match(text.stdout, /failover .*≥ [\d.]+ m?s, ≤ [\d.]+ s/, text.stdout);
+	assert.match(text.stdout, new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: [\\d.]+ m?s recorded, live [\\d.]+–[\\d.]+ % of it \\(no live ≥ [\\d.]+ m?s, ≤ [\\d.]+ s, the sum of the episodes\\)`, 'm'), text.stdout);
 
 	const everything = [watch.lines.join('\n'), watch.stderr, json.lines.join('\n'), json.stderr, fs.readFileSync(record, 'utf8'), ...fs.readdirSync(hookDir).map(file => fs.readFileSync(path.join(hookDir, file), 'utf8')), history.stdout, text.stdout];
 	for (const text of everything) assert.ok(!text.includes(PG_PASSWORD), 'no password anywhere');
