@@ -73,6 +73,11 @@ export function holderName(holders: readonly RecordHolder[]): string {
 
 // A table's holders are told apart by their holder id (their pid is often not visible).
 const holderKey = (holders: readonly RecordHolder[]) => holders.map(holder => holder.id ?? holder.pid ?? '?').sort().join(',');
+/** Whether two holder keys name a holder in common (a hidden one, '?', names nobody). */
+function shares(a: string, b: string): boolean {
+	const left = new Set(a.split(',').filter(part => part !== '?' && part !== 'locked' && part !== ''));
+	return b.split(',').some(part => left.has(part));
+}
 
 // A record is read as outside input: every field the episodes use is checked, so a line of
 // the right shape but wrong types is skipped (counted) instead of crashing the replay.
@@ -147,13 +152,15 @@ type GroupState = {
 	lastEvent?: GroupEvent;
 	/** The last moment counted in the window (an event, or a recorder's stop). */
 	windowEnd?: Moment;
-	/** Where the current stretch of recording began (wall ms): no episode counts before it. */
-	segmentStart: number;
+	/** Where the current stretch of recording began (its first event): no episode counts before it. */
+	segmentStart: Moment;
 	liveKey: string;
 	liveName: string;
 	liveRole?: string;
 	/** Where the current gap without a live began. */
 	gap?: Gap;
+	/** Old and new live holders seen together (no free look between): since this event, from these. */
+	overlap?: {start: GroupEvent; from: string; fromKey: string; fromRole?: string; slackMs: number};
 	failingBack: boolean;
 	pauseStart?: GroupEvent;
 	frozen: Map<number, GroupEvent>;
@@ -259,7 +266,7 @@ export class EpisodeTracker {
 
 		const state = this.stateOf(event);
 		const resumed = state.lastEvent === undefined;
-		if (resumed) state.segmentStart = Date.parse(event.time);
+		if (resumed) state.segmentStart = event;
 		advance(state, event, this.since);
 		const live = event.locks.live;
 		const key = live.locked ? holderKey(live.holders) || 'locked' : '';
@@ -276,8 +283,25 @@ export class EpisodeTracker {
 			if (event.state === 'P') state.pauseStart = event;
 		} else if (state.liveKey !== '' && key === '') {
 			// The live lock was seen free: a gap begins (it began after `after`, if known).
+			state.overlap = undefined;
 			state.gap = {start: event, from: state.liveName, fromKey: state.liveKey, fromRole: state.liveRole, trigger: triggerOf(event), failingBack: state.failingBack || event.state === 'F'};
 			if (event.state === 'P') state.pauseStart = event;
+		} else if (key !== '' && key !== state.liveKey && !state.gap && !state.pauseStart && !resumed && (state.overlap || shares(state.liveKey, key))) {
+			// The holders overlap — {A} → {A, B} → {B}: /proc names everybody with the lock file
+			// open while the lock changes hands — so no look saw the lock free. It changed hands once,
+			// when no old holder is left; a moment without a live could only have fallen between a
+			// change and the pulse before it, in each of these looks.
+			const overlap = state.overlap ?? {start: event, from: state.liveName, fromKey: state.liveKey, fromRole: state.liveRole, slackMs: 0};
+			overlap.slackMs += Math.max(0, between(event, event, event.after ?? event.mono, event.mono));
+			state.overlap = overlap;
+			if (key === overlap.fromKey) {
+				state.overlap = undefined;
+			} else if (!shares(overlap.fromKey, key)) {
+				const failback = state.failingBack || (role === 'primary' && overlap.fromRole === 'backup');
+				this.emit(state, {group: event.group, kind: failback ? 'failback' : 'failover', start: overlap.start.time, end: event.time, from: overlap.from, to: name, noLiveMs: overlap.slackMs, noLiveMinMs: 0, trigger: failback ? 'failback' : (event.releasedBy ? triggerOf(event) : undefined) ?? 'unknown (hand-over seen in one look)', detail: 'old and new holders seen together'}, event);
+				state.overlap = undefined;
+				state.failingBack = event.state === 'F';
+			}
 		} else if (key !== '' && key !== state.liveKey) {
 			const gap = state.gap;
 			const fromKey = gap?.fromKey ?? state.liveKey;
@@ -288,7 +312,8 @@ export class EpisodeTracker {
 				const pause = state.pauseStart;
 				this.emit(state, {group: event.group, kind: 'pause', start: pause.time, end: event.time, from: gap?.from, to: name, ...this.seenGap(pause, event), trigger: 'clean stop'}, event);
 			} else if (gap?.initial) {
-				this.emit(state, {group: event.group, kind: 'no-live', start: gap.start.time, end: event.time, from: 'nobody', to: name, ...this.seenGap(gap.start, event), trigger: gap.trigger}, event);
+				// (From the record's first look: nothing before it is in the window.)
+				this.emit(state, {group: event.group, kind: 'no-live', start: gap.start.time, end: event.time, from: 'nobody', to: name, ...this.seenGap(gap.start, event, true), trigger: gap.trigger}, event);
 			} else if (gap && gap.fromKey === key) {
 				// The same holder took it back (a table's lease run out and renewed by its holder): no
 				// failover, but it was seen free, so that time had no live.
@@ -359,8 +384,8 @@ export class EpisodeTracker {
 	private readonly recorders = new Map<string, string>();
 
 	/** A gap whose both ends were seen: at most from the pulse before its start, at least from its start to the pulse before its end. */
-	private seenGap(start: GroupEvent, end: GroupEvent): {noLiveMs: number; noLiveMinMs: number} {
-		const upper = Math.max(0, between(start, end, start.after ?? start.mono, end.mono));
+	private seenGap(start: GroupEvent, end: GroupEvent, fromStart = false): {noLiveMs: number; noLiveMinMs: number} {
+		const upper = Math.max(0, between(start, end, fromStart ? start.mono : start.after ?? start.mono, end.mono));
 		return {noLiveMs: upper, noLiveMinMs: Math.min(upper, Math.max(0, between(start, end, start.mono, end.after ?? end.mono)))};
 	}
 
@@ -372,7 +397,7 @@ export class EpisodeTracker {
 		const last = end ?? state.windowEnd;
 		if (state.gap && last && state.lastEvent) {
 			const {gap} = state;
-			const ms = Math.max(0, between(gap.start, last, gap.start.after ?? gap.start.mono, last.mono));
+			const ms = Math.max(0, between(gap.start, last, gap.initial ? gap.start.mono : gap.start.after ?? gap.start.mono, last.mono));
 			const seen = Math.max(0, between(gap.start, last));
 			this.emit(state, {group: state.group, kind: state.pauseStart ? 'pause' : 'no-live', start: gap.start.time, from: gap.from, to, noLiveMs: ms, noLiveMinMs: Math.min(ms, seen), trigger: state.pauseStart ? 'clean stop' : gap.trigger ?? 'unknown'}, last);
 		}
@@ -382,6 +407,7 @@ export class EpisodeTracker {
 		}
 
 		state.gap = undefined;
+		state.overlap = undefined;
 		state.pauseStart = undefined;
 		state.frozen.clear();
 		state.lastEvent = undefined;
@@ -398,14 +424,15 @@ export class EpisodeTracker {
 	 */
 	private emit(state: GroupState, episode: Episode, until: Moment): void {
 		const untilMs = Date.parse(episode.end ?? until.time);
-		const from = Math.max(this.since, state.segmentStart);
 		if (untilMs < this.since) return;
 		const noLive = episode.noLiveMs !== undefined && episode.kind !== 'frozen';
-		const room = Math.max(0, untilMs - from);
+		// On the clock the episode was timed by (between: one host's monotonic clock), and from --since.
+		const sinceCut = untilMs - this.since < between(state.segmentStart, until);
+		const room = Math.max(0, Math.min(between(state.segmentStart, until), untilMs - this.since));
 		// Said on the row when the totals count less than it shows: the part before --since, or
 		// before the record's first look (a table's last renew can be older than that look).
 		const cut = noLive && episode.noLiveMs! > room + 0.5;
-		const note = cut ? `${from === this.since ? 'began before --since' : 'may have begun before the record'}: ${formatGap(room)} of it counted`
+		const note = cut ? `${sinceCut ? 'began before --since' : 'may have begun before the record'}: ${formatGap(room)} of it counted`
 			: Date.parse(episode.start) < this.since ? 'began before --since' : undefined;
 		const kept: Episode = note ? {...episode, detail: [episode.detail, note].filter(Boolean).join('; ')} : episode;
 		state.counts[COUNTERS[kept.kind]]++;
@@ -422,7 +449,7 @@ export class EpisodeTracker {
 	private stateOf(event: GroupEvent): GroupState {
 		let state = this.groups.get(event.group);
 		if (!state) {
-			state = {group: event.group, host: event.host, liveKey: '', liveName: 'nobody', failingBack: false, frozen: new Map(), windowMs: 0, segmentStart: Date.parse(event.time), noLiveMs: 0, noLiveMinMs: 0, lease: false, counts: {failovers: 0, failbacks: 0, pauses: 0, frozen: 0, lostLocks: 0, noLiveEpisodes: 0}};
+			state = {group: event.group, host: event.host, liveKey: '', liveName: 'nobody', failingBack: false, frozen: new Map(), windowMs: 0, segmentStart: event, noLiveMs: 0, noLiveMinMs: 0, lease: false, counts: {failovers: 0, failbacks: 0, pauses: 0, frozen: 0, lostLocks: 0, noLiveEpisodes: 0}};
 			this.groups.set(event.group, state);
 		}
 

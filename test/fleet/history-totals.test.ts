@@ -130,3 +130,13 @@ test('availability is rounded toward what the record shows: down at the low end,
 	assert.equal(availabilityText({availability: 0.771_784, availabilityMax: 0.782_007}), '77.178–78.201 %');
 	assert.equal(availabilityText({availability: null, availabilityMax: null}), 'n/a');
 });
+
+test('old and new holders seen together ({A} → {A, B} → {B}, as /proc names them while the lock changes hands): one failback, timed by the two looks\' pulse windows', () => {
+	const a = holder(10, 'b', 'backup');
+	const b = holder(20, 'a', 'primary');
+	const history = buildHistory([event(0, [a]), event(3000, [a, b], {state: 'F', after: 3964}), event(3250, [b], {after: 4229}), event(9000, [b])]);
+	assert.deepEqual(history.episodes.map(episode => [episode.kind, episode.from, episode.to, episode.noLiveMinMs, episode.noLiveMs, episode.detail]), [['failback', 'b (backup) pid 10', 'a (primary) pid 20', 0, 36 + 21, 'old and new holders seen together']]);
+	assert.deepEqual([history.totals[0].failbacks, history.totals[0].noLiveMs], [1, 57]);
+	// And back to the old holder alone: no hand-over at all.
+	assert.deepEqual(buildHistory([event(0, [a]), event(3000, [a, b], {after: 3964}), event(3250, [a], {after: 4229}), event(9000, [a])]).episodes, []);
+});
