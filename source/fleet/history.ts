@@ -73,6 +73,14 @@ export function holderName(holders: readonly RecordHolder[]): string {
 
 // A table's holders are told apart by their holder id (their pid is often not visible).
 const holderKey = (holders: readonly RecordHolder[]) => holders.map(holder => holder.id ?? holder.pid ?? '?').sort().join(',');
+/** Whether a live holder held the backup lock in the previous look (a backup took over). */
+function wasBackup(previous: GroupEvent | undefined, holders: readonly RecordHolder[]): boolean {
+	const backups = new Set((previous?.locks.backup.holders ?? []).map(holder => holder.id ?? holder.pid).filter(id => id !== null && id !== undefined));
+	return holders.some(holder => backups.has(holder.id ?? holder.pid ?? -1));
+}
+
+/** A live lock held by nobody we can name (pid not visible, no holder id). */
+const hidden = (key: string) => key !== '' && key.split(',').every(part => part === '?' || part === 'locked');
 /** Whether two holder keys name a holder in common (a hidden one, '?', names nobody). */
 function shares(a: string, b: string): boolean {
 	const left = new Set(a.split(',').filter(part => part !== '?' && part !== 'locked' && part !== ''));
@@ -286,6 +294,11 @@ export class EpisodeTracker {
 			state.overlap = undefined;
 			state.gap = {start: event, from: state.liveName, fromKey: state.liveKey, fromRole: state.liveRole, trigger: triggerOf(event), failingBack: state.failingBack || event.state === 'F'};
 			if (event.state === 'P') state.pauseStart = event;
+		} else if (key !== '' && key !== state.liveKey && !state.gap && !state.pauseStart && !resumed && (hidden(state.liveKey) || hidden(key)) && !wasBackup(state.lastEvent, live.holders)) {
+			// Held all along; only who holds it came into sight (or went out of it) — the holder
+			// found in /proc a moment after its lock: no look saw it free, no holder is known to
+			// have left. Not a hand-over — unless the new live was the backup a look ago (a live
+			// on another host, never visible here, replaced by the backup on this one).
 		} else if (key !== '' && key !== state.liveKey && !state.gap && !state.pauseStart && !resumed && (state.overlap || shares(state.liveKey, key))) {
 			// The holders overlap — {A} → {A, B} → {B}: /proc names everybody with the lock file
 			// open while the lock changes hands — so no look saw the lock free. It changed hands once,

@@ -140,3 +140,14 @@ test('old and new holders seen together ({A} → {A, B} → {B}, as /proc names 
 	// And back to the old holder alone: no hand-over at all.
 	assert.deepEqual(buildHistory([event(0, [a]), event(3000, [a, b], {after: 3964}), event(3250, [a], {after: 4229}), event(9000, [a])]).episodes, []);
 });
+
+test('a holder seen hidden, then named (found in /proc a moment after it took the lock): no hand-over', () => {
+	const hiddenHolder: RecordHolder = {pid: null, kind: 'OFD'};
+	const history = buildHistory([event(0, []), event(2000, [hiddenHolder], {after: 2990}), event(2010, [holder(688)], {after: 3005}), event(7000, [], {after: 7990, releasedBy: [{pid: 688, alive: false}]}), event(7050, [holder(775)], {after: 8045})]);
+	assert.deepEqual(history.episodes.map(episode => [episode.kind, episode.from, episode.to]), [['no-live', 'nobody', 'hidden'], ['failover', 'pid 688', 'pid 775']]);
+	// A live never visible here (another host) replaced in one look by the backup of this host: a failover.
+	const backupOf = (pid: number): Partial<GroupEvent> => ({locks: {state: {locked: false, holders: []}, live: {locked: true, holders: [hiddenHolder]}, backup: {locked: true, holders: [holder(pid)]}}});
+	assert.deepEqual(buildHistory([event(0, [hiddenHolder], backupOf(775)), event(1000, [holder(775)], {after: 1990})]).episodes.map(episode => [episode.kind, episode.from, episode.to, episode.noLiveMs]), [['failover', 'hidden', 'pid 775', 10]]);
+	// After a free look, a hidden new holder is a failover like any other.
+	assert.deepEqual(buildHistory([event(0, [holder(1)]), event(1000, [], {after: 1990}), event(1100, [hiddenHolder], {after: 2095})]).episodes.map(episode => [episode.kind, episode.to]), [['failover', 'hidden']]);
+});
