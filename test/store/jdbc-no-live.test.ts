@@ -28,5 +28,5 @@ test('no lease end without a holder, an expiry or a lease length', () => {
 });
 
 test('one spelling of a length', () => {
-	assert.deepEqual([0.04, 7.25, 412.4, 1440, 12_500, 245_000].map(formatGap), ['0.0 ms', '7.3 ms', '412 ms', '1.44 s', '12.5 s', '4m05s']);
+	assert.deepEqual([0.04, 7.25, 412.4, 1440, 12_500, 245_000, 3_599_999, 58_678_000].map(formatGap), ['0.0 ms', '7.3 ms', '412 ms', '1.44 s', '12.5 s', '4m05s', '59m59s', '16h17m']);
 });

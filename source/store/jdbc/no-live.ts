@@ -32,14 +32,16 @@ export function noLiveRange(end: LeaseEnd, seen: number): NoLiveRange {
 	return {atLeastMs: Math.min(atMostMs, Math.max(0, seen - end.expiry)), atMostMs};
 }
 
-/** "7.2 ms", "412 ms", "1.44 s", "12.5 s", "4m05s": one spelling wherever a range is shown. */
+/** "7.2 ms", "412 ms", "1.44 s", "12.5 s", "4m05s", "16h18m": one spelling wherever a range is shown. */
 export function formatGap(ms: number): string {
 	if (ms < 10) return `${ms.toFixed(1)} ms`;
 	if (ms < 1000) return `${Math.round(ms)} ms`;
 	if (ms < 10_000) return `${(ms / 1000).toFixed(2)} s`;
 	if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
 	const minutes = Math.floor(ms / 60_000);
-	return `${minutes}m${String(Math.floor((ms % 60_000) / 1000)).padStart(2, '0')}s`;
+	if (minutes < 60) return `${minutes}m${String(Math.floor((ms % 60_000) / 1000)).padStart(2, '0')}s`;
+	// A record's total over hours (history): "16h18m", not "977m58s".
+	return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
 }
 
 /** "≥ 7.2 ms, ≤ 1.51 s" (the timeline, `history`): what the table proves, and what it allows. */
