@@ -1,7 +1,7 @@
 // `ha-tui history FILE… [--json] [--since …]`: the episodes in records written by
 // `watch --record` (source/fleet/history.ts), as a table or one JSON object.
 import fs from 'node:fs';
-import {buildHistory, formatDuration, parseRecordLine, parseSince, type Episode, type GroupTotals, type History} from '../fleet/history.js';
+import {buildHistory, episodeFields, formatDuration, parseRecordLine, parseSince, type Episode, type GroupTotals, type History} from '../fleet/history.js';
 import type {RecordEvent} from '../fleet/record.js';
 import {describeFsError} from '../lock-file/errors.js';
 import {formatGap, noLiveRangeText} from '../store/jdbc/no-live.js';
@@ -48,7 +48,7 @@ function readRecordFile(file: string, into: Read): string | undefined {
 			if (line.trim() === '') return;
 			const event = parseRecordLine(line);
 			if (event) {
-				into.events.push(event);
+				into.events.push(episodeFields(event));
 				events++;
 			} else {
 				into.skipped++;
@@ -83,7 +83,7 @@ function readRecordFile(file: string, into: Read): string | undefined {
 			const last = Buffer.concat(pending).toString('utf8');
 			const event = last.trim() === '' ? undefined : parseRecordLine(last);
 			if (event) {
-				into.events.push(event);
+				into.events.push(episodeFields(event));
 				events++;
 			} else if (last.trim() !== '') {
 				into.warnings.push(`${file}: its last line (${pendingBytes} bytes, no newline) is not a whole event — a record still being written? Left out`);

@@ -124,6 +124,22 @@ export function parseRecordLine(line: string): RecordEvent | undefined {
 	}
 }
 
+/**
+ * What the episodes read of an event, and nothing else (no summary, no change messages, no
+ * state lock): `history` holds every event of its files at once, up to 512 MiB of them.
+ */
+export function episodeFields(event: RecordEvent): RecordEvent {
+	if (event.type !== 'group') return event;
+	const lock = (value: GroupEvent['locks']['live']) => ({locked: value.locked, holders: value.holders});
+	return {
+		v: 1, type: 'group', time: event.time, mono: event.mono, ...(event.after === undefined ? {} : {after: event.after}), ...(event.leaseExpiry === undefined ? {} : {leaseExpiry: event.leaseExpiry}),
+		host: event.host, group: event.group, status: event.status, verdict: '', exitCode: 0, summary: '', state: event.state ?? null, stateName: null, nodeId: null, layout: null, inode: null, replaced: false,
+		locks: {state: {locked: false, holders: []}, live: lock(event.locks.live), backup: lock(event.locks.backup)},
+		changes: event.changes.filter(change => change.kind === 'identity').map(change => ({kind: change.kind, message: ''})),
+		...(event.releasedBy ? {releasedBy: event.releasedBy} : {}),
+	};
+}
+
 /** Parses NDJSON text, skipping lines that are not record events (counted). */
 export function parseRecord(text: string): {events: RecordEvent[]; skipped: number} {
 	const events: RecordEvent[] = [];
