@@ -393,13 +393,15 @@ export class EpisodeTracker {
 	totals(): GroupTotals[] {
 		return [...this.groups.values()].map((state): GroupTotals => {
 			const windowMs = Math.round(state.windowMs);
+			// To the µs, as the episodes' own: a 0.3 ms hand-over rounded to 0 would read "live 100.000 %".
 			// The episodes are clipped to the window (tally); rounding must not make them exceed it.
-			const noLiveMs = Math.min(windowMs, Math.round(state.noLiveMs));
-			const noLiveMinMs = Math.min(noLiveMs, Math.round(state.noLiveMinMs));
+			const micro = (ms: number) => Math.round(ms * 1000) / 1000;
+			const noLiveMs = Math.min(windowMs, micro(state.noLiveMs));
+			const noLiveMinMs = Math.min(noLiveMs, micro(state.noLiveMinMs));
 			return {
 				group: state.group,
 				windowMs,
-				liveMs: windowMs - noLiveMs,
+				liveMs: micro(windowMs - noLiveMs),
 				availability: windowMs > 0 ? (windowMs - noLiveMs) / windowMs : null,
 				availabilityMax: windowMs > 0 ? (windowMs - noLiveMinMs) / windowMs : null,
 				noLiveMs,
