@@ -1,7 +1,8 @@
 // `ha-tui history FILE… [--json] [--since …]`: the episodes in records written by
 // `watch --record` (source/fleet/history.ts), as a table or one JSON object.
 import fs from 'node:fs';
-import {buildHistory, episodeFields, formatDuration, parseRecordLine, parseSince, type Episode, type GroupTotals, type History} from '../fleet/history.js';
+import {buildHistory, formatDuration, parseSince, type Episode, type GroupTotals, type History} from '../fleet/history.js';
+import {episodeFields, parseRecordLine} from '../fleet/record-read.js';
 import type {RecordEvent} from '../fleet/record.js';
 import {describeFsError} from '../lock-file/errors.js';
 import {formatGap, noLiveRangeText} from '../store/jdbc/no-live.js';
