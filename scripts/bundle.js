@@ -7,9 +7,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {build} from 'esbuild';
 
-// Two dependencies are edited as they are bundled, for the first frame (each edit must find its
+// Three dependencies are edited as they are bundled, for the first frame and each frame's CPU (each edit must find its
 // text exactly once, or the build fails: an upgrade that moves it is seen, not silently lost).
 const narrowWidthFile = path.resolve('dist/source/text/narrow-width.js');
+const outputRowsFile = path.resolve('dist/source/text/output-rows.js');
 const edits = [
 	{
 		// Ink's string-width, with a fast path in front (source/text/narrow-width.ts says why):
@@ -27,6 +28,16 @@ export default function stringWidth(input, options = {}) {
 
 	return segmentedWidth(input, options);
 }
+`,
+	},
+	{
+		// Ink's Output.get(), with the lines that did not change kept from the frame before
+		// (source/text/output-rows.ts says why; test/text/output-rows.test.ts compares the two).
+		file: path.resolve('node_modules/ink/build/output.js'),
+		from: '    get() {\n',
+		to: '    get() {\n        return __outputRows(this, {sliceAnsi, styledCharsToString});\n    }\n    inkGet() {\n',
+		append: `
+import {outputRows as __outputRows} from ${JSON.stringify(outputRowsFile)};
 `,
 	},
 	{
