@@ -5,15 +5,30 @@
 // every second, eight characters go to the clock's cells, the cursor saved and restored
 // around them (DECSC/DECRC), positioned relative to where Ink's frame left the cursor. Ink
 // never knows: its next frame erases and rewrites those lines as usual.
+// A screen can have more cells painted with the clock (the JDBC screen's lease countdowns):
+// it gives them with each render, and they count from the next frame Ink writes — the frame
+// made from that render — unless they sit where the ones on screen sit (a renew that moved
+// no line: painted at once, no frame needed).
 import type {WriteStream} from 'node:tty';
 import {clock, nextSecond} from './format.js';
 
 /** Below this the screen is one centred line (see layout.ts): no clock to paint. */
 export type PaintArea = {readonly minColumns: number; readonly minRows: number};
 
-export class ClockPainter {
+/** A cell painted every second: its line in the frame (0: the top), its column (0: the left), its text at a time (SGR allowed). */
+export type PaintedCell = {readonly line: number; readonly column: number; readonly text: (now: number) => string};
+
+/** What a screen gives its cells to (a ClockPainter). */
+export type CellSink = {setCells(cells: readonly PaintedCell[]): void};
+
+const samePlaces = (a: readonly PaintedCell[], b: readonly PaintedCell[]) => a.length === b.length && a.every((cell, index) => cell.line === b[index].line && cell.column === b[index].column);
+
+export class ClockPainter implements CellSink {
 	/** Lines of the last frame Ink wrote: the cursor sits on the line below it. */
 	private frameLines = 0;
+	/** The cells of the frame on screen, and those of the last render (its frame may not be written yet). */
+	private cells: readonly PaintedCell[] = [];
+	private pending: readonly PaintedCell[] = [];
 	private timer: NodeJS.Timeout | undefined;
 	private stopped = false;
 	/** What Ink writes to: the terminal, with the clock painted after each frame. */
@@ -26,6 +41,7 @@ export class ClockPainter {
 				// Lines above the cursor to the frame's top: the frame's newlines (Ink's erasing and
 				// cursor moves have none).
 				this.frameLines = chunk.split('\n').length - 1;
+				this.cells = this.pending;
 				this.paint();
 			}
 
@@ -52,6 +68,14 @@ export class ClockPainter {
 		return this;
 	}
 
+	/** The cells of the render being made (called while rendering, before its frame is written). */
+	setCells(cells: readonly PaintedCell[]): void {
+		this.pending = cells;
+		if (!samePlaces(cells, this.cells)) return;
+		this.cells = cells;
+		this.paint();
+	}
+
 	/** Before the screen goes: nothing may be painted over what comes after it. */
 	stop(): void {
 		this.stopped = true;
@@ -62,7 +86,30 @@ export class ClockPainter {
 		const columns = this.terminal.columns ?? 0;
 		const rows = this.terminal.rows ?? 0;
 		if (this.stopped || this.frameLines === 0 || columns < this.area.minColumns || rows < this.area.minRows) return;
-		const time = clock(Date.now());
-		this.terminal.write(`\u001B7\u001B[${this.frameLines}A\u001B[${columns - time.length + 1}G${time}\u001B8`);
+		const now = Date.now();
+		const time = clock(now);
+		const up = (line: number) => (this.frameLines > line ? `\u001B[${this.frameLines - line}A` : '');
+		const cells = this.cells.filter(cell => cell.line < this.frameLines).map(cell => `${up(cell.line)}\u001B[${cell.column + 1}G${cell.text(now)}\u001B8`).join('');
+		this.terminal.write(`\u001B7${up(0)}\u001B[${columns - time.length + 1}G${time}\u001B8${cells}`);
 	}
+}
+
+type Instance = {unmount(): void; waitUntilExit(): Promise<unknown>};
+
+/** Ink's instance with the painter: it starts now and stops before the screen goes (unmount or exit), once. */
+export function paintedScreen(painter: ClockPainter, instance: Instance): Instance {
+	painter.start();
+	return {
+		unmount() {
+			painter.stop();
+			instance.unmount();
+		},
+		async waitUntilExit() {
+			try {
+				return await instance.waitUntilExit();
+			} finally {
+				painter.stop();
+			}
+		},
+	};
 }

@@ -4,16 +4,17 @@
 // dialog that says what will happen to the rows) and the same layout function (layout.ts, with
 // this screen's facts), so nothing overlaps at any size from 60×16; `d` the doctor's findings
 // (store/jdbc/doctor.ts, judged by the group's timings), `?` the help in rows and leases.
-import React, {memo, useEffect} from 'react';
+import React, {memo, useContext, useEffect} from 'react';
 import {Box, Text} from 'ink';
 import {levelLabel, worstFinding} from '../doctor/index.js';
 import {jdbcPlanner, type JdbcView} from '../session/jdbc-policy.js';
 import type {JdbcSession} from '../session/jdbc-session.js';
-import type {JdbcProbe} from '../store/jdbc/probe.js';
+import type {JdbcProbe, Lease} from '../store/jdbc/probe.js';
 import {identifyHolder} from '../store/jdbc/holders.js';
 import {shortHolder} from '../store/jdbc/report.js';
 import {jdbcVerdictLabel, seconds, type JdbcVerdict} from '../store/jdbc/verdict.js';
 import {sanitize} from '../text/sanitize.js';
+import type {CellSink, PaintedCell} from './clock-painter.js';
 import {ConfirmDialog} from './confirm.js';
 import {DoctorPanel, levelTone, maxDoctorOffset} from './doctor-panel.js';
 import {EventLog} from './event-log.js';
@@ -21,13 +22,13 @@ import {clock, truncateMiddle} from './format.js';
 import {HelpBar} from './help-bar.js';
 import {HelpOverlay, maxHelpOffset, type HelpText} from './help-overlay.js';
 import {selectedNode} from './keys.js';
-import {LeaseBars, type LeaseBarsProps} from './jdbc-lease-bars.js';
+import {COUNTDOWN_COLUMN, LeaseBars, leaseCountdown, type LeaseBarsProps} from './jdbc-lease-bars.js';
 import {layoutScreen, stripNodeRows, type LayoutFacts} from './layout.js';
 import {NodesPanel} from './nodes-panel.js';
 import {SectionTitle} from './section.js';
 import {LEASE_LEGEND, TimelineStrip, TimelineView, useTimelineEnd} from './timeline-panel.js';
 import {WINDOWS_MS} from '../session/timeline.js';
-import {Tone, levelSymbol, type ToneName} from './theme.js';
+import {ColorContext, Tone, levelSymbol, toneText, type ToneName} from './theme.js';
 import {dialogText, useKeyMachine, useKeys} from './use-key-machine.js';
 import {TooSmall, type ScreenProps} from './screen.js';
 import {samePanel, sameProps} from './same-props.js';
@@ -130,9 +131,34 @@ export function rowLines(view: JdbcView): string[] {
 export type JdbcAppProps = ScreenProps<JdbcSession> & {
 	/** Opened from the fleet screen: esc goes back there (keys.ts), and the key bar says q goes back. */
 	readonly fromFleet?: boolean;
+	/**
+	 * On a real terminal (clock-painter.ts): the clock's seconds and the leases' countdowns are
+	 * painted every second, not rendered, so a screen at rest draws a frame only when what it
+	 * shows changed.
+	 */
+	readonly painter?: CellSink;
 };
 
-export function JdbcApp({session, onExit, stopper: given, size, timelineEnd, fromFleet = false}: JdbcAppProps) {
+/**
+ * The held leases' countdowns as painted cells: where LeaseBars draws each (the lines above
+ * it: the header's, the verdict's, the section title) and its text at a time.
+ */
+export function countdownCells(leases: readonly Lease[], firstLine: number, paint: {readonly offset: number; readonly leaseMs: number; readonly width: number; readonly colors: boolean}): PaintedCell[] {
+	const cells: PaintedCell[] = [];
+	for (const [index, lease] of leases.entries()) {
+		const {expiresAt} = lease;
+		// A free row, or an expiry that is no lease: nothing moves with the time.
+		if (lease.holderId === null || expiresAt === null) continue;
+		cells.push({line: firstLine + index, column: COUNTDOWN_COLUMN, text(now) {
+			const {tone, bar, label} = leaseCountdown(expiresAt, now + paint.offset, paint.leaseMs, paint.width);
+			return `${toneText(bar, tone, paint.colors)} ${toneText(label, tone, paint.colors)}`;
+		}});
+	}
+
+	return cells;
+}
+
+export function JdbcApp({session, onExit, stopper: given, size, timelineEnd, fromFleet = false, painter}: JdbcAppProps) {
 	const view = useSessionView<JdbcView>(session);
 	const {columns, rows} = useTerminalSize(size);
 	const machine = useKeyMachine(session, onExit, given);
@@ -143,7 +169,12 @@ export function JdbcApp({session, onExit, stopper: given, size, timelineEnd, fro
 	// A frame when the clock's second or a lease's standing reads differently (use-now.ts), not
 	// on a timer: the bars' tenths and the nodes' ages move with the clock's second (ages by
 	// their own seconds would add a frame a second for each node, measured: 2.7 → 3.7 frames a second).
-	const now = useNow(NO_AGES, true, leaseDeadlines(probe, leaseMs));
+	// Painted (on a terminal), the clock and the bars cost no frame: the nodes' ages then tick by themselves.
+	const ticked = useNow(painter ? view.nodes.map(node => node.since) : NO_AGES, !painter, leaseDeadlines(probe, leaseMs));
+	// Painted, `ticked` may be minutes old when a look redraws the screen: that look's time is
+	// not, so a frame never shows an older countdown than the one painted before it.
+	const now = painter && update ? Math.max(ticked, update.takenAt) : ticked;
+	const colors = useContext(ColorContext);
 	const selected = selectedNode(view.nodes, ui.selectedId);
 	const doctorOpen = ui.screen === 'doctor' && !ui.dialog;
 	useEffect(() => {
@@ -180,7 +211,10 @@ export function JdbcApp({session, onExit, stopper: given, size, timelineEnd, fro
 
 	useKeys(machine, {planner: jdbcPlanner, panelRows, doctorMax, helpMax, escapeGoesBack: fromFleet});
 
-	if (layout.kind === 'too-small') return <TooSmall width={layout.width} height={layout.height} message={layout.message}/>;
+	if (layout.kind === 'too-small') {
+		painter?.setCells([]);
+		return <TooSmall width={layout.width} height={layout.height} message={layout.message}/>;
+	}
 
 	const {header} = layout;
 	const offset = probe ? probe.dbNow - probe.hostNow : 0;
@@ -202,6 +236,13 @@ export function JdbcApp({session, onExit, stopper: given, size, timelineEnd, fro
 	const time = clock(now);
 	const segments = new Set<string>(layout.locks.segments);
 	const rowsShown = rowLines(view).slice(0, Math.max(0, layout.lockFile - 1));
+	if (painter) {
+		// The lines above the lease rows, as drawn below: the header's, the verdict's, the title.
+		const above = 1 + (header.identity ? 1 : 0) + (header.alarm && alarm ? 1 : 0) + (header.finding && finding ? 1 : 0) + layout.verdict.length + (layout.locks.title ? 1 : 0);
+		const shown = layout.body === 'main' && probe ? (['live', 'backup'] as const).filter(segment => segments.has(segment)).map(segment => probe.locks[segment]) : [];
+		painter.setCells(countdownCells(shown, above, {offset, leaseMs, width: barWidth, colors}));
+	}
+
 	return (
 		<Box flexDirection="column" width={width} height={layout.height}>
 			<Box flexDirection="column" flexShrink={0}>

@@ -43,14 +43,26 @@ function LeaseRow({name, lease, dbNow, leaseMs, who, width, holderWidth = 36}: {
 		return <Text wrap='truncate-end'>{name.padEnd(8)} <Tone tone='warn'>{'?'.repeat(barWidth)}</Tone> {holder} expiry {sanitize(lease.rawExpiration ?? 'NULL')} (not a lease ha-tui can read)</Text>;
 	}
 
-	const left = lease.expiresAt - dbNow;
-	const tone = left < 0 ? 'error' : left < leaseMs * 0.5 ? 'warn' : 'ok';
-	const label = left >= 0 ? `${seconds(left)} left` : `EXPIRED ${seconds(left)} ago`;
+	const {tone, bar, label} = leaseCountdown(lease.expiresAt, dbNow, leaseMs, barWidth);
 	return (
 		<Text wrap='truncate-end'>
-			{name.padEnd(8)} <Tone tone={tone}>{leaseBar(left, leaseMs, barWidth)}</Tone> <Tone tone={tone}>{label.padEnd(18)}</Tone> {holder} <Tone tone='muted'>{sanitize(who(lease.holderId))}</Tone>
+			{name.padEnd(8)} <Tone tone={tone}>{bar}</Tone> <Tone tone={tone}>{label}</Tone> {holder} <Tone tone='muted'>{sanitize(who(lease.holderId))}</Tone>
 		</Text>
 	);
+}
+
+/** Where a row's countdown (its bar, a space, its label) starts: after the row's name. */
+export const COUNTDOWN_COLUMN = 9;
+
+/**
+ * The part of a held lease's row that moves with the time: the bar, the time left (or since
+ * its expiry) padded to one width, and their tone (warn past half-way, error past the end).
+ */
+export function leaseCountdown(expiresAt: number, dbNow: number, leaseMs: number, width: number): {tone: 'ok' | 'warn' | 'error'; bar: string; label: string} {
+	const left = expiresAt - dbNow;
+	const tone = left < 0 ? 'error' : left < leaseMs * 0.5 ? 'warn' : 'ok';
+	const label = left >= 0 ? `${seconds(left)} left` : `EXPIRED ${seconds(left)} ago`;
+	return {tone, bar: leaseBar(left, leaseMs, width), label: label.padEnd(18)};
 }
 
 export function LeaseBars(props: LeaseBarsProps) {

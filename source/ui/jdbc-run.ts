@@ -19,8 +19,8 @@ import {withoutFetch} from './without-fetch.js';
 export async function loadJdbcScreen() {
 	process.env.NODE_ENV ??= 'production';
 	return withoutFetch(async () => {
-		const [react, ink, app, jdbcSession, theme, boundary] = await Promise.all([import('react'), import('ink'), import('./jdbc-app.js'), import('../session/jdbc-session.js'), import('./theme.js'), import('./error-boundary.js')]);
-		return {React: react.default, render: ink.render, JdbcApp: app.JdbcApp, JdbcSession: jdbcSession.JdbcSession, ColorContext: theme.ColorContext, colorsWanted: theme.colorsWanted, ErrorBoundary: boundary.ErrorBoundary};
+		const [react, ink, app, jdbcSession, theme, boundary, painter, layout] = await Promise.all([import('react'), import('ink'), import('./jdbc-app.js'), import('../session/jdbc-session.js'), import('./theme.js'), import('./error-boundary.js'), import('./clock-painter.js'), import('./layout.js')]);
+		return {React: react.default, render: ink.render, JdbcApp: app.JdbcApp, JdbcSession: jdbcSession.JdbcSession, ColorContext: theme.ColorContext, colorsWanted: theme.colorsWanted, ErrorBoundary: boundary.ErrorBoundary, ClockPainter: painter.ClockPainter, paintedScreen: painter.paintedScreen, paintArea: {minColumns: layout.MIN_COLUMNS, minRows: layout.MIN_ROWS}};
 	});
 }
 
@@ -45,16 +45,18 @@ export async function runJdbcTui(input: string, options: {intervalMs: number; si
 		throw error;
 	}
 
-	const {React, render, JdbcApp, JdbcSession, ColorContext, colorsWanted, ErrorBoundary} = await loadJdbcScreen();
+	const {React, render, JdbcApp, JdbcSession, ColorContext, colorsWanted, ErrorBoundary, ClockPainter, paintedScreen, paintArea} = await loadJdbcScreen();
 	const session = new JdbcSession(watcher, options.sessionOptions);
 	const stopper = new Stopper(session, STOP_BOUND_MS);
 	let ended: {code: number; result?: StopResult};
 	try {
-		ended = await untilQuit(stopper, options.signal, ({onExit, onCrash}) => render(
+		// The clock and the leases' countdowns painted, not rendered (clock-painter.ts): at rest, no frame a second.
+		const painter = new ClockPainter(process.stdout, paintArea);
+		ended = await untilQuit(stopper, options.signal, ({onExit, onCrash}) => paintedScreen(painter, render(
 			React.createElement(ColorContext.Provider, {value: colorsWanted()},
-				React.createElement(ErrorBoundary, {onCrash, children: React.createElement(JdbcApp, {session, stopper, onExit, fromFleet: options.fromFleet})})),
-			{exitOnCtrlC: false, patchConsole: true},
-		));
+				React.createElement(ErrorBoundary, {onCrash, children: React.createElement(JdbcApp, {session, stopper, onExit, fromFleet: options.fromFleet, painter})})),
+			{stdout: painter.stream, exitOnCtrlC: false, patchConsole: true},
+		)));
 	} finally {
 		session.close();
 		await watcher.close();

@@ -6,7 +6,7 @@ import {render} from 'ink';
 import type {StopResult, Stopper} from '../session/stopper.js';
 import type {SessionLike} from '../session/types.js';
 import {App} from './app.js';
-import {ClockPainter} from './clock-painter.js';
+import {ClockPainter, paintedScreen} from './clock-painter.js';
 import {ErrorBoundary} from './error-boundary.js';
 import {MIN_COLUMNS, MIN_ROWS} from './layout.js';
 import {ColorContext, colorsWanted} from './theme.js';
@@ -23,18 +23,5 @@ export function mount(session: SessionLike, handlers: {stopper: Stopper; onExit:
 		</ColorContext.Provider>,
 		{stdout: painter.stream, exitOnCtrlC: false, patchConsole: true},
 	);
-	painter.start();
-	return {
-		unmount() {
-			painter.stop();
-			instance.unmount();
-		},
-		async waitUntilExit() {
-			try {
-				return await instance.waitUntilExit();
-			} finally {
-				painter.stop();
-			}
-		},
-	};
+	return paintedScreen(painter, instance);
 }

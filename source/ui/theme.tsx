@@ -44,6 +44,16 @@ export function Tone({tone, dimColor, ...props}: ToneProps) {
 	return <Text {...props} color={toneColor(tone, colors)} dimColor={dimColor ?? (tone === 'muted' && !colors)}/>;
 }
 
+// The palette's SGR codes, for text painted outside Ink (clock-painter.ts): as Ink writes them.
+const sgr: Readonly<Record<string, readonly [number, number]>> = {green: [32, 39], yellow: [33, 39], red: [31, 39], cyan: [36, 39], gray: [90, 39], magenta: [35, 39], blue: [34, 39], yellowBright: [93, 39]};
+
+/** `text` in a tone's colour as escape codes (no colour: as it is, "muted" dim). */
+export function toneText(text: string, tone: ToneName, colors: boolean): string {
+	const color = toneColor(tone, colors);
+	const [open, close] = color ? sgr[color] : tone === 'muted' ? [2, 22] : [undefined, undefined];
+	return open === undefined ? text : `\u001B[${open}m${text}\u001B[${close}m`;
+}
+
 export const levelSymbol: Readonly<Record<'ok' | 'warn' | 'error' | 'info', string>> = {
 	ok: '✔',
 	warn: '▲',

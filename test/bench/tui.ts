@@ -2,7 +2,8 @@
 // lock holders. Each stage has deadlines and kills what it started, so a stuck stage reports
 // "failed" in its row instead of hanging the bench (it hung once at this stage).
 //   node dist/test/bench/tui.js [--tui-trials N] [--idle-seconds S] [--rest-trials N]
-//     [--stages first-frame,takeover,idle,idle-timeline,failover,rss]   (the TUI part alone)
+//     [--stages first-frame,takeover,idle,idle-timeline,idle-jdbc,idle-jdbc-live,failover,rss]
+//     [--jdbc-warmup-seconds W]   (the TUI part alone; idle-jdbc*: tui-jdbc.ts, a real PostgreSQL)
 import {spawn, type ChildProcess} from 'node:child_process';
 import {once} from 'node:events';
 import fs from 'node:fs';
@@ -16,6 +17,7 @@ import {cliPath} from '../helpers/cli.js';
 import {openPty, type Pty} from '../helpers/pty.js';
 import {tempDir} from '../helpers/temp.js';
 import {cpuMs, monotonicMs, ms, percentile, rssMb, sleep, table} from './stats.js';
+import {jdbcIdleCpu} from './tui-jdbc.js';
 
 type Layout = 'files' | 'ranges';
 type Row = string[];
@@ -537,9 +539,9 @@ async function rssWithThreeNodes(): Promise<number> {
 }
 
 /** The stages, in the order they run; `stages` picks some (tui.js --stages takeover,idle). */
-export const STAGES = ['first-frame', 'takeover', 'ofd-takeover', 'idle', 'idle-timeline', 'failover', 'rss'] as const;
+export const STAGES = ['first-frame', 'takeover', 'ofd-takeover', 'idle', 'idle-timeline', 'idle-jdbc', 'idle-jdbc-live', 'failover', 'rss'] as const;
 
-export async function measureTui(options: {trials?: number; idleSeconds?: number; restTrials?: number; stages?: ReadonlyArray<typeof STAGES[number]>} = {}): Promise<Row[]> {
+export async function measureTui(options: {trials?: number; idleSeconds?: number; restTrials?: number; jdbcWarmupSeconds?: number; stages?: ReadonlyArray<typeof STAGES[number]>} = {}): Promise<Row[]> {
 	const wanted = new Set(options.stages ?? STAGES);
 	const trials = options.trials ?? 20;
 	const idleSeconds = options.idleSeconds ?? 30;
@@ -602,6 +604,17 @@ export async function measureTui(options: {trials?: number; idleSeconds?: number
 		return [[`TUI idle CPU over ${idleSeconds} s, at rest, the timeline view open (t; its 1 min window still moving: the data began ${REST_AFTER_MS / 1000} s before)`, `${idle.toFixed(2)} % of a core`, '≤ 1 %', check(idle <= 1)]];
 	}));
 
+	const jdbcWarmup = options.jdbcWarmupSeconds ?? 60;
+	for (const kind of (['idle', 'live'] as const).filter(name => wanted.has(name === 'idle' ? 'idle-jdbc' : 'idle-jdbc-live'))) {
+		const what = kind === 'idle' ? 'an idle table (Artemis\' rows, no holder)' : 'an outside `ha-tui node` primary renewing (4 s / 20 s)';
+		progress(`JDBC screen at rest on ${what}: ${jdbcWarmup} s warm-up, then ${idleSeconds} s`);
+		rows.push(...await stage(`JDBC TUI idle CPU (${kind})`, ((jdbcWarmup + idleSeconds) * 1000) + 60_000, async () => {
+			const idle = await jdbcIdleCpu(kind, idleSeconds, jdbcWarmup);
+			if ('skip' in idle) return [[`JDBC TUI idle CPU (${kind})`, `skipped: ${idle.skip}`, '', '']];
+			return [[`JDBC TUI idle CPU over ${idle.seconds} s after ${jdbcWarmup} s, 100×30, ${what}: ${idle.frames} Ink frames, ${idle.transactions.toFixed(1)} transactions/s on the database (before issue 18: 2.0–2.5 %)`, `${idle.cpu.toFixed(2)} % of a core`, '≤ 1 %', check(idle.cpu <= 1)]];
+		}));
+	}
+
 	if (wanted.has('failover')) progress(`${trials} in-process failovers inside the TUI and headless`);
 	if (wanted.has('failover')) rows.push(...await stage('in-process failover, TUI vs headless', 60_000 + (trials * 6000), async () => {
 		const inTui = await failoverInTui(trials);
@@ -633,6 +646,6 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === fs.realpathSync(proces
 
 	const index = process.argv.indexOf('--stages');
 	const stages = index === -1 ? undefined : process.argv[index + 1].split(',').filter((name): name is typeof STAGES[number] => (STAGES as readonly string[]).includes(name));
-	const rows = await measureTui({trials: argument('tui-trials', 20), idleSeconds: argument('idle-seconds', 30), restTrials: argument('rest-trials', 3), stages});
+	const rows = await measureTui({trials: argument('tui-trials', 20), idleSeconds: argument('idle-seconds', 30), restTrials: argument('rest-trials', 3), jdbcWarmupSeconds: argument('jdbc-warmup-seconds', 60), stages});
 	process.stdout.write(`${table([['measure', 'result', 'goal', 'ok'], ...rows])}\n`);
 }
