@@ -3,7 +3,7 @@
 // on every look) and the group's timings. The screen reads getView() and asks for actions;
 // every action is checked again here against jdbc-policy.ts (the table may have changed while
 // the question was on screen), and none is started once quit was decided.
-import {HaNode, type NodeEvent, type NodeRole} from '../node-manager/index.js';
+import {HaNode, isTerminalPhase, type NodeEvent, type NodeRole} from '../node-manager/index.js';
 import {jdbcFindings} from '../store/jdbc/doctor.js';
 import {JdbcNodeManager} from '../store/jdbc/jdbc-node-manager.js';
 import {groupTimings, type GroupTimings} from '../store/jdbc/timings.js';
@@ -162,6 +162,8 @@ export class JdbcSession extends NodeRegistry<JdbcView, JdbcRecord> {
 	protected nodesChanged(started?: JdbcRecord): void {
 		const holderIds: Record<string, string> = {};
 		for (const record of this.records) holderIds[record.id] = record.manager.holderId;
+		// Our nodes at work: the table is watched at the full cadence (no rest, watcher.ts).
+		this.watcher.setBusy(this.records.some(record => !isTerminalPhase(record.node.phase)));
 		const timeline = started ? observeNode(this.timeline, nodeView(started), started.node.phase, 'idle', Date.now()) : this.timeline;
 		this.view = {...this.view, nodes: this.nodeViews(), holderIds, timeline};
 		this.emitChange();

@@ -4,7 +4,7 @@
 // dialog that says what will happen to the rows) and the same layout function (layout.ts, with
 // this screen's facts), so nothing overlaps at any size from 60×16; `d` the doctor's findings
 // (store/jdbc/doctor.ts, judged by the group's timings), `?` the help in rows and leases.
-import React, {memo, useContext, useEffect} from 'react';
+import React, {memo, useContext, useEffect, useReducer} from 'react';
 import {Box, Text} from 'ink';
 import {levelLabel, worstFinding} from '../doctor/index.js';
 import {jdbcPlanner, type JdbcView} from '../session/jdbc-policy.js';
@@ -158,6 +158,33 @@ export function countdownCells(leases: readonly Lease[], firstLine: number, pain
 	return cells;
 }
 
+/**
+ * What the screen shows of a look that reads differently as time passes, with no change to
+ * redraw it: the verdict ("expired 2.5 s ago"), the header's finding ("has 9.0 s left"), the
+ * doctor's findings while open. (The DB − host offset is a measurement: its last one stands.)
+ */
+export function timedTexts(view: Pick<JdbcView, 'update' | 'doctor'>, doctorOpen: boolean): string {
+	const findings = view.doctor?.findings ?? [];
+	const worst = worstFinding(findings);
+	const header = worst?.level === 'warning' || worst?.level === 'critical' ? `${worst.level} ${worst.id} ${worst.title}` : '';
+	return `${view.update?.assessment.summary ?? ''}\n${header}${doctorOpen ? `\n${JSON.stringify(findings)}` : ''}`;
+}
+
+/**
+ * Painted, the screen is not redrawn every second: once a second, it is when those texts
+ * read differently from the ones drawn (as often as the clock redrew them before).
+ */
+function useTimedRedraw(session: JdbcSession, painted: boolean, doctorOpen: boolean, drawn: string): void {
+	const [, redraw] = useReducer((count: number) => count + 1, 0);
+	useEffect(() => {
+		if (!painted) return;
+		const timer = setInterval(() => {
+			if (timedTexts(session.getView(), doctorOpen) !== drawn) redraw();
+		}, 1000);
+		return () => clearInterval(timer);
+	}, [session, painted, doctorOpen, drawn]);
+}
+
 export function JdbcApp({session, onExit, stopper: given, size, timelineEnd, fromFleet = false, painter}: JdbcAppProps) {
 	const view = useSessionView<JdbcView>(session);
 	const {columns, rows} = useTerminalSize(size);
@@ -177,6 +204,7 @@ export function JdbcApp({session, onExit, stopper: given, size, timelineEnd, fro
 	const colors = useContext(ColorContext);
 	const selected = selectedNode(view.nodes, ui.selectedId);
 	const doctorOpen = ui.screen === 'doctor' && !ui.dialog;
+	useTimedRedraw(session, painter !== undefined, doctorOpen, timedTexts(view, doctorOpen));
 	useEffect(() => {
 		if (doctorOpen) session.setDoctorOpen(true);
 	}, [doctorOpen, session]);

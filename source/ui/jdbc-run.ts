@@ -24,6 +24,9 @@ export async function loadJdbcScreen() {
 	});
 }
 
+/** The screen's cadence at rest: a look costs more than anything else it does while nothing happens. */
+const REST = {afterMs: 5000, intervalMs: 1000} as const;
+
 /** A JDBC node stops in a round trip or two; a dead database makes it wait for its timeouts. */
 const STOP_BOUND_MS = 2000;
 
@@ -38,7 +41,8 @@ export async function runJdbcTui(input: string, options: {intervalMs: number; si
 	let watcher: JdbcWatcher;
 	try {
 		const target = parseJdbcTarget(input, {table: options.table});
-		watcher = new JdbcWatcher(target, {intervalMs: Math.max(options.intervalMs, 250)});
+		// At rest (nothing changed for 5 s, no node of ours running) a look a second, not 4 (watcher.ts).
+		watcher = new JdbcWatcher(target, {intervalMs: Math.max(options.intervalMs, 250), rest: REST});
 		await watcher.start();
 	} catch (error) {
 		if (error instanceof JdbcInputError) return fail(error.message);

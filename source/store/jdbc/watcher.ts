@@ -4,6 +4,9 @@
 // released, renewed late or expired, the verdict. Renew cadence comes from successive expiry
 // values of the same holder (each renew sets expiry = DB now + lease length).
 // A database that goes away is reported once and retried every tick; never a write.
+// The TUI's watcher may rest (options.rest): a look costs ~1.5 ms of this thread, most of the
+// screen's CPU at rest, so with nothing changing it looks less often — never so seldom that two
+// renews fall between two looks, and at the full cadence near a held lease's end.
 import {EventEmitter} from 'node:events';
 import type pg from 'pg';
 import {connectionError, describeDbError, isTransientDbError} from './client.js';
@@ -46,6 +49,14 @@ const rowName = {live: 'primary', backup: 'backup'} as const;
 /** A renew later than this past the usual cadence is reported. */
 const LATE_MS = 1000;
 
+/** The TUI: a slower cadence once nothing changed for a while (see nextDelay). */
+export type RestCadence = {
+	/** At rest this long after the last change, lookSoon() or setBusy(false). */
+	readonly afterMs: number;
+	/** The cadence at rest (the watcher's intervalMs if slower). */
+	readonly intervalMs: number;
+};
+
 const emptyStats = (holderId: string | null, leftMs: number | null = null): RenewStats => ({holderId, count: 0, lastIntervalMs: null, maxIntervalMs: null, avgIntervalMs: null, minMarginMs: null, leaseMs: holderId === null || leftMs === null || leftMs < 0 ? null : leftMs});
 
 /**
@@ -66,9 +77,43 @@ export class JdbcWatcher extends EventEmitter<{update: [JdbcUpdate]; look: [upda
 	private connectionsKey = '';
 	/** Statements sent (for the bench: queries per second). */
 	queries = 0;
+	/** When something last changed (or lookSoon): the rest cadence waits options.rest.afterMs from it. */
+	private activeAt = Date.now();
+	private nodesRunning = false;
 
-	constructor(readonly target: JdbcTarget, private readonly options: {intervalMs: number}) {
+	constructor(readonly target: JdbcTarget, private readonly options: {intervalMs: number; rest?: RestCadence}) {
 		super();
+	}
+
+	/** Our nodes are running (the TUI's): no rest until they end. */
+	setBusy(busy: boolean): void {
+		if (this.nodesRunning && !busy) this.activeAt = Date.now();
+		this.nodesRunning = busy;
+	}
+
+	/**
+	 * ms to the next look: intervalMs, or at rest (options.rest) its slower cadence — no more than
+	 * a quarter of each held lease's renew interval as seen (one renew at most between two looks,
+	 * or the renew stats and "renewed late" would count two as one), the full cadence while a
+	 * holder's renews are not timed yet, and from a rest interval before a held lease's expiry
+	 * (its end is seen as soon as by the full cadence).
+	 */
+	nextDelay(now = Date.now()): number {
+		const {intervalMs, rest} = this.options;
+		if (!rest || this.nodesRunning || now - this.activeAt < rest.afterMs) return intervalMs;
+		const probe = this.current?.probe;
+		if (!probe || this.current?.error !== undefined) return Math.max(intervalMs, rest.intervalMs);
+		let delay = rest.intervalMs;
+		for (const segment of ['live', 'backup'] as const) {
+			const lease = probe.locks[segment];
+			if (lease.holderId === null || !lease.held || lease.expiresAt === null) continue;
+			const renewMs = this.stats[segment].holderId === lease.holderId ? this.stats[segment].avgIntervalMs : null;
+			const expiry = lease.expiresAt - (probe.dbNow - probe.hostNow);
+			if (renewMs === null || expiry - now <= rest.intervalMs + intervalMs) return intervalMs;
+			delay = Math.min(delay, renewMs / 4);
+		}
+
+		return Math.max(intervalMs, Math.round(delay));
 	}
 
 	/**
@@ -104,7 +149,9 @@ export class JdbcWatcher extends EventEmitter<{update: [JdbcUpdate]; look: [upda
 	/** The opening lines: where we watch, then the state as it is (or why it cannot be read yet). */
 	opening(): JdbcUpdate {
 		const update = this.current!;
-		const first: JdbcChange = {kind: 'appeared', message: `watching ${this.target.display} table ${this.target.table} every ${this.options.intervalMs} ms (read-only)`};
+		const {rest} = this.options;
+		const resting = rest && rest.intervalMs > this.options.intervalMs ? `, ${rest.intervalMs} ms at rest` : '';
+		const first: JdbcChange = {kind: 'appeared', message: `watching ${this.target.display} table ${this.target.table} every ${this.options.intervalMs} ms${resting} (read-only)`};
 		if (update.error !== undefined) return {...update, changes: [first, {kind: 'error', message: `${update.error} — trying again every ${this.options.intervalMs} ms`}]};
 		const verdict: JdbcChange = {kind: 'verdict', message: `${jdbcVerdictLabel[update.assessment.verdict]} — ${update.assessment.summary}`};
 		const leases = update.probe ? (['live', 'backup'] as const).map(segment => ({kind: 'lease', segment, message: `${rowName[segment]} lease: ${this.leaseLine(update.probe!.locks[segment])}`})) : [];
@@ -131,6 +178,7 @@ export class JdbcWatcher extends EventEmitter<{update: [JdbcUpdate]; look: [upda
 
 	/** Look now rather than at the next tick (a node of ours just took or released a lease). */
 	lookSoon(): void {
+		this.activeAt = Date.now();
 		if (this.stopped || this.client === undefined) return;
 		clearTimeout(this.timer);
 		this.timer = setTimeout(() => {
@@ -142,7 +190,7 @@ export class JdbcWatcher extends EventEmitter<{update: [JdbcUpdate]; look: [upda
 		if (this.stopped) return;
 		this.timer = setTimeout(() => {
 			void this.tick();
-		}, this.options.intervalMs);
+		}, this.nextDelay());
 	}
 
 	private async tick(): Promise<void> {
@@ -184,6 +232,7 @@ export class JdbcWatcher extends EventEmitter<{update: [JdbcUpdate]; look: [upda
 			}
 
 			this.current = update;
+			if (update.changes.length > 0) this.activeAt = Date.now();
 			if (update.changes.length > 0 && !this.stopped) this.emit('update', update);
 			if (!this.stopped) this.emit('look', update, update.changes.length > 0);
 		} finally {
