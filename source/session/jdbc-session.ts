@@ -7,6 +7,7 @@ import {HaNode, isTerminalPhase, type NodeEvent, type NodeRole} from '../node-ma
 import {jdbcFindings} from '../store/jdbc/doctor.js';
 import {JdbcNodeManager} from '../store/jdbc/jdbc-node-manager.js';
 import {groupTimings, type GroupTimings} from '../store/jdbc/timings.js';
+import type {JdbcProbe} from '../store/jdbc/probe.js';
 import type {JdbcUpdate, JdbcWatcher} from '../store/jdbc/watcher.js';
 import {appendLog, formatMs} from './event-log.js';
 import {jdbcPlanner, type JdbcView} from './jdbc-policy.js';
@@ -51,6 +52,11 @@ const eventText: Partial<Record<NodeEvent['event'], string>> = {
 	'lost-lock': 'LOST its lease: stops being live, writes nothing more',
 };
 
+/** The rows as text, a held row's expiry left out: what a renew does not change. */
+function rowsBesidesRenews(rows: JdbcProbe['rows'] | undefined): string {
+	return JSON.stringify(rows?.map(row => (row.holder_id === null || row.holder_id === undefined ? row : {...row, holder_expiration_time: undefined})));
+}
+
 const DETAILED = new Set<NodeEvent['event']>(['live', 'lost-lock', 'stepping-down', 'paused', 'stopped']);
 
 export class JdbcSession extends NodeRegistry<JdbcView, JdbcRecord> {
@@ -60,11 +66,15 @@ export class JdbcSession extends NodeRegistry<JdbcView, JdbcRecord> {
 	/** Epoch ms at monotonic 0: the nodes' events carry CLOCK_MONOTONIC to the µs. */
 	private readonly monoOrigin = Date.now() - monotonicMs();
 	private readonly onUpdate = (update: JdbcUpdate) => this.see(update, true);
-	/** Every look: a renew changes no line of the log but moves the expiry (the bars refill). */
+	/**
+	 * Every look: the view takes it (the screen reads the latest look when it draws or paints),
+	 * but a look that only moved a holder's expiry (a renew) or the clocks is no change to draw:
+	 * the screen shows it at its next second (painted on a terminal, jdbc-painted.ts).
+	 */
 	private readonly onLook = (update: JdbcUpdate) => {
 		if (this.closed || update.changes.length > 0 || update === this.view.update) return;
 		const before = this.view.update;
-		const same = before?.error === update.error && JSON.stringify(before?.probe?.rows) === JSON.stringify(update.probe?.rows);
+		const same = before?.error === update.error && rowsBesidesRenews(before?.probe?.rows) === rowsBesidesRenews(update.probe?.rows);
 		const timeline = this.observeLook(update);
 		const moved = timeline !== this.view.timeline;
 		this.view = {...this.view, update, timeline};

@@ -15,8 +15,12 @@ import {clock, nextSecond} from './format.js';
 /** Below this the screen is one centred line (see layout.ts): no clock to paint. */
 export type PaintArea = {readonly minColumns: number; readonly minRows: number};
 
-/** A cell painted every second: its line in the frame (0: the top), its column (0: the left), its text at a time (SGR allowed). */
-export type PaintedCell = {readonly line: number; readonly column: number; readonly text: (now: number) => string};
+/**
+ * A cell painted every second: its line in the frame (0: the top), its column (0: the left),
+ * its text at a time (SGR allowed), and when that text next changes other than with the clock's
+ * second (painted then too).
+ */
+export type PaintedCell = {readonly line: number; readonly column: number; readonly text: (now: number) => string; readonly nextChange?: (now: number) => number | undefined};
 
 /** What a screen gives its cells to (a ClockPainter). */
 export type CellSink = {setCells(cells: readonly PaintedCell[]): void};
@@ -30,6 +34,7 @@ export class ClockPainter implements CellSink {
 	private cells: readonly PaintedCell[] = [];
 	private pending: readonly PaintedCell[] = [];
 	private timer: NodeJS.Timeout | undefined;
+	private started = false;
 	private stopped = false;
 	/** What Ink writes to: the terminal, with the clock painted after each frame. */
 	readonly stream: WriteStream;
@@ -43,6 +48,7 @@ export class ClockPainter implements CellSink {
 				this.frameLines = chunk.split('\n').length - 1;
 				this.cells = this.pending;
 				this.paint();
+				this.schedule();
 			}
 
 			return written;
@@ -58,13 +64,9 @@ export class ClockPainter implements CellSink {
 	}
 
 	start(): this {
-		const tick = () => {
-			this.paint();
-			this.timer = setTimeout(tick, nextSecond(Date.now()) + 2);
-			this.timer.unref();
-		};
-
-		tick();
+		this.started = true;
+		this.paint();
+		this.schedule();
 		return this;
 	}
 
@@ -74,12 +76,31 @@ export class ClockPainter implements CellSink {
 		if (!samePlaces(cells, this.cells)) return;
 		this.cells = cells;
 		this.paint();
+		this.schedule();
 	}
 
 	/** Before the screen goes: nothing may be painted over what comes after it. */
 	stop(): void {
 		this.stopped = true;
 		clearTimeout(this.timer);
+	}
+
+	/** The next paint: the clock's next second, or a cell's next change if sooner (a couple of ms past it, so the new text shows). */
+	private schedule(): void {
+		if (!this.started || this.stopped) return;
+		clearTimeout(this.timer);
+		const now = Date.now();
+		let wait = nextSecond(now);
+		for (const cell of this.cells) {
+			const at = cell.nextChange?.(now);
+			if (at !== undefined) wait = Math.max(0, Math.min(wait, at - now));
+		}
+
+		this.timer = setTimeout(() => {
+			this.paint();
+			this.schedule();
+		}, wait + 2);
+		this.timer.unref();
 	}
 
 	private paint(): void {

@@ -9,12 +9,12 @@ import {Box, Text} from 'ink';
 import {levelLabel, worstFinding} from '../doctor/index.js';
 import {jdbcPlanner, type JdbcView} from '../session/jdbc-policy.js';
 import type {JdbcSession} from '../session/jdbc-session.js';
-import type {JdbcProbe, Lease} from '../store/jdbc/probe.js';
+import type {JdbcProbe} from '../store/jdbc/probe.js';
 import {identifyHolder} from '../store/jdbc/holders.js';
 import {shortHolder} from '../store/jdbc/report.js';
 import {jdbcVerdictLabel, seconds, type JdbcVerdict} from '../store/jdbc/verdict.js';
 import {sanitize} from '../text/sanitize.js';
-import type {CellSink, PaintedCell} from './clock-painter.js';
+import type {CellSink} from './clock-painter.js';
 import {ConfirmDialog} from './confirm.js';
 import {DoctorPanel, levelTone, maxDoctorOffset} from './doctor-panel.js';
 import {EventLog} from './event-log.js';
@@ -22,13 +22,14 @@ import {clock, truncateMiddle} from './format.js';
 import {HelpBar} from './help-bar.js';
 import {HelpOverlay, maxHelpOffset, type HelpText} from './help-overlay.js';
 import {selectedNode} from './keys.js';
-import {COUNTDOWN_COLUMN, LeaseBars, leaseCountdown, type LeaseBarsProps} from './jdbc-lease-bars.js';
+import {LeaseBars, type LeaseBarsProps} from './jdbc-lease-bars.js';
+import {barLeaseMs, paintable, paintedCells} from './jdbc-painted.js';
 import {layoutScreen, stripNodeRows, type LayoutFacts} from './layout.js';
 import {NodesPanel} from './nodes-panel.js';
 import {SectionTitle} from './section.js';
 import {LEASE_LEGEND, TimelineStrip, TimelineView, useTimelineEnd} from './timeline-panel.js';
 import {WINDOWS_MS} from '../session/timeline.js';
-import {ColorContext, Tone, levelSymbol, toneText, type ToneName} from './theme.js';
+import {ColorContext, Tone, levelSymbol, type ToneName} from './theme.js';
 import {dialogText, useKeyMachine, useKeys} from './use-key-machine.js';
 import {TooSmall, type ScreenProps} from './screen.js';
 import {samePanel, sameProps} from './same-props.js';
@@ -139,35 +140,25 @@ export type JdbcAppProps = ScreenProps<JdbcSession> & {
 	readonly painter?: CellSink;
 };
 
-/**
- * The held leases' countdowns as painted cells: where LeaseBars draws each (the lines above
- * it: the header's, the verdict's, the section title) and its text at a time.
- */
-export function countdownCells(leases: readonly Lease[], firstLine: number, paint: {readonly offset: number; readonly leaseMs: number; readonly width: number; readonly colors: boolean}): PaintedCell[] {
-	const cells: PaintedCell[] = [];
-	for (const [index, lease] of leases.entries()) {
-		const {expiresAt} = lease;
-		// A free row, or an expiry that is no lease: nothing moves with the time.
-		if (lease.holderId === null || expiresAt === null) continue;
-		cells.push({line: firstLine + index, column: COUNTDOWN_COLUMN, text(now) {
-			const {tone, bar, label} = leaseCountdown(expiresAt, now + paint.offset, paint.leaseMs, paint.width);
-			return `${toneText(bar, tone, paint.colors)} ${toneText(label, tone, paint.colors)}`;
-		}});
-	}
-
-	return cells;
+/** The header's renew cadence, as seen (watcher.ts' renew stats of the primary lease). */
+function renewLine(view: Pick<JdbcView, 'update'>): string {
+	const renew = view.update?.renew.live;
+	return renew?.avgIntervalMs === null || renew?.avgIntervalMs === undefined ? 'renews —' : `renews every ${seconds(renew.avgIntervalMs)} (worst ${seconds(renew.maxIntervalMs ?? 0)})`;
 }
 
 /**
- * What the screen shows of a look that reads differently as time passes, with no change to
- * redraw it: the verdict ("expired 2.5 s ago"), the header's finding ("has 9.0 s left"), the
- * doctor's findings while open. (The DB − host offset is a measurement: its last one stands.)
+ * What the screen shows of a look that reads differently with no change emitted to redraw it
+ * (the session emits none for a renew alone, nor as time passes): the verdict ("expired 2.5 s
+ * ago"), the header's finding ("has 9.0 s left"), the renew cadence, a lease row of the table
+ * that cannot be painted (jdbc-painted.ts), the doctor's findings while open. The DB − host
+ * offset is a measurement: its last one stands.
  */
-export function timedTexts(view: Pick<JdbcView, 'update' | 'doctor'>, doctorOpen: boolean): string {
+export function timedTexts(view: JdbcView, doctorOpen: boolean): string {
 	const findings = view.doctor?.findings ?? [];
 	const worst = worstFinding(findings);
 	const header = worst?.level === 'warning' || worst?.level === 'critical' ? `${worst.level} ${worst.id} ${worst.title}` : '';
-	return `${view.update?.assessment.summary ?? ''}\n${header}${doctorOpen ? `\n${JSON.stringify(findings)}` : ''}`;
+	const rows = rowLines(view).slice(1, 3).filter(line => !paintable(line));
+	return [view.update?.assessment.summary ?? '', header, renewLine(view), ...rows, doctorOpen ? JSON.stringify(findings) : ''].join('\n');
 }
 
 /**
@@ -192,12 +183,13 @@ export function JdbcApp({session, onExit, stopper: given, size, timelineEnd, fro
 	const {ui, notice} = machine;
 	const {update} = view;
 	const probe = update?.probe;
-	const leaseMs = view.timings.fromBrokers ? view.timings.expirationMs : update?.renew.live.leaseMs ?? view.timings.expirationMs;
+	const leaseMs = barLeaseMs(view);
 	// A frame when the clock's second or a lease's standing reads differently (use-now.ts), not
 	// on a timer: the bars' tenths and the nodes' ages move with the clock's second (ages by
 	// their own seconds would add a frame a second for each node, measured: 2.7 → 3.7 frames a second).
-	// Painted (on a terminal), the clock and the bars cost no frame: the nodes' ages then tick by themselves.
-	const ticked = useNow(painter ? view.nodes.map(node => node.since) : NO_AGES, !painter, leaseDeadlines(probe, leaseMs));
+	// Painted (on a terminal), the clock and the bars cost no frame (their deadlines are painted
+	// too, jdbc-painted.ts): the nodes' ages then tick by themselves.
+	const ticked = useNow(painter ? view.nodes.map(node => node.since) : NO_AGES, !painter, painter ? NO_AGES : leaseDeadlines(probe, leaseMs));
 	// Painted, `ticked` may be minutes old when a look redraws the screen: that look's time is
 	// not, so a frame never shows an older countdown than the one painted before it.
 	const now = painter && update ? Math.max(ticked, update.takenAt) : ticked;
@@ -257,18 +249,26 @@ export function JdbcApp({session, onExit, stopper: given, size, timelineEnd, fro
 	// The bar, the time left and who come first; the holder id gets what is left (Artemis' are 36).
 	const barWidth = narrow ? 10 : width < 120 ? 16 : 20;
 	const holderWidth = narrow ? 9 : width < 120 ? 13 : 36;
-	const renew = update?.renew.live;
-	const renewText = renew?.avgIntervalMs === null || renew?.avgIntervalMs === undefined ? 'renews —' : `renews every ${seconds(renew.avgIntervalMs)} (worst ${seconds(renew.maxIntervalMs ?? 0)})`;
+	const renewText = renewLine(view);
 	const skew = probe ? `DB − host ${probe.clockSkewMs >= 0 ? '+' : '−'}${Math.abs(probe.clockSkewMs)} ms` : 'DB clock unknown';
 	const identity = `${skew} · ${renewText} · lease ${seconds(view.timings.expirationMs)} / renew ${seconds(view.timings.renewPeriodMs)}${view.timings.fromBrokers ? ' (broker.xml)' : ' (defaults)'}`;
 	const time = clock(now);
 	const segments = new Set<string>(layout.locks.segments);
 	const rowsShown = rowLines(view).slice(0, Math.max(0, layout.lockFile - 1));
 	if (painter) {
-		// The lines above the lease rows, as drawn below: the header's, the verdict's, the title.
+		// The lines as drawn below: the header's, the verdict's, the leases' title and rows, the
+		// state, the nodes panel (its title and rows), the timeline strip, the table's title.
 		const above = 1 + (header.identity ? 1 : 0) + (header.alarm && alarm ? 1 : 0) + (header.finding && finding ? 1 : 0) + layout.verdict.length + (layout.locks.title ? 1 : 0);
-		const shown = layout.body === 'main' && probe ? (['live', 'backup'] as const).filter(segment => segments.has(segment)).map(segment => probe.locks[segment]) : [];
-		painter.setCells(countdownCells(shown, above, {offset, leaseMs, width: barWidth, colors}));
+		const leaseRows = probe ? (['live', 'backup'] as const).filter(segment => segments.has(segment)) : [];
+		const tableTop = above + layout.locks.segments.length + (layout.nodes ? layout.nodes.rows + 1 : 0) + (layout.timeline > 0 && view.timeline ? layout.timeline : 0) + 1;
+		const main = layout.body === 'main';
+		painter.setCells(paintedCells({
+			countdowns: main ? leaseRows.map((segment, index) => ({segment, line: above + index})) : [],
+			tableRows: main && layout.lockFile > 0 ? [1, 2].filter(index => index < rowsShown.length).map(index => ({index, line: tableTop + index})) : [],
+			barWidth,
+			width,
+			colors,
+		}, view, () => session.getView(), rowLines));
 	}
 
 	return (

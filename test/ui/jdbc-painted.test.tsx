@@ -54,18 +54,12 @@ function terminal() {
 	return {model, stdout: stdout as unknown as WriteStream, stdin: stdin as unknown as NodeJS.ReadStream, frames: () => frames};
 }
 
-test('painted JDBC screen: at rest no frame, the clock and the countdown move; EXPIRED in red at the lease\'s end', async t => {
-	const db = postgres.need(t);
-	if (!db) return;
-	const table = 'painted_t';
-	await createArtemisTable(db, table);
-	// An outside primary that took the lease and then stopped renewing: 9 s left, nobody else.
-	await db.sql(`UPDATE ${table} SET state = 'L' WHERE id = 0`);
-	await db.sql(`UPDATE ${table} SET holder_id = 'outside-holder', holder_expiration_time = FLOOR(EXTRACT(EPOCH FROM NOW()) * 1000)::BIGINT + 9000 WHERE id = 1`);
+/** The screen on `table` as on a terminal: the model of what it shows, its frames; close() ends it. */
+async function paintedScreenOn(db: NonNullable<ReturnType<typeof postgres.need>>, table: string, expirationMs: number) {
 	const watcher = new JdbcWatcher(parseJdbcTarget(db.url, {table}), {intervalMs: 250, rest: {afterMs: 5000, intervalMs: 1000}});
 	await watcher.start();
-	// A 9 s lease renewed every 4 s: no "renews late" finding while the test looks (its text would move).
-	const session = new JdbcSession(watcher, {timings: {...DEFAULT_TIMINGS, expirationMs: 9000, renewPeriodMs: 4000, fromBrokers: true}});
+	// Renews due every half lease: no "renews late" finding while the test looks (its text would move).
+	const session = new JdbcSession(watcher, {timings: {...DEFAULT_TIMINGS, expirationMs, renewPeriodMs: expirationMs / 2, fromBrokers: true}});
 	const {model, stdout, stdin, frames} = terminal();
 	const painter = new ClockPainter(stdout, {minColumns: MIN_COLUMNS, minRows: MIN_ROWS});
 	const screen = paintedScreen(painter, render(
@@ -75,11 +69,32 @@ test('painted JDBC screen: at rest no frame, the clock and the countdown move; E
 		{stdout: painter.stream, stdin, exitOnCtrlC: false, patchConsole: false},
 	));
 	const text = () => model.lines().join('\n');
-	const left = () => {
-		const match = /^primary {2}█+░* (\d+\.\d) s left/m.exec(text());
-		return match ? Number(match[1]) : undefined;
+	return {
+		model,
+		frames,
+		text,
+		/** The primary's painted time left, if held. */
+		left() {
+			const match = /^primary {2}█+░* (\d+\.\d) s left/m.exec(text());
+			return match ? Number(match[1]) : undefined;
+		},
+		async close() {
+			screen.unmount();
+			session.close();
+			await watcher.close();
+		},
 	};
+}
 
+test('painted JDBC screen: at rest no frame, the clock and the countdown move; EXPIRED in red at the lease\'s end', async t => {
+	const db = postgres.need(t);
+	if (!db) return;
+	const table = 'painted_t';
+	await createArtemisTable(db, table);
+	// An outside primary that took the lease and then stopped renewing: 9 s left, nobody else.
+	await db.sql(`UPDATE ${table} SET state = 'L' WHERE id = 0`);
+	await db.sql(`UPDATE ${table} SET holder_id = 'outside-holder', holder_expiration_time = FLOOR(EXTRACT(EPOCH FROM NOW()) * 1000)::BIGINT + 9000 WHERE id = 1`);
+	const {model, frames, text, left, close} = await paintedScreenOn(db, table, 9000);
 	try {
 		const first = await until('the countdown', left, 10_000).catch((error: Error) => {
 			throw new Error(`${error.message}\n${text()}`);
@@ -101,8 +116,33 @@ test('painted JDBC screen: at rest no frame, the clock and the countdown move; E
 		const after = /^primary {2}░+ EXPIRED (\d+\.\d) s ago/m.exec(text());
 		assert.ok(after && Number(after[1]) - Number(expired[1]) > 1.2, `the painted count goes on: ${expired[1]} → ${after?.[1]} s ago`);
 	} finally {
-		screen.unmount();
-		session.close();
-		await watcher.close();
+		await close();
+	}
+});
+
+test('painted JDBC screen: a renew refills the bar and shows in the table\'s row, with no frame', async t => {
+	const db = postgres.need(t);
+	if (!db) return;
+	const table = 'painted_renew_t';
+	await createArtemisTable(db, table);
+	await db.sql(`UPDATE ${table} SET state = 'L' WHERE id = 0`);
+	const renew = async () => db.sql(`UPDATE ${table} SET holder_id = 'outside-renewer', holder_expiration_time = FLOOR(EXTRACT(EPOCH FROM NOW()) * 1000)::BIGINT + 20000 WHERE id = 1`);
+	await renew();
+	const {model, frames, text, left, close} = await paintedScreenOn(db, table, 20_000);
+	try {
+		await until('the countdown', left, 10_000);
+		await sleep(4300);
+		const drained = left()!;
+		const framesBefore = frames();
+		await renew();
+		const stored = String(((await db.sql(`SELECT holder_expiration_time FROM ${table} WHERE id = 1`)).rows[0] as {holder_expiration_time: string}).holder_expiration_time);
+		await until('the table\'s row as stored', () => model.lines().some(line => line === ` row 1 primary holder_id outside-renewer · expiration ${stored}`), 5000).catch((error: Error) => {
+			throw new Error(`${error.message}\n${text()}`);
+		});
+		await sleep(1100);
+		assert.ok(left()! > drained + 1, `refilled: ${drained} → ${left()} s left`);
+		assert.equal(frames(), framesBefore, `no frame for a renew: ${frames() - framesBefore} drawn\n${text()}`);
+	} finally {
+		await close();
 	}
 });
