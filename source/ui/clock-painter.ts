@@ -20,7 +20,17 @@ export type PaintArea = {readonly minColumns: number; readonly minRows: number};
  * its text at a time (SGR allowed), and when that text next changes other than with the clock's
  * second (painted then too).
  */
-export type PaintedCell = {readonly line: number; readonly column: number; readonly text: (now: number) => string; readonly nextChange?: (now: number) => number | undefined};
+export type PaintedCell = {
+	readonly line: number;
+	readonly column: number;
+	readonly text: (now: number) => string;
+	readonly nextChange?: (now: number) => number | undefined;
+	/** The frame's line starts with this: painted only there (a place computed wrong paints nothing). */
+	readonly expect?: string;
+};
+
+// eslint-disable-next-line no-control-regex
+const escapes = /\u001B\[[\d;?]*[A-Za-z]|\u001B[()][\dA-Za-z]|\u001B[=>78]/g;
 
 /** What a screen gives its cells to (a ClockPainter). */
 export type CellSink = {setCells(cells: readonly PaintedCell[]): void};
@@ -33,6 +43,8 @@ export class ClockPainter implements CellSink {
 	/** The cells of the frame on screen, and those of the last render (its frame may not be written yet). */
 	private cells: readonly PaintedCell[] = [];
 	private pending: readonly PaintedCell[] = [];
+	/** The last frame's lines as read (escapes removed), for the cells' `expect`. */
+	private frameText: readonly string[] = [];
 	private timer: NodeJS.Timeout | undefined;
 	private started = false;
 	private stopped = false;
@@ -46,6 +58,7 @@ export class ClockPainter implements CellSink {
 				// Lines above the cursor to the frame's top: the frame's newlines (Ink's erasing and
 				// cursor moves have none).
 				this.frameLines = chunk.split('\n').length - 1;
+				this.frameText = chunk.replaceAll(escapes, '').split('\n');
 				this.cells = this.pending;
 				this.paint();
 				this.schedule();
@@ -110,7 +123,7 @@ export class ClockPainter implements CellSink {
 		const now = Date.now();
 		const time = clock(now);
 		const up = (line: number) => (this.frameLines > line ? `\u001B[${this.frameLines - line}A` : '');
-		const cells = this.cells.filter(cell => cell.line < this.frameLines).map(cell => `${up(cell.line)}\u001B[${cell.column + 1}G${cell.text(now)}\u001B8`).join('');
+		const cells = this.cells.filter(cell => cell.line < this.frameLines && (cell.expect === undefined || this.frameText[cell.line]?.startsWith(cell.expect))).map(cell => `${up(cell.line)}\u001B[${cell.column + 1}G${cell.text(now)}\u001B8`).join('');
 		this.terminal.write(`\u001B7${up(0)}\u001B[${columns - time.length + 1}G${time}\u001B8${cells}`);
 	}
 }

@@ -260,7 +260,7 @@ export function JdbcApp({session, onExit, stopper: given, size, timelineEnd, fro
 		// state, the nodes panel (its title and rows), the timeline strip, the table's title.
 		const above = 1 + (header.identity ? 1 : 0) + (header.alarm && alarm ? 1 : 0) + (header.finding && finding ? 1 : 0) + layout.verdict.length + (layout.locks.title ? 1 : 0);
 		const leaseRows = probe ? (['live', 'backup'] as const).filter(segment => segments.has(segment)) : [];
-		const tableTop = above + layout.locks.segments.length + (layout.nodes ? layout.nodes.rows + 1 : 0) + (layout.timeline > 0 && view.timeline ? layout.timeline : 0) + 1;
+		const tableTop = above + layout.locks.segments.length + (layout.nodes ? layout.nodes.rows + 1 : 0) + (layout.timeline > 0 && view.timeline ? 1 + Math.min(layout.timeline, 3 + stripNodeRows(view)) : 0) + 1;
 		const main = layout.body === 'main';
 		painter.setCells(paintedCells({
 			countdowns: main ? leaseRows.map((segment, index) => ({segment, line: above + index})) : [],

@@ -57,6 +57,7 @@ export function paintedCells(places: PaintPlaces, rendered: JdbcView, latest: ()
 		cells.push({
 			line,
 			column: COUNTDOWN_COLUMN,
+			expect: segment === 'live' ? 'primary ' : 'backup ',
 			text(now) {
 				const {lease, offset, leaseMs} = latestLease(rendered, latest(), segment)!;
 				const {tone, bar, label} = leaseCountdown(lease.expiresAt!, now + offset, leaseMs, places.barWidth);
@@ -76,6 +77,7 @@ export function paintedCells(places: PaintPlaces, rendered: JdbcView, latest: ()
 		cells.push({
 			line,
 			column: 0,
+			expect: ` row ${index} `,
 			text() {
 				const text = rowLines(latest())[index];
 				// A row whose text cannot be painted by its length waits for its frame (timedTexts).

@@ -136,7 +136,7 @@ test('painted JDBC screen: a renew refills the bar and shows in the table\'s row
 		const framesBefore = frames();
 		await renew();
 		const stored = String(((await db.sql(`SELECT holder_expiration_time FROM ${table} WHERE id = 1`)).rows[0] as {holder_expiration_time: string}).holder_expiration_time);
-		await until('the table\'s row as stored', () => model.lines().some(line => line === ` row 1 primary holder_id outside-renewer · expiration ${stored}`), 5000).catch((error: Error) => {
+		await until('the table\'s row as stored', () => model.lines().some((line, index) => line === ` row 1 primary holder_id outside-renewer · expiration ${stored}` && model.lines()[index - 1]?.startsWith(' row 0 state')), 5000).catch((error: Error) => {
 			throw new Error(`${error.message}\n${text()}`);
 		});
 		await sleep(1100);
