@@ -21,8 +21,8 @@ export function identitiesOf(group: Group): FileIdentity[] {
 	// Every layout's lock files (layout.ts), beside the group's server.lock.
 	for (const file of [group.lockPath, ...LAYOUT_FILES.filter(name => name !== SERVER_LOCK).map(name => path.join(directory, name))]) {
 		try {
-			const stat = fs.statSync(file);
-			if (stat.isFile()) identities.push({device: stat.dev, inode: stat.ino});
+			const stat = fs.statSync(file, {throwIfNoEntry: false});
+			if (stat?.isFile()) identities.push({device: stat.dev, inode: stat.ino});
 		} catch {}
 	}
 

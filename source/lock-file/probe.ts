@@ -10,6 +10,7 @@ import {getConflictingLock, isWholeFile, type ConflictingLock, type LockKind, ty
 import {FILE_SIZE, STATE, SEGMENTS, decodeLockFile, type DecodedLockFile, type Segment} from './format.js';
 import {FRESH_SERVER_LOCK_MS, LAYOUTS, LAYOUT_FILES, LAYOUT_NAMES, SERVER_LOCK, describeLayout, detectLayout, mixedLayouts, whereLabel, type DetectedLayout, type Layout, type LayoutDecision, type LayoutDescription, type StateLockSpec, type TargetSpec} from './layout.js';
 import {LockFileInputError, openForReading, readBytes} from './lock-file.js';
+import {readProcFile} from './proc-read.js';
 import {commandLine, isWholeFileLock, ofdOwnerStillHolds, ofdOwnersAmong, rangeKey, readProcLocksOn, scanOfdOwners, type FileIdentity, type OfdOwner, type ProcLock} from './proc-locks.js';
 
 export type Holder = {
@@ -174,7 +175,7 @@ export function processState(pid: number): string | undefined {
  */
 function processFacts(pid: number): {state: string; image: string} | undefined {
 	try {
-		const text = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
+		const text = readProcFile(`/proc/${pid}/stat`, 'latin1');
 		const close = text.lastIndexOf(')');
 		const fields = text.slice(close + 1).trim().split(' ');
 		// fields[0] is field 3 (state), fields[19] field 22 (starttime); the command is field 2.
@@ -218,7 +219,10 @@ function openIfThere(directory: string, name: string): OpenFile {
 	const file = path.join(directory, name);
 	let fd: number | undefined;
 	try {
-		const stat = fs.statSync(file);
+		// No throw for a file that is not there (most layout files, at every probe): building
+		// the ENOENT error costs several times the stat itself. Other errors still throw.
+		const stat = fs.statSync(file, {throwIfNoEntry: false});
+		if (stat === undefined) return {name, path: file, exists: false};
 		if (!stat.isFile()) return {name, path: file, exists: true, device: stat.dev, inode: stat.ino, size: stat.size};
 		fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK | fs.constants.O_NOCTTY);
 		const opened = fs.fstatSync(fd);

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import process from 'node:process';
 import {decodeBytes} from '../text/sanitize.js';
 import {deviceToProc} from './device-number.js';
+import {readProcFile} from './proc-read.js';
 
 export type ProcLock = {
 	kind: 'OFD' | 'POSIX' | 'FLOCK' | 'unknown';
@@ -93,7 +94,7 @@ function linesByFile(text: string): ReadonlyMap<string, readonly string[]> {
 /** The text of /proc/locks; undefined where it cannot be read (not Linux). */
 export function readProcLocksText(): string | undefined {
 	try {
-		return fs.readFileSync('/proc/locks', 'utf8');
+		return readProcFile('/proc/locks');
 	} catch {
 		return undefined;
 	}
@@ -219,7 +220,7 @@ export function scanOfdOwners(files: readonly FileIdentity[]): {owners: Map<stri
 				// Cheap filter before reading: the fd must point at this inode.
 				inode = fs.statSync(`/proc/${pid}/fd/${fd}`).ino;
 				if (!inodes.has(inode)) continue;
-				info = fs.readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'utf8');
+				info = readProcFile(`/proc/${pid}/fdinfo/${fd}`);
 			} catch {
 				continue;
 			}
@@ -246,7 +247,7 @@ export function ofdOwnersAmong(candidates: readonly OfdOwner[], files: readonly 
 	for (const candidate of candidates) {
 		let info: string;
 		try {
-			info = fs.readFileSync(`/proc/${candidate.pid}/fdinfo/${candidate.fd}`, 'utf8');
+			info = readProcFile(`/proc/${candidate.pid}/fdinfo/${candidate.fd}`);
 		} catch {
 			continue;
 		}
@@ -268,7 +269,7 @@ export function ofdOwnersAmong(candidates: readonly OfdOwner[], files: readonly 
  */
 export function ofdOwnerStillHolds(owner: OfdOwner, files: readonly FileIdentity[], key: string): boolean {
 	try {
-		return ofdRangesIn(fs.readFileSync(`/proc/${owner.pid}/fdinfo/${owner.fd}`, 'utf8'), identities(files)).includes(key);
+		return ofdRangesIn(readProcFile(`/proc/${owner.pid}/fdinfo/${owner.fd}`), identities(files)).includes(key);
 	} catch {
 		return false;
 	}
@@ -282,7 +283,7 @@ export function ofdOwnerStillHolds(owner: OfdOwner, files: readonly FileIdentity
 export function ofdDescriptorHolds(pid: number, fd: string, file: FileIdentity): boolean {
 	const wanted = `${deviceToProc(file.device)}:${file.inode}`;
 	try {
-		for (const line of fs.readFileSync(`/proc/${pid}/fdinfo/${fd}`, 'utf8').split('\n')) {
+		for (const line of readProcFile(`/proc/${pid}/fdinfo/${fd}`).split('\n')) {
 			if (!line.startsWith('lock:')) continue;
 			const lock = parseProcLockLine(line.slice(5));
 			if (lock?.kind === 'OFD' && `${lock.device}:${lock.inode}` === wanted) return true;
