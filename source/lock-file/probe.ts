@@ -8,7 +8,7 @@ import path from 'node:path';
 import process from 'node:process';
 import {getConflictingLock, isWholeFile, type ConflictingLock, type LockKind, type LockRange} from './fcntl.js';
 import {FILE_SIZE, STATE, SEGMENTS, decodeLockFile, type DecodedLockFile, type Segment} from './format.js';
-import {FRESH_SERVER_LOCK_MS, LAYOUTS, LAYOUT_FILES, LAYOUT_NAMES, SERVER_LOCK, describeLayout, detectLayout, mixedLayouts, whereLabel, type DetectedLayout, type Layout, type LayoutDecision, type LayoutDescription, type StateLockSpec, type TargetSpec} from './layout.js';
+import {FRESH_SERVER_LOCK_MS, LAYOUTS, LAYOUT_FILES, LAYOUT_NAMES, SERVER_LOCK, describeLayout, describeTargets, detectLayout, mixedLayouts, whereLabel, type DetectedLayout, type Layout, type LayoutDecision, type LayoutDescription, type StateLockSpec, type TargetSpec} from './layout.js';
 import {LockFileInputError, openForReading, readBytes} from './lock-file.js';
 import {readProcFile} from './proc-read.js';
 import {commandLine, isWholeFileLock, ofdOwnerStillHolds, ofdOwnersAmong, rangeKey, readProcLocksOn, scanOfdOwners, type FileIdentity, type OfdOwner, type ProcLock} from './proc-locks.js';
@@ -175,7 +175,7 @@ export function processState(pid: number): string | undefined {
  */
 function processFacts(pid: number): {state: string; image: string} | undefined {
 	try {
-		const text = readProcFile(`/proc/${pid}/stat`, 'latin1');
+		const text = readProcFile(`/proc/${pid}/stat`, 'latin1', true);
 		const close = text.lastIndexOf(')');
 		const fields = text.slice(close + 1).trim().split(' ');
 		// fields[0] is field 3 (state), fields[19] field 22 (starttime); the command is field 2.
@@ -206,11 +206,19 @@ function commandOf(pid: number, image: string | undefined): string | undefined {
 	return command;
 }
 
-function holderOf(pid: number | undefined, kind: Holder['kind'], fd?: string): Holder {
-	if (pid === undefined) return {pid, command: undefined, kind, sameProcess: false, identity: HIDDEN_HOLDER};
+/** What /proc says of one holder's process: read once per look, whatever it holds. */
+type ProcessRead = {readonly facts: {state: string; image: string} | undefined; readonly command: string | undefined};
+
+function readProcess(pid: number): ProcessRead {
 	const facts = process.platform === 'linux' ? processFacts(pid) : undefined;
-	const state = facts?.state;
-	return {pid, command: commandOf(pid, facts?.image), kind, sameProcess: pid === process.pid, identity: `pid ${pid}`, ...(state ? {state} : {}), ...(fd === undefined ? {} : {ofd: `${pid}:${fd}`})};
+	return {facts, command: commandOf(pid, facts?.image)};
+}
+
+function holderOf(pid: number | undefined, kind: Holder['kind'], look: Look, fd?: string): Holder {
+	if (pid === undefined) return {pid, command: undefined, kind, sameProcess: false, identity: HIDDEN_HOLDER};
+	const read = look.processes.get(pid) ?? readProcess(pid);
+	const state = read.facts?.state;
+	return {pid, command: read.command, kind, sameProcess: pid === process.pid, identity: `pid ${pid}`, ...(state ? {state} : {}), ...(fd === undefined ? {} : {ofd: `${pid}:${fd}`})};
 }
 
 type OpenFile = LockFileEntry & {fd?: number};
@@ -244,10 +252,20 @@ function openIfThere(directory: string, name: string): OpenFile {
 	}
 }
 
+/**
+ * Everything one look read from the kernel and /proc: the probe's result is built from this
+ * alone (and whether server.lock is fresh), so an identical reading builds an identical probe.
+ */
 type Look = {
 	readonly procLocks: readonly ProcLock[] | undefined;
 	readonly owners: Map<string, OfdOwner[]>;
+	/** F_OFD_GETLK's answer for each fcntl target of every layout on the files that are open, by conflictKey. */
+	readonly conflicts: ReadonlyMap<string, ConflictingLock | undefined>;
+	/** Each pid the locks name: its state, image and command line, read once. */
+	readonly processes: ReadonlyMap<number, ProcessRead>;
 };
+
+const conflictKey = (name: string, range: LockRange) => `${name}@${range.start}+${range.length}`;
 
 type Found = {locked: boolean; holders: Holder[]};
 const FREE: Found = {locked: false, holders: []};
@@ -258,13 +276,14 @@ const FREE: Found = {locked: false, holders: []};
  */
 function fcntlLockOn(file: OpenFile, range: LockRange, look: Look, ignoreWholeFile = false): Found {
 	if (file.fd === undefined || file.inode === undefined) return FREE;
-	const conflict = getConflictingLock(file.fd, range);
+	const key = conflictKey(file.name, range);
+	const conflict = look.conflicts.has(key) ? look.conflicts.get(key) : getConflictingLock(file.fd, range);
 	if (!conflict) return FREE;
 	const relevant = (lock: ProcLock) => lock.kind !== 'FLOCK' && lock.inode === file.inode && overlaps(lock, range) && !(ignoreWholeFile && isWholeFileLock(lock));
 	if (look.procLocks === undefined) {
 		// No /proc/locks (not Linux): the kernel's one answer is all there is.
 		if (ignoreWholeFile && isWholeFile(conflict.range)) return FREE;
-		return {locked: true, holders: [fromConflict(conflict)]};
+		return {locked: true, holders: [fromConflict(conflict, look)]};
 	}
 
 	const listed = look.procLocks.filter(relevant);
@@ -272,19 +291,19 @@ function fcntlLockOn(file: OpenFile, range: LockRange, look: Look, ignoreWholeFi
 		// The kernel named only a lock we ignore, or the holder is on another NFS host
 		// (/proc/locks lists only this host's locks).
 		if (ignoreWholeFile && isWholeFile(conflict.range)) return FREE;
-		return {locked: true, holders: [fromConflict(conflict)]};
+		return {locked: true, holders: [fromConflict(conflict, look)]};
 	}
 
 	const holders: Holder[] = [];
 	for (const lock of listed) {
 		if (lock.kind === 'POSIX') {
-			holders.push(holderOf(lock.pid, 'POSIX'));
+			holders.push(holderOf(lock.pid, 'POSIX', look));
 		} else if (lock.kind === 'OFD') {
 			const owners = look.owners.get(rangeKey(file.inode, lock)) ?? [];
-			if (owners.length === 0) holders.push(holderOf(undefined, 'OFD'));
+			if (owners.length === 0) holders.push(holderOf(undefined, 'OFD', look));
 			for (const owner of owners) {
 				// Several descriptors of one process on one lock are dup()s of one open file description.
-				if (!holders.some(holder => holder.pid === owner.pid && holder.kind === 'OFD')) holders.push(holderOf(owner.pid, 'OFD', owner.fd));
+				if (!holders.some(holder => holder.pid === owner.pid && holder.kind === 'OFD')) holders.push(holderOf(owner.pid, 'OFD', look, owner.fd));
 			}
 		}
 	}
@@ -301,12 +320,12 @@ function flockOn(file: OpenFile, look: Look): Found {
 	const listed = look.procLocks.filter(lock => lock.kind === 'FLOCK' && lock.inode === file.inode);
 	if (listed.length === 0) return FREE;
 	const holders: Holder[] = [];
-	for (const lock of listed) if (!holders.some(holder => holder.pid === lock.pid)) holders.push(holderOf(lock.pid, 'FLOCK'));
+	for (const lock of listed) if (!holders.some(holder => holder.pid === lock.pid)) holders.push(holderOf(lock.pid, 'FLOCK', look));
 	return {locked: true, holders};
 }
 
-function fromConflict(conflict: ConflictingLock): Holder {
-	return holderOf(conflict.pid, conflict.kind);
+function fromConflict(conflict: ConflictingLock, look: Look): Holder {
+	return holderOf(conflict.pid, conflict.kind, look);
 }
 
 function overlaps(lock: Pick<ProcLock, 'start' | 'end'>, range: LockRange): boolean {
@@ -342,10 +361,44 @@ function lookAtLayout(description: LayoutDescription, files: ReadonlyMap<string,
 	};
 }
 
+/**
+ * The last probe of one store and the key of the reading it was built from: a probe whose
+ * reading has the same key returns that probe (the same object) instead of building it again —
+ * a fleet at rest reads the same thing every time, and the build (three layouts' looks, the
+ * holders, the files) was half of a probe's time. Everything the build reads is in the key
+ * (see Look): the files' identities, sizes and times, the bytes, /proc/locks' lines on the
+ * files, every OFD owner by pid AND descriptor (two nodes of one process hand a lock over with
+ * /proc/locks unchanged), F_OFD_GETLK's answers, each holder's state, process image and command.
+ */
+export type ProbeMemo = {key?: string; commands?: ReadonlyArray<string | undefined>; probe?: Probe};
+
+/** A reading's key (commands apart: compared one by one, they may be long). */
+function readingKey(opened: {path: string}, stat: fs.Stats, bytes: Uint8Array, files: ReadonlyMap<string, OpenFile>, look: Look, fresh: boolean): string {
+	let key = `${opened.path}\0${stat.dev}:${stat.ino}:${stat.size}:${stat.mtimeMs}:${stat.nlink}:${fresh ? 1 : 0}:${Buffer.from(bytes).toString('hex')}`;
+	for (const file of files.values()) key += `|${file.name}:${file.exists ? 1 : 0}:${file.device}:${file.inode}:${file.size}:${file.mtimeMs}:${file.fd === undefined ? 0 : 1}`;
+	key += '|L';
+	if (look.procLocks === undefined) key += '-';
+	else for (const lock of look.procLocks) key += `${lock.line.replace(/^\d+:\s*/, '')};`;
+	key += '|O';
+	for (const [range, owners] of look.owners) {
+		key += `${range}=`;
+		for (const owner of owners) key += `${owner.pid}:${owner.fd},`;
+		key += ';';
+	}
+
+	key += '|C';
+	for (const [target, conflict] of look.conflicts) key += `${target}=${conflict ? `${conflict.kind}:${conflict.type}:${conflict.pid}:${conflict.range.start}+${conflict.range.length}` : '-'};`;
+	key += '|P';
+	for (const [pid, read] of look.processes) key += `${pid}=${read.facts?.state}:${read.facts?.image};`;
+	return key;
+}
+
+const sameCommands = (a: ReadonlyArray<string | undefined> | undefined, b: ReadonlyArray<string | undefined>) => a?.length === b.length && a.every((command, index) => command === b[index]);
+
 /** Probes a server.lock opened read-only and the lock files of every layout beside it. */
-export function probeOpenFile(opened: {path: string; fd: number}, cache: OwnerLookup = new HolderCache()): Probe {
+export function probeOpenFile(opened: {path: string; fd: number}, cache: OwnerLookup = new HolderCache(), memo?: ProbeMemo): Probe {
 	const stat = fs.fstatSync(opened.fd);
-	const decoded = decodeLockFile(readBytes(opened.fd, FILE_SIZE));
+	const bytes = readBytes(opened.fd, FILE_SIZE);
 	const directory = path.dirname(opened.path);
 	const server: OpenFile = {name: SERVER_LOCK, path: opened.path, exists: true, device: stat.dev, inode: stat.ino, size: stat.size, mtimeMs: stat.mtimeMs, fd: opened.fd};
 	const files = new Map<string, OpenFile>([[SERVER_LOCK, server]]);
@@ -355,7 +408,32 @@ export function probeOpenFile(opened: {path: string; fd: number}, cache: OwnerLo
 		const identities = all.filter(file => file.fd !== undefined || file.inode !== undefined).map(file => ({device: file.device!, inode: file.inode!}));
 		const waiters: ProcLock[] = [];
 		const procLocks = process.platform === 'linux' ? readProcLocksOn(identities, waiters, cache.procLocksText ? () => cache.procLocksText!() : undefined) : undefined;
-		const look: Look = {procLocks, owners: cache.ofdOwners(identities, procLocks ?? [], waiters)};
+		const owners = cache.ofdOwners(identities, procLocks ?? [], waiters);
+		// Every fcntl target of every layout, asked once (what the layouts' looks below read).
+		const conflicts = new Map<string, ConflictingLock | undefined>();
+		for (const name of LAYOUT_NAMES) {
+			for (const spec of describeTargets(name)) {
+				const file = files.get(spec.name)!;
+				const key = conflictKey(spec.name, spec.range);
+				if (spec.primitive === 'fcntl' && file.fd !== undefined && file.inode !== undefined && !conflicts.has(key)) conflicts.set(key, getConflictingLock(file.fd, spec.range));
+			}
+		}
+
+		// Each process the locks name, read once (a holder of the live and the backup lock is one read).
+		const processes = new Map<number, ProcessRead>();
+		const see = (pid: number | undefined) => {
+			if (pid !== undefined && !processes.has(pid)) processes.set(pid, readProcess(pid));
+		};
+
+		for (const lock of procLocks ?? []) see(lock.pid);
+		for (const list of owners.values()) for (const owner of list) see(owner.pid);
+		for (const conflict of conflicts.values()) see(conflict?.pid);
+		const look: Look = {procLocks, owners, conflicts, processes};
+		const fresh = Date.now() - stat.mtimeMs < FRESH_SERVER_LOCK_MS;
+		const key = memo ? readingKey(opened, stat, bytes, files, look, fresh) : '';
+		const commands = memo ? [...processes.values()].map(read => read.command) : [];
+		if (memo?.probe && memo.key === key && sameCommands(memo.commands, commands)) return memo.probe;
+		const decoded = decodeLockFile(bytes);
 		const looks = new Map<Layout, LayoutLook>(LAYOUT_NAMES.map(name => [name, lookAtLayout(LAYOUTS[name], files, look)]));
 		const present: Partial<Record<Layout, boolean>> = {};
 		const held: Partial<Record<Layout, boolean>> = {};
@@ -367,7 +445,7 @@ export function probeOpenFile(opened: {path: string; fd: number}, cache: OwnerLo
 		const alone = LAYOUT_NAMES.every(name => !present[name] && !held[name]);
 		const freshServerLock = alone && !looks.get('ranges')!.locks.state.locked
 			&& (decoded.state === undefined || decoded.state === STATE.firstStart)
-			&& Date.now() - stat.mtimeMs < FRESH_SERVER_LOCK_MS;
+			&& fresh;
 		const layoutDecision = detectLayout({serverLockExists: true, present, held, freshServerLock});
 		const {layout} = layoutDecision;
 		const optionalPresent = (name: Layout) => LAYOUTS[name].optionalFiles.some(file => files.get(file)?.exists === true);
@@ -385,7 +463,7 @@ export function probeOpenFile(opened: {path: string; fd: number}, cache: OwnerLo
 		const listed = all.filter(file => file.name === SERVER_LOCK
 			|| LAYOUTS.files.files.includes(file.name) || LAYOUTS.files.optionalFiles.includes(file.name)
 			|| file.exists || involved.some(name => LAYOUTS[name].files.includes(file.name)));
-		return {
+		const probe: Probe = {
 			...decoded,
 			store: 'directory',
 			target: opened.path,
@@ -402,16 +480,23 @@ export function probeOpenFile(opened: {path: string; fd: number}, cache: OwnerLo
 			files: listed.map(({fd, ...entry}) => entry),
 			locks,
 		};
+		if (memo) {
+			memo.key = key;
+			memo.commands = commands;
+			memo.probe = probe;
+		}
+
+		return probe;
 	} finally {
 		for (const file of files.values()) if (file !== server && file.fd !== undefined) fs.closeSync(file.fd);
 	}
 }
 
 /** Opens, probes and closes. Throws LockFileInputError for anything that is not a lock file. */
-export function probeLockFile(file: string, cache?: OwnerLookup): Probe {
+export function probeLockFile(file: string, cache?: OwnerLookup, memo?: ProbeMemo): Probe {
 	const opened = openForReading(file);
 	try {
-		const probe = probeOpenFile(opened, cache);
+		const probe = probeOpenFile(opened, cache, memo);
 		if (probe.size === 0) throw new LockFileInputError(file, 'is empty (0 bytes); a lock file has 19');
 		if (probe.size < FILE_SIZE) throw new LockFileInputError(file, `is too short (${probe.size} bytes); a lock file has 19`);
 		// Artemis writes exactly 19 bytes, and so does every node: a longer file is somebody else's.

@@ -220,7 +220,7 @@ export function scanOfdOwners(files: readonly FileIdentity[]): {owners: Map<stri
 				// Cheap filter before reading: the fd must point at this inode.
 				inode = fs.statSync(`/proc/${pid}/fd/${fd}`).ino;
 				if (!inodes.has(inode)) continue;
-				info = readProcFile(`/proc/${pid}/fdinfo/${fd}`);
+				info = readProcFile(`/proc/${pid}/fdinfo/${fd}`, 'utf8', true);
 			} catch {
 				continue;
 			}
@@ -247,7 +247,7 @@ export function ofdOwnersAmong(candidates: readonly OfdOwner[], files: readonly 
 	for (const candidate of candidates) {
 		let info: string;
 		try {
-			info = readProcFile(`/proc/${candidate.pid}/fdinfo/${candidate.fd}`);
+			info = readProcFile(`/proc/${candidate.pid}/fdinfo/${candidate.fd}`, 'utf8', true);
 		} catch {
 			continue;
 		}
@@ -269,7 +269,7 @@ export function ofdOwnersAmong(candidates: readonly OfdOwner[], files: readonly 
  */
 export function ofdOwnerStillHolds(owner: OfdOwner, files: readonly FileIdentity[], key: string): boolean {
 	try {
-		return ofdRangesIn(readProcFile(`/proc/${owner.pid}/fdinfo/${owner.fd}`), identities(files)).includes(key);
+		return ofdRangesIn(readProcFile(`/proc/${owner.pid}/fdinfo/${owner.fd}`, 'utf8', true), identities(files)).includes(key);
 	} catch {
 		return false;
 	}
@@ -283,7 +283,7 @@ export function ofdOwnerStillHolds(owner: OfdOwner, files: readonly FileIdentity
 export function ofdDescriptorHolds(pid: number, fd: string, file: FileIdentity): boolean {
 	const wanted = `${deviceToProc(file.device)}:${file.inode}`;
 	try {
-		for (const line of readProcFile(`/proc/${pid}/fdinfo/${fd}`).split('\n')) {
+		for (const line of readProcFile(`/proc/${pid}/fdinfo/${fd}`, 'utf8', true).split('\n')) {
 			if (!line.startsWith('lock:')) continue;
 			const lock = parseProcLockLine(line.slice(5));
 			if (lock?.kind === 'OFD' && `${lock.device}:${lock.inode}` === wanted) return true;

@@ -155,11 +155,16 @@ export class DirectoryPulse implements StorePulse<Probe> {
 	private flock = new Set<string>();
 	private key = '';
 	private owners: OfdOwnerLook[] = [];
+	private followed: Probe | undefined;
 	private asks: OwnerAsk[] = [];
 	/** What each ask said this tick (by index), reused from tick to tick. */
 	private owned: Array<readonly OwnedLock[]> = [];
 
 	follow(probe: Probe | undefined): boolean {
+		// The same probe object as last time (a store at rest gives back the probe it built from
+		// the same reading): the same targets and owners, nothing to do.
+		if (probe !== undefined && probe === this.followed) return false;
+		this.followed = probe;
 		const targets = probe ? pulseTargets(probe) : [];
 		const key = targets.map(target => `${target.inode}@${target.range.start}+${target.range.length}/${target.primitive}`).join(',');
 		const owners = probe ? ofdOwnersOf(probe) : [];
@@ -171,6 +176,7 @@ export class DirectoryPulse implements StorePulse<Probe> {
 		}
 
 		this.close();
+		this.followed = probe;
 		this.key = key;
 		this.setOwners(owners);
 		for (const target of targets) {
@@ -262,6 +268,7 @@ export class DirectoryPulse implements StorePulse<Probe> {
 		this.flock = new Set();
 		this.setOwners([]);
 		this.key = '';
+		this.followed = undefined;
 	}
 
 	private setOwners(owners: OfdOwnerLook[]): void {

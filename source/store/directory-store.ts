@@ -3,7 +3,7 @@
 // node managers for it, behind the Store interface (store.ts).
 import path from 'node:path';
 import chokidar, {type ChokidarOptions} from 'chokidar';
-import {HolderCache, LAYOUT_FILES, probeLockFile, type LayoutChoice, type Probe} from '../lock-file/index.js';
+import {HolderCache, LAYOUT_FILES, probeLockFile, type LayoutChoice, type Probe, type ProbeMemo} from '../lock-file/index.js';
 import {FileLockNodeManager} from '../node-manager/file-lock-node-manager.js';
 import type {NodeManager} from '../node-manager/node-manager.js';
 import {errorLine} from '../text/error-line.js';
@@ -31,6 +31,8 @@ export class DirectoryStore implements Store<Probe> {
 	readonly kind = 'directory' as const;
 	readonly fsKind: FsKind;
 	private readonly cache: HolderCache;
+	/** The last probe and its reading's key: the same reading gives back the same probe (probe.ts ProbeMemo). */
+	private readonly memo: ProbeMemo = {};
 
 	/** `file`: the resolved path of server.lock (lock-file.ts resolveLockPath). */
 	constructor(readonly file: string, private readonly options: DirectoryStoreOptions = {}) {
@@ -60,7 +62,7 @@ export class DirectoryStore implements Store<Probe> {
 	}
 
 	probeSync(): Probe {
-		return probeLockFile(this.file, this.cache);
+		return probeLockFile(this.file, this.cache, this.memo);
 	}
 
 	async probe(): Promise<Probe> {

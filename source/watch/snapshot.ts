@@ -60,12 +60,22 @@ function withBrokers(probe: Probe, previous: Probe | undefined): Probe {
 	return {...probe, locks: {state: lock('state'), live: lock('live'), backup: lock('backup')}};
 }
 
+/**
+ * The look each store probe became (withBrokers). A store gives back the same probe object when
+ * it read the same thing (probe.ts ProbeMemo): folded with the look it became last time, it
+ * becomes that look again (every holder was seen then, with its broker), so it is kept as is.
+ */
+const lookOf = new WeakMap<Probe, Probe>();
+
 /** One look through `probe` (the store's: store.ts probeSync), folded with the previous look. */
 export function takeSnapshot(path: string, previous: Snapshot | undefined, probe: () => Probe, firstIdentity?: {device: number; inode: number}): Snapshot {
 	const takenAt = Date.now();
 	const none: Record<Segment, number | undefined> = {state: undefined, live: undefined, backup: undefined};
 	try {
-		const look = withBrokers(probe(), previous?.probe);
+		const raw = probe();
+		const last = lookOf.get(raw);
+		const look = last !== undefined && last === previous?.probe ? last : withBrokers(raw, previous?.probe);
+		lookOf.set(raw, look);
 		const heldSince = {...none};
 		for (const segment of ['state', 'live', 'backup'] as const) {
 			const key = holdersKey(look, segment);

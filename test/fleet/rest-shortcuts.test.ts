@@ -13,7 +13,7 @@ import process from 'node:process';
 import {test} from 'node:test';
 import {FleetWatcher, type FleetUpdate} from '../../source/fleet/fleet-watcher.js';
 import {groupOf} from '../../source/fleet/groups.js';
-import {HolderCache, encodeNewLockFile, probeLockFile} from '../../source/lock-file/index.js';
+import {HolderCache, encodeNewLockFile, probeLockFile, type ProbeMemo} from '../../source/lock-file/index.js';
 import {deviceToProc} from '../../source/lock-file/device-number.js';
 import {readProcFile} from '../../source/lock-file/proc-read.js';
 import {DirectoryPulse} from '../../source/store/directory-pulse.js';
@@ -53,9 +53,10 @@ async function handoverHolder(file: string): Promise<Handover> {
 	child.stdout!.on('data', (chunk: string) => {
 		text += chunk;
 	});
-	const said = async (word: string) => waitFor(`python to say '${word}'`, () => text.includes(word), {context: () => text});
+	// A whole line: the pipe may bring "locked 3" before " 4\n".
+	const said = async (word: string) => waitFor(`python to say '${word}'`, () => new RegExp(`^${word}\\b[^\\n]*\\n`, 'm').test(text), {context: () => text});
 	await said('locked');
-	const [, a, b] = /locked (\d+) (\d+)/.exec(text)!;
+	const [, a, b] = /locked (\d+) (\d+)\n/.exec(text)!;
 	return {
 		child,
 		fds: [a, b],
@@ -95,10 +96,13 @@ test('an OFD lock handed to another open file description of the same process: t
 	const holder = await handoverHolder(group.live);
 	const pulse = new DirectoryPulse();
 	const cache = new HolderCache();
+	// The store's memo (probe.ts ProbeMemo): the same reading gives back the same probe object.
+	const memo: ProbeMemo = {};
 	try {
 		const pid = holder.child.pid!;
-		const before = probeLockFile(group.file, cache);
+		const before = probeLockFile(group.file, cache, memo);
 		assert.deepEqual(before.locks.live.holders.map(one => one.ofd), [`${pid}:${holder.fds[0]}`]);
+		assert.equal(probeLockFile(group.file, cache, memo), before, 'at rest: the same reading, the same probe (the build is skipped)');
 		pulse.follow(before);
 		const quiet = pulse.signature();
 		assert.equal(pulse.signature(), quiet, 'at rest the signature stays the same (the unchanged fdinfo is not parsed again)');
@@ -107,14 +111,14 @@ test('an OFD lock handed to another open file description of the same process: t
 		// Same pid, same inode, same range: nothing but the owner's fdinfo differs.
 		assert.equal(procLocksOn(group.live), locksBefore, '/proc/locks names the same lock (kind OFD, pid -1, same range)');
 		assert.notEqual(pulse.signature(), quiet, 'the pulse must see that the descriptor it asks no longer holds the lock');
-		const after = probeLockFile(group.file, cache);
-		assert.deepEqual(after.locks.live.holders.map(one => one.ofd), [`${pid}:${holder.fds[1]}`], 'the probe names the new open file description');
+		const after = probeLockFile(group.file, cache, memo);
+		assert.deepEqual(after.locks.live.holders.map(one => one.ofd), [`${pid}:${holder.fds[1]}`], 'the probe names the new open file description (the reading\'s key has the owners\' descriptors)');
 		assert.equal(pulse.follow(after), true);
 		const handed = pulse.signature();
 		assert.equal(handed, quiet, 'the new owner holds it as the old one did');
 		await holder.say('release');
 		assert.notEqual(pulse.signature(), handed, 'released with its descriptor still open: the fdinfo bytes changed, and so does the signature');
-		assert.equal(probeLockFile(group.file, cache).locks.live.locked, false);
+		assert.equal(probeLockFile(group.file, cache, memo).locks.live.locked, false);
 	} finally {
 		pulse.close();
 		await kill(holder.child);

@@ -15,6 +15,7 @@ import {
 	tryLockByte,
 	unlockByte,
 	waitForByteLock,
+	type ProbeMemo,
 } from '../../source/lock-file/index.js';
 import {hasPython, ofdHolder, posixHolder, ready, release} from '../helpers/holders.js';
 import {tempDir} from '../helpers/temp.js';
@@ -80,12 +81,17 @@ sys.stdin.readline()
 os.execvp('sleep', ['sleep', '30'])
 `, temp.file], {stdio: ['pipe', 'pipe', 'inherit']});
 	await ready(child);
+	// As a store probes (probe.ts ProbeMemo): the same reading gives back the same probe, and an
+	// exec — same pid, start time, lock and bytes — is a different reading (the process image).
+	const memo: ProbeMemo = {};
 	try {
-		assert.match(probeLockFile(temp.file).locks.live.holders[0]?.command ?? '', /python3/);
+		const first = probeLockFile(temp.file, undefined, memo);
+		assert.match(first.locks.live.holders[0]?.command ?? '', /python3/);
 		assert.match(probeLockFile(temp.file).locks.live.holders[0]?.command ?? '', /python3/, 'the same process image: the same command');
+		assert.equal(probeLockFile(temp.file, undefined, memo), first, 'the same reading: the same probe');
 		child.stdin!.write('\n');
-		await waitFor('the holder to exec sleep', () => /^sleep 30$/.test(probeLockFile(temp.file).locks.live.holders[0]?.command ?? ''));
-		assert.equal(probeLockFile(temp.file).locks.live.holders[0]?.pid, child.pid, 'the same pid, the lock kept across exec');
+		await waitFor('the holder to exec sleep', () => /^sleep 30$/.test(probeLockFile(temp.file, undefined, memo).locks.live.holders[0]?.command ?? ''));
+		assert.equal(probeLockFile(temp.file, undefined, memo).locks.live.holders[0]?.pid, child.pid, 'the same pid, the lock kept across exec');
 	} finally {
 		child.kill('SIGKILL');
 		await once(child, 'exit');
