@@ -173,10 +173,89 @@ export async function measureFleetAtRest(options: {groups?: number; restSeconds?
 	}
 }
 
+// A python whole-file OFD lock on serverlock.1, blocking (F_OFD_SETLKW): a live, or a waiting backup.
+const ofdWaiter = `
+import fcntl, os, struct, sys
+fd = os.open(sys.argv[1], os.O_RDWR)
+print('opened', flush=True)
+fcntl.fcntl(fd, fcntl.F_OFD_SETLKW, struct.pack('hhqqi4x', fcntl.F_WRLCK, 0, 0, 0, 0))
+print('locked', flush=True)
+sys.stdin.read()
+`;
+
+/**
+ * The fleet's latency at rest (issue 19: cheaper at rest must not mean slower): GROUPS - 1 groups
+ * held by the OFD holder, one by a python live with a python waiter; the live SIGKILLed, the time
+ * until the fleet's update names the waiter as the new holder (ms, from the kill).
+ */
+export async function measureFleetLatency(options: {groups?: number; trials?: number} = {}): Promise<string[][]> {
+	const {FleetWatcher} = await import('../../source/fleet/fleet-watcher.js');
+	const {groupOf} = await import('../../source/fleet/groups.js');
+	const count = options.groups ?? 100;
+	const trials = options.trials ?? 8;
+	const {root, directories, holder} = await heldGroups(count - 1);
+	const directory = path.join(root, 'python');
+	fs.mkdirSync(directory);
+	for (const name of ['serverlock.1', 'serverlock.2']) fs.writeFileSync(path.join(directory, name), '');
+	fs.writeFileSync(path.join(directory, 'server.lock'), encodeNewLockFile());
+	const python = () => {
+		const child = spawn('python3', ['-c', ofdWaiter, path.join(directory, 'serverlock.1')], {stdio: ['pipe', 'pipe', 'inherit']});
+		let text = '';
+		child.stdout.on('data', (chunk: Buffer) => {
+			text += chunk.toString();
+		});
+		const said = async (word: string) => {
+			while (!text.includes(word)) await sleep(2);
+		};
+
+		return {child, said};
+	};
+
+	const fleet = new FleetWatcher([...directories, directory].map(one => groupOf(one)));
+	const named: Array<{pid: number | undefined; mono: number}> = [];
+	fleet.on('update', update => {
+		if (update.group.lockPath.startsWith(directory)) named.push({pid: update.snapshot.probe?.locks.live.holders[0]?.pid, mono: update.mono});
+	});
+	const results: number[] = [];
+	let live = python();
+	try {
+		fleet.start();
+		await live.said('locked');
+		for (let trial = 0; trial < trials; trial++) {
+			const waiter = python();
+			await waiter.said('opened');
+			// At rest first: past the timed probes of the hand-over before.
+			await sleep(1500 + Math.random() * 500);
+			named.length = 0;
+			const killed = monotonicMs();
+			live.child.kill('SIGKILL');
+			await waiter.said('locked');
+			let seen: {mono: number} | undefined;
+			while (!(seen = named.find(one => one.pid === waiter.child.pid))) await sleep(2);
+			results.push(seen.mono - killed);
+			live = waiter;
+		}
+	} finally {
+		live.child.kill('SIGKILL');
+		await fleet.close();
+		holder.kill('SIGKILL');
+		fs.rmSync(root, {recursive: true, force: true});
+	}
+
+	const sorted = [...results].sort((a, b) => a - b);
+	return [[`[fleet] ${count} groups at rest: python OFD live SIGKILLed → the fleet names its waiter, median / max (n=${trials})`, `${sorted[Math.floor(trials / 2)].toFixed(0)} / ${sorted.at(-1)!.toFixed(0)} ms`, '≈ the pulse (2 ms a group)', '']];
+}
+
 // node dist/test/bench/fleet.js [GROUPS]            status 50 groups vs 50 runs, then at rest
 // node dist/test/bench/fleet.js 100 --rest-only     watch and the fleet screen at rest only
+// node dist/test/bench/fleet.js 100 --latency       a live killed in one group of a fleet at rest (python)
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
 	const groups = Number(process.argv[2] ?? 50);
+	if (process.argv.includes('--latency')) {
+		process.stdout.write(`${table([['measure', 'result', 'goal', 'ok'], ...await measureFleetLatency({groups})])}\n`);
+		process.exit(0);
+	}
+
 	const rows = process.argv.includes('--rest-only') ? [] : await measureFleet({groups});
 	rows.push(...await measureFleetAtRest({groups: process.argv.includes('--rest-only') ? groups : 100}));
 	process.stdout.write(`${table([['measure', 'result', 'goal', 'ok'], ...rows])}\n`);
