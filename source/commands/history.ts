@@ -5,7 +5,7 @@ import {buildHistory, formatDuration, parseSince, type Episode, type GroupTotals
 import {episodeFields, parseRecordLine} from '../fleet/record-read.js';
 import type {RecordEvent} from '../fleet/record.js';
 import {describeFsError} from '../lock-file/errors.js';
-import {formatGap, noLiveRangeText} from '../store/jdbc/no-live.js';
+import {noLiveText as rangeText} from '../store/no-live.js';
 import {sanitize} from '../text/sanitize.js';
 import {isJdbcTarget, maskUrl} from '../store/jdbc/target.js';
 import {EXIT, type Io} from './output.js';
@@ -114,21 +114,19 @@ function readRecords(files: readonly string[]): Read | {error: string} {
 const clock = (iso: string) => iso.replace('T', ' ').replace('Z', '');
 
 /**
- * A time without a live as the episode (or the sum of a group's) gives it. Bounds, from the
- * kernel pulse: "≤ 26 ms" when the hand-over was seen in one look; a table's failover: the lease
- * range (store/jdbc/no-live.ts), "≥ 88 ms, ≤ 1.56 s", as the JDBC timeline labels its gap.
+ * A time without a live as the episode (or the sum of a group's) gives it, spelled as the TUI's
+ * timeline and the session's event line spell it (store/no-live.ts): "≤ 26 ms" when the
+ * hand-over was seen in one look, "≥ 34 ms, ≤ 145 ms" (a directory: from the looks; a table:
+ * its lease's expiry and last renew, store/jdbc/no-live.ts).
  */
-function noLiveText(max: number, min: number, bounds: 'lease' | undefined): string {
-	if (bounds === 'lease') return noLiveRangeText({atLeastMs: min, atMostMs: max});
-	// formatGap: one spelling of a time without a live wherever it is shown (to 0.1 ms, 1 ms, 10 ms, 0.1 s).
-	if (formatGap(min) === formatGap(max)) return formatGap(max);
-	return min === 0 ? `≤ ${formatGap(max)}` : `${formatGap(min)} – ${formatGap(max)}`;
+function noLiveText(max: number, min: number): string {
+	return rangeText({atLeastMs: min, atMostMs: max});
 }
 
 function gapCell(episode: Episode): string {
 	const max = episode.noLiveMs;
 	if (max === undefined) return '';
-	return noLiveText(max, episode.noLiveMinMs ?? max, episode.noLiveBounds);
+	return noLiveText(max, episode.noLiveMinMs ?? max);
 }
 
 /**
@@ -150,7 +148,7 @@ const plural = (count: number, one: string, many = `${one}s`) => `${count} ${cou
 function totalsLine(total: GroupTotals): string {
 	const counts = [plural(total.failovers, 'failover'), plural(total.failbacks, 'failback'), plural(total.pauses, 'pause'), plural(total.frozen, 'frozen holder'), plural(total.lostLocks, 'lost lock')];
 	if (total.noLiveEpisodes > 0) counts.push(plural(total.noLiveEpisodes, 'other time without a live', 'other times without a live'));
-	return `${total.group}: ${formatDuration(total.windowMs)} recorded, live ${availabilityText(total)} of it (no live ${noLiveText(total.noLiveMs, total.noLiveMinMs ?? total.noLiveMs, total.noLiveBounds)}, the sum of the episodes); ${counts.join(', ')}`;
+	return `${total.group}: ${formatDuration(total.windowMs)} recorded, live ${availabilityText(total)} of it (no live ${noLiveText(total.noLiveMs, total.noLiveMinMs ?? total.noLiveMs)}, the sum of the episodes); ${counts.join(', ')}`;
 }
 
 function episodeRow(episode: Episode): string[] {

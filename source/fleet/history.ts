@@ -1,7 +1,8 @@
 // From recorded events (record.ts) to episodes: what an operator asks the morning after —
 // when did it fail over, from whom to whom, how long was there no live, why. Pure: events in,
 // episodes and totals out.
-import {formatGap, noLiveRange} from '../store/jdbc/no-live.js';
+import {noLiveRange} from '../store/jdbc/no-live.js';
+import {directoryNoLive, formatGap, type NoLiveRange} from '../store/no-live.js';
 import type {GroupEvent, RecordEvent, RecordHolder} from './record.js';
 
 // (parseRecord lived here: its callers still find it here.)
@@ -141,6 +142,17 @@ function between(a: Moment, b: Moment, aMono = a.mono, bMono = b.mono): number {
 	const mono = bMono - aMono;
 	if (a.host !== undefined && a.host === b.host && Math.abs(mono - wall) < 1000 + Math.abs(aMono - a.mono) + Math.abs(bMono - b.mono)) return mono;
 	return wall;
+}
+
+/**
+ * A directory's time without a live (store/no-live.ts, as the TUI's timeline and the session
+ * read it), on `end`'s clock: the live lock seen free at `start` (a look after `start.after`, the
+ * pulse that last saw the old live), seen held again at `end` (after `end.after`, the last look
+ * that saw it free). `start` = `end`: the hand-over seen in one look (at least 0).
+ */
+function seenRange(start: GroupEvent, end: GroupEvent, fromStart = false): NoLiveRange {
+	const at = (moment: GroupEvent, mono: number) => -between(moment, end, mono, end.mono);
+	return directoryNoLive({seen: at(start, start.mono), ...(fromStart ? {} : {after: at(start, start.after ?? start.mono)})}, {seen: 0, after: at(end, end.after ?? end.mono)});
 }
 
 function triggerOf(event: GroupEvent): string | undefined {
@@ -287,13 +299,14 @@ export class EpisodeTracker {
 				const start = gap?.start ?? event;
 				// Upper bound: from the last moment the old live was seen holding (the pulse before the
 				// free was seen, or before this event when no free was seen) to this event.
+				// At least: what the looks saw free (none when the hand-over was seen in one look).
 				const upper = between(start, event, start.after ?? start.mono, event.mono);
-				const lower = gap ? between(start, event, start.mono, event.after ?? event.mono) : 0;
 				// A table: the old live's lease end, put on this event's clock (ms before it).
 				const lease = start.leaseExpiry === undefined || start.after === undefined ? undefined
 					: noLiveRange({lastRenew: -upper, expiry: -between(start, event, start.leaseExpiry, event.mono)}, 0);
+				const range = lease ?? seenRange(start, event);
 				const kind: EpisodeKind = failback ? 'failback' : 'failover';
-				this.emit(state, {group: event.group, kind, start: start.time, end: event.time, from, to: name, ...(lease ? {noLiveMs: lease.atMostMs, noLiveMinMs: lease.atLeastMs, noLiveBounds: 'lease' as const} : {noLiveMs: Math.max(0, upper), noLiveMinMs: Math.max(0, Math.min(lower, upper))}), trigger: failback ? 'failback' : gap?.trigger ?? (event.releasedBy ? triggerOf(event) : undefined) ?? 'unknown (hand-over seen in one look)'}, event);
+				this.emit(state, {group: event.group, kind, start: start.time, end: event.time, from, to: name, noLiveMs: range.atMostMs, noLiveMinMs: range.atLeastMs, ...(lease ? {noLiveBounds: 'lease' as const} : {}), trigger: failback ? 'failback' : gap?.trigger ?? (event.releasedBy ? triggerOf(event) : undefined) ?? 'unknown (hand-over seen in one look)'}, event);
 			}
 
 			// (Resumed with another live than before the recorder stopped: it changed hands while
@@ -350,10 +363,10 @@ export class EpisodeTracker {
 
 	private readonly recorders = new Map<string, string>();
 
-	/** A gap whose both ends were seen: at most from the pulse before its start, at least from its start to the pulse before its end. */
+	/** A gap whose both ends were seen (seenRange); fromStart: nothing before its start counts (the record's first look). */
 	private seenGap(start: GroupEvent, end: GroupEvent, fromStart = false): {noLiveMs: number; noLiveMinMs: number} {
-		const upper = Math.max(0, between(start, end, fromStart ? start.mono : start.after ?? start.mono, end.mono));
-		return {noLiveMs: upper, noLiveMinMs: Math.min(upper, Math.max(0, between(start, end, start.mono, end.after ?? end.mono)))};
+		const range = seenRange(start, end, fromStart);
+		return {noLiveMs: range.atMostMs, noLiveMinMs: range.atLeastMs};
 	}
 
 	/**

@@ -29,7 +29,7 @@ import {holdingPids, waitingBrokers, type WaitingBroker} from '../broker/waiting
 import {isRunning, nodeName} from './labels.js';
 import {NodeRegistry, nodeView, type NodeRecord} from './node-registry.js';
 import {filePlanner} from './policy.js';
-import {emptyTimeline, type Timeline} from './timeline.js';
+import {emptyTimeline, gaps, gapText, type Timeline} from './timeline.js';
 import {observeNode, observeSnapshot} from './timeline-observe.js';
 import type {LogEntry, LogLevel, NodeView, SessionLike, SessionView} from './types.js';
 import {errorLine} from '../text/error-line.js';
@@ -101,6 +101,13 @@ export class Session extends NodeRegistry<SessionView, FileRecord> implements Se
 	private lastOurs: OurHolders = {};
 	/** When the watcher first saw the live lock free, to say how long the group had no live. */
 	private liveFreeSince: number | undefined;
+	/**
+	 * The last look that saw the locks as they were (epoch ms): a probe without a change, or the
+	 * kernel pulse. What a probe finds changed, changed after it (a gap's range, store/no-live.ts).
+	 */
+	private lastQuietLook: number | undefined;
+	/** The pulse saw a change: the tick before it (epoch ms), until the probe it asked for. */
+	private pulseChangeAfter: number | undefined;
 	private refreshQueued = false;
 	private closed = false;
 	/** The newest state-lock line, while flaps fold into it (see foldStateLock). */
@@ -136,7 +143,13 @@ export class Session extends NodeRegistry<SessionView, FileRecord> implements Se
 		this.pulseMs = options.pulseMs ?? Math.min(30, this.intervalMs);
 		if (this.pulseMs > 0) {
 			this.pulse = new LockPulse(this.pulseMs);
-			this.pulse.watch(PULSE_KEY, this.watcher.store.pulse(), () => this.refreshSoon(0));
+			const pulse = this.pulse;
+			this.pulse.watch(PULSE_KEY, this.watcher.store.pulse(), () => {
+				// Called before the tick marks itself quiet: quietSince is still the tick before.
+				const quiet = pulse.quietSince(PULSE_KEY);
+				if (quiet !== undefined) this.pulseChangeAfter ??= this.monoOrigin + quiet;
+				this.refreshSoon(0);
+			});
 		}
 		this.pace = new Cadence(this.watcher, this.pulse, () => this.cadenceFacts(), {
 			intervalMs: this.intervalMs,
@@ -323,6 +336,11 @@ export class Session extends NodeRegistry<SessionView, FileRecord> implements Se
 	 * fields) and reads /proc only when that differs; see session/doctor.ts.
 	 */
 	private onProbe(snapshot: Snapshot, changed: boolean): void {
+		if (!changed) {
+			this.lastQuietLook = snapshot.takenAt;
+			this.pulseChangeAfter = undefined;
+		}
+
 		if (this.closed || !this.doctor.see(snapshot, this.doctorTimer !== undefined) || changed) return;
 		// Nothing the view shows changed but the findings (server.lock touched, a holder stopped).
 		this.view = {...this.view, doctor: this.doctor.current};
@@ -359,19 +377,37 @@ export class Session extends NodeRegistry<SessionView, FileRecord> implements Se
 			// Another process took the live lock since our node let go: a later takeover is from it.
 			this.lastRelease = undefined;
 		}
+		const timeline = observeSnapshot(this.timeline, snapshot, nodes, this.changedAfter());
+		this.lastQuietLook = snapshot.takenAt;
+		this.pulseChangeAfter = undefined;
 		const liveHeld = snapshot.probe?.locks.live.locked ?? false;
 		if (!liveHeld && this.liveFreeSince === undefined && snapshot.probe) {
 			this.liveFreeSince = snapshot.takenAt;
 		} else if (liveHeld && this.liveFreeSince !== undefined) {
-			add('ok', `live lock held again after ≈${formatMs(snapshot.takenAt - this.liveFreeSince)} free (as seen by probes every ${this.view.intervalMs} ms)`);
-			this.liveFreeSince = undefined;
+			// The timeline's own gap, in its words: the label on t and this line never disagree.
+			const gap = gaps(timeline).at(-1);
+			const text = gap?.end !== undefined && gap.end >= this.liveFreeSince ? gapText(gap) : undefined;
+			if (text) {
+				add('ok', `live lock held again: ${text}${gap!.exact ? '' : ` (as looks saw it: kernel pulse every ${this.pulse?.periodMs ?? '–'} ms, probes every ${this.watcher.periodMs} ms)`}`);
+				this.liveFreeSince = undefined;
+			} else if (gap?.end !== undefined || !gap) {
+				add('ok', `live lock held again after ≈${formatMs(snapshot.takenAt - this.liveFreeSince)} free (as seen by probes every ${this.view.intervalMs} ms)`);
+				this.liveFreeSince = undefined;
+			}
 		}
 
-		this.view = {...this.view, snapshot, log, nodes, timeline: observeSnapshot(this.timeline, snapshot, nodes), doctor: this.doctor.current, backupPids: [...this.backupPids], watchingSince: this.view.watchingSince ?? snapshot.takenAt};
+		this.view = {...this.view, snapshot, log, nodes, timeline, doctor: this.doctor.current, backupPids: [...this.backupPids], watchingSince: this.view.watchingSince ?? snapshot.takenAt};
 		this.pulse?.follow(PULSE_KEY, seen.probe);
 		if (changes.some(change => change.kind === 'locks' && change.segment !== 'state') && (this.options.waitingEveryMs ?? WAITING_MS) > 0) this.lookForWaiting();
 		this.changed();
 		this.emitChange();
+	}
+
+	/** When what this probe found changed began, at the earliest: the last look that saw it as before. */
+	private changedAfter(): number | undefined {
+		const pulse = this.pulseChangeAfter ?? (this.pulse ? this.monoOrigin + (this.pulse.quietSince(PULSE_KEY) ?? Number.NEGATIVE_INFINITY) : undefined);
+		const looks = [pulse, this.lastQuietLook].filter((moment): moment is number => moment !== undefined && Number.isFinite(moment));
+		return looks.length > 0 ? Math.max(...looks) : undefined;
 	}
 
 	/**

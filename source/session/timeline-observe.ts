@@ -50,13 +50,17 @@ export function stateObservation(snapshot: Snapshot): Observation {
 	return {kind: 'state', label: state >= 0x20 && state <= 0x7E ? String.fromCharCode(state) : `0x${state.toString(16).padStart(2, '0')}`};
 }
 
-/** One probe's picture: the lock rows and the state byte; the state lock held is a mark. */
-export function observeSnapshot(timeline: Timeline, snapshot: Snapshot, nodes: readonly NodeView[]): Timeline {
+/**
+ * One probe's picture: the lock rows and the state byte; the state lock held is a mark. after:
+ * the last look (kernel pulse or probe) that still saw the locks as before this one — what
+ * changed, changed after it (the range of a gap, store/no-live.ts).
+ */
+export function observeSnapshot(timeline: Timeline, snapshot: Snapshot, nodes: readonly NodeView[], after?: number): Timeline {
 	const time = snapshot.takenAt;
 	let next = timeline;
 	for (const segment of ['live', 'backup'] as const) {
 		const seen = lockObservation(snapshot, segment, nodes);
-		if (seen) next = observe(next, segment, time, seen);
+		if (seen) next = observe(next, segment, time, after === undefined ? seen : {...seen, after});
 	}
 
 	next = observe(next, 'state', time, stateObservation(snapshot));

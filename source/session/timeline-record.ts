@@ -99,6 +99,28 @@ export function timelineFromRecord(text: string, group: string): RecordedTimelin
 		.map(event => ({event, time: Date.parse(event.time)}))
 		.filter(entry => Number.isFinite(entry.time))
 		.sort((a, b) => a.time - b.time);
+	// One host's events on its CLOCK_MONOTONIC (to the µs, as `history` times them: a gap's
+	// range then reads as there), put on the wall clock — while the two agree to a second (no
+	// reboot, no clock step; else a new stretch). An event's wall time and its mono are taken a
+	// probe apart (ms, more under load): the stretch's offset is the median of its events'.
+	type Stretch = {first: number; offsets: number[]; offset?: number};
+	const stretches = new Map<string, Stretch>();
+	const placed: Array<{entry: (typeof mine)[number]; mono: number; stretch: Stretch}> = [];
+	for (const entry of mine) {
+		const {host, mono} = entry.event;
+		if (typeof mono !== 'number' || !Number.isFinite(mono)) continue;
+		const offset = entry.time - mono;
+		let stretch = stretches.get(host);
+		if (!stretch || Math.abs(offset - stretch.first) >= 1000) stretches.set(host, stretch = {first: offset, offsets: []});
+		stretch.offsets.push(offset);
+		placed.push({entry, mono, stretch});
+	}
+
+	for (const {entry, mono, stretch} of placed) {
+		stretch.offset ??= stretch.offsets.sort((a, b) => a - b)[Math.floor(stretch.offsets.length / 2)];
+		entry.time = stretch.offset + mono;
+	}
+
 	const newest = mine.at(-1)?.time ?? 0;
 	let timeline = emptyTimeline();
 	let seen = false;
@@ -114,8 +136,18 @@ export function timelineFromRecord(text: string, group: string): RecordedTimelin
 		seen = true;
 		count++;
 		const locks = event.locks ?? ({} as Partial<GroupEvent['locks']>);
-		timeline = observe(timeline, 'live', time, lockObservation(event, locks.live));
-		timeline = observe(timeline, 'backup', time, lockObservation(event, locks.backup));
+		// The record's clocks put on the wall clock of this event: `after`, the pulse that last saw
+		// the locks as before; a table's `leaseExpiry`, when the old live's lease ran out. So a gap
+		// reads as `history` reads it (store/no-live.ts).
+		const wall = (mono: number | undefined) => (typeof mono === 'number' && Number.isFinite(mono) && Number.isFinite(event.mono) ? time - Math.max(0, event.mono - mono) : undefined);
+		const after = wall(event.after);
+		const live = lockObservation(event, locks.live);
+		const expiry = live.kind === 'free' ? wall(event.leaseExpiry) : undefined;
+		timeline = expiry === undefined || after === undefined
+			? observe(timeline, 'live', time, after === undefined ? live : {...live, after})
+			: observe(timeline, 'live', expiry, {...live, earliest: after});
+		const backup = lockObservation(event, locks.backup);
+		timeline = observe(timeline, 'backup', time, after === undefined ? backup : {...backup, after});
 		timeline = observe(timeline, 'state', time, stateObservation(event));
 		if (locks.state?.locked === true) timeline = mark(timeline, time);
 	}

@@ -4,7 +4,8 @@
 // Times are ms since the epoch, fractional where they come from the nodes' monotonic clock
 // (an in-process hand-over takes a fraction of a ms and must still show its length).
 // A row is a list of spans; each lasts until the next one starts, the last until now.
-import {noLiveRange, noLiveRangeText, type NoLiveRange} from '../store/jdbc/no-live.js';
+import {noLiveRange} from '../store/jdbc/no-live.js';
+import {directoryNoLive, noLiveText, type NoLiveRange} from '../store/no-live.js';
 
 export type LockRowId = 'live' | 'backup' | 'state';
 export type RowId = LockRowId | `node:${string}`;
@@ -28,6 +29,11 @@ export type Span = {
 	 * may have been gone since this moment, its last renew (store/jdbc/no-live.ts).
 	 */
 	readonly earliest?: number;
+	/**
+	 * Seen by a look (a directory's probe): the change happened after this moment, the last look
+	 * that still saw the row as before (the kernel pulse, or the probe before); store/no-live.ts.
+	 */
+	readonly after?: number;
 };
 
 export type TimelineRow = {readonly id: RowId; readonly title: string; readonly spans: readonly Span[]};
@@ -57,7 +63,7 @@ export function emptyTimeline(): Timeline {
 	return {rows: (['live', 'backup', 'state'] as const).map(id => ({id, title: lockTitles[id], spans: []})), marks: [], since: undefined};
 }
 
-export type Observation = {readonly kind: SpanKind; readonly label: string; readonly earliest?: number};
+export type Observation = {readonly kind: SpanKind; readonly label: string; readonly earliest?: number; readonly after?: number};
 
 function trim(spans: Span[], now: number): Span[] {
 	// Keep the span in force at now - KEEP_MS (it still covers the window's left edge).
@@ -82,7 +88,10 @@ export function observe(timeline: Timeline, id: RowId, time: number, what: Obser
 	if (last && last.start === start && !(last.exact && !exact)) spans.pop();
 	else if (last && last.start === start && last.exact && !exact) return timeline;
 	const previous = spans.at(-1);
-	if (!previous || previous.kind !== what.kind || previous.label !== what.label) spans.push({start, kind: what.kind, label: what.label, exact, ...(what.earliest === undefined ? {} : {earliest: Math.min(what.earliest, start)})});
+	// `after` within (the span before's start, start]: the change cannot predate what it changed
+	// (nothing before the first span: no look saw the row as before).
+	const after = what.after === undefined || exact || !previous ? undefined : Math.min(start, Math.max(what.after, previous?.start ?? what.after));
+	if (!previous || previous.kind !== what.kind || previous.label !== what.label) spans.push({start, kind: what.kind, label: what.label, exact, ...(what.earliest === undefined ? {} : {earliest: Math.min(what.earliest, start)}), ...(after === undefined ? {} : {after})});
 	spans = trim(spans, start);
 	const next: TimelineRow = {id, title: title ?? row.title, spans};
 	const rows = index === -1 ? [...timeline.rows, next] : timeline.rows.map((other, at) => (at === index ? next : other));
@@ -109,8 +118,14 @@ export type Gap = {
 	/** Who held the live lock before and after, when known. */
 	readonly from?: string;
 	readonly to?: string;
-	/** A table's lease that ran out: the gap as a range, at least `ms` (from the expiry), at most from the last renew. */
+	/**
+	 * Time without a live, at least and at most (ended gaps): a directory's from the looks around
+	 * each end (store/no-live.ts), a table's lease that ran out from its expiry and last renew
+	 * (store/jdbc/no-live.ts). Equal when exact.
+	 */
 	readonly range?: NoLiveRange;
+	/** Ended, not exact, and nothing known of the looks before its ends: the range is one look's ≈. */
+	readonly approximate?: boolean;
 };
 
 export function gaps(timeline: Timeline): Gap[] {
@@ -128,27 +143,25 @@ export function gaps(timeline: Timeline): Gap[] {
 			exact: span.exact && (next?.exact ?? false),
 			...(before?.kind === 'held' ? {from: before.label} : {}),
 			...(next?.kind === 'held' ? {to: next.label} : {}),
-			...(next && span.earliest !== undefined ? {range: noLiveRange({lastRenew: span.earliest, expiry: span.start}, next.start)} : {}),
+			...(next ? {range: span.earliest === undefined
+				? directoryNoLive({seen: span.start, after: span.after}, {seen: next.start, after: next.after})
+				: noLiveRange({lastRenew: span.earliest, expiry: span.start}, next.start)} : {}),
+			...(next && !(span.exact && next.exact) && span.after === undefined && span.earliest === undefined && next.after === undefined ? {approximate: true} : {}),
 		});
 	}
 
 	return found;
 }
 
-/** "0.4 ms", "412 ms", "3.2 s", "4m05s" (as the event log writes lengths). */
-export function formatLength(ms: number): string {
-	if (ms < 10) return `${ms.toFixed(1)} ms`;
-	if (ms < 1000) return `${Math.round(ms)} ms`;
-	if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-	const minutes = Math.floor(ms / 60_000);
-	return `${minutes}m${String(Math.floor((ms % 60_000) / 1000)).padStart(2, '0')}s`;
-}
-
-/** "no live 0.4 ms", "no live ≈412 ms" (seen by probes), "no live ≥ 7.2 ms, ≤ 1.51 s" (a lease), or undefined for a gap still open. */
+/**
+ * "no live 0.4 ms" (exact), "no live ≥ 34 ms, ≤ 145 ms" (seen by looks: from the first look
+ * that saw it free to the last; from the last that saw the old live to the one that saw the
+ * new), "no live ≈412 ms" (nothing known of the looks before), or undefined for a gap still open.
+ * The session's event line and `history` write the same.
+ */
 export function gapText(gap: Gap): string | undefined {
-	if (gap.ms === undefined) return undefined;
-	if (gap.range) return `no live ${noLiveRangeText(gap.range)}`;
-	return `no live ${gap.exact ? '' : '≈'}${formatLength(gap.ms)}`;
+	if (gap.ms === undefined || !gap.range) return undefined;
+	return `no live ${noLiveText(gap.range, gap.approximate)}`;
 }
 
 /**

@@ -71,7 +71,7 @@ test('a killed primary: its lease holds the row until it runs out, free from the
 	assert.deepEqual(spans(timeline, 'backup'), [[0, 'held', '9f3e2b11…', false], [25_600, 'free', '', false]]);
 	assert.deepEqual(spans(timeline, 'state'), [[0, 'state', 'L', false]]);
 	const [gap] = gaps(timeline);
-	assert.equal(gapText(gap), 'no live ≈1.6 s');
+	assert.equal(gapText(gap), 'no live ≈1.60 s');
 	assert.deepEqual([gap.from, gap.to, gap.exact], ['6c7dad0c…', '9f3e2b11…', false]);
 });
 

@@ -9,6 +9,7 @@ import {observeNode, observeSnapshot} from '../../source/session/timeline-observ
 import {HistoryFileError, readRecordTail, timelineFromRecord} from '../../source/session/timeline-record.js';
 import {makeNode, makeSnapshot, ours, outside} from '../ui/fixtures.js';
 import {tempDir} from '../helpers/temp.js';
+import {repoRoot} from '../helpers/spawned.js';
 
 const T = 1_800_000_000_000;
 const row = (timeline: Timeline, id: string) => timeline.rows.find(one => one.id === id)!;
@@ -57,6 +58,49 @@ test('an outside failover seen by probes: broker names, the gap as probes saw it
 	assert.equal(gap.to, 'broker-b');
 });
 
+test('an outside failover seen by looks that know the look before: the range of store/no-live.ts, as history reads it', () => {
+	const primary = {...outside(4264), broker: {kind: 'artemis', name: 'broker-a', role: 'primary'}} as never;
+	const backup = {...outside(4300), broker: {kind: 'artemis', name: 'broker-b', role: 'backup'}} as never;
+	// Held at T; the pulse saw it held at T+70 and free at T+100; still free at T+280, held by B at T+300.
+	let timeline = observeSnapshot(emptyTimeline(), makeSnapshot({live: primary, backup, takenAt: T}), []);
+	timeline = observeSnapshot(timeline, makeSnapshot({backup, takenAt: T + 100}), [], T + 70);
+	timeline = observeSnapshot(timeline, makeSnapshot({live: backup, takenAt: T + 300}), [], T + 280);
+	const [gap] = gaps(timeline);
+	assert.deepEqual(gap.range, {atLeastMs: 180, atMostMs: 230});
+	assert.equal(gapText(gap), 'no live ≥ 180 ms, ≤ 230 ms');
+	assert.equal(gap.exact, false);
+	// A look "before" older than the span before (a stale pulse) cannot stretch the gap past what changed.
+	const stale = observeSnapshot(observeSnapshot(emptyTimeline(), makeSnapshot({live: primary, takenAt: T}), []), makeSnapshot({takenAt: T + 100}), [], T - 5000);
+	assert.equal(row(stale, 'live').spans[1].after, T);
+	// Free in one look only, the new live seen at the next: nothing proves a moment without a live.
+	const oneLook = observeSnapshot(observeSnapshot(observeSnapshot(emptyTimeline(), makeSnapshot({live: primary, takenAt: T}), []), makeSnapshot({takenAt: T + 100}), [], T + 99), makeSnapshot({live: backup, takenAt: T + 100.5}), [], T + 100);
+	assert.equal(gapText(gaps(oneLook)[0]), 'no live ≤ 1.5 ms');
+});
+
+test('our node let go (exact), an outside live seen by a look: at least to the last look that saw it free, at most to the look that saw the new live', () => {
+	const a = makeNode(1, 'live', 'live');
+	const broker = {...outside(4300), broker: {kind: 'artemis', name: 'broker-b', role: 'backup'}} as never;
+	let timeline = observeNode(emptyTimeline(), a, 'live', 'idle', T);
+	timeline = observeNode(timeline, a, 'stopped', 'live', T + 1000.25);
+	// The pulse's last look at the free lock is older than the release: it counts from the release.
+	timeline = observeSnapshot(timeline, makeSnapshot({live: broker, takenAt: T + 1200}), [], T + 1150);
+	const [gap] = gaps(timeline);
+	assert.deepEqual(gap.range, {atLeastMs: 149.75, atMostMs: 199.75});
+	assert.equal(gapText(gap), 'no live ≥ 150 ms, ≤ 200 ms');
+	assert.equal(gapText(gaps(observeSnapshot(timeline, makeSnapshot({takenAt: T + 1300}), [], T + 1250))[0]), 'no live ≥ 150 ms, ≤ 200 ms', 'a later gap leaves it as it was');
+});
+
+test('the night\'s record: the timeline read back (--history) labels every gap with the numbers `history` prints for it', async () => {
+	const {buildHistory, parseRecord} = await import('../../source/fleet/history.js');
+	const {historyText} = await import('../../source/commands/history.js');
+	const text = fs.readFileSync(path.join(repoRoot(), 'test/fixtures/records/artemis-2.40-night.ndjson'), 'utf8');
+	const labels = gaps(timelineFromRecord(text, '/srv/mq/data/journal').timeline).map(gap => gapText(gap)!.replace(/^no live /, ''));
+	const table = historyText(buildHistory(parseRecord(text).events));
+	const cells = table.filter(one => / (failover|failback|pause) /.test(one)).map(one => /(≥ [\d.]+ m?s, ≤ [\d.]+ m?s|≤ [\d.]+ m?s)/.exec(one)?.[1]);
+	assert.deepEqual(labels, ['≥ 34 ms, ≤ 145 ms', '≥ 160 ms, ≤ 266 ms', '≥ 417 ms, ≤ 542 ms', '≥ 355 ms, ≤ 508 ms', '≥ 13.7 s, ≤ 13.9 s']);
+	assert.deepEqual(cells, labels, table.join('\n'));
+});
+
 test('a frozen holder (SIGSTOP: T, or a zombie) is its own span, kept as the lock\'s holder, and no gap; resumed, held again', () => {
 	const primary = {...outside(4264), broker: {kind: 'artemis', name: 'broker-a', role: 'primary'}};
 	let timeline = observeSnapshot(emptyTimeline(), makeSnapshot({live: primary as never, takenAt: T}), []);
@@ -101,7 +145,8 @@ test('changesWithin: a window with no change in it looks the same later (no fram
 	assert.equal(changesWithin(timeline, T - 1, T + 40_000, T), true);
 });
 
-const line = (event: object) => JSON.stringify({v: 1, host: 'h', mono: 1, ...event});
+// mono: CLOCK_MONOTONIC as a recorder writes it, in step with the wall clock.
+const line = (event: Record<string, unknown> & {time: string}) => JSON.stringify({v: 1, host: 'h', mono: Date.parse(event.time) - Date.parse('2026-12-01T00:00:00Z') + 0.25, ...event});
 const group = (time: string, live: object[] | null, state = 'L', extra: object = {}) => line({type: 'group', time, group: '/srv/a', status: 'ok', verdict: 'healthy', exitCode: 0, summary: '', state, locks: {state: {locked: false, holders: []}, live: {locked: live !== null, holders: live ?? []}, backup: {locked: false, holders: []}}, changes: [], ...extra});
 
 test('a recording read back: its group only, broker names, a recorder stop is not a gap, hostile lines skipped', () => {

@@ -113,7 +113,7 @@ function crowded() {
 	return timeline;
 }
 
-const LABELS = ['broker-a', 'broker-b', 'broker-c', 'no live ≈412 ms', 'no live 0.4 ms', 'no live ≈1.3 s', 'L', 'live'];
+const LABELS = ['broker-a', 'broker-b', 'broker-c', 'no live ≈412 ms', 'no live 0.4 ms', 'no live ≈1.30 s', 'L', 'live'];
 
 /**
  * The texts on a chart line: what is left between the pictures' own characters. Each must be
@@ -140,7 +140,7 @@ test('no two texts touch on a chart line, at 60×16 and 80×24, in the strip and
 			}
 
 			// From 80 columns every gap is named on the chart (at 60 the view's list names them).
-			if (width >= 80) for (const gap of ['no live ≈412 ms', 'no live 0.4 ms', 'no live ≈1.3 s']) assert.ok(chart[0].includes(gap), `${gap}\n${frame}`);
+			if (width >= 80) for (const gap of ['no live ≈412 ms', 'no live 0.4 ms', 'no live ≈1.30 s']) assert.ok(chart[0].includes(gap), `${gap}\n${frame}`);
 		}
 	}
 });

@@ -6,13 +6,14 @@
 // from there. Both end where a new live was first seen (the look that saw it, or our node's own
 // event). A lease released early (a forced failover, a clean stop) ends before its expiry: at
 // least 0. Pure: moments in, a range out.
+import {noLiveText, type NoLiveRange} from '../no-live.js';
 import type {Lease} from './probe.js';
+
+// (The range's type and its spelling are every store's: store/no-live.ts.)
+export {formatGap, noLiveText, type NoLiveRange} from '../no-live.js';
 
 /** When the old live may have stopped, on one clock: after `lastRenew`, by `expiry` at the latest. */
 export type LeaseEnd = {readonly lastRenew: number; readonly expiry: number};
-
-/** Time without a live: at least (from the lease's expiry), at most (from the last renew), ms. */
-export type NoLiveRange = {readonly atLeastMs: number; readonly atMostMs: number};
 
 /**
  * The lease end of a lease as a look read it, on the caller's clock: `dbAhead` is how far the
@@ -32,19 +33,7 @@ export function noLiveRange(end: LeaseEnd, seen: number): NoLiveRange {
 	return {atLeastMs: Math.min(atMostMs, Math.max(0, seen - end.expiry)), atMostMs};
 }
 
-/** "7.2 ms", "412 ms", "1.44 s", "12.5 s", "4m05s", "16h18m": one spelling wherever a range is shown. */
-export function formatGap(ms: number): string {
-	if (ms < 10) return `${ms.toFixed(1)} ms`;
-	if (ms < 1000) return `${Math.round(ms)} ms`;
-	if (ms < 10_000) return `${(ms / 1000).toFixed(2)} s`;
-	if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-	const minutes = Math.floor(ms / 60_000);
-	if (minutes < 60) return `${minutes}m${String(Math.floor((ms % 60_000) / 1000)).padStart(2, '0')}s`;
-	// A record's total over hours (history): "16h18m", not "977m58s".
-	return `${Math.floor(minutes / 60)}h${String(minutes % 60).padStart(2, '0')}m`;
-}
-
-/** "≥ 7.2 ms, ≤ 1.51 s" (the timeline, `history`): what the table proves, and what it allows. */
+/** "≥ 7.2 ms, ≤ 1.51 s" (the timeline, `history`): what the table proves, and what it allows (store/no-live.ts spells it). */
 export function noLiveRangeText(range: NoLiveRange): string {
-	return `≥ ${formatGap(range.atLeastMs)}, ≤ ${formatGap(range.atMostMs)}`;
+	return noLiveText(range);
 }
