@@ -70,11 +70,12 @@ export class FleetExporter {
 		this.lostLocks = new Counter({name: 'ha_tui_lost_locks_total', help: 'Lock files replaced or deleted while a live held them, since the exporter started', labelNames: ['path'], registers});
 		this.pauses = new Counter({name: 'ha_tui_pauses_total', help: 'Clean stops (P) of a live that ended with a live again, since the exporter started', labelNames: ['path'], registers});
 		const buckets = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
-		this.noLive = new Histogram({name: 'ha_tui_failover_no_live_seconds', help: 'Time without a live during each failover or failback, at most (upper bound: from the kernel pulse that last saw the old live; for a table, from the old live\'s last lease renew)', labelNames: ['path'], buckets, registers});
+		this.noLive = new Histogram({name: 'ha_tui_failover_no_live_seconds', help: 'Time without a live during each failover or failback, at most (upper bound: a directory, from the last look (kernel pulse or probe) that saw the old live to the look that saw the new; a table, from the old live\'s last lease renew)', labelNames: ['path'], buckets, registers});
 		this.lastNoLive = new Gauge({name: 'ha_tui_last_failover_no_live_seconds', help: 'Time without a live during the last failover or failback, at most (as ha_tui_failover_no_live_seconds)', labelNames: ['path'], registers});
-		// A table's lower bound (store/jdbc/no-live.ts): all the table proves is that the old live was gone by its lease's expiry.
-		this.noLiveMin = new Histogram({name: 'ha_tui_failover_no_live_min_seconds', help: 'A table only: time without a live during each failover or failback, at least (from the old live\'s lease expiry)', labelNames: ['path'], buckets, registers});
-		this.lastNoLiveMin = new Gauge({name: 'ha_tui_last_failover_no_live_min_seconds', help: 'A table only: time without a live during the last failover or failback, at least (from the old live\'s lease expiry)', labelNames: ['path'], registers});
+		// The lower bound, as history and the TUI's timeline give it (store/no-live.ts; a table's:
+		// store/jdbc/no-live.ts — all it proves is that the old live was gone by its lease's expiry).
+		this.noLiveMin = new Histogram({name: 'ha_tui_failover_no_live_min_seconds', help: 'Time without a live during each failover or failback, at least (a directory: from the first look that saw the live lock free to the last one, 0 when no look saw it free; a table: from the old live\'s lease expiry)', labelNames: ['path'], buckets, registers});
+		this.lastNoLiveMin = new Gauge({name: 'ha_tui_last_failover_no_live_min_seconds', help: 'Time without a live during the last failover or failback, at least (as ha_tui_failover_no_live_min_seconds)', labelNames: ['path'], registers});
 		for (const group of groups) {
 			this.current.set(group.label, {holders: [], changedMono: monotonicMs(), foundBy: group.foundBy, verdicts: group.verdicts ?? VERDICTS});
 			for (const counter of [this.failovers, this.failbacks, this.lostLocks, this.pauses]) counter.inc({path: group.label}, 0);
@@ -107,7 +108,7 @@ export class FleetExporter {
 					this.lastNoLive.set({path}, episode.noLiveMs / 1000);
 				}
 
-				if (episode.noLiveBounds === 'lease' && episode.noLiveMinMs !== undefined) {
+				if (episode.noLiveMinMs !== undefined) {
 					this.noLiveMin.observe({path}, episode.noLiveMinMs / 1000);
 					this.lastNoLiveMin.set({path}, episode.noLiveMinMs / 1000);
 				}
