@@ -8,6 +8,7 @@ import process from 'node:process';
 import {afterEach, beforeEach, test} from 'node:test';
 import {STATE, decodeLockFile, encodeNewLockFile} from '../../source/lock-file/index.js';
 import {Session} from '../../source/session/session.js';
+import {gapText, gaps} from '../../source/session/timeline.js';
 import {LockFileWatcher} from '../../source/watch/index.js';
 import {hasPython, posixHolder, release} from '../helpers/holders.js';
 import {tempDir} from '../helpers/temp.js';
@@ -143,6 +144,29 @@ for (const layout of ['ranges', 'files'] as const) {
 		}
 	});
 }
+
+test('an outside live killed, another taking over: the event line gives the time without a live as the timeline\'s gap label does (one range)', {skip: (!linux || !hasPython) && 'needs Linux and python3'}, async () => {
+	lockFileWithL('ranges');
+	const first = await outsideLive('ranges');
+	const watching = new Session(temp.file, {intervalMs: 50, pulseMs: 10, lingerMs: MINUTE, watcher: {fileEvents: false}}).start();
+	let second: Awaited<ReturnType<typeof outsideLive>> | undefined;
+	try {
+		await until('the first live seen', () => liveHolders(watching)[0]?.pid === first.pid, 5000);
+		await release(first);
+		await until('the live lock seen free', () => watching.getView().snapshot.probe?.locks.live.locked === false, 5000);
+		await new Promise(resolve => setTimeout(resolve, 120));
+		second = await outsideLive('ranges');
+		const line = () => watching.getView().log.find(entry => entry.text.startsWith('live lock held again'))?.text;
+		await until('the line', () => line() !== undefined, 5000);
+		const gap = gaps(watching.getView().timeline!).at(-1)!;
+		assert.ok(gap.range && gap.range.atLeastMs >= 100 && gap.range.atLeastMs < gap.range.atMostMs, JSON.stringify(gap));
+		assert.match(line()!, new RegExp(`^live lock held again: ${gapText(gap)!} \\(as looks saw it: kernel pulse every \\d+ ms, probes every \\d+ ms\\)$`));
+		assert.match(gapText(gap)!, /^no live ≥ [\d.]+ m?s, ≤ [\d.]+ m?s$/);
+	} finally {
+		if (second) await release(second);
+		await watching.close();
+	}
+});
 
 // An outside backup that takes over and touches server.lock, as Artemis 2.29+ and ha-tui do.
 const touchingWaiter = `
