@@ -23,7 +23,7 @@ import {Cadence, type CadenceFacts, type CadenceMode} from './cadence.js';
 import {HandOverHold} from './hand-over.js';
 import {LockPulse} from './lock-pulse.js';
 import {PANEL_MS, SessionDoctor} from './doctor.js';
-import {appendLog, changeLevel, formatMs, lockChangeText, nodeEventLine, ourHolders, type OurHolders, type Release} from './event-log.js';
+import {appendLog, changeLevel, lockChangeText, nodeEventLine, ourHolders, type OurHolders, type Release} from './event-log.js';
 import {holderText} from '../broker/holder-text.js';
 import {holdingPids, waitingBrokers, type WaitingBroker} from '../broker/waiting.js';
 import {isRunning, nodeName} from './labels.js';
@@ -99,8 +99,8 @@ export class Session extends NodeRegistry<SessionView, FileRecord> implements Se
 	/** The previous look and which of our nodes held each lock then: our nodes by name in lock change lines. */
 	private lastSnapshot: Snapshot | undefined;
 	private lastOurs: OurHolders = {};
-	/** When the watcher first saw the live lock free, to say how long the group had no live. */
-	private liveFreeSince: number | undefined;
+	/** Gaps without a live that ended by this moment are told (a --history record's are not news). */
+	private gapsToldUntil = Date.now();
 	/**
 	 * The last look that saw the locks as they were (epoch ms): a probe without a change, or the
 	 * kernel pulse. What a probe finds changed, changed after it (a gap's range, store/no-live.ts).
@@ -380,20 +380,13 @@ export class Session extends NodeRegistry<SessionView, FileRecord> implements Se
 		const timeline = observeSnapshot(this.timeline, snapshot, nodes, this.changedAfter());
 		this.lastQuietLook = snapshot.takenAt;
 		this.pulseChangeAfter = undefined;
-		const liveHeld = snapshot.probe?.locks.live.locked ?? false;
-		if (!liveHeld && this.liveFreeSince === undefined && snapshot.probe) {
-			this.liveFreeSince = snapshot.takenAt;
-		} else if (liveHeld && this.liveFreeSince !== undefined) {
-			// The timeline's own gap, in its words: the label on t and this line never disagree.
-			const gap = gaps(timeline).at(-1);
-			const text = gap?.end !== undefined && gap.end >= this.liveFreeSince ? gapText(gap) : undefined;
-			if (text) {
-				add('ok', `live lock held again: ${text}${gap!.exact ? '' : ` (as looks saw it: kernel pulse every ${this.pulse?.periodMs ?? '–'} ms, probes every ${this.watcher.periodMs} ms)`}`);
-				this.liveFreeSince = undefined;
-			} else if (gap?.end !== undefined || !gap) {
-				add('ok', `live lock held again after ≈${formatMs(snapshot.takenAt - this.liveFreeSince)} free (as seen by probes every ${this.view.intervalMs} ms)`);
-				this.liveFreeSince = undefined;
-			}
+		// A gap that ended since the last look, in the timeline's own words: the label on t and
+		// this line never disagree. (Our nodes' own hand-overs, exact, have their node lines.)
+		const gap = gaps(timeline).at(-1);
+		if (gap?.end !== undefined && gap.end > this.gapsToldUntil && !gap.exact) {
+			const text = gapText(gap);
+			if (text) add('ok', `${gap.oneLook ? 'live lock changed hands between two looks' : 'live lock held again'}: ${text} (as looks saw it: kernel pulse every ${this.pulse?.periodMs ?? '–'} ms, probes every ${this.watcher.periodMs} ms)`);
+			this.gapsToldUntil = gap.end;
 		}
 
 		this.view = {...this.view, snapshot, log, nodes, timeline, doctor: this.doctor.current, backupPids: [...this.backupPids], watchingSince: this.view.watchingSince ?? snapshot.takenAt};

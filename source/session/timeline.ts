@@ -126,15 +126,37 @@ export type Gap = {
 	readonly range?: NoLiveRange;
 	/** Ended, not exact, and nothing known of the looks before its ends: the range is one look's ≈. */
 	readonly approximate?: boolean;
+	/**
+	 * No look saw the lock free: one holder, then another with none in common, in the next look
+	 * (a backup blocked on the lock gets it within µs of a kill). The gap is somewhere between
+	 * the two looks: at least 0, at most their distance — as `history` counts that failover.
+	 */
+	readonly oneLook?: true;
 };
+
+/** Holders a label names ('broker-a', 'pid 42', 'a+b'; 'hidden' names nobody). */
+const named = (label: string) => label.split('+').filter(name => name !== '' && name !== 'hidden');
+
+/** A held span followed by one with other holders, seen by a look that knows the look before. */
+function handedOver(span: Span, next: Span | undefined): next is Span & {after: number} {
+	if (span.kind === 'free' || span.kind === 'unknown' || next === undefined || next.kind === 'free' || next.kind === 'unknown' || next.after === undefined) return false;
+	const before = named(span.label);
+	const after = named(next.label);
+	return before.length > 0 && after.length > 0 && !after.some(name => before.includes(name));
+}
 
 export function gaps(timeline: Timeline): Gap[] {
 	const spans = timeline.rows.find(row => row.id === 'live')?.spans ?? [];
 	const found: Gap[] = [];
 	for (let index = 0; index < spans.length; index++) {
 		const span = spans[index];
-		if (span.kind !== 'free') continue;
 		const next = spans[index + 1];
+		if (handedOver(span, next)) {
+			found.push({start: next.after, end: next.start, ms: next.start - next.after, exact: false, from: span.label, to: next.label, range: directoryNoLive({seen: next.after}, {seen: next.start, after: next.after}), oneLook: true});
+			continue;
+		}
+
+		if (span.kind !== 'free') continue;
 		const before = spans[index - 1];
 		found.push({
 			start: span.start,

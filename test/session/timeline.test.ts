@@ -77,6 +77,20 @@ test('an outside failover seen by looks that know the look before: the range of 
 	assert.equal(gapText(gaps(oneLook)[0]), 'no live ≤ 1.5 ms');
 });
 
+test('a hand-over no look saw free (a blocked backup gets the lock within µs of a kill): a gap of at most the looks\' distance, as history counts it', () => {
+	const primary = {...outside(4264), broker: {kind: 'artemis', name: 'broker-a', role: 'primary'}} as never;
+	const backup = {...outside(4300), broker: {kind: 'artemis', name: 'broker-b', role: 'backup'}} as never;
+	let timeline = observeSnapshot(emptyTimeline(), makeSnapshot({live: primary, backup, takenAt: T}), []);
+	timeline = observeSnapshot(timeline, makeSnapshot({live: backup, takenAt: T + 100}), [], T + 52);
+	const [gap] = gaps(timeline);
+	assert.deepEqual([gap.start - T, gap.end! - T, gap.range, gap.oneLook, gap.from, gap.to], [52, 100, {atLeastMs: 0, atMostMs: 48}, true, 'broker-a', 'broker-b']);
+	assert.equal(gapText(gap), 'no live ≤ 48 ms');
+	// Not a hand-over: the same holder named anew, holders seen together, a look with nothing known before it.
+	const both = {...outside(4300), broker: {kind: 'artemis', name: 'broker-a', role: 'backup'}} as never;
+	assert.equal(gaps(observeSnapshot(observeSnapshot(emptyTimeline(), makeSnapshot({live: primary, takenAt: T}), []), makeSnapshot({live: both, takenAt: T + 100}), [], T + 52)).length, 0);
+	assert.equal(gaps(observeSnapshot(observeSnapshot(emptyTimeline(), makeSnapshot({live: primary, takenAt: T}), []), makeSnapshot({live: backup, takenAt: T + 100}), [])).length, 0);
+});
+
 test('our node let go (exact), an outside live seen by a look: at least to the last look that saw it free, at most to the look that saw the new live', () => {
 	const a = makeNode(1, 'live', 'live');
 	const broker = {...outside(4300), broker: {kind: 'artemis', name: 'broker-b', role: 'backup'}} as never;
