@@ -96,7 +96,8 @@ export function timelineViewLines(timeline: Timeline, width: number, windowMs: n
 	const gapLines = rendered.gaps.slice().reverse().map(gap => {
 		const text = gapText(gap) ?? 'no live, still';
 		const who = `${gap.from ? sanitize(gap.from) : '?'} → ${gap.to ? sanitize(gap.to) : '…'}`;
-		return ` ${clockMs(gap.start)}  ${text}  ${who}${gap.exact ? '' : ' (as probes saw it)'}`.slice(0, width);
+		// A hand-over seen in one look is listed at that look, as `history` lists it.
+		return ` ${clockMs(gap.oneLook ? gap.end! : gap.start)}  ${text}  ${who}${gap.exact ? '' : ' (as probes saw it)'}`.slice(0, width);
 	});
 	const extra: Array<{text: string; tone?: 'muted' | 'error'; bold?: boolean}> = [];
 	if (left >= 1 + legend.length) {
