@@ -41,7 +41,8 @@ export function lockObservation(snapshot: Snapshot, segment: 'live' | 'backup', 
 	if (!lock.locked) return {kind: 'free', label: ''};
 	const names = lock.holders.map(holder => (holder.sameProcess ? ourHolder(segment, nodes)?.label : holderShortName(holder)));
 	if (names.includes(undefined)) return undefined;
-	return {kind: lock.holders.some(holder => isFrozenState(holder.state)) ? 'frozen' : 'held', label: [...new Set(names)].join('+') || 'hidden'};
+	const holders = lock.holders.map((holder, index) => (holder.sameProcess || holder.pid === undefined ? names[index]! : String(holder.pid)));
+	return {kind: lock.holders.some(holder => isFrozenState(holder.state)) ? 'frozen' : 'held', label: [...new Set(names)].join('+') || 'hidden', holders: lock.holders.some(holder => holder.pid === undefined) ? [] : holders};
 }
 
 export function stateObservation(snapshot: Snapshot): Observation {

@@ -66,7 +66,9 @@ function lockObservation(event: GroupEvent, lock: RecordLock | undefined): Obser
 	if (!lock || typeof lock.locked !== 'boolean') return {kind: 'unknown', label: ''};
 	if (!lock.locked) return {kind: 'free', label: ''};
 	const frozen = Array.isArray(lock.holders) && lock.holders.some(holder => holder?.frozen === true);
-	return {kind: frozen ? 'frozen' : 'held', label: holderLabel(lock.holders)};
+	// By pid (a hidden one: nobody), as `history` tells holders apart.
+	const pids = (Array.isArray(lock.holders) ? lock.holders : []).map(holder => (typeof holder?.pid === 'number' && Number.isSafeInteger(holder.pid) ? String(holder.pid) : ''));
+	return {kind: frozen ? 'frozen' : 'held', label: holderLabel(lock.holders), holders: pids.includes('') ? [] : pids};
 }
 
 function stateObservation(event: GroupEvent): Observation {

@@ -34,6 +34,8 @@ export type Span = {
 	 * that still saw the row as before (the kernel pulse, or the probe before); store/no-live.ts.
 	 */
 	readonly after?: number;
+	/** Who holds it, by pid (ours: our node's label), where known: a hand-over is told by these, not by the label. */
+	readonly holders?: readonly string[];
 };
 
 export type TimelineRow = {readonly id: RowId; readonly title: string; readonly spans: readonly Span[]};
@@ -63,7 +65,7 @@ export function emptyTimeline(): Timeline {
 	return {rows: (['live', 'backup', 'state'] as const).map(id => ({id, title: lockTitles[id], spans: []})), marks: [], since: undefined};
 }
 
-export type Observation = {readonly kind: SpanKind; readonly label: string; readonly earliest?: number; readonly after?: number};
+export type Observation = {readonly kind: SpanKind; readonly label: string; readonly earliest?: number; readonly after?: number; readonly holders?: readonly string[]};
 
 function trim(spans: Span[], now: number): Span[] {
 	// Keep the span in force at now - KEEP_MS (it still covers the window's left edge).
@@ -91,7 +93,7 @@ export function observe(timeline: Timeline, id: RowId, time: number, what: Obser
 	// `after` within (the span before's start, start]: the change cannot predate what it changed
 	// (nothing before the first span: no look saw the row as before).
 	const after = what.after === undefined || exact || !previous ? undefined : Math.min(start, Math.max(what.after, previous?.start ?? what.after));
-	if (!previous || previous.kind !== what.kind || previous.label !== what.label) spans.push({start, kind: what.kind, label: what.label, exact, ...(what.earliest === undefined ? {} : {earliest: Math.min(what.earliest, start)}), ...(after === undefined ? {} : {after})});
+	if (!previous || previous.kind !== what.kind || previous.label !== what.label) spans.push({start, kind: what.kind, label: what.label, exact, ...(what.earliest === undefined ? {} : {earliest: Math.min(what.earliest, start)}), ...(after === undefined ? {} : {after}), ...(what.holders === undefined ? {} : {holders: what.holders})});
 	spans = trim(spans, start);
 	const next: TimelineRow = {id, title: title ?? row.title, spans};
 	const rows = index === -1 ? [...timeline.rows, next] : timeline.rows.map((other, at) => (at === index ? next : other));
@@ -134,14 +136,14 @@ export type Gap = {
 	readonly oneLook?: true;
 };
 
-/** Holders a label names ('broker-a', 'pid 42', 'a+b'; 'hidden' names nobody). */
-const named = (label: string) => label.split('+').filter(name => name !== '' && name !== 'hidden');
+/** Who a span's holders are: their pids where known (a broker's name can come into sight a look later), else the names of its label ('a+b'; 'hidden' names nobody). */
+const named = (span: Span) => (span.holders ?? span.label.split('+')).filter(name => name !== '' && name !== 'hidden');
 
 /** A held span followed by one with other holders, seen by a look that knows the look before. */
 function handedOver(span: Span, next: Span | undefined): next is Span & {after: number} {
 	if (span.kind === 'free' || span.kind === 'unknown' || next === undefined || next.kind === 'free' || next.kind === 'unknown' || next.after === undefined) return false;
-	const before = named(span.label);
-	const after = named(next.label);
+	const before = named(span);
+	const after = named(next);
 	return before.length > 0 && after.length > 0 && !after.some(name => before.includes(name));
 }
 

@@ -85,10 +85,14 @@ test('a hand-over no look saw free (a blocked backup gets the lock within µs of
 	const [gap] = gaps(timeline);
 	assert.deepEqual([gap.start - T, gap.end! - T, gap.range, gap.oneLook, gap.from, gap.to], [52, 100, {atLeastMs: 0, atMostMs: 48}, true, 'broker-a', 'broker-b']);
 	assert.equal(gapText(gap), 'no live ≤ 48 ms');
-	// Not a hand-over: the same holder named anew, holders seen together, a look with nothing known before it.
-	const both = {...outside(4300), broker: {kind: 'artemis', name: 'broker-a', role: 'backup'}} as never;
-	assert.equal(gaps(observeSnapshot(observeSnapshot(emptyTimeline(), makeSnapshot({live: primary, takenAt: T}), []), makeSnapshot({live: both, takenAt: T + 100}), [], T + 52)).length, 0);
-	assert.equal(gaps(observeSnapshot(observeSnapshot(emptyTimeline(), makeSnapshot({live: primary, takenAt: T}), []), makeSnapshot({live: backup, takenAt: T + 100}), [])).length, 0);
+	// Not a hand-over: the same pid whose broker name came into sight, old and new holders seen
+	// together ({A} → {A, B}: /proc names both while it changes hands), a look with nothing known before it.
+	const handOvers = (first: never, second: never, after?: number) => gaps(observeSnapshot(observeSnapshot(emptyTimeline(), makeSnapshot({live: first, takenAt: T}), []), makeSnapshot({live: second, takenAt: T + 100}), [], after)).length;
+	assert.equal(handOvers(outside(4264) as never, primary, T + 52), 0);
+	const together = makeSnapshot({live: primary, takenAt: T + 100});
+	const withBoth = {...together, probe: {...together.probe!, locks: {...together.probe!.locks, live: {...together.probe!.locks.live, holders: [primary, backup]}}}};
+	assert.equal(gaps(observeSnapshot(observeSnapshot(emptyTimeline(), makeSnapshot({live: primary, takenAt: T}), []), withBoth, [], T + 52)).length, 0);
+	assert.equal(handOvers(primary, backup), 0);
 });
 
 test('our node let go (exact), an outside live seen by a look: at least to the last look that saw it free, at most to the look that saw the new live', () => {
