@@ -80,7 +80,8 @@ export async function fleetStatus(options: FleetTargets & {json: boolean; table?
 		if (isJdbcTarget(target)) {
 			const store = stores[nextStore++];
 			order.push({json: storeGroupJson(store), line: storeGroupLine(store)});
-		} else if (nextDirectory < directories.length) {
+		} else if (nextDirectory < directoryLines.length) {
+			// (Fewer lines than directories typed: two spellings of one group are one line.)
 			order.push(directoryLines[nextDirectory++]);
 		}
 	}

@@ -95,3 +95,21 @@ test('--scan: loops, links out, unreadable directories, 10,000 files', async () 
 	assert.equal(none.code, 3);
 	assert.match(none.stderr, /no group found/);
 });
+
+test('status DIR LINK: a directory and a symlink to its server.lock are one group, one line (not a crash)', async () => {
+	const dir = path.join(temp.dir, 'twice', 'journal');
+	fs.mkdirSync(dir, {recursive: true});
+	fs.writeFileSync(path.join(dir, 'server.lock'), encodeNewLockFile());
+	const link = path.join(temp.dir, 'twice', 'link.lock');
+	fs.symlinkSync(path.join(dir, 'server.lock'), link);
+	for (const targets of [[dir, link], [link, dir], [dir, dir, path.join(dir, 'server.lock')]]) {
+		const status = await runCli(['status', ...targets], {timeoutMs: 30_000});
+		assert.equal(status.stderr, '', targets.join(' '));
+		const lines = status.stdout.trim().split('\n');
+		assert.equal(lines.length, 1, status.stdout);
+		assert.match(lines[0], /journal {2}CRITICAL: NO LIVE/);
+		assert.equal(status.code, 2);
+		const json = await runCli(['status', ...targets, '--json'], {timeoutMs: 30_000});
+		assert.equal((JSON.parse(json.stdout) as {groups: unknown[]}).groups.length, 1);
+	}
+});
