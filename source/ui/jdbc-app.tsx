@@ -22,7 +22,7 @@ import {clock, truncateMiddle} from './format.js';
 import {HelpBar} from './help-bar.js';
 import {HelpOverlay, maxHelpOffset, type HelpText} from './help-overlay.js';
 import {selectedNode} from './keys.js';
-import {LeaseBars, type LeaseBarsProps} from './jdbc-lease-bars.js';
+import {countdownTurns, LeaseBars, type LeaseBarsProps} from './jdbc-lease-bars.js';
 import {barLeaseMs, paintable, paintedCells} from './jdbc-painted.js';
 import {layoutScreen, stripNodeRows, type LayoutFacts} from './layout.js';
 import {NodesPanel} from './nodes-panel.js';
@@ -97,8 +97,7 @@ export function leaseDeadlines(probe: Pick<JdbcProbe, 'locks' | 'dbNow' | 'hostN
 	const times: number[] = [];
 	for (const lease of [probe.locks.live, probe.locks.backup]) {
 		if (lease.holderId === null || lease.expiresAt === null) continue;
-		const expiry = lease.expiresAt - offset;
-		times.push(expiry - (leaseMs * 0.5), expiry);
+		times.push(...countdownTurns(lease.expiresAt - offset, leaseMs));
 	}
 
 	return times;

@@ -54,15 +54,23 @@ function LeaseRow({name, lease, dbNow, leaseMs, who, width, holderWidth = 36}: {
 /** Where a row's countdown (its bar, a space, its label) starts: after the row's name. */
 export const COUNTDOWN_COLUMN = 9;
 
+/** A countdown warns once less than this share of the lease is left. */
+const WARN_SHARE = 0.5;
+
 /**
  * The part of a held lease's row that moves with the time: the bar, the time left (or since
  * its expiry) padded to one width, and their tone (warn past half-way, error past the end).
  */
 export function leaseCountdown(expiresAt: number, dbNow: number, leaseMs: number, width: number): {tone: 'ok' | 'warn' | 'error'; bar: string; label: string} {
 	const left = expiresAt - dbNow;
-	const tone = left < 0 ? 'error' : left < leaseMs * 0.5 ? 'warn' : 'ok';
+	const tone = left < 0 ? 'error' : left < leaseMs * WARN_SHARE ? 'warn' : 'ok';
 	const label = left >= 0 ? `${seconds(left)} left` : `EXPIRED ${seconds(left)} ago`;
 	return {tone, bar: leaseBar(left, leaseMs, width), label: label.padEnd(18)};
+}
+
+/** When a countdown's tone turns (leaseCountdown): half-way, then the expiry — on the clock `expiry` is given in. */
+export function countdownTurns(expiry: number, leaseMs: number): [number, number] {
+	return [expiry - (leaseMs * WARN_SHARE), expiry];
 }
 
 export function LeaseBars(props: LeaseBarsProps) {

@@ -6,7 +6,7 @@
 import type {JdbcView} from '../session/jdbc-policy.js';
 import type {Lease} from '../store/jdbc/probe.js';
 import type {PaintedCell} from './clock-painter.js';
-import {COUNTDOWN_COLUMN, leaseCountdown} from './jdbc-lease-bars.js';
+import {COUNTDOWN_COLUMN, countdownTurns, leaseCountdown} from './jdbc-lease-bars.js';
 import {toneText} from './theme.js';
 
 /** The lease length a bar is full at: the brokers' (broker.xml), else the most seen left after a renew. */
@@ -66,8 +66,7 @@ export function paintedCells(places: PaintPlaces, rendered: JdbcView, latest: ()
 			nextChange(now) {
 				// Its tone turns at half-way and at the expiry (host times, through the DB − host offset).
 				const {lease, offset, leaseMs} = latestLease(rendered, latest(), segment)!;
-				const expiry = lease.expiresAt! - offset;
-				return [expiry - (leaseMs * 0.5), expiry].find(time => time > now);
+				return countdownTurns(lease.expiresAt! - offset, leaseMs).find(time => time > now);
 			},
 		});
 	}
