@@ -18,7 +18,7 @@ import type {CellSink} from './clock-painter.js';
 import {ConfirmDialog} from './confirm.js';
 import {DoctorPanel, levelTone, maxDoctorOffset} from './doctor-panel.js';
 import {EventLog} from './event-log.js';
-import {clock, truncateMiddle} from './format.js';
+import {clock, nextSecond, truncateMiddle} from './format.js';
 import {HelpBar} from './help-bar.js';
 import {HelpOverlay, maxHelpOffset, type HelpText} from './help-overlay.js';
 import {selectedNode} from './keys.js';
@@ -162,16 +162,22 @@ export function timedTexts(view: JdbcView, doctorOpen: boolean): string {
 
 /**
  * Painted, the screen is not redrawn every second: once a second, it is when those texts
- * read differently from the ones drawn (as often as the clock redrew them before).
+ * read differently from the ones drawn (as often as the clock redrew them before). At the
+ * second the painter paints (clock-painter.ts, 2 ms past it): else "expired 0.2 s ago" stood
+ * beside a painted "EXPIRED 0.7 s ago" — up to a second apart, by when the screen opened.
  */
 function useTimedRedraw(session: JdbcSession, painted: boolean, doctorOpen: boolean, drawn: string): void {
 	const [, redraw] = useReducer((count: number) => count + 1, 0);
 	useEffect(() => {
 		if (!painted) return;
-		const timer = setInterval(() => {
+		let timer: NodeJS.Timeout;
+		const check = () => {
 			if (timedTexts(session.getView(), doctorOpen) !== drawn) redraw();
-		}, 1000);
-		return () => clearInterval(timer);
+			timer = setTimeout(check, nextSecond(Date.now()) + 2);
+		};
+
+		timer = setTimeout(check, nextSecond(Date.now()) + 2);
+		return () => clearTimeout(timer);
 	}, [session, painted, doctorOpen, drawn]);
 }
 
