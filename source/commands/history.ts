@@ -43,17 +43,19 @@ function readRecordFile(file: string, into: Read): string | undefined {
 		let pendingBytes = 0;
 		let lineNumber = 0;
 		let events = 0;
+		/** A line's event, kept; false when the line is none. */
+		const keep = (line: string): boolean => {
+			const event = parseRecordLine(line);
+			if (!event) return false;
+			into.events.push(episodeFields(event));
+			events++;
+			return true;
+		};
+
 		const take = (bytes: Buffer) => {
 			lineNumber++;
 			const line = bytes.toString('utf8');
-			if (line.trim() === '') return;
-			const event = parseRecordLine(line);
-			if (event) {
-				into.events.push(episodeFields(event));
-				events++;
-			} else {
-				into.skipped++;
-			}
+			if (line.trim() !== '' && !keep(line)) into.skipped++;
 		};
 
 		const tooLong = () => `${file}: line ${lineNumber + 1} is longer than ${MAX_RECORD_LINE_BYTES / 1024} KiB: not a record written by \`ha-tui watch --record\``;
@@ -82,11 +84,7 @@ function readRecordFile(file: string, into: Read): string | undefined {
 
 		if (pendingBytes > 0) {
 			const last = Buffer.concat(pending).toString('utf8');
-			const event = last.trim() === '' ? undefined : parseRecordLine(last);
-			if (event) {
-				into.events.push(episodeFields(event));
-				events++;
-			} else if (last.trim() !== '') {
+			if (last.trim() !== '' && !keep(last)) {
 				into.warnings.push(`${file}: its last line (${pendingBytes} bytes, no newline) is not a whole event — a record still being written? Left out`);
 			}
 		}
