@@ -7,7 +7,7 @@
 // ids are random per start, so the same id on row 2 then row 1 is one broker taking over.
 import {sanitize} from '../text/sanitize.js';
 import type {DbConnection} from '../store/jdbc/holders.js';
-import {leaseEnd} from '../store/jdbc/no-live.js';
+import {leaseEnd, type LeaseEnd} from '../store/jdbc/no-live.js';
 import type {JdbcProbe, Lease} from '../store/jdbc/probe.js';
 import type {JdbcUpdate} from '../store/jdbc/watcher.js';
 import {cleanLabel, ourHolder} from './timeline-observe.js';
@@ -34,6 +34,9 @@ export function leaseHolderLabel(holderId: string, names: LeaseNames, connection
 	return id.length > HOLDER_ID_SHOWN ? `${id.slice(0, HOLDER_ID_SHOWN)}…` : id || '?';
 }
 
+/** A lease row free from its expiry; its holder maybe gone since its last renew, when the lease length is known (`end`). */
+const freeAfter = (end: LeaseEnd | undefined): Observation => ({kind: 'free', label: '', ...(end ? {earliest: end.lastRenew} : {})});
+
 /**
  * A lease row as a span, and since when (an expired lease: since its expiry, on this host's
  * clock). Undefined: one of our nodes holds it but its phase does not say so yet (a backup that
@@ -50,8 +53,7 @@ export function leaseObservation(segment: 'live' | 'backup', lease: Lease, hostN
 	// Ran out (the holder id left behind): free from its expiry, its holder maybe gone since its
 	// last renew (store/jdbc/no-live.ts); or released.
 	if (lease.holderId !== null && lease.leftMs !== null && lease.leftMs < 0) {
-		const end = leaseEnd({holderId: lease.holderId, expiresAt: hostNow + lease.leftMs}, leaseMs, 0);
-		return {seen: {kind: 'free', label: '', ...(end ? {earliest: end.lastRenew} : {})}, since: hostNow + lease.leftMs};
+		return {seen: freeAfter(leaseEnd({holderId: lease.holderId, expiresAt: hostNow + lease.leftMs}, leaseMs, 0)), since: hostNow + lease.leftMs};
 	}
 
 	return {seen: {kind: 'free', label: ''}, since: hostNow};
@@ -74,9 +76,9 @@ export function leaseRanOut(timeline: Timeline, segment: 'live' | 'backup', prev
 	if (!previous || !lease?.held || lease.expiresAt === null || next.kind !== 'held') return timeline;
 	const last = timeline.rows.find(row => row.id === segment)?.spans.at(-1);
 	if (last?.kind !== 'held' || last.label === next.label) return timeline;
-	const expiry = lease.expiresAt - (previous.dbNow - previous.hostNow);
-	const end = leaseEnd(lease, leaseMs, previous.dbNow - previous.hostNow);
-	return expiry > last.start && expiry < time ? observe(timeline, segment, expiry, {kind: 'free', label: '', ...(end ? {earliest: end.lastRenew} : {})}) : timeline;
+	const offset = previous.dbNow - previous.hostNow;
+	const expiry = lease.expiresAt - offset;
+	return expiry > last.start && expiry < time ? observe(timeline, segment, expiry, freeAfter(leaseEnd(lease, leaseMs, offset))) : timeline;
 }
 
 /** One look's picture: the two lease rows and the state row (a failed look: unknown); previous: the look before it. */
