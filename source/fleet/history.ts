@@ -451,6 +451,11 @@ function advance(state: GroupState, moment: Moment, since: number): void {
 	state.windowEnd = {time: moment.time, mono: moment.mono, host: moment.host};
 }
 
+/**
+ * "0 ms", "2000 ms", "12 s", "3 min 4 s", "16 h 18 min": a record's window and a freeze, in whole
+ * units. Not formatGap (store/no-live.ts) on purpose: that one writes a time without a live to
+ * its measured precision ("1.44 s"); these lengths are counted between looks.
+ */
 export function formatDuration(ms: number): string {
 	if (ms === 0) return '0 ms';
 	if (ms < 1) return `${ms.toFixed(2)} ms`;

@@ -24,7 +24,11 @@ export function appendLog(log: readonly LogEntry[], entry: LogEntry, limit = LOG
 	return next;
 }
 
-/** 0.4 ms, 3.1 ms, 250 ms, 12.3 s, 4m05s */
+/**
+ * 0.4 ms, 3.1 ms, 250 ms, 12.3 s, 4m05s: how long a node waited (the event log). Not formatGap
+ * (store/no-live.ts) on purpose: a time without a live is written to the 10 ms below 10 s
+ * ("1.44 s") and in hours past an hour (a record's total); a wait keeps one decimal and minutes.
+ */
 export function formatMs(ms: number): string {
 	if (ms < 10) return `${ms.toFixed(1)} ms`;
 	if (ms < 1000) return `${Math.round(ms)} ms`;

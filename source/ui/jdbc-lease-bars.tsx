@@ -4,6 +4,7 @@
 import React from 'react';
 import {Box, Text} from 'ink';
 import type {Lease} from '../store/jdbc/probe.js';
+import {seconds} from '../store/jdbc/verdict.js';
 import {sanitize} from '../text/sanitize.js';
 import {Tone} from './theme.js';
 
@@ -23,8 +24,6 @@ export type LeaseBarsProps = {
 	/** Only this row (the layout had room for one). */
 	readonly only?: 'live' | 'backup';
 };
-
-const seconds = (ms: number) => `${(Math.round(Math.abs(ms) / 100) / 10).toFixed(1)} s`;
 
 export function leaseBar(leftMs: number, leaseMs: number, width: number): string {
 	const fraction = Math.max(0, Math.min(1, leftMs / leaseMs));
