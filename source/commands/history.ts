@@ -2,7 +2,7 @@
 // `watch --record` (source/fleet/history.ts), as a table or one JSON object.
 import fs from 'node:fs';
 import {buildHistory, formatDuration, parseSince, type Episode, type GroupTotals, type History} from '../fleet/history.js';
-import {episodeFields, parseRecordLine} from '../fleet/record-read.js';
+import {MAX_RECORD_LINE_BYTES, episodeFields, openRecord, parseRecordLine, type OpenedRecord} from '../fleet/record-read.js';
 import type {RecordEvent} from '../fleet/record.js';
 import {describeFsError} from '../lock-file/errors.js';
 import {noLiveText as rangeText} from '../store/no-live.js';
@@ -12,8 +12,6 @@ import {EXIT, type Io} from './output.js';
 
 /** A record is text we wrote, but read it as outside input: bounded. */
 const MAX_RECORD_BYTES = 512 * 1024 * 1024;
-/** An event is a few KiB (a table's holder ids are cut to 128 characters): a longer line is no record. */
-export const MAX_RECORD_LINE_BYTES = 256 * 1024;
 const CHUNK_BYTES = 1024 * 1024;
 
 type Read = {events: RecordEvent[]; skipped: number; warnings: string[]};
@@ -25,18 +23,21 @@ type Read = {events: RecordEvent[]; skipped: number; warnings: string[]};
  * unless it is a whole event already.
  */
 function readRecordFile(file: string, into: Read): string | undefined {
-	let fd: number;
+	let opened: OpenedRecord;
 	try {
-		// Non-blocking: a FIFO under the name must not hang the command (it is refused below).
-		fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK | fs.constants.O_NOCTTY);
+		opened = openRecord(file);
 	} catch (error) {
 		return `${file}: ${describeFsError(error)}`;
 	}
 
+	if ('failed' in opened) {
+		if (opened.failed === 'open') return `${file}: ${describeFsError(opened.error)}`;
+		if (opened.stat.isDirectory()) return `${file}: is a directory (history reads the record files \`ha-tui watch … --record FILE\` writes)`;
+		return `${file}: not a regular file`;
+	}
+
+	const {fd, stat} = opened;
 	try {
-		const stat = fs.fstatSync(fd);
-		if (stat.isDirectory()) return `${file}: is a directory (history reads the record files \`ha-tui watch … --record FILE\` writes)`;
-		if (!stat.isFile()) return `${file}: not a regular file`;
 		if (stat.size > MAX_RECORD_BYTES) return `${file}: ${stat.size} bytes, more than the ${MAX_RECORD_BYTES / 1024 / 1024} MiB a record may have (split it, or use --since)`;
 		const chunk = Buffer.alloc(CHUNK_BYTES);
 		let pending: Buffer[] = [];

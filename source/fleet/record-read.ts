@@ -1,7 +1,41 @@
 // Reading a record (`watch --record`, record.ts) back: one NDJSON line at a time into a
 // checked RecordEvent — the file is outside input to whoever replays it (history, the TUI's
-// --history), so every field the episodes and the timeline use is type-checked first. Pure.
+// --history), so every field the episodes and the timeline use is type-checked first; the file
+// itself opened the one way both read it (openRecord). Pure but for openRecord.
+import fs from 'node:fs';
 import type {GroupEvent, RecordEvent} from './record.js';
+
+/** An event is a few KiB (a table's holder ids are cut to 128 characters): a longer line is no record. */
+export const MAX_RECORD_LINE_BYTES = 256 * 1024;
+
+/** An open record (the caller closes fd), or why not: open failed (its error), or not a regular file (closed). */
+export type OpenedRecord = {readonly fd: number; readonly stat: fs.Stats} | {readonly failed: 'open'; readonly error: unknown} | {readonly failed: 'not-file'; readonly stat: fs.Stats};
+
+/**
+ * Opens a record to read it: non-blocking, so a FIFO planted under the name cannot hang the reader
+ * (it is no regular file: refused), and never as a controlling terminal. An fstat that fails
+ * closes the file and throws.
+ */
+export function openRecord(file: string): OpenedRecord {
+	let fd: number;
+	try {
+		fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK | fs.constants.O_NOCTTY);
+	} catch (error) {
+		return {failed: 'open', error};
+	}
+
+	let stat: fs.Stats;
+	try {
+		stat = fs.fstatSync(fd);
+	} catch (error) {
+		fs.closeSync(fd);
+		throw error;
+	}
+
+	if (stat.isFile()) return {fd, stat};
+	fs.closeSync(fd);
+	return {failed: 'not-file', stat};
+}
 
 // A record is read as outside input: every field the episodes use is checked, so a line of
 // the right shape but wrong types is skipped (counted) instead of crashing the replay.

@@ -1,17 +1,17 @@
 // `ha-tui DIR --history FILE` (issue 18 §3): the timeline opens on a recording (`watch --record`,
 // fleet/record.ts), so the minutes before the screen was opened are there too. The file is
 // untrusted: it is read with limits (its last MAX_TAIL_BYTES only, lines of at most
-// MAX_LINE_BYTES, a regular file opened without blocking), every field is checked before use, and
+// MAX_RECORD_LINE_BYTES, a regular file opened without blocking: fleet/record-read.ts), every field is checked before use, and
 // labels are cleaned and shortened.
 import fs from 'node:fs';
 import {parseRecord} from '../fleet/history.js';
+import {MAX_RECORD_LINE_BYTES, openRecord} from '../fleet/record-read.js';
 import type {GroupEvent, RecordEvent, RecordHolder, RecordLock} from '../fleet/record.js';
 import {cleanLabel} from './timeline-observe.js';
 import {KEEP_MS, emptyTimeline, mark, observe, type Observation, type Timeline} from './timeline.js';
 
 /** The timeline keeps an hour: more than the last 64 MiB of a record is never needed (≈ 100k events). */
 export const MAX_TAIL_BYTES = 64 * 1024 * 1024;
-export const MAX_LINE_BYTES = 256 * 1024;
 
 export class HistoryFileError extends Error {
 	override name = 'HistoryFileError';
@@ -19,18 +19,16 @@ export class HistoryFileError extends Error {
 
 /** The record's last MAX_TAIL_BYTES as text, whole lines only. */
 export function readRecordTail(file: string, maxBytes = MAX_TAIL_BYTES): string {
-	let fd: number;
-	try {
-		// Non-blocking: a FIFO planted under the name must not hang the screen's start.
-		fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK | fs.constants.O_NOCTTY);
-	} catch (error) {
-		const code = (error as NodeJS.ErrnoException).code;
+	// (A FIFO planted under the name must not hang the screen's start: openRecord.)
+	const opened = openRecord(file);
+	if ('failed' in opened) {
+		if (opened.failed === 'not-file') throw new HistoryFileError(`--history ${file}: not a regular file (a record is the NDJSON file of \`ha-tui watch --record\`)`);
+		const code = (opened.error as NodeJS.ErrnoException).code;
 		throw new HistoryFileError(`--history ${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code ?? 'cannot open'}`);
 	}
 
+	const {fd, stat} = opened;
 	try {
-		const stat = fs.fstatSync(fd);
-		if (!stat.isFile()) throw new HistoryFileError(`--history ${file}: not a regular file (a record is the NDJSON file of \`ha-tui watch --record\`)`);
 		const length = Math.min(stat.size, maxBytes);
 		const buffer = Buffer.alloc(length);
 		let read = 0;
@@ -86,7 +84,7 @@ export function timelineFromRecord(text: string, group: string): RecordedTimelin
 	const lines = text.split('\n');
 	let skipped = 0;
 	const kept = lines.filter(line => {
-		if (Buffer.byteLength(line) <= MAX_LINE_BYTES) return true;
+		if (Buffer.byteLength(line) <= MAX_RECORD_LINE_BYTES) return true;
 		skipped++;
 		return false;
 	});
