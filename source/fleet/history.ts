@@ -23,8 +23,9 @@ export type Episode = {
 	/** At least this (first seen free → last seen free). */
 	readonly noLiveMinMs?: number;
 	/**
-	 * 'lease': a table's failover, the range of store/jdbc/no-live.ts — at least from the old
-	 * live's lease expiry, at most from its last renew, both to the look that saw the new live.
+	 * 'lease': a table's failover (or its gap still open at the record's end), the range of
+	 * store/jdbc/no-live.ts — at least from the old live's lease expiry, at most from its last
+	 * renew, both to the look that saw the new live (or the record's end).
 	 */
 	readonly noLiveBounds?: 'lease';
 	readonly trigger?: string;
@@ -153,6 +154,16 @@ function between(a: Moment, b: Moment, aMono = a.mono, bMono = b.mono): number {
 function seenRange(start: GroupEvent, end: GroupEvent, fromStart = false): NoLiveRange {
 	const at = (moment: GroupEvent, mono: number) => -between(moment, end, mono, end.mono);
 	return directoryNoLive({seen: at(start, start.mono), ...(fromStart ? {} : {after: at(start, start.after ?? start.mono)})}, {seen: 0, after: at(end, end.after ?? end.mono)});
+}
+
+/**
+ * A table's gap (its start carries the old live's last renew, `after`, and lease expiry): the
+ * range of store/jdbc/no-live.ts to `end`, on `end`'s clock; `upper` is from the last renew.
+ * undefined for a directory's.
+ */
+function leaseRange(start: GroupEvent, end: Moment, upper: number): NoLiveRange | undefined {
+	if (start.leaseExpiry === undefined || start.after === undefined) return undefined;
+	return noLiveRange({lastRenew: -upper, expiry: -between(start, end, start.leaseExpiry, end.mono)}, 0);
 }
 
 function triggerOf(event: GroupEvent): string | undefined {
@@ -302,8 +313,7 @@ export class EpisodeTracker {
 				// At least: what the looks saw free (none when the hand-over was seen in one look).
 				const upper = between(start, event, start.after ?? start.mono, event.mono);
 				// A table: the old live's lease end, put on this event's clock (ms before it).
-				const lease = start.leaseExpiry === undefined || start.after === undefined ? undefined
-					: noLiveRange({lastRenew: -upper, expiry: -between(start, event, start.leaseExpiry, event.mono)}, 0);
+				const lease = leaseRange(start, event, upper);
 				const range = lease ?? seenRange(start, event);
 				const kind: EpisodeKind = failback ? 'failback' : 'failover';
 				this.emit(state, {group: event.group, kind, start: start.time, end: event.time, from, to: name, noLiveMs: range.atMostMs, noLiveMinMs: range.atLeastMs, ...(lease ? {noLiveBounds: 'lease' as const} : {}), trigger: failback ? 'failback' : gap?.trigger ?? (event.releasedBy ? triggerOf(event) : undefined) ?? 'unknown (hand-over seen in one look)'}, event);
@@ -379,7 +389,9 @@ export class EpisodeTracker {
 			const {gap} = state;
 			const ms = Math.max(0, between(gap.start, last, gap.initial ? gap.start.mono : gap.start.after ?? gap.start.mono, last.mono));
 			const seen = Math.max(0, between(gap.start, last));
-			this.emit(state, {group: state.group, kind: state.pauseStart ? 'pause' : 'no-live', start: gap.start.time, from: gap.from, to, noLiveMs: ms, noLiveMinMs: Math.min(ms, seen), trigger: state.pauseStart ? 'clean stop' : gap.trigger ?? 'unknown'}, last);
+			// A table's gap after its live (as a failover's): from the lease's expiry, not only what the looks saw.
+			const lease = state.pauseStart || gap.initial ? undefined : leaseRange(gap.start, last, ms);
+			this.emit(state, {group: state.group, kind: state.pauseStart ? 'pause' : 'no-live', start: gap.start.time, from: gap.from, to, noLiveMs: lease?.atMostMs ?? ms, noLiveMinMs: lease?.atLeastMs ?? Math.min(ms, seen), ...(lease ? {noLiveBounds: 'lease' as const} : {}), trigger: state.pauseStart ? 'clean stop' : gap.trigger ?? 'unknown'}, last);
 		}
 
 		if (last && state.lastEvent) {

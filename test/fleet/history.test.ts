@@ -102,3 +102,22 @@ test('a table\'s failover: the lease range (at least from the lease expiry, at m
 	// A directory's failover keeps its pulse bounds (no lease).
 	assert.equal(buildHistory([event(0, [holder(1)], 'L'), event(10, [holder(2)], 'L', {after: 1005})]).episodes[0].noLiveBounds, undefined);
 });
+
+test('a table\'s gap still open at the end of the record: the lease range, as every table gap', () => {
+	const table = (ms: number, id: string | undefined, extra: Partial<GroupEvent> = {}) => event(ms, id ? [{pid: null, kind: 'LEASE', id}] : [], 'L', {group: 'pg table t', layout: 'jdbc-bigint', ...extra});
+	// Last renew at mono 1500, expiry at 3000; the record ends at the look (mono 3010) that saw the lease run out.
+	const events = [table(0, 'A'), table(2010, undefined, {after: 1500, leaseExpiry: 3000})];
+	const history = buildHistory(events);
+	const [open] = history.episodes;
+	assert.equal(open.kind, 'no-live');
+	assert.equal(open.to, 'nobody (still at the end of the record)');
+	assert.deepEqual([open.noLiveMinMs, open.noLiveMs, open.noLiveBounds], [10, 1510, 'lease']);
+	assert.deepEqual([history.totals[0].noLiveMinMs, history.totals[0].noLiveMs, history.totals[0].noLiveBounds], [10, 1510, 'lease']);
+	assert.ok(historyText(history).some(line => line.includes('no-live') && line.includes('≥ 10 ms, ≤ 1.51 s')), historyText(history).join('\n'));
+	// Looks still free after it: at least from the expiry to the last of them.
+	const later = buildHistory([...events, table(4010, undefined)]).episodes[0];
+	assert.deepEqual([later.noLiveMinMs, later.noLiveMs, later.noLiveBounds], [2010, 3510, 'lease']);
+	// A directory's open gap keeps its looks' bounds (no lease).
+	const directory = buildHistory([event(0, [holder(1)], 'L'), event(1000, [], 'L', {after: 1995}), event(3000, [], 'L')]).episodes[0];
+	assert.deepEqual([directory.noLiveMinMs, directory.noLiveMs, directory.noLiveBounds], [2000, 2005, undefined]);
+});
