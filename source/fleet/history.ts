@@ -102,6 +102,8 @@ type Gap = {
 	fromRole?: string;
 	trigger?: string;
 	failingBack: boolean;
+	/** The old live was a backup that had taken over, and let go of the lock while running (stepsDown). */
+	steppedDown: boolean;
 	/** The record began (or resumed) without a live: what ends it is not a failover. */
 	initial?: true;
 };
@@ -119,10 +121,12 @@ type GroupState = {
 	liveKey: string;
 	liveName: string;
 	liveRole?: string;
+	/** The current live held the backup lock the look before it took the live lock (a backup that took over). */
+	liveFromBackup: boolean;
 	/** Where the current gap without a live began. */
 	gap?: Gap;
 	/** Old and new live holders seen together (no free look between): since this event, from these. */
-	overlap?: {start: GroupEvent; from: string; fromKey: string; fromRole?: string; slackMs: number};
+	overlap?: {start: GroupEvent; from: string; fromKey: string; fromRole?: string; slackMs: number; steppedDown: boolean};
 	failingBack: boolean;
 	pauseStart?: GroupEvent;
 	frozen: Map<number, GroupEvent>;
@@ -172,6 +176,16 @@ function triggerOf(event: GroupEvent): string | undefined {
 	if (released.length === 0) return undefined;
 	if (released.every(holder => !holder.alive)) return 'kill (holder gone)';
 	return event.state === 'F' ? 'failback (stepped down)' : 'forced (released while running)';
+}
+
+/**
+ * An activated backup letting go of the primary lock while it runs (not a clean stop): what a
+ * backup does on F (PROTOCOL.md, Failback) — F lives only until the backup's next look (an
+ * ha-tui node: ~10 ms), so the recorder's looks may never see it. Also a forced failover of
+ * that backup: then the next live is a queued backup (wasBackup), which tells the two apart.
+ */
+function stepsDown(state: GroupState, event: GroupEvent): boolean {
+	return state.liveFromBackup && event.state !== 'P' && (event.releasedBy ?? []).some(holder => holder.alive);
 }
 
 const COUNTERS = {failover: 'failovers', failback: 'failbacks', pause: 'pauses', frozen: 'frozen', 'lost-lock': 'lostLocks', 'no-live': 'noLiveEpisodes'} as const;
@@ -262,12 +276,12 @@ export class EpisodeTracker {
 
 		if (resumed && key === '') {
 			// The record begins (or resumes) without a live: that time counts too, though it is no failover.
-			state.gap = {start: event, from: 'nobody', fromKey: '', trigger: 'no live when the record began', failingBack: false, initial: true};
+			state.gap = {start: event, from: 'nobody', fromKey: '', trigger: 'no live when the record began', failingBack: false, steppedDown: false, initial: true};
 			if (event.state === 'P') state.pauseStart = event;
 		} else if (state.liveKey !== '' && key === '') {
 			// The live lock was seen free: a gap begins (it began after `after`, if known).
 			state.overlap = undefined;
-			state.gap = {start: event, from: state.liveName, fromKey: state.liveKey, fromRole: state.liveRole, trigger: triggerOf(event), failingBack: state.failingBack || event.state === 'F'};
+			state.gap = {start: event, from: state.liveName, fromKey: state.liveKey, fromRole: state.liveRole, trigger: triggerOf(event), failingBack: state.failingBack || event.state === 'F', steppedDown: stepsDown(state, event)};
 			if (event.state === 'P') state.pauseStart = event;
 		} else if (key !== '' && key !== state.liveKey && !state.gap && !state.pauseStart && !resumed && (hidden(state.liveKey) || hidden(key)) && !wasBackup(state.lastEvent, live.holders)) {
 			// Held all along; only who holds it came into sight (or went out of it) — the holder
@@ -279,13 +293,14 @@ export class EpisodeTracker {
 			// open while the lock changes hands — so no look saw the lock free. It changed hands once,
 			// when no old holder is left; a moment without a live could only have fallen between a
 			// change and the pulse before it, in each of these looks.
-			const overlap = state.overlap ?? {start: event, from: state.liveName, fromKey: state.liveKey, fromRole: state.liveRole, slackMs: 0};
+			const overlap = state.overlap ?? {start: event, from: state.liveName, fromKey: state.liveKey, fromRole: state.liveRole, slackMs: 0, steppedDown: false};
+			overlap.steppedDown ||= stepsDown(state, event);
 			overlap.slackMs += Math.max(0, between(event, event, event.after ?? event.mono, event.mono));
 			state.overlap = overlap;
 			if (key === overlap.fromKey) {
 				state.overlap = undefined;
 			} else if (!shares(overlap.fromKey, key)) {
-				const failback = state.failingBack || (role === 'primary' && overlap.fromRole === 'backup');
+				const failback = state.failingBack || (role === 'primary' && overlap.fromRole === 'backup') || (overlap.steppedDown && !wasBackup(state.lastEvent, live.holders));
 				this.emit(state, {group: event.group, kind: failback ? 'failback' : 'failover', start: overlap.start.time, end: event.time, from: overlap.from, to: name, noLiveMs: overlap.slackMs, noLiveMinMs: 0, trigger: failback ? 'failback' : (event.releasedBy ? triggerOf(event) : undefined) ?? 'unknown (hand-over seen in one look)', detail: 'old and new holders seen together'}, event);
 				state.overlap = undefined;
 				state.failingBack = event.state === 'F';
@@ -294,7 +309,11 @@ export class EpisodeTracker {
 			const gap = state.gap;
 			const fromKey = gap?.fromKey ?? state.liveKey;
 			const from = gap?.from ?? state.liveName;
-			const failback = (gap?.failingBack ?? false) || state.failingBack || (role === 'primary' && (gap?.fromRole ?? state.liveRole) === 'backup');
+			// (A backup stepping down, seen as a free look or in the look that saw the new live, to one
+			// that was not queued as a backup: the primary that waited with F.)
+			const steppedDown = gap ? gap.steppedDown : stepsDown(state, event);
+			const failback = (gap?.failingBack ?? false) || state.failingBack || (role === 'primary' && (gap?.fromRole ?? state.liveRole) === 'backup')
+				|| (steppedDown && !wasBackup(state.lastEvent, live.holders));
 			if (state.pauseStart) {
 				// After a clean stop (P) the next live ends a pause, not a failover.
 				const pause = state.pauseStart;
@@ -327,6 +346,7 @@ export class EpisodeTracker {
 		}
 
 		if (key !== '' && event.state === 'L') state.failingBack = false;
+		if (key !== '' && key !== state.liveKey) state.liveFromBackup = wasBackup(state.lastEvent, live.holders);
 		state.liveKey = key;
 		state.liveName = name;
 		state.liveRole = role;
@@ -407,6 +427,7 @@ export class EpisodeTracker {
 		state.liveKey = '';
 		state.liveName = 'nobody';
 		state.liveRole = undefined;
+		state.liveFromBackup = false;
 		state.failingBack = false;
 	}
 
@@ -441,7 +462,7 @@ export class EpisodeTracker {
 	private stateOf(event: GroupEvent): GroupState {
 		let state = this.groups.get(event.group);
 		if (!state) {
-			state = {group: event.group, host: event.host, liveKey: '', liveName: 'nobody', failingBack: false, frozen: new Map(), windowMs: 0, segmentStart: event, noLiveMs: 0, noLiveMinMs: 0, lease: false, counts: {failovers: 0, failbacks: 0, pauses: 0, frozen: 0, lostLocks: 0, noLiveEpisodes: 0}};
+			state = {group: event.group, host: event.host, liveKey: '', liveName: 'nobody', liveFromBackup: false, failingBack: false, frozen: new Map(), windowMs: 0, segmentStart: event, noLiveMs: 0, noLiveMinMs: 0, lease: false, counts: {failovers: 0, failbacks: 0, pauses: 0, frozen: 0, lostLocks: 0, noLiveEpisodes: 0}};
 			this.groups.set(event.group, state);
 		}
 

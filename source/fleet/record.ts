@@ -7,7 +7,9 @@ import os from 'node:os';
 import path from 'node:path';
 import process from 'node:process';
 import {brokerOf, readProcStat} from '../broker/index.js';
+import {haTuiProcess} from '../broker/holder-text.js';
 import type {Segment} from '../lock-file/index.js';
+import type {Holder} from '../lock-file/probe.js';
 import type {Snapshot} from '../watch/index.js';
 import type {Group} from './groups.js';
 import type {FleetUpdate} from './fleet-watcher.js';
@@ -66,22 +68,29 @@ export function stillRunning(pid: number): boolean {
 	return stat !== undefined && !stat.exiting && stat.state !== 'Z' && stat.state !== 'X' && stat.state !== 'x';
 }
 
+/**
+ * A holder as the record keeps it: named as watch names it (holder-text.ts) — a broker by its
+ * broker.xml, an ha-tui node by its title (`ha-tui node DIR --role R`), so `history` says
+ * "ha-tui node d (primary) pid N" where watch did, and knows the role a failback is told by.
+ */
+export function recordHolder(holder: Pick<Holder, 'pid' | 'command' | 'kind'>, frozen: readonly number[], broker = brokerOf(holder.pid)): RecordHolder {
+	const own = broker ? undefined : haTuiProcess(holder.command);
+	const name = broker?.name ?? (own?.kind === 'node' ? `ha-tui node ${own.target}` : own ? `ha-tui ${own.kind === 'demo' ? 'demo' : 'TUI'}${own.target ? ` ${own.target}` : ''}` : undefined);
+	const role = broker ? broker.role : own?.kind === 'node' ? own.role : undefined;
+	return {
+		pid: holder.pid ?? null,
+		kind: holder.kind,
+		...(name ? {broker: name} : {}),
+		...(role ? {role} : {}),
+		...(holder.pid !== undefined && frozen.includes(holder.pid) ? {frozen: true as const} : {}),
+	};
+}
+
 function recordLock(snapshot: Snapshot, segment: Segment, frozen: readonly number[]): RecordLock {
 	const lock = snapshot.probe?.locks[segment];
 	if (!lock) return {locked: false, holders: []};
-	return {
-		locked: lock.locked,
-		holders: lock.holders.map(holder => {
-			const broker = segment === 'state' ? undefined : brokerOf(holder.pid);
-			return {
-				pid: holder.pid ?? null,
-				kind: holder.kind,
-				...(broker?.name ? {broker: broker.name} : {}),
-				...(broker?.role ? {role: broker.role} : {}),
-				...(holder.pid !== undefined && frozen.includes(holder.pid) ? {frozen: true as const} : {}),
-			};
-		}),
-	};
+	// (The state lock's holders are momentary reads and writes: no broker looked up for them.)
+	return {locked: lock.locked, holders: lock.holders.map(holder => segment === 'state' ? recordHolder({pid: holder.pid, kind: holder.kind, command: undefined}, frozen, undefined) : recordHolder(holder, frozen))};
 }
 
 export function groupEvent(update: FleetUpdate, wall = new Date(update.snapshot.takenAt)): GroupEvent {
