@@ -223,8 +223,10 @@ test('fifty groups: one status, one watch with a record, one exporter, history â
 		const group = groups[index];
 		const episode = failovers.find(candidate => candidate.group === group.dir);
 		assert.ok(episode, `a failover of ${group.dir}`);
-		assert.equal(episode.from, `pid ${pidOf(group.live)}`);
-		assert.equal(episode.to, `pid ${pidOf(group.backup)}`);
+		// Named as watch names them: an ha-tui node by its title and role (the record carries them), a python peer by its pid.
+		const named = (member: Member, role: string) => (member.kind === 'node' ? new RegExp(`^ha-tui node \\S+ \\(${role}\\) pid ${pidOf(member)}$`) : new RegExp(`^pid ${pidOf(member)}$`));
+		assert.match(episode.from, named(group.live, 'primary'));
+		assert.match(episode.to, named(group.backup, 'backup'));
 		assert.equal(episode.trigger, 'kill (holder gone)');
 		assert.ok(episode.noLiveMs >= 0 && episode.noLiveMs < 30_000);
 	}
@@ -233,5 +235,6 @@ test('fifty groups: one status, one watch with a record, one exporter, history â
 	assert.ok(totals.every(total => total.availability !== null && total.availability > 0.5));
 	const text = await runCli(['history', record]);
 	assert.match(text.stdout, /failover +pid \d+ â†’ pid \d+/);
+	assert.match(text.stdout, /failover +ha-tui node \S+ \(primary\) pid \d+ â†’ ha-tui node \S+ \(backup\) pid \d+/);
 	assert.ok(!fs.readdirSync(groups[0].dir).some(name => name.endsWith('.ndjson')), 'nothing written next to the lock files');
 });
