@@ -72,7 +72,9 @@ export function holderName(holders: readonly RecordHolder[]): string {
 	if (holders.length === 0) return 'nobody';
 	return holders.map(holder => {
 		const pid = holder.pid === null ? 'hidden' : `pid ${holder.pid}`;
-		return holder.broker ? `${holder.broker}${holder.role ? ` (${holder.role})` : ''} ${pid}` : pid;
+		// As watch names it (holder-text.ts): a broker by name, an ha-tui node by its title, with the role.
+		const name = holder.broker ?? holder.process;
+		return name ? `${name}${holder.role ? ` (${holder.role})` : ''} ${pid}` : pid;
 	}).join(', ');
 }
 

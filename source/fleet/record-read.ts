@@ -46,7 +46,7 @@ const isString = (value: unknown): value is string => typeof value === 'string';
 
 function isHolder(value: unknown): boolean {
 	return isObject(value) && (value.pid === null || (Number.isSafeInteger(value.pid) && (value.pid as number) >= 0)) && isString(value.kind)
-		&& optional(value.id, isString) && optional(value.broker, isString) && optional(value.role, isString) && optional(value.frozen, frozen => frozen === true);
+		&& optional(value.id, isString) && optional(value.broker, isString) && optional(value.process, isString) && optional(value.role, isString) && optional(value.frozen, frozen => frozen === true);
 }
 
 const isLock = (value: unknown): boolean => isObject(value) && typeof value.locked === 'boolean' && Array.isArray(value.holders) && value.holders.every(isHolder);

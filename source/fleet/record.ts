@@ -17,7 +17,12 @@ import type {FleetUpdate} from './fleet-watcher.js';
 export const RECORD_VERSION = 1;
 
 /** id: a table's lease holder (its holder_id), where there is no pid to tell holders apart. */
-export type RecordHolder = {pid: number | null; kind: string; id?: string; broker?: string; role?: string; frozen?: true};
+/**
+ * broker: its broker.xml name; process: ha-tui's own process by its title ("ha-tui node DIR"),
+ * where there is no broker (kept apart: the TUI's timeline labels brokers by name, ha-tui's
+ * processes by pid); role: the broker's ha-policy, or the node's --role.
+ */
+export type RecordHolder = {pid: number | null; kind: string; id?: string; broker?: string; process?: string; role?: string; frozen?: true};
 export type RecordLock = {locked: boolean; holders: RecordHolder[]};
 
 export type RecordEvent =
@@ -75,12 +80,13 @@ export function stillRunning(pid: number): boolean {
  */
 export function recordHolder(holder: Pick<Holder, 'pid' | 'command' | 'kind'>, frozen: readonly number[], broker = brokerOf(holder.pid)): RecordHolder {
 	const own = broker ? undefined : haTuiProcess(holder.command);
-	const name = broker?.name ?? (own?.kind === 'node' ? `ha-tui node ${own.target}` : own ? `ha-tui ${own.kind === 'demo' ? 'demo' : 'TUI'}${own.target ? ` ${own.target}` : ''}` : undefined);
+	const title = own?.kind === 'node' ? `ha-tui node ${own.target}` : own ? `ha-tui ${own.kind === 'demo' ? 'demo' : 'TUI'}${own.target ? ` ${own.target}` : ''}` : undefined;
 	const role = broker ? broker.role : own?.kind === 'node' ? own.role : undefined;
 	return {
 		pid: holder.pid ?? null,
 		kind: holder.kind,
-		...(name ? {broker: name} : {}),
+		...(broker?.name ? {broker: broker.name} : {}),
+		...(title ? {process: title} : {}),
 		...(role ? {role} : {}),
 		...(holder.pid !== undefined && frozen.includes(holder.pid) ? {frozen: true as const} : {}),
 	};

@@ -4,11 +4,11 @@
 // primary restarted — history called its return "failover … forced (released while running)".
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {buildHistory} from '../../source/fleet/history.js';
+import {buildHistory, parseRecord} from '../../source/fleet/history.js';
 import {recordHolder, type GroupEvent, type RecordHolder} from '../../source/fleet/record.js';
 
 const t0 = Date.parse('2026-12-03T16:27:40.000Z');
-const holder = (pid: number, role?: string): RecordHolder => ({pid, kind: 'OFD', ...(role ? {broker: 'ha-tui node d', role} : {})});
+const holder = (pid: number, role?: string): RecordHolder => ({pid, kind: 'OFD', ...(role ? {process: 'ha-tui node d', role} : {})});
 function event(ms: number, live: RecordHolder[], backup: RecordHolder[], extra: Partial<GroupEvent> = {}): GroupEvent {
 	return {
 		v: 1, type: 'group', time: new Date(t0 + ms).toISOString(), mono: 1000 + ms, host: 'h', group: '/g', status: 'ok', verdict: '', exitCode: 0, summary: '',
@@ -36,8 +36,10 @@ test('a backup that took over and releases the live lock while running to a hold
 	assert.equal(history.totals[0].failovers, 1);
 });
 
-test('the same with the roles the record now carries: named as watch names them', () => {
-	const history = buildHistory(unseenF(role => role));
+test('the same with the roles the record now carries: named as watch names them, through the file', () => {
+	const read = parseRecord(unseenF(role => role).map(event => JSON.stringify(event)).join('\n'));
+	assert.equal(read.skipped, 0);
+	const history = buildHistory(read.events);
 	assert.deepEqual(history.episodes.map(episode => [episode.kind, episode.from, episode.to]), [
 		['failover', 'ha-tui node d (primary) pid 10', 'ha-tui node d (backup) pid 20'],
 		['failback', 'ha-tui node d (backup) pid 20', 'ha-tui node d (primary) pid 30'],
@@ -71,8 +73,8 @@ test('a forced failover seen as a free look, then the primary back: failback onl
 
 test('an ha-tui node holder is recorded with the name and role watch shows', () => {
 	// A pid no process has: the broker lookup finds nothing, the title names it.
-	assert.deepEqual(recordHolder({pid: 2 ** 22 + 7, command: 'ha-tui node d --role primary', kind: 'OFD'}, []), {pid: 2 ** 22 + 7, kind: 'OFD', broker: 'ha-tui node d', role: 'primary'});
-	assert.deepEqual(recordHolder({pid: 2 ** 22 + 7, command: 'ha-tui node /x --role=backup', kind: 'OFD'}, [2 ** 22 + 7]), {pid: 2 ** 22 + 7, kind: 'OFD', broker: 'ha-tui node /x', role: 'backup', frozen: true});
+	assert.deepEqual(recordHolder({pid: 2 ** 22 + 7, command: 'ha-tui node d --role primary', kind: 'OFD'}, []), {pid: 2 ** 22 + 7, kind: 'OFD', process: 'ha-tui node d', role: 'primary'});
+	assert.deepEqual(recordHolder({pid: 2 ** 22 + 7, command: 'ha-tui node /x --role=backup', kind: 'OFD'}, [2 ** 22 + 7]), {pid: 2 ** 22 + 7, kind: 'OFD', process: 'ha-tui node /x', role: 'backup', frozen: true});
 	assert.deepEqual(recordHolder({pid: 2 ** 22 + 7, command: 'python3 hold.py', kind: 'POSIX'}, []), {pid: 2 ** 22 + 7, kind: 'POSIX'});
 	assert.deepEqual(recordHolder({pid: undefined, command: undefined, kind: 'OFD'}, []), {pid: null, kind: 'OFD'});
 });
