@@ -341,6 +341,8 @@ export class Session extends NodeRegistry<SessionView, FileRecord> implements Se
 			this.pulseChangeAfter = undefined;
 		}
 
+		// Every probe (the pulse's re-probes after a change find the same; see lock-pulse.ts).
+		if (!this.closed) this.pulse?.follow(PULSE_KEY, snapshot.probe);
 		if (this.closed || !this.doctor.see(snapshot, this.doctorTimer !== undefined) || changed) return;
 		// Nothing the view shows changed but the findings (server.lock touched, a holder stopped).
 		this.view = {...this.view, doctor: this.doctor.current};

@@ -47,6 +47,15 @@ export function ofdOwnersOf(probe: Probe): OfdOwnerLook[] {
 	return owners;
 }
 
+/**
+ * Does the probe show an OFD lock held by nobody it could name? A killed holder's descriptors
+ * are gone before its lock is (the file's last reference is dropped a moment later), and
+ * another user's process has an fdinfo we cannot read: no owner for the pulse to ask.
+ */
+function hasUnnamedOfdHolder(probe: Probe): boolean {
+	return Object.values(probe.locks).some(lock => lock.locked && lock.holders.some(holder => holder.kind === 'OFD' && holder.pid === undefined));
+}
+
 /** An fdinfo file is a few lines; a descriptor with many locks on it still fits. */
 const FDINFO_BYTES = 4096;
 const fdinfoBuffer = Buffer.alloc(FDINFO_BYTES);
@@ -156,6 +165,8 @@ export class DirectoryPulse implements StorePulse<Probe> {
 	private key = '';
 	private owners: OfdOwnerLook[] = [];
 	private followed: Probe | undefined;
+	/** The followed probe saw an OFD lock held by an owner it could not name. */
+	private unnamed = false;
 	private asks: OwnerAsk[] = [];
 	/** What each ask said this tick (by index), reused from tick to tick. */
 	private owned: Array<readonly OwnedLock[]> = [];
@@ -165,6 +176,7 @@ export class DirectoryPulse implements StorePulse<Probe> {
 		// the same reading): the same targets and owners, nothing to do.
 		if (probe !== undefined && probe === this.followed) return false;
 		this.followed = probe;
+		this.unnamed = probe !== undefined && hasUnnamedOfdHolder(probe);
 		const targets = probe ? pulseTargets(probe) : [];
 		const key = targets.map(target => `${target.inode}@${target.range.start}+${target.range.length}/${target.primitive}`).join(',');
 		const owners = probe ? ofdOwnersOf(probe) : [];
@@ -175,8 +187,10 @@ export class DirectoryPulse implements StorePulse<Probe> {
 			return true;
 		}
 
+		const unnamed = this.unnamed;
 		this.close();
 		this.followed = probe;
+		this.unnamed = unnamed;
 		this.key = key;
 		this.setOwners(owners);
 		for (const target of targets) {
@@ -205,6 +219,10 @@ export class DirectoryPulse implements StorePulse<Probe> {
 		}
 
 		return true;
+	}
+
+	unnamedHolder(): boolean {
+		return this.unnamed;
 	}
 
 	signature(): string | undefined {
@@ -269,6 +287,7 @@ export class DirectoryPulse implements StorePulse<Probe> {
 		this.setOwners([]);
 		this.key = '';
 		this.followed = undefined;
+		this.unnamed = false;
 	}
 
 	private setOwners(owners: OfdOwnerLook[]): void {

@@ -82,6 +82,11 @@ export interface StorePulse<P extends StoreProbeCommon = StoreProbeCommon> {
 	follow(probe: P | undefined): boolean;
 	/** The current signature; undefined when the store cannot be asked right now. */
 	signature(): string | undefined;
+	/**
+	 * Did the probe it follows see a lock held by an owner it could not name? Then a hand-over to
+	 * another such owner need not change the signature (LockPulse re-probes a few times).
+	 */
+	unnamedHolder?(): boolean;
 	/** Let go of whatever the pulse holds open. Idempotent. */
 	close(): void;
 }

@@ -16,6 +16,7 @@ import {groupOf} from '../../source/fleet/groups.js';
 import {HolderCache, encodeNewLockFile, probeLockFile, type ProbeMemo} from '../../source/lock-file/index.js';
 import {deviceToProc} from '../../source/lock-file/device-number.js';
 import {readProcFile} from '../../source/lock-file/proc-read.js';
+import {LockPulse} from '../../source/session/lock-pulse.js';
 import {DirectoryPulse} from '../../source/store/directory-pulse.js';
 import {hasPython} from '../helpers/holders.js';
 import {tempDir} from '../helpers/temp.js';
@@ -90,6 +91,71 @@ function procLocksOn(file: string): string {
 	const key = ` ${deviceToProc(dev)}:${ino} `;
 	return readProcFile('/proc/locks').split('\n').filter(line => line.includes(key)).map(line => line.replace(/^\d+:\s*/, '')).join('\n');
 }
+
+// Issue 19's 8 s trial: the live killed, the probe the pulse asked for saw the lock free (or held
+// by the dead holder's last reference, its descriptors gone: nobody to name), and the waiter was
+// granted it before the pulse's follow read its new baseline. That baseline held the takeover,
+// so no tick differed from it and only the timed probe (10 s in a fleet of 100) saw the waiter.
+test('a waiter granted the lock between a probe and the pulse\'s follow: the pulse asks for another probe at the next tick; while a held lock\'s owner is unnamed, a few more, then nothing', {skip: (!linux || !hasPython) && 'Linux and python3'}, async () => {
+	const group = filesGroup();
+	let live = await handoverHolder(group.live);
+	const cache = new HolderCache();
+	const memo: ProbeMemo = {};
+	const pulse = new LockPulse(5);
+	// What the store's watcher would probe when the pulse asks (the memo: the same reading, the same probe).
+	let probeNow = () => probeLockFile(group.file, cache, memo);
+	const asked: number[] = [];
+	let ticks = 0;
+	pulse.watch('group', new DirectoryPulse(), () => {
+		asked.push(ticks);
+		pulse.follow('group', probeNow());
+	});
+	const tick = setInterval(() => ticks++, 5);
+	try {
+		pulse.follow('group', probeNow());
+		await kill(live.child);
+		const free = probeNow();
+		assert.equal(free.locks.live.locked, false, 'the probe between the kill and the waiter sees the lock free');
+		// The waiter takes it now, after that probe and before the follow (the race, made certain).
+		live = await handoverHolder(group.live);
+		pulse.follow('group', free);
+		// Ticking from here: no tick between the kill and the follow (it would ask for its own probe).
+		pulse.start();
+		await waitFor('the pulse to ask for a probe after a follow whose baseline already held the takeover', () => asked.length > 0, 2000);
+		const named = probeNow();
+		assert.deepEqual(named.locks.live.holders.map(one => one.pid), [live.child.pid], 'that probe names the waiter');
+		// At rest again: a look or two more (the follow of the probe naming the waiter retargeted), then none.
+		await waitFor('the looks after the takeover to end', async () => {
+			const count = asked.length;
+			await new Promise(resolve => setTimeout(resolve, 200));
+			return asked.length === count;
+		}, 3000);
+		const rest = asked.length;
+		await new Promise(resolve => setTimeout(resolve, 150));
+		assert.equal(asked.length, rest, 'at rest the pulse asks for nothing');
+
+		// A held lock whose owner the probe could not name: a hand-over to the next such owner
+		// changes no signature ("OFD:" either way), so it looks again 1, 2, 4, … ticks apart, then stops.
+		const unnamed = {...named, locks: {...named.locks, live: {...named.locks.live, holders: [{pid: undefined, command: undefined, kind: 'OFD' as const, sameProcess: false, identity: 'not visible'}]}}};
+		probeNow = () => unnamed;
+		const before = asked.length;
+		pulse.follow('group', unnamed);
+		await waitFor('four looks while the owner stays unnamed', () => asked.length >= before + 4, 3000);
+		const gaps = asked.slice(before).map((at, index, all) => index === 0 ? 0 : at - all[index - 1]).slice(1);
+		assert.ok(gaps.at(-1)! > gaps[0], `the looks back off (ticks apart: ${gaps.join(', ')})`);
+		await waitFor('the backoff to end', async () => {
+			const count = asked.length;
+			await new Promise(resolve => setTimeout(resolve, 400));
+			return asked.length === count;
+		}, 5000);
+		assert.ok(asked.length - before <= 8, `a bounded number of looks (${asked.length - before})`);
+	} finally {
+		clearInterval(tick);
+		pulse.close();
+		await kill(live.child);
+		group.cleanup();
+	}
+});
 
 test('an OFD lock handed to another open file description of the same process: the pulse sees it, the probe names the new one; a release with the descriptor open is seen too', {skip: (!linux || !hasPython) && 'Linux and python3'}, async () => {
 	const group = filesGroup();
