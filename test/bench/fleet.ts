@@ -243,16 +243,20 @@ export async function measureFleetLatency(options: {groups?: number; trials?: nu
 	}
 
 	const sorted = [...results].sort((a, b) => a - b);
+	if (process.env.BENCH_ALL) process.stderr.write(`trials (ms, sorted): ${sorted.map(ms => ms.toFixed(0)).join(' ')}\n`);
 	return [[`[fleet] ${count} groups at rest: python OFD live SIGKILLed → the fleet names its waiter, median / max (n=${trials})`, `${sorted[Math.floor(trials / 2)].toFixed(0)} / ${sorted.at(-1)!.toFixed(0)} ms`, '≈ the pulse (2 ms a group)', '']];
 }
 
 // node dist/test/bench/fleet.js [GROUPS]            status 50 groups vs 50 runs, then at rest
 // node dist/test/bench/fleet.js 100 --rest-only     watch and the fleet screen at rest only
 // node dist/test/bench/fleet.js 100 --latency       a live killed in one group of a fleet at rest (python)
+//                                  [--trials N]    that many kills (8 by default)
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
 	const groups = Number(process.argv[2] ?? 50);
 	if (process.argv.includes('--latency')) {
-		process.stdout.write(`${table([['measure', 'result', 'goal', 'ok'], ...await measureFleetLatency({groups})])}\n`);
+		const at = process.argv.indexOf('--trials');
+		const trials = at > 0 ? Number(process.argv[at + 1]) : undefined;
+		process.stdout.write(`${table([['measure', 'result', 'goal', 'ok'], ...await measureFleetLatency({groups, ...(trials ? {trials} : {})})])}\n`);
 		process.exit(0);
 	}
 
