@@ -2,6 +2,8 @@
 // through the clock painter, a real PostgreSQL, an outside holder's lease that nobody renews.
 // At rest no frame is drawn while the clock and the countdown still move (painted); at the
 // lease's end the row says EXPIRED in red, and the painted count goes on from there.
+// First: Ink must not think it runs in CI (.ci/run sets CI=true), or it paints no frame.
+import '../helpers/not-in-ci.js';
 import assert from 'node:assert/strict';
 import {EventEmitter} from 'node:events';
 import type {WriteStream} from 'node:tty';
