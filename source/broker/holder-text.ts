@@ -115,9 +115,14 @@ export function holderIdentity(holder: HolderLike, broker?: BrokerInfo | null, b
 	if (known) return brokerLabel(known);
 	if (brokersOnly) return undefined;
 	const own = haTuiProcess(holder.command);
-	if (own?.kind === 'node') return `ha-tui node ${own.target} (${own.role})`;
-	if (own) return `ha-tui ${own.kind === 'demo' ? 'demo' : 'TUI'}${own.target ? ` ${own.target}` : ''}`;
-	return undefined;
+	if (own?.kind === 'node') return `${haTuiTitle(own)} (${own.role})`;
+	return own ? haTuiTitle(own) : undefined;
+}
+
+/** ha-tui's own process by its title, without a node's role: "ha-tui node /x", "ha-tui demo", "ha-tui TUI /x". */
+export function haTuiTitle(own: NonNullable<ReturnType<typeof haTuiProcess>>): string {
+	if (own.kind === 'node') return `ha-tui node ${own.target}`;
+	return `ha-tui ${own.kind === 'demo' ? 'demo' : 'TUI'}${own.target ? ` ${own.target}` : ''}`;
 }
 
 /** The one holder text: identity and pid, kind on request, a frozen state always, the command shortened (full with verbose). */

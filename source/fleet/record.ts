@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import process from 'node:process';
 import {brokerOf, readProcStat} from '../broker/index.js';
-import {haTuiProcess} from '../broker/holder-text.js';
+import {haTuiProcess, haTuiTitle} from '../broker/holder-text.js';
 import type {Segment} from '../lock-file/index.js';
 import type {Holder} from '../lock-file/probe.js';
 import type {Snapshot} from '../watch/index.js';
@@ -80,7 +80,7 @@ export function stillRunning(pid: number): boolean {
  */
 export function recordHolder(holder: Pick<Holder, 'pid' | 'command' | 'kind'>, frozen: readonly number[], broker = brokerOf(holder.pid)): RecordHolder {
 	const own = broker ? undefined : haTuiProcess(holder.command);
-	const title = own?.kind === 'node' ? `ha-tui node ${own.target}` : own ? `ha-tui ${own.kind === 'demo' ? 'demo' : 'TUI'}${own.target ? ` ${own.target}` : ''}` : undefined;
+	const title = own ? haTuiTitle(own) : undefined;
 	const role = broker ? broker.role : own?.kind === 'node' ? own.role : undefined;
 	return {
 		pid: holder.pid ?? null,
