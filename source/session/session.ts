@@ -391,8 +391,8 @@ export class Session extends NodeRegistry<SessionView, FileRecord> implements Se
 			this.gapsToldUntil = gap.end;
 		}
 
+		// (The pulse followed this probe already: onProbe runs for every look, before its update.)
 		this.view = {...this.view, snapshot, log, nodes, timeline, doctor: this.doctor.current, backupPids: [...this.backupPids], watchingSince: this.view.watchingSince ?? snapshot.takenAt};
-		this.pulse?.follow(PULSE_KEY, seen.probe);
 		if (changes.some(change => change.kind === 'locks' && change.segment !== 'state') && (this.options.waitingEveryMs ?? WAITING_MS) > 0) this.lookForWaiting();
 		this.changed();
 		this.emitChange();
