@@ -190,6 +190,15 @@ function stepsDown(state: GroupState, event: GroupEvent): boolean {
 	return state.liveFromBackup && event.state !== 'P' && (event.releasedBy ?? []).some(holder => holder.alive);
 }
 
+/**
+ * The one rule for a hand-over being a failback (seen free or in one look): F was seen, a
+ * backup's lock went to a primary by the roles, or an activated backup stepped down to a holder
+ * that was not queued as a backup (the primary that waited with F).
+ */
+function isFailback(state: GroupState, hand: {failingBack: boolean; role?: string; fromRole?: string; steppedDown: boolean; to: readonly RecordHolder[]}): boolean {
+	return hand.failingBack || state.failingBack || (hand.role === 'primary' && hand.fromRole === 'backup') || (hand.steppedDown && !wasBackup(state.lastEvent, hand.to));
+}
+
 const COUNTERS = {failover: 'failovers', failback: 'failbacks', pause: 'pauses', frozen: 'frozen', 'lost-lock': 'lostLocks', 'no-live': 'noLiveEpisodes'} as const;
 
 export function buildHistory(all: readonly RecordEvent[], options: {since?: number; skipped?: number} = {}): History {
@@ -302,7 +311,7 @@ export class EpisodeTracker {
 			if (key === overlap.fromKey) {
 				state.overlap = undefined;
 			} else if (!shares(overlap.fromKey, key)) {
-				const failback = state.failingBack || (role === 'primary' && overlap.fromRole === 'backup') || (overlap.steppedDown && !wasBackup(state.lastEvent, live.holders));
+				const failback = isFailback(state, {failingBack: false, role, fromRole: overlap.fromRole, steppedDown: overlap.steppedDown, to: live.holders});
 				this.emit(state, {group: event.group, kind: failback ? 'failback' : 'failover', start: overlap.start.time, end: event.time, from: overlap.from, to: name, noLiveMs: overlap.slackMs, noLiveMinMs: 0, trigger: failback ? 'failback' : (event.releasedBy ? triggerOf(event) : undefined) ?? 'unknown (hand-over seen in one look)', detail: 'old and new holders seen together'}, event);
 				state.overlap = undefined;
 				state.failingBack = event.state === 'F';
@@ -314,8 +323,7 @@ export class EpisodeTracker {
 			// (A backup stepping down, seen as a free look or in the look that saw the new live, to one
 			// that was not queued as a backup: the primary that waited with F.)
 			const steppedDown = gap ? gap.steppedDown : stepsDown(state, event);
-			const failback = (gap?.failingBack ?? false) || state.failingBack || (role === 'primary' && (gap?.fromRole ?? state.liveRole) === 'backup')
-				|| (steppedDown && !wasBackup(state.lastEvent, live.holders));
+			const failback = isFailback(state, {failingBack: gap?.failingBack ?? false, role, fromRole: gap?.fromRole ?? state.liveRole, steppedDown, to: live.holders});
 			if (state.pauseStart) {
 				// After a clean stop (P) the next live ends a pause, not a failover.
 				const pause = state.pauseStart;
